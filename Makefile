@@ -1,0 +1,56 @@
+# Filière: two commands on a fresh machine, `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FILIERE_DATA_DIR ?= $(abspath ../shared/data)
+
+.PHONY: run test test-pg bench lint venv chromium migrate reference demo messages clean
+
+$(BIN)/filiere: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/filiere
+
+venv: $(BIN)/filiere
+
+# Debian's Chromium for the browser tests (Playwright drives it; browser downloads do not work here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; }
+
+migrate: venv
+	DEBUG=1 $(BIN)/filiere migrate --noinput
+
+reference: migrate
+	DEBUG=1 $(BIN)/filiere reference load
+
+demo: reference
+	DEBUG=1 $(BIN)/filiere demo
+
+run: demo
+	DEBUG=1 $(BIN)/filiere compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	DEBUG=1 $(BIN)/filiere runserver 127.0.0.1:8000
+
+test: venv chromium
+	SECRET_KEY=test-only $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Same suite against PostgreSQL (pytest-django creates and drops test_<name>).
+test-pg: venv chromium
+	SECRET_KEY=test-only DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} $(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: venv
+	SECRET_KEY=bench-only $(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=lint-only $(BIN)/filiere makemigrations --check --dry-run
+
+messages: venv
+	cd filiere && DEBUG=1 ../$(BIN)/django-admin makemessages -l fr -l en --settings=filiere.settings
+	DEBUG=1 $(BIN)/filiere compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3

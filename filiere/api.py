@@ -1,0 +1,15 @@
+"""The JSON API: one NinjaAPI, one router per app, OpenAPI at /api/docs."""
+
+from ninja import NinjaAPI
+
+from filiere.organisations.api import router as organisations_router
+from filiere.territories.api import router as territories_router
+
+api = NinjaAPI(
+    title="Filière API",
+    version="1.0.0",
+    description="Annuaire de l'écosystème numérique, territoires et référentiels.",
+    urls_namespace="api",
+)
+api.add_router("/territories/", territories_router)
+api.add_router("/organisations/", organisations_router)

@@ -1,0 +1,207 @@
+"""The directory: organisations of every kind, their establishments and typed relations.
+
+A legal unit (SIREN) is an `Organisation`; each `Establishment` (SIRET) hangs under one.
+Actors with no SIRET (a TechOnMap third place, a cluster entered by hand) still get one
+establishment without SIRET, so the directory searches a single table of places.
+Search columns are denormalised on `Establishment` (territory codes, NAF, digital flag, kind,
+state, folded text) so that a search with facets touches one table.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from filiere.core.models import TimeStampedModel
+
+
+class Kind(models.TextChoices):
+    COMPANY = "company", _("Entreprise")
+    CLUSTER = "cluster", _("Cluster / réseau")
+    INCUBATOR = "incubator", _("Incubateur / accélérateur")
+    TECHNOPOLE = "technopole", _("Technopole")
+    THIRD_PLACE = "third_place", _("Tiers-lieu")
+    SCHOOL = "school", _("École / université")
+    TRAINING_BODY = "training_body", _("Organisme de formation")
+    LAB = "lab", _("Laboratoire de recherche")
+    INVESTOR = "investor", _("Investisseur")
+    PUBLIC_BODY = "public_body", _("Acteur public")
+    COMMUNITY = "community", _("Communauté")
+
+
+class Source(models.TextChoices):
+    SIRENE = "sirene", _("SIRENE (INSEE)")
+    TECHONMAP = "techonmap", _("TechOnMap")
+    SEED = "seed", _("Articles de référence")
+    GENERATED = "generated", _("Généré (démonstration)")
+    MANUAL = "manual", _("Saisie sur la plateforme")
+
+
+class State(models.TextChoices):
+    ACTIVE = "A", _("Active")
+    CLOSED = "F", _("Fermée")
+
+
+class HeadcountBand(models.TextChoices):
+    """INSEE `trancheEffectifs` codes."""
+
+    NN = "NN", _("Non employeuse")
+    B00 = "00", _("0 salarié")
+    B01 = "01", _("1 ou 2 salariés")
+    B02 = "02", _("3 à 5 salariés")
+    B03 = "03", _("6 à 9 salariés")
+    B11 = "11", _("10 à 19 salariés")
+    B12 = "12", _("20 à 49 salariés")
+    B21 = "21", _("50 à 99 salariés")
+    B22 = "22", _("100 à 199 salariés")
+    B31 = "31", _("200 à 249 salariés")
+    B32 = "32", _("250 à 499 salariés")
+    B41 = "41", _("500 à 999 salariés")
+    B42 = "42", _("1 000 à 1 999 salariés")
+    B51 = "51", _("2 000 à 4 999 salariés")
+    B52 = "52", _("5 000 à 9 999 salariés")
+    B53 = "53", _("10 000 salariés et plus")
+
+
+class EditableRecord(TimeStampedModel):
+    """A record fed by an import that people can also edit.
+
+    `edited_fields` lists the fields a person changed on the platform: importers never overwrite
+    them. `raw` keeps the last source record as received; `source_hash` lets a rerun skip
+    unchanged records without comparing field by field.
+    """
+
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
+    edited_fields = models.JSONField(_("champs modifiés à la main"), default=list, blank=True)
+    raw = models.JSONField(_("enregistrement source"), null=True, blank=True)
+    source_hash = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(EditableRecord):
+    kind = models.CharField(
+        _("type"), max_length=20, choices=Kind.choices, default=Kind.COMPANY, db_index=True
+    )
+    name = models.CharField(_("nom"), max_length=255)
+    acronym = models.CharField(_("sigle"), max_length=60, blank=True)
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True, null=True, blank=True)
+    legal_category = models.CharField(_("catégorie juridique"), max_length=4, blank=True)
+    company_category = models.CharField(_("catégorie d'entreprise"), max_length=3, blank=True)  # PME, ETI, GE
+    naf_code = models.CharField(_("activité principale (NAF)"), max_length=6, blank=True, db_index=True)
+    headcount_band = models.CharField(_("tranche d'effectif"), max_length=2, blank=True)
+    is_digital = models.BooleanField(_("secteur numérique"), default=False)
+    creation_date = models.DateField(_("date de création"), null=True, blank=True)
+    state = models.CharField(_("état"), max_length=1, choices=State.choices, default=State.ACTIVE)
+    closure_date = models.DateField(_("date de fermeture"), null=True, blank=True)
+    is_diffusible = models.BooleanField(_("diffusible"), default=True)
+    is_ess = models.BooleanField(_("économie sociale et solidaire"), default=False)
+    is_generated = models.BooleanField(
+        _("généré"), default=False, help_text=_("Donnée de démonstration générée, pas un acteur réel.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    tags = models.JSONField(_("mots-clés"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Establishment(EditableRecord):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="establishments")
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True, null=True, blank=True)
+    is_head_office = models.BooleanField(_("siège"), default=False)
+    name = models.CharField(_("nom affiché"), max_length=255, blank=True)
+    sign = models.CharField(_("enseigne"), max_length=255, blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    commune = models.ForeignKey(
+        "territories.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="establishments",
+    )
+    commune_code = models.CharField(_("code commune"), max_length=5, blank=True)
+    # Denormalised from the commune and the organisation, for one-table search with facets.
+    department_code = models.CharField(_("département"), max_length=3, blank=True, db_index=True)
+    region_code = models.CharField(_("région"), max_length=3, blank=True, db_index=True)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=Kind.choices, default=Kind.COMPANY, db_index=True
+    )
+    naf_code = models.CharField(_("activité principale (NAF)"), max_length=6, blank=True, db_index=True)
+    naf_nomenclature = models.CharField(max_length=8, blank=True)
+    is_digital = models.BooleanField(_("secteur numérique"), default=False, db_index=True)
+    headcount_band = models.CharField(_("tranche d'effectif"), max_length=2, blank=True, db_index=True)
+    headcount_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_employer = models.BooleanField(null=True, blank=True)
+    creation_date = models.DateField(_("date de création"), null=True, blank=True)
+    state = models.CharField(
+        _("état"), max_length=1, choices=State.choices, default=State.ACTIVE, db_index=True
+    )
+    closure_date = models.DateField(_("date de fermeture"), null=True, blank=True)
+    is_diffusible = models.BooleanField(_("diffusible"), default=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    search_text = models.TextField(blank=True, help_text="Folded text indexed by full-text search.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("établissement")
+        verbose_name_plural = _("établissements")
+        indexes = [models.Index(fields=["region_code", "is_digital", "state"], name="estab_facets_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.organisation.name} ({self.siret or '—'})"
+
+
+class College(models.Model):
+    """A college of a cluster's membership (companies, training, research, public bodies...)."""
+
+    cluster = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="colleges")
+    name = models.CharField(_("nom"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["cluster", "name"]
+        unique_together = [("cluster", "name")]
+        verbose_name = _("collège")
+        verbose_name_plural = _("collèges")
+
+    def __str__(self) -> str:
+        return f"{self.cluster} — {self.name}"
+
+
+class RelationKind(models.TextChoices):
+    MEMBER_OF = "member_of", _("membre de")
+    INCUBATED_BY = "incubated_by", _("incubée par")
+    PARTNER_OF = "partner_of", _("partenaire de")
+    FUNDED_BY = "funded_by", _("financée par")
+
+
+class Relation(TimeStampedModel):
+    """A typed, directed relation: `source` is <kind> `target` (X member of cluster Y)."""
+
+    source = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="relations_out")
+    target = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(_("type"), max_length=20, choices=RelationKind.choices)
+    college = models.ForeignKey(College, on_delete=models.SET_NULL, null=True, blank=True)
+    start_date = models.DateField(_("depuis"), null=True, blank=True)
+    end_date = models.DateField(_("jusqu'au"), null=True, blank=True)
+    note = models.CharField(_("précision"), max_length=255, blank=True)
+
+    class Meta:
+        unique_together = [("source", "target", "kind")]
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_kind_display()} {self.target}"
