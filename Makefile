@@ -1,5 +1,5 @@
 # Filière: two commands on a fresh machine, `make run` and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export FILIERE_DATA_DIR ?= $(abspath ../shared/data)
