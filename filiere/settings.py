@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "filiere.territories",
     "filiere.taxonomy",
     "filiere.organisations",
+    "filiere.roadmaps",
 ]
 
 MIDDLEWARE = [
