@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from filiere.organisations.api import router as organisations_router
+from filiere.roadmaps.api import router as roadmaps_router
 from filiere.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -13,3 +14,4 @@ api = NinjaAPI(
 )
 api.add_router("/territories/", territories_router)
 api.add_router("/organisations/", organisations_router)
+api.add_router("/roadmaps/", roadmaps_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comptes/", include("filiere.accounts.urls")),
     path("territoires/", include("filiere.territories.urls")),
     path("annuaire/", include("filiere.organisations.urls")),
+    path("feuilles-de-route/", include("filiere.roadmaps.urls")),
     path("", include("filiere.core.urls")),
 ]
 
