@@ -1,10 +1,39 @@
-"""Directory full-text search: the text we index and (later) the database-specific backends."""
+"""Directory full-text search: the text we index and the database-specific backends.
+
+One small interface, `search_establishments(query, queryset)`, filters a queryset of
+establishments on folded full text and annotates it with `search_rank` (lower is better), so the
+caller can order by relevance then name. Two implementations, chosen by database vendor:
+
+- SQLite: an external-content FTS5 table over `organisations_establishment.search_text`
+  (tokenizer `unicode61 remove_diacritics 2`, prefix indexes), kept in sync by triggers;
+  ranked by FTS5's bm25.
+- PostgreSQL: a GIN index on `to_tsvector('simple', search_text)`; the query is a `to_tsquery`
+  of folded words joined by `&`, the last one as a prefix (`:*`); ranked by `ts_rank`.
+
+Both are created by migration 0002 (each engine only creates its own objects). The text on both
+sides is folded with `filiere.core.text.fold`, so "cite numerique" finds "Cité Numérique".
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import connections
 
 from filiere.core.text import fold
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+FTS_TABLE = "organisations_establishment_fts"
+ESTABLISHMENT_TABLE = "organisations_establishment"
+# Must be the exact expression of the GIN index (migration 0002) for PostgreSQL to use it.
+PG_VECTOR = f"to_tsvector('simple'::regconfig, {ESTABLISHMENT_TABLE}.search_text)"
+
+_WORD = re.compile(r"[a-z0-9]+")
+MAX_QUERY_WORDS = 8
 
 
 def search_text_for(*parts: str | None, tags: Iterable[str] = ()) -> str:
@@ -16,3 +45,55 @@ def search_text_for(*parts: str | None, tags: Iterable[str] = ()) -> str:
     words = [p for p in parts if p]
     words.extend(t for t in tags if t)
     return fold(" ".join(words))
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of a user query, punctuation dropped (so no FTS syntax gets through)."""
+    return _WORD.findall(fold(query))[:MAX_QUERY_WORDS]
+
+
+def fts5_expression(words: list[str]) -> str:
+    """An FTS5 MATCH expression: every word required, the last one as a prefix (as-you-type)."""
+    terms = [f'"{w}"' for w in words[:-1]]
+    terms.append(f'"{words[-1]}"*')
+    return " ".join(terms)
+
+
+def tsquery_expression(words: list[str]) -> str:
+    """A PostgreSQL `to_tsquery('simple', ...)` text: words AND-ed, the last one as a prefix."""
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+
+
+def search_establishments(query: str, queryset: QuerySet) -> QuerySet:
+    """Filter establishments on folded full text and annotate `search_rank` (lower = better).
+
+    An empty query (nothing searchable after folding) returns the queryset unchanged, with a
+    constant rank so callers can always order by ("search_rank", "name").
+    """
+    from django.db.models import FloatField, Value
+
+    words = query_words(query)
+    if not words:
+        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    vendor = connections[queryset.db].vendor
+    if vendor == "sqlite":
+        # A join on the FTS table (through extra(): the ORM cannot name a virtual table) lets
+        # FTS5 compute bm25 once per match; `rank` is bm25, negative, lower = more relevant.
+        return queryset.extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = {ESTABLISHMENT_TABLE}.id", f"{FTS_TABLE} MATCH %s"],
+            params=[fts5_expression(words)],
+            select={"search_rank": f"{FTS_TABLE}.rank"},
+        )
+    if vendor == "postgresql":
+        expression = tsquery_expression(words)
+        return queryset.extra(
+            where=[f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"],
+            params=[expression],
+            select={"search_rank": f"-ts_rank({PG_VECTOR}, to_tsquery('simple'::regconfig, %s))"},
+            select_params=[expression],
+        )
+    # Any other engine: a slow but correct fallback on the folded text.
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
