@@ -91,12 +91,29 @@ class EPCI(models.Model):
         return self.name
 
 
-class Commune(models.Model):
-    """A commune (current, delegated, associated) or a municipal arrondissement (Paris, Lyon, Marseille)."""
+class CommuneKind(models.TextChoices):
+    CURRENT = "commune-actuelle", _("Commune")
+    DELEGATED = "commune-deleguee", _("Commune déléguée")
+    ASSOCIATED = "commune-associee", _("Commune associée")
+    ARRONDISSEMENT = "arrondissement-municipal", _("Arrondissement municipal")
 
-    code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
+
+class Commune(models.Model):
+    """A commune (current, delegated, associated) or a municipal arrondissement (Paris, Lyon, Marseille).
+
+    The key is the INSEE code, except for the 584 delegated communes that share their code with
+    the commune nouvelle they belong to: those get the suffix "D" (e.g. "01015D"), so an INSEE
+    code read from SIRENE always resolves to the current commune. ``insee_code`` always holds
+    the official code.
+    """
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    insee_code = models.CharField(_("code INSEE"), max_length=5, db_index=True, default="")
     name = models.CharField(_("nom"), max_length=200)
-    kind = models.CharField(_("type"), max_length=30, default="commune-actuelle")
+    search_name = models.CharField(_("nom normalisé"), max_length=200, db_index=True, default="")
+    kind = models.CharField(
+        _("type"), max_length=30, choices=CommuneKind.choices, default=CommuneKind.CURRENT
+    )
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="communes")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
     epci = models.ForeignKey(EPCI, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")

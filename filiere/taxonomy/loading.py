@@ -1,0 +1,184 @@
+"""Shared machinery for reference-data importers: locating files, reading them, idempotent upserts.
+
+Used by the territories and taxonomy importers. Upserts compare each incoming row with what is
+stored and write only the differences, in batches, so a second load writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.db import models
+from tqdm import tqdm
+
+BATCH_SIZE = 2000
+
+
+@dataclass
+class Counts:
+    """What an upsert did: rows created, updated, unchanged, and per-table detail."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    tables: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, table: str, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.tables[table] = {
+            "created": other.created,
+            "updated": other.updated,
+            "unchanged": other.unchanged,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "tables": self.tables,
+        }
+
+
+def data_dir() -> Path:
+    """The reference data directory (``settings.FILIERE_DATA_DIR``), checked to exist."""
+    path = Path(settings.FILIERE_DATA_DIR)
+    if not path.is_dir():
+        raise CommandError(
+            f"Reference data directory not found: {path} "
+            "(set FILIERE_DATA_DIR, or run `filiere reference download --dest DIR`)."
+        )
+    return path
+
+
+def data_file(relative: str) -> Path:
+    """Resolve a data file, accepting the plain name or its ``.gz`` twin; a clear error otherwise."""
+    base = data_dir()
+    for candidate in (base / relative, base / f"{relative}.gz"):
+        if candidate.is_file():
+            return candidate
+    raise CommandError(f"Reference data file not found: {base / relative}[.gz] (FILIERE_DATA_DIR={base}).")
+
+
+def read_text(path: Path) -> str:
+    """Whole file as text, gunzipped if needed; falls back to cp1252 (some ROME files are not UTF-8)."""
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def read_csv(relative: str) -> Iterator[dict[str, str]]:
+    """Rows of a CSV data file as dicts."""
+    path = data_file(relative)
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise CommandError(f"Malformed CSV in {path}: {exc}") from exc
+
+
+def read_json(relative: str) -> Any:
+    """A JSON data file, parsed."""
+    path = data_file(relative)
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"Malformed JSON in {path}: {exc}") from exc
+
+
+def upsert(
+    model: type[models.Model],
+    rows: Iterable[dict[str, Any]],
+    *,
+    key: tuple[str, ...] = ("pk",),
+    progress: bool = False,
+    only_fields: list[str] | None = None,
+) -> Counts:
+    """Create or update ``model`` rows keyed on ``key`` (attnames), writing only what changed.
+
+    Each row is a dict of attnames (``parent_id``, not ``parent``). Rows already stored with
+    identical values are counted unchanged and not written. Rows in the database but absent from
+    ``rows`` are left alone: reference codes are retired by their publisher, never reused.
+    """
+    rows = list(rows)
+    counts = Counts()
+    if not rows:
+        return counts
+    pk_name = model._meta.pk.attname
+    key_fields = tuple(pk_name if k == "pk" else k for k in key)
+    fields = only_fields or [f for f in rows[0] if f not in key_fields and f != pk_name]
+    existing: dict[tuple, dict[str, Any]] = {
+        tuple(rec[k] for k in key_fields): rec
+        for rec in model._default_manager.values(pk_name, *key_fields, *fields)
+    }
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    seen: set[tuple] = set()
+    for row in rows:
+        ident = tuple(row[k] for k in key_fields)
+        if ident in seen:  # duplicate in the source: first one wins
+            continue
+        seen.add(ident)
+        current = existing.get(ident)
+        if current is None:
+            to_create.append(model(**row))
+        elif any(current[f] != row[f] for f in fields):
+            obj = model(**row)
+            setattr(obj, pk_name, current[pk_name])
+            to_update.append(obj)
+        else:
+            counts.unchanged += 1
+    label = model._meta.verbose_name_plural
+    with tqdm(
+        total=len(to_create) + len(to_update), desc=str(label), disable=not progress, leave=False
+    ) as bar:
+        for start in range(0, len(to_create), BATCH_SIZE):
+            batch = to_create[start : start + BATCH_SIZE]
+            model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
+            bar.update(len(batch))
+        for start in range(0, len(to_update), BATCH_SIZE):
+            batch = to_update[start : start + BATCH_SIZE]
+            model._default_manager.bulk_update(batch, fields, batch_size=500)
+            bar.update(len(batch))
+    counts.created, counts.updated = len(to_create), len(to_update)
+    return counts
+
+
+def upsert_m2m(
+    through: type[models.Model],
+    pairs: Iterable[tuple[Any, Any]],
+    *,
+    left: str,
+    right: str,
+    progress: bool = False,
+) -> Counts:
+    """Add missing rows of an auto-created many-to-many table; existing pairs count as unchanged."""
+    existing = set(through._default_manager.values_list(left, right))
+    wanted = list(dict.fromkeys(pairs))
+    new = [through(**{left: a, right: b}) for a, b in wanted if (a, b) not in existing]
+    for start in range(0, len(new), BATCH_SIZE):
+        through._default_manager.bulk_create(new[start : start + BATCH_SIZE])
+    return Counts(created=len(new), unchanged=len(wanted) - len(new))
+
+
+def flag(value: str) -> bool:
+    """ROME's yes/no columns ("O"/"N", "Oui", "1") as a boolean."""
+    return value.strip().upper() in {"O", "OUI", "Y", "YES", "1", "TRUE"}
+
+
+def split_labels(value: str, sep: str = "|") -> list[str]:
+    """A multi-valued cell as a list of stripped, non-empty labels (order kept, duplicates dropped)."""
+    return list(dict.fromkeys(part.strip() for part in value.split(sep) if part.strip()))

@@ -1,0 +1,152 @@
+"""``filiere reference load|status|download``: the reference data (territories, NAF, ROME, ESCO)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import models
+from django.utils import timezone
+
+from filiere.taxonomy import models as tx
+from filiere.taxonomy.download import MANIFEST, DownloadError, fetch
+from filiere.taxonomy.importers import load_esco, load_naf, load_rome
+from filiere.taxonomy.loading import Counts
+from filiere.territories import models as geo
+from filiere.territories.importers import load_territories
+
+DATASETS: dict[str, Callable[..., Counts]] = {
+    "territories": load_territories,
+    "naf": load_naf,
+    "rome": load_rome,
+    "esco": load_esco,
+}
+TABLES: dict[str, list[type[models.Model]]] = {
+    "territories": [geo.Region, geo.FormerRegion, geo.Department, geo.EPCI, geo.Commune],
+    "naf": [tx.NafCode],
+    "rome": [tx.RomeMetier, tx.RomeAppellation, tx.RomeCompetence, tx.RomeMetierCompetence, tx.RomeMobility],
+    "esco": [tx.EscoSkill, tx.EscoOccupation, tx.EscoOccupationSkill],
+}
+
+
+def _datasets(value: str | None) -> list[str]:
+    if not value:
+        return list(DATASETS)
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in DATASETS]
+    if unknown:
+        raise CommandError(f"Unknown dataset(s): {', '.join(unknown)} (choose from {', '.join(DATASETS)}).")
+    return names
+
+
+def record_load(dataset: str, counts: Counts) -> tx.ReferenceLoad:
+    """Store when ``dataset`` was last loaded and what the load did."""
+    record, _ = tx.ReferenceLoad.objects.update_or_create(
+        dataset=dataset,
+        defaults={
+            "loaded_at": timezone.now(),
+            "created": counts.created,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "details": counts.tables,
+            "data_dir": str(settings.FILIERE_DATA_DIR),
+        },
+    )
+    return record
+
+
+def status() -> dict[str, Any]:
+    """Row counts and last load, per dataset."""
+    loads = {r.dataset: r for r in tx.ReferenceLoad.objects.all()}
+    result: dict[str, Any] = {"data_dir": str(settings.FILIERE_DATA_DIR), "datasets": {}}
+    for name, tables in TABLES.items():
+        load = loads.get(name)
+        result["datasets"][name] = {
+            "rows": {m._meta.model_name: m._default_manager.count() for m in tables},
+            "loaded_at": load.loaded_at.isoformat() if load else None,
+            "last_counts": (
+                {"created": load.created, "updated": load.updated, "unchanged": load.unchanged}
+                if load
+                else None
+            ),
+        }
+    return result
+
+
+class Command(BaseCommand):
+    help = "Référentiels (territoires, NAF, ROME, ESCO) : load | status | download."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load", help="Charger les référentiels depuis FILIERE_DATA_DIR.")
+        load.add_argument("--only", help=f"Jeux à charger, séparés par des virgules ({','.join(DATASETS)}).")
+        st = sub.add_parser("status", help="État des référentiels chargés.")
+        st.add_argument("--json", action="store_true", help="Sortie JSON.")
+        dl = sub.add_parser("download", help="Télécharger les fichiers officiels.")
+        dl.add_argument("--dest", required=True, help="Répertoire de destination.")
+        dl.add_argument("--base-url", help="Miroir à utiliser à la place des URL officielles.")
+        dl.add_argument("--only", help="Jeux à télécharger, séparés par des virgules.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "load":
+            self.load(_datasets(options.get("only")))
+        elif action == "status":
+            self.show_status(as_json=options["json"])
+        else:
+            self.download(Path(options["dest"]), options.get("base_url"), _datasets(options.get("only")))
+
+    def load(self, names: list[str]) -> None:
+        progress = self.stdout.isatty() if hasattr(self.stdout, "isatty") else sys.stdout.isatty()
+        lines = []
+        for name in names:
+            started = time.monotonic()
+            counts = DATASETS[name](progress=progress)
+            record_load(name, counts)
+            elapsed = time.monotonic() - started
+            lines.append((name, counts, elapsed))
+            if progress:
+                self.stdout.write(f"{name}: {elapsed:.1f} s")
+        header = f"{'dataset':<24}{'created':>10}{'updated':>10}{'unchanged':>11}{'seconds':>9}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for name, counts, elapsed in lines:
+            for table, c in counts.tables.items():
+                self.stdout.write(
+                    f"{name + '.' + table:<24}{c['created']:>10}{c['updated']:>10}{c['unchanged']:>11}{'':>9}"
+                )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{name:<24}{counts.created:>10}{counts.updated:>10}{counts.unchanged:>11}{elapsed:>9.1f}"
+                )
+            )
+
+    def show_status(self, *, as_json: bool) -> None:
+        data = status()
+        if as_json:
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+            return
+        self.stdout.write(f"FILIERE_DATA_DIR = {data['data_dir']}")
+        for name, info in data["datasets"].items():
+            rows = ", ".join(f"{k}={v}" for k, v in info["rows"].items())
+            self.stdout.write(f"{name:<12} {info['loaded_at'] or 'jamais chargé':<34} {rows}")
+
+    def download(self, dest: Path, base_url: str | None, names: list[str]) -> None:
+        failures = []
+        for name in names:
+            for remote in MANIFEST[name]:
+                try:
+                    target = fetch(remote, dest, base_url=base_url)
+                except DownloadError as exc:
+                    failures.append(str(exc))
+                    self.stderr.write(self.style.ERROR(f"ÉCHEC {exc}"))
+                else:
+                    self.stdout.write(f"OK {target}")
+        if failures:
+            raise CommandError(f"{len(failures)} download(s) failed: " + "; ".join(failures))
