@@ -251,7 +251,7 @@ def _records(
     """Yield (line number, raw record) for the records that may be kept, counting every record read.
 
     A quoted field may hold a newline: while a record has an odd number of quotes the next line
-    belongs to it. The NAF test looks for the nomenclature column (",NAFRev2,"), whose value is
+    belongs to it. The NAF test looks for the nomenclature value (",NAFRev2"), whose value is
     preceded by the 6-character code: a `str.rfind` and a set lookup, no parsing, so the 97 % of
     lines we drop cost almost nothing. Lines it keeps by mistake are filtered again after parsing.
     """
@@ -276,7 +276,7 @@ def _records(
             counts["read"] = read
             tick()
         if naf_codes is not None:
-            at = line.rfind(",NAFRev2,")
+            at = line.rfind(",NAFRev2")
             if (at < 6 or line[at - 6 : at] not in naf_codes) and (
                 known_sirens is None or line[:9] not in known_sirens
             ):

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", choices=["sirene"], help="Type de données à importer.")
-        parser.add_argument("paths", nargs="+", help="Fichiers StockEtablissement / StockUniteLegale (CSV ou ZIP).")
+        parser.add_argument(
+            "paths", nargs="+", help="Fichiers StockEtablissement / StockUniteLegale (CSV ou ZIP)."
+        )
         parser.add_argument(
             "--naf",
             default=DIGITAL,
@@ -68,8 +70,12 @@ class Command(BaseCommand):
         for r in results:
             if r.counts.get("rejected"):
                 self.stdout.write(
-                    self.style.WARNING(f"{r.counts['rejected']} ligne(s) rejetée(s) dans {r.path} (import #{r.run_id})")
+                    self.style.WARNING(
+                        f"{r.counts['rejected']} ligne(s) rejetée(s) dans {r.path} (import #{r.run_id})"
+                    )
                 )
                 for rejection in r.rejections[:5]:
                     self.stdout.write(f"  ligne {rejection['line']} : {rejection['reason']}")
-        self.stdout.write(self.style.SUCCESS("Import terminé : " + ", ".join(f"import #{r.run_id}" for r in results)))
+        self.stdout.write(
+            self.style.SUCCESS("Import terminé : " + ", ".join(f"import #{r.run_id}" for r in results))
+        )
