@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _repair_fulltext(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from .search import ensure_fulltext_objects
+
+    ensure_fulltext_objects(using)
 
 
 class OrganisationsConfig(AppConfig):
     name = "filiere.organisations"
     label = "organisations"
+
+    def ready(self) -> None:
+        # SQLite drops the FTS triggers whenever a migration remakes the establishment table.
+        post_migrate.connect(_repair_fulltext, sender=self, dispatch_uid="organisations_fulltext")

@@ -97,3 +97,31 @@ def search_establishments(query: str, queryset: QuerySet) -> QuerySet:
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+def ensure_fulltext_objects(using: str = "default") -> bool:
+    """Recreate the SQLite FTS5 triggers (and rebuild the index) if a migration dropped them.
+
+    On SQLite, Django alters a column by remaking the whole table, which silently drops its
+    triggers (an AlterField on Establishment, or on a model it points to, such as Commune).
+    This runs after every `migrate` (post_migrate signal); returns True when it had to repair.
+    """
+    from importlib import import_module
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+            [f"{FTS_TABLE}_a_"],
+        )
+        (triggers,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
+        (tables,) = cursor.fetchone()
+        if triggers == 3 and tables == 1:
+            return False
+        migration = import_module("filiere.organisations.migrations.0002_fulltext")
+        for statement in migration.SQLITE_FORWARD:
+            cursor.execute(statement)
+    return True

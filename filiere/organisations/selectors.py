@@ -1,0 +1,510 @@
+"""Reads of the directory shared by the HTML views, the exports, the API and other apps.
+
+Every organisation named by a request is resolved through `get_organisation_for_user`; the
+directory search (results, counts and facets) is `search_directory`, which the search page,
+the API and the benchmark all call, so their numbers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from filiere.accounts.models import Role
+from filiere.accounts.selectors import is_regional_admin
+from filiere.territories.models import Department, Region
+
+from .models import Establishment, HeadcountBand, Kind, Organisation, Relation, State
+from .search import search_establishments
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+# Facet name -> Establishment column. The order is the order of the facet panel.
+FACET_FIELDS: dict[str, str] = {
+    "region": "region_code",
+    "department": "department_code",
+    "naf": "naf_code",
+    "digital": "is_digital",
+    "headcount": "headcount_band",
+    "kind": "kind",
+    "state": "state",
+}
+FACET_TITLES = {
+    "region": _("Région"),
+    "department": _("Département"),
+    "naf": _("Activité (NAF)"),
+    "digital": _("Secteur numérique"),
+    "headcount": _("Tranche d'effectif"),
+    "kind": _("Type d'acteur"),
+    "state": _("État"),
+}
+# Long facets show their biggest values only (selected values are always shown).
+FACET_MAX_VALUES = 30
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What a directory search asks for: free text plus facet filters (empty = no filter)."""
+
+    q: str = ""
+    region: tuple[str, ...] = ()
+    department: tuple[str, ...] = ()
+    naf: tuple[str, ...] = ()
+    digital: bool | None = None
+    headcount: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> DirectoryFilters:
+        """Build filters from a QueryDict (or a dict of lists); unknown values are dropped."""
+
+        def many(name: str, max_length: int, allowed: Iterable[str] | None = None) -> tuple[str, ...]:
+            getlist = getattr(params, "getlist", None)
+            raw = getlist(name) if getlist else params.get(name) or []
+            if isinstance(raw, str):
+                raw = [raw]
+            allowed_set = set(allowed) if allowed is not None else None
+            values: list[str] = []
+            for value in raw:
+                for part in str(value).split(","):
+                    part = part.strip()[:max_length]
+                    if part and (allowed_set is None or part in allowed_set) and part not in values:
+                        values.append(part)
+            return tuple(values)
+
+        digital_raw = params.get("digital")
+        if isinstance(digital_raw, list):
+            digital_raw = digital_raw[0] if digital_raw else None
+        digital = {"1": True, "true": True, "oui": True, "0": False, "false": False, "non": False}.get(
+            str(digital_raw).lower() if digital_raw is not None else ""
+        )
+        q = params.get("q") or ""
+        if isinstance(q, list):
+            q = q[0] if q else ""
+        return cls(
+            q=str(q).strip()[:200],
+            region=many("region", 3),
+            department=many("department", 3),
+            naf=many("naf", 6),
+            digital=digital,
+            headcount=many("headcount", 2, HeadcountBand.values),
+            kind=many("kind", 20, Kind.values),
+            state=many("state", 1, State.values),
+        )
+
+    def is_selected(self, facet: str, value: str) -> bool:
+        """Whether a facet value is part of these filters (used to tick the checkboxes)."""
+        if facet == "digital":
+            return self.digital is not None and value == ("1" if self.digital else "0")
+        return value in getattr(self, facet)
+
+    def as_params(self) -> list[tuple[str, str]]:
+        """The filters as query-string pairs (for pagination and export links)."""
+        pairs: list[tuple[str, str]] = []
+        if self.q:
+            pairs.append(("q", self.q))
+        for name in ("region", "department", "naf", "headcount", "kind", "state"):
+            pairs.extend((name, value) for value in getattr(self, name))
+        if self.digital is not None:
+            pairs.append(("digital", "1" if self.digital else "0"))
+        return pairs
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    title: str
+    values: list[FacetValue]
+
+
+@dataclass
+class DirectoryPage:
+    """One page of a directory search with its counts and facets."""
+
+    filters: DirectoryFilters
+    results: list[Establishment]
+    count: int
+    count_is_lower_bound: bool  # true when more than `facet_limit` rows matched
+    facet_limit: int
+    page: int
+    per_page: int
+    facets: list[Facet] = field(default_factory=list)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+
+def filter_establishments(filters: DirectoryFilters, queryset: QuerySet | None = None) -> QuerySet:
+    """Establishments matching the filters and the text, annotated with `search_rank`.
+
+    Not ordered: callers order (`ordered_establishments`) or aggregate (facets, counts).
+    """
+    qs = Establishment.objects.all() if queryset is None else queryset
+    conditions = Q()
+    for facet, column in FACET_FIELDS.items():
+        if facet == "digital":
+            if filters.digital is not None:
+                conditions &= Q(is_digital=filters.digital)
+            continue
+        values = getattr(filters, facet)
+        if values:
+            conditions &= Q(**{f"{column}__in": values})
+    return search_establishments(filters.q, qs.filter(conditions))
+
+
+def ordered_establishments(filters: DirectoryFilters) -> QuerySet:
+    """The matching establishments in directory order: relevance, then name, then id."""
+    return filter_establishments(filters).order_by("search_rank", "name", "id")
+
+
+def directory_queryset(filters: DirectoryFilters) -> QuerySet:
+    """The full ordered result set with what exports and list pages display."""
+    return ordered_establishments(filters).select_related("organisation")
+
+
+def search_directory(
+    filters: DirectoryFilters, *, page: int = 1, per_page: int = PER_PAGE, with_facets: bool = True
+) -> DirectoryPage:
+    """Search the directory: one page of results, the (capped) count, and facet counts.
+
+    Counting stops at `settings.DIRECTORY_FACET_LIMIT` matching rows: above it the count is
+    a lower bound ("plus de N") and facet counts are computed over the first N matching rows
+    (in storage order), which keeps a search over a million rows fast. Below the limit every
+    number is exact.
+    """
+    limit = settings.DIRECTORY_FACET_LIMIT
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    matched = filter_establishments(filters)
+    capped_count = matched.values("id")[: limit + 1].count()
+    lower_bound = capped_count > limit
+    count = limit if lower_bound else capped_count
+    num_pages = max(1, math.ceil(count / per_page))
+    page = max(1, min(page, num_pages))
+    offset = (page - 1) * per_page
+    results = list(
+        matched.order_by("search_rank", "name", "id").select_related("organisation")[offset : offset + per_page]
+    )
+    result = DirectoryPage(
+        filters=filters,
+        results=results,
+        count=count,
+        count_is_lower_bound=lower_bound,
+        facet_limit=limit,
+        page=page,
+        per_page=per_page,
+    )
+    if with_facets:
+        result.facets = _facets(filters, matched, limit if lower_bound else None)
+    return result
+
+
+def _facets(filters: DirectoryFilters, matched: QuerySet, sample_limit: int | None) -> list[Facet]:
+    """GROUP BY counts per facet over the matched rows (or their first `sample_limit`)."""
+    if sample_limit is None:
+        base = matched
+    else:
+        base = Establishment.objects.filter(id__in=matched.values("id")[:sample_limit])
+    counts: dict[str, dict[str, int]] = {}
+    for facet, column in FACET_FIELDS.items():
+        rows = base.order_by().values_list(column).annotate(n=Count("id")).order_by("-n", column)
+        counts[facet] = {("1" if v else "0") if facet == "digital" else (v or ""): n for v, n in rows}
+    labels = facet_labels(counts)
+    facets = []
+    for facet, values in counts.items():
+        items = [
+            FacetValue(value, labels[facet].get(value, value), n, filters.is_selected(facet, value))
+            for value, n in values.items()
+            if value
+        ]
+        shown = items[:FACET_MAX_VALUES]
+        shown += [item for item in items[FACET_MAX_VALUES:] if item.selected]
+        # Selected values with no match stay visible so they can be unticked.
+        present = {item.value for item in shown}
+        for value in _selected_values(filters, facet):
+            if value not in present:
+                shown.append(FacetValue(value, labels[facet].get(value, value), 0, True))
+        facets.append(Facet(facet, str(FACET_TITLES[facet]), shown))
+    return facets
+
+
+def _selected_values(filters: DirectoryFilters, facet: str) -> tuple[str, ...]:
+    if facet == "digital":
+        return () if filters.digital is None else ("1" if filters.digital else "0",)
+    return getattr(filters, facet)
+
+
+def facet_labels(counts: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
+    """Human labels for facet values: territory names, NAF labels, choice labels."""
+    region_codes = set(counts.get("region", ()))
+    department_codes = set(counts.get("department", ()))
+    regions = {r.code: r.name for r in Region.objects.filter(code__in=region_codes)}
+    departments = {d.code: f"{d.name} ({d.code})" for d in Department.objects.filter(code__in=department_codes)}
+    naf = naf_labels_for(counts.get("naf", ()))
+    return {
+        "region": regions,
+        "department": departments,
+        "naf": {code: f"{code} — {label}" for code, label in naf.items()},
+        "digital": {"1": str(_("Numérique")), "0": str(_("Hors numérique"))},
+        "headcount": {k: str(v) for k, v in HeadcountBand.choices},
+        "kind": {k: str(v) for k, v in Kind.choices},
+        "state": {k: str(v) for k, v in State.choices},
+    }
+
+
+@lru_cache(maxsize=1)
+def _naf_labels_from_file() -> dict[str, str]:
+    path = settings.FILIERE_DATA_DIR / "naf" / "naf_rev2_sous_classes_5_niveaux.csv"
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return {row["sous_classe"]: row["libelle_sous_classe"] for row in csv.DictReader(handle)}
+    except FileNotFoundError:
+        return {}
+
+
+def naf_labels_for(codes: Iterable[str]) -> dict[str, str]:
+    """NAF sous-classe labels: from taxonomy.NafCode when loaded, else from the INSEE CSV file."""
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    labels: dict[str, str] = {}
+    try:
+        naf_model = apps.get_model("taxonomy", "NafCode")
+    except LookupError:
+        naf_model = None
+    if naf_model is not None:
+        labels = dict(naf_model.objects.filter(code__in=wanted).values_list("code", "label"))
+    if len(labels) < len(wanted):
+        from_file = _naf_labels_from_file()
+        for code in wanted - labels.keys():
+            if code in from_file:
+                labels[code] = from_file[code]
+    return labels
+
+
+def all_naf_labels() -> dict[str, str]:
+    """Every known NAF sous-classe label (file first, taxonomy.NafCode overriding when loaded)."""
+    labels = dict(_naf_labels_from_file())
+    try:
+        naf_model = apps.get_model("taxonomy", "NafCode")
+    except LookupError:
+        return labels
+    labels.update(naf_model.objects.values_list("code", "label"))
+    return labels
+
+
+def naf_label(code: str) -> str:
+    """The label of one NAF sous-classe ("" if unknown)."""
+    return naf_labels_for([code]).get(code, "")
+
+
+def all_naf_choices() -> list[tuple[str, str]]:
+    """Every NAF sous-classe as (code, "code — label"), for forms and API documentation."""
+    return [(code, f"{code} — {label}") for code, label in sorted(_naf_labels_from_file().items())]
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+
+def get_organisation_for_user(user: Any, pk: int) -> Organisation:
+    """The organisation `pk` as `user` may read it, or 404.
+
+    The directory is public: anyone reads every organisation. Non-diffusible ones (INSEE
+    "diffusion partielle") are returned too, but pages and the API must show them through
+    `public_name` / `can_see_identity`, which hide what INSEE does not allow to publish.
+    """
+    try:
+        return Organisation.objects.get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("Organisation inconnue") from None
+
+
+def can_see_identity(user: Any, organisation: Organisation) -> bool:
+    """Whether `user` may see the name, address and contact of `organisation`.
+
+    Diffusible organisations: everyone. Non-diffusible ones: only people who can edit them
+    (the organisation's own editors, regional administrators, platform staff).
+    """
+    return organisation.is_diffusible or can_edit_organisation(user, organisation)
+
+
+def public_name(organisation: Organisation | None, *, establishment: Establishment | None = None) -> str:
+    """The name shown to the public: "Non diffusible" for INSEE non-diffusible units."""
+    if organisation is not None and not organisation.is_diffusible:
+        return str(_("Non diffusible"))
+    if establishment is not None and not establishment.is_diffusible:
+        return str(_("Non diffusible"))
+    if establishment is not None and establishment.name:
+        return establishment.name
+    return organisation.name if organisation is not None else ""
+
+
+def organisation_region_codes(organisation: Organisation) -> set[str]:
+    """The regions where the organisation has establishments."""
+    return set(
+        organisation.establishments.exclude(region_code="").values_list("region_code", flat=True).distinct()
+    )
+
+
+def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
+    """Platform staff, the organisation's editors/admins, and administrators of one of its regions."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if user.memberships.filter(organisation=organisation, role__in=[Role.EDITOR, Role.ADMIN]).exists():
+        return True
+    return any(is_regional_admin(user, code) for code in organisation_region_codes(organisation))
+
+
+def organisation_establishments(organisation: Organisation) -> QuerySet:
+    """The organisation's establishments, head office first."""
+    return organisation.establishments.order_by("-is_head_office", "state", "siret")
+
+
+def organisation_relations(organisation: Organisation) -> tuple[list[Relation], list[Relation]]:
+    """(outgoing, incoming) relations: "X is <kind> Y" from and to this organisation."""
+    outgoing = list(
+        Relation.objects.filter(source=organisation).select_related("target", "college").order_by("kind", "target__name")
+    )
+    incoming = list(
+        Relation.objects.filter(target=organisation).select_related("source", "college").order_by("kind", "source__name")
+    )
+    return outgoing, incoming
+
+
+# --- Home page -----------------------------------------------------------------------------
+
+
+@dataclass
+class RegionCount:
+    code: str
+    name: str
+    digital_establishments: int
+    organisations: int
+
+
+def region_counts() -> list[RegionCount]:
+    """Per region: active digital-sector establishments and active organisations present there.
+
+    Regions without any establishment are left out; ordered by name.
+    """
+    active = Establishment.objects.filter(state=State.ACTIVE).exclude(region_code="")
+    digital = dict(
+        active.filter(is_digital=True).order_by().values_list("region_code").annotate(n=Count("id"))
+    )
+    organisations = dict(
+        active.filter(organisation__state=State.ACTIVE)
+        .order_by()
+        .values_list("region_code")
+        .annotate(n=Count("organisation_id", distinct=True))
+    )
+    names = dict(Region.objects.values_list("code", "name"))
+    codes = set(digital) | set(organisations)
+    rows = [
+        RegionCount(code, names.get(code, code), digital.get(code, 0), organisations.get(code, 0))
+        for code in codes
+    ]
+    return sorted(rows, key=lambda r: r.name)
+
+
+# --- Presentation of results (shared by the page and the API) ------------------------------
+
+
+@dataclass
+class ResultRow:
+    """What a search result shows, with INSEE diffusion rules already applied."""
+
+    id: int
+    organisation_id: int
+    siret: str
+    name: str
+    sign: str
+    city: str
+    postcode: str
+    department_code: str
+    department_name: str
+    region_code: str
+    naf_code: str
+    naf_label: str
+    is_digital: bool
+    headcount_band: str
+    headcount_label: str
+    kind: str
+    kind_label: str
+    state: str
+    is_closed: bool
+    is_generated: bool
+    is_diffusible: bool
+    is_head_office: bool
+
+
+def present_results(results: Iterable[Establishment]) -> list[ResultRow]:
+    """Result rows for display: public name, NAF label, department name, band label."""
+    results = list(results)
+    naf = naf_labels_for(e.naf_code for e in results)
+    departments = dict(
+        Department.objects.filter(code__in={e.department_code for e in results}).values_list("code", "name")
+    )
+    bands = dict(HeadcountBand.choices)
+    kinds = dict(Kind.choices)
+    rows = []
+    for est in results:
+        org = est.organisation
+        diffusible = org.is_diffusible and est.is_diffusible
+        rows.append(
+            ResultRow(
+                id=est.pk,
+                organisation_id=org.pk,
+                siret=est.siret or "",
+                name=public_name(org, establishment=est),
+                sign=est.sign if diffusible else "",
+                city=est.city,
+                postcode=est.postcode,
+                department_code=est.department_code,
+                department_name=departments.get(est.department_code, ""),
+                region_code=est.region_code,
+                naf_code=est.naf_code,
+                naf_label=naf.get(est.naf_code, ""),
+                is_digital=est.is_digital,
+                headcount_band=est.headcount_band,
+                headcount_label=str(bands.get(est.headcount_band, "")),
+                kind=est.kind,
+                kind_label=str(kinds.get(est.kind, est.kind)),
+                state=est.state,
+                is_closed=est.state == State.CLOSED,
+                is_generated=org.is_generated,
+                is_diffusible=diffusible,
+                is_head_office=est.is_head_office,
+            )
+        )
+    return rows

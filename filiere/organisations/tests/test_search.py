@@ -1,0 +1,204 @@
+"""Directory search: full text (both engines), facets, counts, pagination."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from filiere.organisations.models import Establishment, Kind, State
+from filiere.organisations.search import fts5_expression, query_words, tsquery_expression
+from filiere.organisations.selectors import DirectoryFilters, search_directory
+
+from .factories import EstablishmentFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(result) -> list[str]:
+    return [e.name for e in result.results]
+
+
+def search(**kwargs):
+    return search_directory(DirectoryFilters(**kwargs))
+
+
+def test_query_words_are_folded_and_stripped_of_syntax():
+    assert query_words('Cité "Numérique" OR *') == ["cite", "numerique", "or"]
+    assert fts5_expression(["cite", "num"]) == '"cite" "num"*'
+    assert tsquery_expression(["cite", "num"]) == "cite & num:*"
+
+
+def test_unaccented_query_finds_accented_name():
+    EstablishmentFactory(organisation__name="Cité Numérique")
+    EstablishmentFactory(organisation__name="Boulangerie Martin")
+    assert names(search(q="cite numerique")) == ["Cité Numérique"]
+
+
+def test_accented_query_finds_unaccented_text():
+    EstablishmentFactory(organisation__name="NUMERICA")
+    assert names(search(q="Numérica")) == ["NUMERICA"]
+
+
+def test_last_word_is_a_prefix():
+    EstablishmentFactory(organisation__name="Cité Numérique")
+    assert names(search(q="cite num")) == ["Cité Numérique"]
+    assert names(search(q="cit")) == ["Cité Numérique"]
+    # Only the last word is a prefix: earlier words must be whole.
+    assert names(search(q="cit numerique")) == []
+
+
+def test_every_word_is_required():
+    EstablishmentFactory(organisation__name="Cité Numérique")
+    EstablishmentFactory(organisation__name="Cité des sciences")
+    assert names(search(q="cite sciences")) == ["Cité des sciences"]
+
+
+def test_search_matches_city_and_postcode():
+    EstablishmentFactory(organisation__name="Alpha", city="Besançon", postcode="25000")
+    EstablishmentFactory(organisation__name="Beta", city="Dijon", postcode="21000")
+    assert names(search(q="besancon")) == ["Alpha"]
+    assert names(search(q="21000")) == ["Beta"]
+
+
+def test_relevance_then_name():
+    EstablishmentFactory(organisation__name="Zeta numerique numerique numerique")
+    EstablishmentFactory(organisation__name="Agence numerique et conseil en strategie digitale")
+    EstablishmentFactory(organisation__name="Beta numerique numerique numerique")
+    result = names(search(q="numerique"))
+    # Same relevance: by name; the long single mention ranks last.
+    assert result[:2] == ["Beta numerique numerique numerique", "Zeta numerique numerique numerique"]
+    assert result[2].startswith("Agence")
+
+
+def test_no_query_orders_by_name():
+    for name in ("Charlie", "alpha", "Bravo"):
+        EstablishmentFactory(organisation__name=name)
+    assert sorted(names(search()), key=str.lower) == ["alpha", "Bravo", "Charlie"]
+
+
+def test_search_index_follows_updates_and_deletes():
+    est = EstablishmentFactory(organisation__name="Ancien nom")
+    Establishment.objects.filter(pk=est.pk).update(search_text="nouveau nom")
+    assert search(q="ancien").count == 0
+    assert search(q="nouveau").count == 1
+    est.delete()
+    assert search(q="nouveau").count == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 triggers")
+def test_sqlite_fts_triggers_exist_after_all_migrations():
+    # A later AlterField on Establishment remakes the table on SQLite and drops its triggers.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'organisations_establishment_fts_%'")
+        assert {row[0] for row in cursor.fetchall()} == {
+            "organisations_establishment_fts_ai",
+            "organisations_establishment_fts_ad",
+            "organisations_establishment_fts_au",
+        }
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"region": ("76",)}, ["Montpellier Web"]),
+        ({"department": ("25",)}, ["Besançon Soft"]),
+        ({"naf": ("58.29C",)}, ["Besançon Soft"]),
+        ({"digital": False}, ["Boulangerie"]),
+        ({"digital": True}, ["Besançon Soft", "Dijon Data", "Montpellier Web"]),
+        ({"headcount": ("21",)}, ["Dijon Data"]),
+        ({"kind": (Kind.CLUSTER,)}, ["Montpellier Web"]),
+        ({"state": (State.CLOSED,)}, ["Boulangerie"]),
+        ({"region": ("27",), "digital": True}, ["Besançon Soft", "Dijon Data"]),
+    ],
+)
+def test_each_facet_filters(territories, filters, expected):
+    make_sample()
+    assert names(search(**filters)) == expected
+
+
+def make_sample():
+    EstablishmentFactory(organisation__name="Dijon Data", organisation__headcount_band="21")
+    EstablishmentFactory(
+        organisation__name="Besançon Soft", organisation__naf_code="58.29C", department_code="25", city="Besançon"
+    )
+    EstablishmentFactory(
+        organisation__name="Montpellier Web",
+        organisation__kind=Kind.CLUSTER,
+        department_code="34",
+        region_code="76",
+        city="Montpellier",
+    )
+    EstablishmentFactory(
+        organisation__name="Boulangerie", organisation__naf_code="10.71C", organisation__is_digital=False, closed=True
+    )
+
+
+def facet(result, name) -> dict[str, int]:
+    return {v.value: v.count for v in next(f for f in result.facets if f.name == name).values}
+
+
+def test_facet_counts_over_the_result_set(territories):
+    make_sample()
+    everything = search()
+    assert everything.count == 4
+    assert facet(everything, "region") == {"27": 3, "76": 1}
+    assert facet(everything, "department") == {"21": 2, "25": 1, "34": 1}
+    assert facet(everything, "digital") == {"1": 3, "0": 1}
+    assert facet(everything, "naf") == {"62.01Z": 2, "58.29C": 1, "10.71C": 1}
+    assert facet(everything, "state") == {"A": 3, "F": 1}
+    assert facet(everything, "kind") == {"company": 3, "cluster": 1}
+    assert facet(everything, "headcount") == {"11": 3, "21": 1}
+    digital_bfc = search(region=("27",), digital=True)
+    assert digital_bfc.count == 2
+    assert facet(digital_bfc, "department") == {"21": 1, "25": 1}
+    assert facet(digital_bfc, "digital") == {"1": 2}
+
+
+def test_facet_labels(territories):
+    make_sample()
+    everything = search()
+    labels = {f.name: {v.value: v.label for v in f.values} for f in everything.facets}
+    assert labels["region"]["76"] == "Occitanie"
+    assert labels["department"]["25"] == "Doubs (25)"
+    assert labels["naf"]["62.01Z"] == "62.01Z — Programmation informatique"
+    assert labels["headcount"]["21"] == "50 à 99 salariés"
+
+
+def test_text_and_facets_combine(territories):
+    make_sample()
+    result = search(q="montpellier", region=("27",))
+    assert result.count == 0
+    selected = next(f for f in result.facets if f.name == "region").values
+    assert [(v.value, v.count, v.selected) for v in selected] == [("27", 0, True)]
+
+
+@override_settings(DIRECTORY_FACET_LIMIT=3)
+def test_counting_is_capped_and_says_so(territories):
+    make_sample()
+    EstablishmentFactory(organisation__name="Encore une")
+    result = search()
+    assert result.count == 3
+    assert result.count_is_lower_bound
+    assert sum(facet(result, "state").values()) == 3
+
+
+def test_pagination():
+    for i in range(45):
+        EstablishmentFactory(organisation__name=f"Entreprise {i:02d}")
+    first = search_directory(DirectoryFilters(q="entreprise"), page=1, per_page=20)
+    last = search_directory(DirectoryFilters(q="entreprise"), page=3, per_page=20)
+    beyond = search_directory(DirectoryFilters(q="entreprise"), page=99, per_page=20)
+    assert first.count == 45 and first.num_pages == 3 and first.has_next and not first.has_previous
+    assert len(first.results) == 20
+    assert names(last) == [f"Entreprise {i}" for i in range(40, 45)]
+    assert beyond.page == 3
+
+
+def test_filters_from_query_params_drop_unknown_values():
+    from django.http import QueryDict
+
+    filters = DirectoryFilters.from_params(
+        QueryDict("q=+dijon+&region=27&region=76&kind=cluster&kind=nope&state=A&digital=1&headcount=99")
+    )
+    assert filters == DirectoryFilters(q="dijon", region=("27", "76"), kind=("cluster",), state=("A",), digital=True)
