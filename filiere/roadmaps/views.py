@@ -1,1 +1,151 @@
+"""Pages of plans: list, tree, action, indicator (chart and value entry), XLSX export and import."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from filiere.roadmaps import selectors, services
+from filiere.roadmaps.charts import indicator_chart_svg
+from filiere.roadmaps.forms import IndicatorValueForm, PlanImportForm
+from filiere.roadmaps.spreadsheets import export_plan_xlsx, import_plan_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = [selectors.plan_tree(p) for p in selectors.plans_for_user(request.user)]
+    return render(request, "roadmaps/plan_list.html", {"trees": plans})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    context = {
+        "plan": plan,
+        "tree": selectors.plan_tree(plan),
+        "can_edit": selectors.can_edit_plan(request.user, plan),
+    }
+    return render(request, "roadmaps/plan_detail.html", context)
+
+
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.get_action_for_user(request.user, pk)
+    context = {
+        "action": action,
+        "plan": action.objective.axis.plan,
+        "node": selectors.action_node(action),
+        "can_edit": selectors.can_edit_action(request.user, action),
+    }
+    return render(request, "roadmaps/action_detail.html", context)
+
+
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.get_indicator_for_user(request.user, pk)
+    can_edit = selectors.can_edit_indicator(request.user, indicator)
+    form = IndicatorValueForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.record_indicator_value(
+                    user=request.user,
+                    indicator=indicator,
+                    date=form.cleaned_data["date"],
+                    value=form.cleaned_data["value"],
+                    source=form.cleaned_data["source"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Valeur enregistrée."))
+                return redirect("roadmaps:indicator_detail", pk=indicator.pk)
+    node = selectors.indicator_node(indicator)
+    baseline = (
+        (indicator.baseline_date, indicator.baseline_value)
+        if indicator.baseline_date and indicator.baseline_value is not None
+        else None
+    )
+    chart = indicator_chart_svg(
+        title=_("%(name)s : cibles et valeurs mesurées") % {"name": indicator.name},
+        baseline=baseline,
+        targets=[(t.date, t.value) for t in node.targets],
+        values=[(v.date, v.value) for v in node.values],
+        unit=indicator.unit,
+        uid=f"indicator-{indicator.pk}",
+        table_id="indicator-data",
+    )
+    context = {
+        "indicator": indicator,
+        "plan": indicator.plan,
+        "node": node,
+        "chart": chart,
+        "rows": _series_rows(indicator, node),
+        "form": form if can_edit else None,
+    }
+    return render(request, "roadmaps/indicator_detail.html", context, status=400 if form.errors else 200)
+
+
+def _series_rows(indicator, node: selectors.IndicatorNode) -> list[dict]:  # type: ignore[no-untyped-def]
+    rows = []
+    if indicator.baseline_value is not None:
+        rows.append(
+            {
+                "date": indicator.baseline_date,
+                "kind": _("Référence"),
+                "value": indicator.baseline_value,
+                "source": indicator.source,
+            }
+        )
+    rows += [{"date": t.date, "kind": _("Cible"), "value": t.value, "source": ""} for t in node.targets]
+    rows += [{"date": v.date, "kind": _("Mesure"), "value": v.value, "source": v.source} for v in node.values]
+    return sorted(rows, key=lambda r: (r["date"] is not None, r["date"]))
+
+
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    response = HttpResponse(export_plan_xlsx(plan), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(plan.title)[:80] or "plan"}.xlsx"'
+    return response
+
+
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if not selectors.can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_plan_xlsx(
+            user=request.user,
+            plan=plan,
+            file=form.cleaned_data["file"].read(),
+            unknown_owners=form.cleaned_data["unknown_owners"],
+        )
+        if report.ok:
+            messages.success(request, _("Import terminé."))
+    status = 400 if report is not None and not report.ok else 200
+    return render(
+        request, "roadmaps/plan_import.html", {"plan": plan, "form": form, "report": report}, status=status
+    )
+
+
+def plan_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    entries = plan.activity.select_related("user")[:200]
+    return render(request, "roadmaps/plan_activity.html", {"plan": plan, "entries": entries})
+
+
+@require_POST
+def plan_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if not selectors.can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    done = services.refresh_computed_indicators(plan=plan, user=request.user)
+    messages.success(request, _("%(count)d indicateur(s) calculé(s) mis à jour.") % {"count": len(done)})
+    return redirect("roadmaps:plan_detail", pk=plan.pk)

@@ -1,0 +1,296 @@
+"""Reads shared by the views, the API and other apps: access checks and the plan tree with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from filiere.accounts.models import Membership, RegionalRole, Role
+from filiere.roadmaps.models import (
+    Action,
+    ActionStatus,
+    Axis,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Objective,
+    Plan,
+)
+from filiere.roadmaps.progress import (
+    IndicatorState,
+    Progress,
+    Weighted,
+    action_progress,
+    group_progress,
+    indicator_progress,
+)
+
+EDITOR_ROLES = (Role.EDITOR, Role.ADMIN)
+
+
+# --- Access ------------------------------------------------------------------------------------
+
+
+def _is_authenticated(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def _is_regional_admin(user: Any, region_id: str) -> bool:
+    return RegionalRole.objects.filter(user=user, region_id=region_id).exists()
+
+
+def plans_for_user(user: Any) -> QuerySet[Plan]:
+    """Plans `user` may read: public ones, plus private ones of their region or organisations."""
+    plans = Plan.objects.select_related("region")
+    if not _is_authenticated(user):
+        return plans.filter(is_public=True)
+    if user.is_staff:
+        return plans
+    orgs = Membership.objects.filter(user=user).values("organisation_id")
+    regions = RegionalRole.objects.filter(user=user).values("region_id")
+    return plans.filter(
+        Q(is_public=True)
+        | Q(region_id__in=regions)
+        | Q(partners__in=orgs)
+        | Q(axes__objectives__actions__owner__in=orgs)
+    ).distinct()
+
+
+def can_read_plan(user: Any, plan: Plan) -> bool:
+    """Public plans are readable by anyone; private ones by platform staff, the region's
+    administrators and members of the plan's partner organisations or of an action's porteur."""
+    if plan.is_public:
+        return True
+    if not _is_authenticated(user):
+        return False
+    if user.is_staff or _is_regional_admin(user, plan.region_id):
+        return True
+    orgs = Membership.objects.filter(user=user).values("organisation_id")
+    return (
+        plan.partners.filter(pk__in=orgs).exists()
+        or Action.objects.filter(objective__axis__plan=plan, owner__in=orgs).exists()
+    )
+
+
+def get_plan_for_user(user: Any, pk: int | str) -> Plan:
+    """The plan `pk` if `user` may read it; Http404 otherwise (a private plan's existence is not revealed)."""
+    try:
+        plan = Plan.objects.select_related("region").get(pk=int(pk))
+    except (Plan.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read_plan(user, plan):
+        raise Http404
+    return plan
+
+
+def can_edit_plan(user: Any, plan: Plan) -> bool:
+    """Platform staff and the region's administrators edit the whole plan."""
+    if not _is_authenticated(user):
+        return False
+    return bool(user.is_staff) or _is_regional_admin(user, plan.region_id)
+
+
+def can_edit_action(user: Any, action: Action) -> bool:
+    """Whoever edits the plan, plus editors and admins of the action's porteur organisation."""
+    if can_edit_plan(user, action.objective.axis.plan):
+        return True
+    if not _is_authenticated(user) or action.owner_id is None:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation_id=action.owner_id, role__in=EDITOR_ROLES
+    ).exists()
+
+
+def can_edit_indicator(user: Any, indicator: Indicator) -> bool:
+    """Whoever edits the plan, plus editors of the porteur of an action the indicator measures."""
+    if can_edit_plan(user, indicator.plan):
+        return True
+    if not _is_authenticated(user):
+        return False
+    owners = indicator.actions.exclude(owner=None).values("owner_id")
+    return Membership.objects.filter(user=user, organisation_id__in=owners, role__in=EDITOR_ROLES).exists()
+
+
+def get_action_for_user(user: Any, pk: int | str) -> Action:
+    """The action `pk` if `user` may read its plan; Http404 otherwise."""
+    try:
+        action = Action.objects.select_related("objective__axis__plan__region", "owner").get(pk=int(pk))
+    except (Action.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read_plan(user, action.objective.axis.plan):
+        raise Http404
+    return action
+
+
+def get_indicator_for_user(user: Any, pk: int | str) -> Indicator:
+    """The indicator `pk` if `user` may read its plan; Http404 otherwise."""
+    try:
+        indicator = Indicator.objects.select_related("plan__region").get(pk=int(pk))
+    except (Indicator.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read_plan(user, indicator.plan):
+        raise Http404
+    return indicator
+
+
+# --- Indicators --------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorNode:
+    indicator: Indicator
+    progress: Progress
+    targets: list[IndicatorTarget]
+    values: list[IndicatorValue]
+
+    @property
+    def latest(self) -> IndicatorValue | None:
+        return self.values[-1] if self.values else None
+
+    @property
+    def target(self) -> IndicatorTarget | None:
+        return self.targets[-1] if self.targets else None
+
+
+def _sorted_values(values: Iterable[IndicatorValue]) -> list[IndicatorValue]:
+    return sorted(values, key=lambda v: (v.date, v.created_at, v.pk))
+
+
+def indicator_node(indicator: Indicator) -> IndicatorNode:
+    """An indicator with its series and progress (uses prefetched targets and values if any)."""
+    targets = sorted(indicator.targets.all(), key=lambda t: t.date)
+    values = _sorted_values(indicator.values.all())
+    state = IndicatorState(
+        name=indicator.name,
+        baseline=indicator.baseline_value,
+        target=targets[-1].value if targets else None,
+        latest=values[-1].value if values else None,
+        direction=indicator.direction,
+        first=values[0].value if values else None,
+    )
+    return IndicatorNode(indicator, indicator_progress(state), targets, values)
+
+
+def indicator_series(indicator: Indicator) -> dict[str, Any]:
+    """Baseline, targets and values of an indicator, as plain data for charts, tables and the API."""
+    node = indicator_node(indicator)
+    return {
+        "baseline": (indicator.baseline_date, indicator.baseline_value),
+        "targets": [(t.date, t.value) for t in node.targets],
+        "values": [(v.date, v.value, v.source) for v in node.values],
+        "progress": node.progress,
+    }
+
+
+# --- Plan tree ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionNode:
+    action: Action
+    progress: Progress
+    indicators: list[IndicatorNode] = field(default_factory=list)
+
+
+@dataclass
+class ObjectiveNode:
+    objective: Objective
+    progress: Progress
+    actions: list[ActionNode] = field(default_factory=list)
+    indicators: list[IndicatorNode] = field(default_factory=list)
+
+
+@dataclass
+class AxisNode:
+    axis: Axis
+    progress: Progress
+    objectives: list[ObjectiveNode] = field(default_factory=list)
+
+
+@dataclass
+class PlanTree:
+    plan: Plan
+    progress: Progress
+    axes: list[AxisNode]
+    indicators: list[IndicatorNode]
+
+    def actions(self) -> list[ActionNode]:
+        return [a for axis in self.axes for o in axis.objectives for a in o.actions]
+
+
+def _done_total(actions: list[ActionNode]) -> tuple[int, int]:
+    return sum(1 for a in actions if a.action.status == ActionStatus.DONE), len(actions)
+
+
+def build_action_node(action: Action, indicators: list[IndicatorNode]) -> ActionNode:
+    steps = list(action.steps.all())
+    progress = action_progress(
+        indicators=[i.progress for i in indicators],
+        steps_done=sum(1 for s in steps if s.done),
+        steps_total=len(steps),
+        status=action.status,
+    )
+    return ActionNode(action, progress, indicators)
+
+
+def plan_tree(plan: Plan) -> PlanTree:
+    """The plan's axes → objectives → actions with indicators and rolled-up progress, in a few queries."""
+    indicators = {
+        i.pk: indicator_node(i)
+        for i in plan.indicators.prefetch_related("targets", "values", "actions", "objectives")
+    }
+    by_action: dict[int, list[IndicatorNode]] = {}
+    by_objective: dict[int, list[IndicatorNode]] = {}
+    for node in indicators.values():
+        for action in node.indicator.actions.all():
+            by_action.setdefault(action.pk, []).append(node)
+        for objective in node.indicator.objectives.all():
+            by_objective.setdefault(objective.pk, []).append(node)
+
+    axes = plan.axes.prefetch_related(
+        "objectives__actions__steps",
+        "objectives__actions__owner",
+        "objectives__actions__partners",
+        "objectives__actions__funders",
+    )
+    axis_nodes: list[AxisNode] = []
+    for axis in axes:
+        objective_nodes: list[ObjectiveNode] = []
+        for objective in axis.objectives.all():
+            action_nodes = [build_action_node(a, by_action.get(a.pk, [])) for a in objective.actions.all()]
+            own = by_objective.get(objective.pk, [])
+            done, total = _done_total(action_nodes)
+            progress = group_progress(
+                children=[Weighted(a.progress, float(a.action.weight)) for a in action_nodes],
+                actions_done=done,
+                actions_total=total,
+                indicators=[i.progress for i in own]
+                or [i.progress for a in action_nodes for i in a.indicators],
+            )
+            objective_nodes.append(ObjectiveNode(objective, progress, action_nodes, own))
+        axis_actions = [a for o in objective_nodes for a in o.actions]
+        done, total = _done_total(axis_actions)
+        axis_progress = group_progress(
+            children=[Weighted(o.progress, float(o.objective.weight)) for o in objective_nodes],
+            actions_done=done,
+            actions_total=total,
+        )
+        axis_nodes.append(AxisNode(axis, axis_progress, objective_nodes))
+    all_actions = [a for axis in axis_nodes for o in axis.objectives for a in o.actions]
+    done, total = _done_total(all_actions)
+    progress = group_progress(
+        children=[Weighted(a.progress, float(a.axis.weight)) for a in axis_nodes],
+        actions_done=done,
+        actions_total=total,
+    )
+    return PlanTree(plan, progress, axis_nodes, list(indicators.values()))
+
+
+def action_node(action: Action) -> ActionNode:
+    """One action with its indicators and progress."""
+    indicators = [indicator_node(i) for i in action.indicators.prefetch_related("targets", "values")]
+    return build_action_node(action, indicators)

@@ -1,0 +1,663 @@
+"""A plan as an XLSX workbook, the way regional teams keep them: export, and import with a report.
+
+The workbook has two sheets. "Actions": one row per action, the tree spelt out in the first three
+columns (axe, objectif, action). "Indicateurs": one row per baseline ("Référence"), target
+("Cible") and measured value ("Mesure") of each indicator.
+
+Import reads everything first and writes nothing if one cell is wrong: the caller gets every
+error with its sheet, row and column. A clean file creates what is missing and updates what
+changed, matching axes, objectives and actions on their titles and indicators on their names, so
+importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from filiere.organisations.models import Organisation
+from filiere.roadmaps.computations import COMPUTATIONS
+from filiere.roadmaps.models import (
+    Action,
+    ActionStatus,
+    Axis,
+    Computation,
+    Direction,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Objective,
+    Plan,
+    Priority,
+)
+from filiere.roadmaps.selectors import plan_tree
+from filiere.roadmaps.services import VALUE_MARGIN_DAYS, _apply, log_activity, parse_value
+
+ACTIONS_SHEET = "Actions"
+INDICATORS_SHEET = "Indicateurs"
+ACTION_COLUMNS = [
+    "Axe",
+    "Objectif",
+    "Action",
+    "Porteur",
+    "Partenaires",
+    "Financeurs",
+    "Budget prévu",
+    "Budget consommé",
+    "Statut",
+    "Priorité",
+    "Début",
+    "Fin",
+    "Avancement",
+]
+ACTION_OPTIONAL = {"Avancement"}  # computed: exported for reading, ignored on import
+INDICATOR_COLUMNS = [
+    "Indicateur",
+    "Unité",
+    "Sens",
+    "Mode de calcul",
+    "Clé de calcul",
+    "Source",
+    "Actions liées",
+    "Nature",
+    "Date",
+    "Valeur",
+]
+BASELINE, TARGET, MEASURE = "Référence", "Cible", "Mesure"
+LIST_SEPARATOR = ";"
+DATE_FORMAT = "DD/MM/YYYY"
+
+UnknownOwners = Literal["error", "keep_name"]
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def _write_sheet(sheet: Any, columns: list[str], rows: Iterable[list[Any]]) -> None:
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = DATE_FORMAT
+    for index, name in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(name) + 8))
+    sheet.freeze_panes = "A2"
+
+
+def _names(orgs: Iterable[Organisation]) -> str:
+    return f"{LIST_SEPARATOR} ".join(sorted(o.name for o in orgs))
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def export_plan_xlsx(plan: Plan) -> bytes:
+    """The plan as an XLSX workbook (sheets "Actions" and "Indicateurs")."""
+    tree = plan_tree(plan)
+    workbook = Workbook()
+    actions_sheet = workbook.active
+    actions_sheet.title = ACTIONS_SHEET
+    rows = []
+    for axis in tree.axes:
+        for objective in axis.objectives:
+            for node in objective.actions:
+                a = node.action
+                rows.append(
+                    [
+                        axis.axis.title,
+                        objective.objective.title,
+                        a.title,
+                        a.owner_label,
+                        _names(a.partners.all()),
+                        _names(a.funders.all()),
+                        _number(a.budget_planned),
+                        _number(a.budget_spent),
+                        a.get_status_display(),
+                        a.get_priority_display(),
+                        a.start_date,
+                        a.end_date,
+                        node.progress.value,
+                    ]
+                )
+    _write_sheet(actions_sheet, ACTION_COLUMNS, rows)
+    for (cell,) in actions_sheet.iter_rows(min_row=2, min_col=13, max_col=13):
+        cell.number_format = "0%"
+
+    indicator_rows = []
+    for node in tree.indicators:
+        i = node.indicator
+        head = [
+            i.name,
+            i.unit,
+            i.get_direction_display(),
+            i.get_computation_display(),
+            i.computed_key,
+        ]
+        linked = f"{LIST_SEPARATOR} ".join(sorted(a.title for a in i.actions.all()))
+        indicator_rows.append([*head, i.source, linked, BASELINE, i.baseline_date, _number(i.baseline_value)])
+        for t in node.targets:
+            indicator_rows.append([*head, "", "", TARGET, t.date, _number(t.value)])
+        for v in node.values:
+            indicator_rows.append([*head, v.source, "", MEASURE, v.date, _number(v.value)])
+    _write_sheet(workbook.create_sheet(INDICATORS_SHEET), INDICATOR_COLUMNS, indicator_rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What an import found: errors (nothing written), warnings, and counts of what it did."""
+
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
+
+    def warn(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.warnings.append({"sheet": sheet, "row": row, "column": column, "message": message})
+
+    def count(self, key: str) -> None:
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _choice(value: str, choices: Any) -> str | None:
+    folded = _fold(value)
+    for code, label in choices.choices:
+        if folded in (_fold(code), _fold(str(label))):
+            return code
+    return None
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _period(plan: Plan) -> str:
+    return f"{plan.start_date:%d/%m/%Y} – {plan.end_date:%d/%m/%Y}"
+
+
+class _Sheet:
+    """Rows of a sheet as dicts keyed by column name, after checking the header."""
+
+    def __init__(
+        self, report: ImportReport, name: str, rows: list[tuple[Any, ...]], columns: list[str]
+    ) -> None:
+        self.report, self.name = report, name
+        header = [_text(c) for c in (rows[0] if rows else ())]
+        known = {_fold(c): c for c in columns}
+        self.index: dict[str, int] = {}
+        for position, title in enumerate(header):
+            if not title:
+                continue
+            canonical = known.get(_fold(title))
+            if canonical is None:
+                report.error(
+                    name,
+                    1,
+                    title,
+                    _("Colonne inconnue « %(column)s » ; colonnes attendues : %(expected)s.")
+                    % {"column": title, "expected": ", ".join(columns)},
+                )
+            elif canonical in self.index:
+                report.error(name, 1, title, _("Colonne « %(column)s » en double.") % {"column": title})
+            else:
+                self.index[canonical] = position
+        self.missing = [c for c in columns if c not in self.index and c not in ACTION_OPTIONAL]
+        for column in self.missing:
+            report.error(name, 1, column, _("Colonne manquante « %(column)s ».") % {"column": column})
+        self.rows = rows[1:]
+
+    def records(self) -> Iterable[tuple[int, dict[str, Any]]]:
+        for number, row in enumerate(self.rows, start=2):
+            if all(_text(c) == "" for c in row):
+                continue
+            yield number, {c: (row[i] if i < len(row) else None) for c, i in self.index.items()}
+
+
+@dataclass
+class _ActionRow:
+    row: int
+    axis: str
+    objective: str
+    title: str
+    fields: dict[str, Any]
+    partners: list[Organisation]
+    funders: list[Organisation]
+
+
+@dataclass
+class _IndicatorRow:
+    row: int
+    name: str
+    attrs: dict[str, Any]
+    nature: str
+    date: dt.date | None
+    value: Decimal | None
+    source: str
+    linked: list[str]
+
+
+class _Reader:
+    def __init__(self, report: ImportReport, plan: Plan, unknown_owners: UnknownOwners) -> None:
+        self.report, self.plan, self.unknown_owners = report, plan, unknown_owners
+        self.orgs: dict[str, list[Organisation]] = {}
+
+    def organisation(
+        self, name: str, sheet: str, row: int, column: str, *, fallback: bool
+    ) -> Organisation | None:
+        folded = _fold(name)
+        if folded not in self.orgs:
+            found = list(Organisation.objects.filter(name__iexact=name).order_by("pk")[:2])
+            if not found:
+                found = list(Organisation.objects.filter(acronym__iexact=name).order_by("pk")[:2])
+            self.orgs[folded] = found
+        found = self.orgs[folded]
+        if not found:
+            message = _("Organisation inconnue dans l'annuaire : « %(name)s ».") % {"name": name}
+            if self.unknown_owners == "keep_name":
+                note = _("conservé comme texte") if fallback else _("ignoré")
+                self.report.warn(sheet, row, column, f"{message} ({note})")
+            else:
+                self.report.error(sheet, row, column, message)
+            return None
+        return found[0]
+
+    def number(
+        self, record: dict[str, Any], sheet: str, row: int, column: str, *, minimum: Decimal | None = None
+    ) -> Decimal | None:
+        raw = record.get(column)
+        if raw is None or _text(raw) == "":
+            return None
+        try:
+            number = parse_value(raw)
+        except ValidationError:
+            self.report.error(
+                sheet, row, column, _("« %(value)s » n'est pas un nombre.") % {"value": _text(raw)}
+            )
+            return None
+        if minimum is not None and number < minimum:
+            self.report.error(sheet, row, column, _("Le montant ne peut pas être négatif."))
+            return None
+        return number
+
+    def date(
+        self, record: dict[str, Any], sheet: str, row: int, column: str, *, margin_days: int
+    ) -> dt.date | None:
+        raw = record.get(column)
+        if raw is None or _text(raw) == "":
+            return None
+        try:
+            day = _date(raw)
+        except ValueError:
+            self.report.error(
+                sheet,
+                row,
+                column,
+                _("« %(value)s » n'est pas une date (JJ/MM/AAAA).") % {"value": _text(raw)},
+            )
+            return None
+        if not self.plan.contains(day, margin_days=margin_days):
+            message = _("Date %(date)s hors de la période du plan (%(period)s)") % {
+                "date": day.strftime("%d/%m/%Y"),
+                "period": _period(self.plan),
+            }
+            if margin_days:
+                message += _(", à un an près")
+            self.report.error(sheet, row, column, message + ".")
+            return None
+        return day
+
+    def actions(self, sheet: _Sheet) -> list[_ActionRow]:
+        parsed: list[_ActionRow] = []
+        seen: dict[tuple[str, str, str], int] = {}
+        name = sheet.name
+        for row, record in sheet.records():
+            path = [_text(record.get(c)) for c in ("Axe", "Objectif", "Action")]
+            for column, value in zip(("Axe", "Objectif", "Action"), path, strict=True):
+                if column in sheet.index and not value:
+                    self.report.error(name, row, column, _("Cellule vide : le titre est obligatoire."))
+            key = tuple(_fold(p) for p in path)
+            if all(path) and key in seen:
+                self.report.error(
+                    name, row, "Action", _("Action en double (déjà en ligne %(row)d).") % {"row": seen[key]}
+                )
+            seen.setdefault(key, row)  # type: ignore[arg-type]
+            fields: dict[str, Any] = {}
+            owner_text = _text(record.get("Porteur"))
+            owner = self.organisation(owner_text, name, row, "Porteur", fallback=True) if owner_text else None
+            fields["owner_id"] = owner.pk if owner else None
+            fields["owner_name"] = "" if owner or not owner_text else owner_text
+            lists: dict[str, list[Organisation]] = {}
+            for column in ("Partenaires", "Financeurs"):
+                names = [n.strip() for n in _text(record.get(column)).split(LIST_SEPARATOR) if n.strip()]
+                lists[column] = [
+                    o
+                    for n in names
+                    if (o := self.organisation(n, name, row, column, fallback=False)) is not None
+                ]
+            fields["budget_planned"] = self.number(record, name, row, "Budget prévu", minimum=Decimal(0))
+            fields["budget_spent"] = self.number(record, name, row, "Budget consommé", minimum=Decimal(0))
+            for column, choices, attr, default in (
+                ("Statut", ActionStatus, "status", ActionStatus.NOT_STARTED),
+                ("Priorité", Priority, "priority", Priority.MEDIUM),
+            ):
+                text = _text(record.get(column))
+                code = _choice(text, choices) if text else default
+                if code is None:
+                    allowed = ", ".join(str(label) for label in choices.labels)
+                    self.report.error(
+                        name,
+                        row,
+                        column,
+                        _("Valeur « %(value)s » inconnue ; valeurs possibles : %(allowed)s.")
+                        % {"value": text, "allowed": allowed},
+                    )
+                fields[attr] = code or default
+            fields["start_date"] = self.date(record, name, row, "Début", margin_days=0)
+            fields["end_date"] = self.date(record, name, row, "Fin", margin_days=0)
+            if fields["start_date"] and fields["end_date"] and fields["end_date"] < fields["start_date"]:
+                self.report.error(name, row, "Fin", _("La fin de l'action précède son début."))
+            parsed.append(_ActionRow(row, *path, fields, lists["Partenaires"], lists["Financeurs"]))
+        return parsed
+
+    def indicators(self, sheet: _Sheet, action_titles: set[str]) -> list[_IndicatorRow]:
+        parsed: list[_IndicatorRow] = []
+        name = sheet.name
+        for row, record in sheet.records():
+            indicator = _text(record.get("Indicateur"))
+            if not indicator:
+                self.report.error(
+                    name, row, "Indicateur", _("Cellule vide : le nom de l'indicateur est obligatoire.")
+                )
+            attrs: dict[str, Any] = {"unit": _text(record.get("Unité"))}
+            for column, choices, attr, default in (
+                ("Sens", Direction, "direction", Direction.UP),
+                ("Mode de calcul", Computation, "computation", Computation.IMPORTED),
+            ):
+                text = _text(record.get(column))
+                code = _choice(text, choices) if text else default
+                if code is None:
+                    allowed = ", ".join(str(label) for label in choices.labels)
+                    self.report.error(
+                        name,
+                        row,
+                        column,
+                        _("Valeur « %(value)s » inconnue ; valeurs possibles : %(allowed)s.")
+                        % {"value": text, "allowed": allowed},
+                    )
+                attrs[attr] = code or default
+            attrs["computed_key"] = _text(record.get("Clé de calcul"))
+            if attrs["computation"] == Computation.COMPUTED and attrs["computed_key"] not in COMPUTATIONS:
+                self.report.error(
+                    name,
+                    row,
+                    "Clé de calcul",
+                    _("Calcul inconnu : « %(key)s ».") % {"key": attrs["computed_key"]},
+                )
+            nature = _choice(_text(record.get("Nature")), _Natures) or ""
+            if not nature:
+                self.report.error(
+                    name,
+                    row,
+                    "Nature",
+                    _("Nature « %(value)s » inconnue ; valeurs possibles : %(allowed)s.")
+                    % {
+                        "value": _text(record.get("Nature")),
+                        "allowed": ", ".join((BASELINE, TARGET, MEASURE)),
+                    },
+                )
+            margin = 0 if nature == BASELINE else VALUE_MARGIN_DAYS
+            day = self.date(record, name, row, "Date", margin_days=margin) if nature != BASELINE else None
+            if nature == BASELINE and _text(record.get("Date")):
+                try:
+                    day = _date(record.get("Date"))
+                except ValueError:
+                    self.report.error(
+                        name,
+                        row,
+                        "Date",
+                        _("« %(value)s » n'est pas une date (JJ/MM/AAAA).")
+                        % {"value": _text(record.get("Date"))},
+                    )
+            value = self.number(record, name, row, "Valeur")
+            if nature in (TARGET, MEASURE):
+                if day is None and not any(
+                    e["row"] == row and e["column"] == "Date" for e in self.report.errors
+                ):
+                    self.report.error(name, row, "Date", _("Cellule vide : la date est obligatoire."))
+                if value is None and not any(
+                    e["row"] == row and e["column"] == "Valeur" for e in self.report.errors
+                ):
+                    self.report.error(name, row, "Valeur", _("Cellule vide : la valeur est obligatoire."))
+            linked = [
+                t.strip() for t in _text(record.get("Actions liées")).split(LIST_SEPARATOR) if t.strip()
+            ]
+            for title in linked:
+                if _fold(title) not in action_titles:
+                    self.report.error(
+                        name, row, "Actions liées", _("Action inconnue : « %(title)s ».") % {"title": title}
+                    )
+            source = _text(record.get("Source"))
+            parsed.append(_IndicatorRow(row, indicator, attrs, nature, day, value, source, linked))
+        return parsed
+
+
+class _Natures:
+    choices = [(BASELINE, BASELINE), (TARGET, TARGET), (MEASURE, MEASURE)]
+
+
+def _load_rows(file: IO[bytes] | bytes, report: ImportReport) -> dict[str, list[tuple[Any, ...]]] | None:
+    data = file if isinstance(file, bytes) else file.read()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        report.error("", None, None, _("Le fichier n'est pas un classeur XLSX lisible."))
+        return None
+    sheets = {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in workbook.worksheets}
+    workbook.close()
+    return sheets
+
+
+def import_plan_xlsx(
+    *, user: Any, plan: Plan, file: IO[bytes] | bytes, unknown_owners: UnknownOwners = "error"
+) -> ImportReport:
+    """Read a workbook in the export format into `plan`; write nothing unless every cell is valid.
+
+    `unknown_owners="keep_name"` accepts a porteur missing from the directory as text (and skips
+    unknown partners or funders), reporting each as a warning instead of an error.
+    """
+    report = ImportReport()
+    sheets = _load_rows(file, report)
+    if sheets is None:
+        return report
+    if ACTIONS_SHEET not in sheets:
+        report.error(
+            ACTIONS_SHEET, None, None, _("Feuille « %(sheet)s » absente.") % {"sheet": ACTIONS_SHEET}
+        )
+        return report
+    reader = _Reader(report, plan, unknown_owners)
+    action_rows = reader.actions(_Sheet(report, ACTIONS_SHEET, sheets[ACTIONS_SHEET], ACTION_COLUMNS))
+    titles = {_fold(r.title) for r in action_rows} | {
+        _fold(t) for t in Action.objects.filter(objective__axis__plan=plan).values_list("title", flat=True)
+    }
+    indicator_rows: list[_IndicatorRow] = []
+    if INDICATORS_SHEET in sheets:
+        indicator_rows = reader.indicators(
+            _Sheet(report, INDICATORS_SHEET, sheets[INDICATORS_SHEET], INDICATOR_COLUMNS), titles
+        )
+    if report.errors:
+        return report
+    with transaction.atomic():
+        _write(report, user, plan, action_rows, indicator_rows)
+        log_activity(
+            plan=plan,
+            user=user,
+            verb="imported",
+            obj=plan,
+            changes={k: [None, v] for k, v in report.counts.items()},
+        )
+    return report
+
+
+def _write(
+    report: ImportReport,
+    user: Any,
+    plan: Plan,
+    action_rows: list[_ActionRow],
+    indicator_rows: list[_IndicatorRow],
+) -> None:
+    axes = {_fold(a.title): a for a in plan.axes.all()}
+    objectives = {(o.axis_id, _fold(o.title)): o for o in Objective.objects.filter(axis__plan=plan)}
+    actions = {(a.objective_id, _fold(a.title)): a for a in Action.objects.filter(objective__axis__plan=plan)}
+    for r in action_rows:
+        axis = axes.get(_fold(r.axis))
+        if axis is None:
+            axis = Axis.objects.create(plan=plan, title=r.axis, kind=plan.axis_kind, position=len(axes) + 1)
+            axes[_fold(r.axis)] = axis
+            log_activity(plan=plan, user=user, verb="created", obj=axis)
+            report.count("axes_created")
+        objective = objectives.get((axis.pk, _fold(r.objective)))
+        if objective is None:
+            position = sum(1 for key in objectives if key[0] == axis.pk) + 1
+            objective = Objective.objects.create(axis=axis, title=r.objective, position=position)
+            objectives[(axis.pk, _fold(r.objective))] = objective
+            log_activity(plan=plan, user=user, verb="created", obj=objective)
+            report.count("objectives_created")
+        action = actions.get((objective.pk, _fold(r.title)))
+        created = action is None
+        if action is None:
+            position = sum(1 for key in actions if key[0] == objective.pk) + 1
+            action = Action(objective=objective, title=r.title, position=position)
+        changes = _apply(action, r.fields, r.fields.keys())
+        if created or changes:
+            action.save()
+        for name, orgs in (("partners", r.partners), ("funders", r.funders)):
+            current = {o.pk for o in getattr(action, name).all()} if not created else set()
+            wanted = {o.pk for o in orgs}
+            if current != wanted:
+                getattr(action, name).set(orgs)
+                changes[name] = [len(current), len(wanted)]
+        actions[(objective.pk, _fold(r.title))] = action
+        if created:
+            log_activity(plan=plan, user=user, verb="created", obj=action)
+            report.count("actions_created")
+        elif changes:
+            log_activity(plan=plan, user=user, verb="updated", obj=action, changes=changes)
+            report.count("actions_updated")
+        else:
+            report.count("actions_unchanged")
+    _write_indicators(report, user, plan, indicator_rows)
+
+
+def _write_indicators(report: ImportReport, user: Any, plan: Plan, rows: list[_IndicatorRow]) -> None:
+    existing = {_fold(i.name): i for i in plan.indicators.all()}
+    by_title: dict[str, list[Action]] = {}
+    for action in Action.objects.filter(objective__axis__plan=plan):
+        by_title.setdefault(_fold(action.title), []).append(action)
+    touched: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        indicator = existing.get(_fold(r.name))
+        if indicator is None:
+            indicator = Indicator.objects.create(
+                plan=plan, name=r.name, position=len(existing) + 1, **r.attrs
+            )
+            existing[_fold(r.name)] = indicator
+            log_activity(plan=plan, user=user, verb="created", obj=indicator)
+            report.count("indicators_created")
+        changes = touched.setdefault(indicator.name, {})
+        if r.nature == BASELINE:
+            changes.update(
+                _apply(
+                    indicator,
+                    {**r.attrs, "source": r.source, "baseline_date": r.date, "baseline_value": r.value},
+                    [*r.attrs, "source", "baseline_date", "baseline_value"],
+                )
+            )
+            if changes:
+                indicator.save()
+            wanted = {a.pk for t in r.linked for a in by_title.get(_fold(t), [])}
+            if wanted != {a.pk for a in indicator.actions.all()}:
+                indicator.actions.set(wanted)
+                changes["actions"] = [None, len(wanted)]
+        elif r.nature == TARGET:
+            target, created = IndicatorTarget.objects.get_or_create(
+                indicator=indicator, date=r.date, defaults={"value": r.value}
+            )
+            if created or target.value != r.value:
+                changes[f"cible {r.date}"] = [None if created else target.value, r.value]
+                target.value = r.value
+                target.save()
+        elif r.nature == MEASURE:
+            same_day = indicator.values.filter(date=r.date).order_by("-created_at", "-pk").first()
+            if same_day is None:
+                IndicatorValue.objects.create(
+                    indicator=indicator, date=r.date, value=r.value, source=r.source, entered_by=_user(user)
+                )
+                changes[f"valeur {r.date}"] = [None, r.value]
+            elif same_day.value != r.value or same_day.source != r.source:
+                changes[f"valeur {r.date}"] = [same_day.value, r.value]
+                same_day.value, same_day.source = r.value, r.source
+                same_day.save(update_fields=["value", "source"])
+    for name, changes in touched.items():
+        indicator = existing[_fold(name)]
+        if changes:
+            log_activity(plan=plan, user=user, verb="updated", obj=indicator, changes=changes)
+            report.count("indicators_updated")
+        else:
+            report.count("indicators_unchanged")
+
+
+def _user(user: Any) -> Any:
+    return user if user is not None and user.is_authenticated else None
