@@ -21,6 +21,7 @@ from django.db import models
 from tqdm import tqdm
 
 BATCH_SIZE = 2000
+UPDATE_BATCH_SIZE = 200
 
 
 @dataclass
@@ -125,7 +126,9 @@ def upsert(
         for rec in model._default_manager.values(pk_name, *key_fields, *fields)
     }
     to_create: list[models.Model] = []
-    to_update: list[models.Model] = []
+    # Grouped by the set of changed fields: bulk_update then writes only those columns, which
+    # keeps its CASE WHEN statements small (a one-column change on 15,000 communes takes ~1 s).
+    to_update: dict[tuple[str, ...], list[models.Model]] = {}
     seen: set[tuple] = set()
     for row in rows:
         ident = tuple(row[k] for k in key_fields)
@@ -135,25 +138,25 @@ def upsert(
         current = existing.get(ident)
         if current is None:
             to_create.append(model(**row))
-        elif any(current[f] != row[f] for f in fields):
+        elif changed := tuple(f for f in fields if current[f] != row[f]):
             obj = model(**row)
             setattr(obj, pk_name, current[pk_name])
-            to_update.append(obj)
+            to_update.setdefault(changed, []).append(obj)
         else:
             counts.unchanged += 1
     label = model._meta.verbose_name_plural
-    with tqdm(
-        total=len(to_create) + len(to_update), desc=str(label), disable=not progress, leave=False
-    ) as bar:
+    n_updates = sum(len(objs) for objs in to_update.values())
+    with tqdm(total=len(to_create) + n_updates, desc=str(label), disable=not progress, leave=False) as bar:
         for start in range(0, len(to_create), BATCH_SIZE):
             batch = to_create[start : start + BATCH_SIZE]
             model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
             bar.update(len(batch))
-        for start in range(0, len(to_update), BATCH_SIZE):
-            batch = to_update[start : start + BATCH_SIZE]
-            model._default_manager.bulk_update(batch, fields, batch_size=500)
-            bar.update(len(batch))
-    counts.created, counts.updated = len(to_create), len(to_update)
+        for changed, objs in to_update.items():
+            for start in range(0, len(objs), UPDATE_BATCH_SIZE):
+                batch = objs[start : start + UPDATE_BATCH_SIZE]
+                model._default_manager.bulk_update(batch, list(changed), batch_size=UPDATE_BATCH_SIZE)
+                bar.update(len(batch))
+    counts.created, counts.updated = len(to_create), n_updates
     return counts
 
 

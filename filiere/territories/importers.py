@@ -11,9 +11,16 @@ from typing import Any
 
 from django.db import transaction
 
-from filiere.core.text import fold
 from filiere.taxonomy.loading import Counts, read_csv, read_json, upsert
-from filiere.territories.models import EPCI, Commune, CommuneKind, Department, FormerRegion, Region
+from filiere.territories.models import (
+    EPCI,
+    Commune,
+    CommuneKind,
+    Department,
+    FormerRegion,
+    Region,
+    name_search_key,
+)
 
 REGIONS_OUTLINES = "geo/regions-avec-outre-mer.geojson"
 DEPARTMENTS_OUTLINES = "geo/departements-avec-outre-mer.geojson"
@@ -130,7 +137,7 @@ def load_territories(*, progress: bool = False) -> Counts:
                 "code": commune_key(c["code"], kind, current_codes),
                 "insee_code": c["code"],
                 "name": c["nom"],
-                "search_name": fold(c["nom"])[:200],
+                "search_name": name_search_key(c["nom"])[:200],
                 "kind": kind,
                 "department_id": c["departement"],
                 "region_id": c["region"],

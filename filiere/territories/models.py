@@ -6,8 +6,19 @@ the official code directly without a lookup.
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from filiere.core.text import fold
+
+_SEPARATORS = re.compile(r"[\s'\-]+")
+
+
+def name_search_key(name: str) -> str:
+    """Accent-, case- and punctuation-insensitive form of a place name: "Saint-Étienne" -> "saint etienne"."""
+    return _SEPARATORS.sub(" ", fold(name)).strip()
 
 
 class Zone(models.TextChoices):

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from filiere.territories import views
+
 app_name = "territories"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.region_list, name="region_list"),
+]
