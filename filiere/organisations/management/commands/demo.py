@@ -1,0 +1,81 @@
+"""`filiere demo`: load the demonstration data (see `filiere.organisations.demo`)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from filiere.organisations.demo import DEMO_REGIONS, DemoNotReady, run_demo
+from filiere.organisations.models import Source
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les données de démonstration : acteurs des articles de référence, échantillon "
+        "SIRENE réel, TechOnMap (Île-de-France) et entreprises générées. Idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Multiplie les volumes générés (ex. 0.01 pour un essai)."
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Supprime d'abord les données de démo (seed, generated, techonmap).",
+        )
+        parser.add_argument(
+            "--with-users",
+            action="store_true",
+            default=None,
+            help="Crée les comptes de démonstration même si DEBUG est désactivé.",
+        )
+        parser.add_argument("--no-sirene", action="store_true", help="N'importe pas l'échantillon SIRENE.")
+        parser.add_argument("--no-techonmap", action="store_true", help="N'importe pas TechOnMap.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["scale"] <= 0:
+            raise CommandError("--scale doit être positif.")
+        started = time.monotonic()
+        try:
+            report = run_demo(
+                scale=options["scale"],
+                reset=options["reset"],
+                with_users=options["with_users"],
+                sirene=not options["no_sirene"],
+                techonmap=not options["no_techonmap"],
+                write=self.stdout.write,
+            )
+        except DemoNotReady as exc:
+            raise CommandError(str(exc)) from exc
+
+        self.stdout.write("")
+        self.stdout.write("Objectifs des articles (établissements numériques actifs) :")
+        for line in report.plan:
+            self.stdout.write(
+                f"  {line.target.label:<55} objectif {line.total:>6} = {line.existing:>4} réels/seed "
+                f"+ {line.to_generate:>6} générés (+{line.closed} fermés) — {line.target.basis}"
+            )
+        self.stdout.write("")
+        sources = [s.value for s in Source]
+        header = "  ".join(f"{s:>9}" for s in sources)
+        self.stdout.write(f"{'Établissements par région':<28}{header}{'total':>9}")
+        for code, counts in report.by_region_source.items():
+            cells = "  ".join(f"{counts.get(s, 0):>9}" for s in sources)
+            self.stdout.write(f"{DEMO_REGIONS[code] + ' (' + code + ')':<28}{cells}{sum(counts.values()):>9}")
+        if report.users:
+            self.stdout.write("")
+            self.stdout.write("Comptes de démonstration :")
+            for username, password, label in report.users:
+                secret = password if password else "(compte existant, mot de passe inchangé)"
+                self.stdout.write(f"  {username:<14} {secret:<42} {label}")
+        self.stdout.write("")
+        elapsed = time.monotonic() - started
+        if report.changed:
+            self.stdout.write(self.style.SUCCESS(f"Démonstration chargée en {elapsed:.1f} s."))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"Rien à faire : la démonstration est déjà à jour ({elapsed:.1f} s).")
+            )
