@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from . import exports, selectors
 from .forms import OrganisationEditForm
-from .models import Kind, Source
+from .models import HeadcountBand, Kind, Source
 from .services import update_organisation
 
 
@@ -60,6 +60,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "identity_visible": identity_visible,
         "can_edit": selectors.can_edit_organisation(request.user, organisation),
         "naf_label": selectors.naf_label(organisation.naf_code),
+        "headcount_label": HeadcountBand(organisation.headcount_band).label
+        if organisation.headcount_band in HeadcountBand.values
+        else organisation.headcount_band,
         "establishments": establishments,
         "relations_out": outgoing,
         "relations_in": incoming,

@@ -92,6 +92,7 @@ def test_organisation_page(client):
     assert "Membre de <a" in body and "Numérica" in body and "collège Entreprises" in body
     assert "Incubée par" in body
     assert "Licence Ouverte" in body
+    assert "10 à 19 salariés" in body
     cluster_body = client.get(reverse("organisations:detail", args=[cluster.pk])).content.decode()
     assert "Collèges" in cluster_body and "Entreprises" in cluster_body
     assert "Cité Numérique</a> membre de Numérica" in cluster_body
