@@ -112,7 +112,8 @@ def indicator_chart_svg(
             closing = "</rect>" if dashed else "</circle>"
             parts.append(f"{shape}<title>{tip}</title>{closing}")
 
-    series(targets, TARGET_COLOUR, True, _("Cible"))
+    # The target path starts from the baseline so one sees the trajectory asked for.
+    series([baseline, *targets] if baseline and targets else targets, TARGET_COLOUR, True, _("Cible"))
     actual = [baseline, *values] if baseline else list(values)
     series(actual, ACTUAL_COLOUR, False, _("Mesure"))
     if baseline:

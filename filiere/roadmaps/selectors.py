@@ -202,6 +202,7 @@ class ObjectiveNode:
     progress: Progress
     actions: list[ActionNode] = field(default_factory=list)
     indicators: list[IndicatorNode] = field(default_factory=list)
+    number: int = 0  # numbered across the whole plan, as roadmaps do ("Objectif 7")
 
 
 @dataclass
@@ -271,7 +272,8 @@ def plan_tree(plan: Plan) -> PlanTree:
                 indicators=[i.progress for i in own]
                 or [i.progress for a in action_nodes for i in a.indicators],
             )
-            objective_nodes.append(ObjectiveNode(objective, progress, action_nodes, own))
+            number = sum(len(a.objectives) for a in axis_nodes) + len(objective_nodes) + 1
+            objective_nodes.append(ObjectiveNode(objective, progress, action_nodes, own, number))
         axis_actions = [a for o in objective_nodes for a in o.actions]
         done, total = _done_total(axis_actions)
         axis_progress = group_progress(
