@@ -1,0 +1,88 @@
+"""The main directory journey in real Chromium (Debian's, driven by Playwright).
+
+home → search "cite numerique" (typed without accents) → filter by region → organisation page →
+CSV export of the search. Run with `pytest -m browser`; needs /usr/bin/chromium (`make chromium`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .factories import EstablishmentFactory, RegionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture
+def page(live_server) -> Iterator:
+    """A Playwright page in headless Debian Chromium. Missing Chromium is a failure, not a skip."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `make chromium` (installs Debian's chromium package).")
+    # live_server runs in a thread; sync Playwright runs an event loop in this one, which makes
+    # Django's async-safety check refuse ORM calls from the test body.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+            context = browser.new_context(accept_downloads=True, locale="fr-FR")
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            yield page
+            context.close()
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_search_filter_open_and_export(page, live_server):
+    from filiere.organisations.tests.factories import DepartmentFactory
+
+    bfc = RegionFactory(code="27", name="Bourgogne-Franche-Comté")
+    occ = RegionFactory(code="76", name="Occitanie")
+    DepartmentFactory(code="21", name="Côte-d'Or", region=bfc)
+    DepartmentFactory(code="34", name="Hérault", region=occ)
+    target = EstablishmentFactory(organisation__name="Cité numérique", city="Dijon")
+    EstablishmentFactory(
+        organisation__name="Cité numérique Sud", city="Montpellier", department_code="34", region_code="76"
+    )
+    EstablishmentFactory(organisation__name="Boulangerie Martin")
+
+    page.goto(live_server.url + "/")
+    page.get_by_label("Rechercher une entreprise").fill("cite numerique")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/annuaire/?q=cite+numerique")
+    assert page.locator("#result-count").inner_text().startswith("2 résultats")
+
+    # Filtering by region: HTMX swaps the results in place and pushes the URL.
+    page.get_by_role("checkbox", name="Bourgogne-Franche-Comté").check()
+    page.wait_for_url("**region=27**")
+    page.wait_for_function("document.querySelector('#result-count').innerText.startsWith('1 résultat')")
+    results = page.locator(".result h3 a")
+    assert results.all_inner_texts() == ["Cité numérique"]
+
+    # The export link carries the same filters.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("annuaire-filiere-")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0][:3] == ["SIRET", "SIREN", "Nom"]
+    assert [row[2] for row in table[1:]] == ["Cité numérique"]
+
+    results.first.click()
+    page.wait_for_url(f"**/annuaire/{target.organisation_id}/")
+    assert page.locator("h1").inner_text().startswith("Cité numérique")
+    assert target.siret in page.content()
