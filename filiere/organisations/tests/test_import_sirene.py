@@ -15,7 +15,12 @@ from django.core.management import CommandError, call_command
 
 from filiere.core.models import ImportRun
 from filiere.organisations.importers import SireneFormatError, import_sirene, import_sirene_file, scan_sirene
-from filiere.organisations.importers.sirene import ETABLISSEMENT_COLUMNS, UNITE_LEGALE_COLUMNS, department_of
+from filiere.organisations.importers.sirene import (
+    ETABLISSEMENT_COLUMNS,
+    UNITE_LEGALE_COLUMNS,
+    _RowWriter,
+    department_of,
+)
 from filiere.organisations.models import Establishment, Organisation, State
 from filiere.territories.models import Commune, Department, Region
 
@@ -374,16 +379,16 @@ def test_interrupted_import_is_recorded_and_a_rerun_finishes_the_job(tmp_path: P
 def test_a_failing_batch_is_not_half_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = [etab(f"{i:09d}00011") for i in range(100000001, 100000006)]
     path = write_csv(tmp_path / "e.csv", ETABLISSEMENT_COLUMNS, rows)
-    original = Establishment.objects.bulk_create
+    original = _RowWriter.insert
     calls = []
 
-    def failing_bulk_create(objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_insert(self: _RowWriter, rows: list) -> None:
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == 4:  # batch 2: its organisations are inserted, then its establishments fail
             raise RuntimeError("disk full")
-        return original(objs, *args, **kwargs)
+        original(self, rows)
 
-    monkeypatch.setattr(Establishment.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(_RowWriter, "insert", failing_insert)
     with pytest.raises(RuntimeError):
         import_sirene_file(path, batch_size=2)
     assert Establishment.objects.count() == 2

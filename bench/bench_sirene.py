@@ -1,0 +1,211 @@
+"""SIRENE stock import: scan speed, first import, unchanged rerun, against a naive baseline.
+
+On a generated StockEtablissement file of `--rows` rows (default 1 M, ~3 % digital), all with the
+default digital-sector filter:
+- scan: read + NAF pre-filter + parse + validate, no database (`scan_sirene`);
+- baseline: `csv.DictReader` + `update_or_create` of the Organisation and the Establishment for
+  each digital row, over the first 50,000 rows of the same file, on empty tables;
+- first import (`import_sirene_file`) on empty tables, then the same file again (all unchanged).
+Speeds are rows of the file per second, so the import and the baseline compare like for like.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import time
+from argparse import Namespace
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from bench import generate
+
+BASELINE_ROWS = 50_000
+GOALS = {"scan_rows_per_s": 300_000, "import_vs_baseline": 20.0, "rerun_speedup": 2.0}
+
+
+def ensure_territories() -> str:
+    """Load the COG once: the territories loader if present, else a minimal bulk insert."""
+    from filiere.territories.models import Commune
+
+    if Commune.objects.exists():
+        return "already loaded"
+    try:
+        from filiere.territories.importers import load_territories
+
+        load_territories()
+        return "filiere.territories.importers.load_territories"
+    except ImportError:
+        _minimal_territories(Path(settings.FILIERE_DATA_DIR))
+        return "bench minimal loader"
+
+
+def _minimal_territories(data_dir: Path) -> None:
+    import gzip
+    import json
+
+    from filiere.territories.models import Commune, Department, Region
+
+    regions = json.loads((data_dir / "cog" / "regions.json").read_text("utf-8"))
+    departments = json.loads((data_dir / "cog" / "departements.json").read_text("utf-8"))
+    with gzip.open(data_dir / "cog" / "communes.json.gz", "rt", encoding="utf-8") as handle:
+        communes = [c for c in json.load(handle) if c.get("type") == "commune-actuelle"]
+    Region.objects.bulk_create([Region(code=r["code"], name=r["nom"]) for r in regions], ignore_conflicts=True)
+    Department.objects.bulk_create(
+        [Department(code=d["code"], name=d["nom"], region_id=d["region"]) for d in departments],
+        ignore_conflicts=True,
+    )
+    known = {d["code"] for d in departments}
+    Commune.objects.bulk_create(
+        [
+            Commune(code=c["code"], name=c["nom"], department_id=c["departement"], region_id=c["region"])
+            for c in communes
+            if c.get("departement") in known
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+
+
+def _clear() -> None:
+    from filiere.organisations.models import Establishment, Organisation
+
+    Establishment.objects.all().delete()
+    Organisation.objects.all().delete()
+
+
+def naive_baseline(path: Path, rows: int) -> dict[str, Any]:
+    """What a first version would do: DictReader, filter in Python, update_or_create per row."""
+    from filiere.organisations.importers import digital_naf_codes
+    from filiere.organisations.models import Establishment, Kind, Organisation, Source, State
+    from filiere.organisations.search import search_text_for
+    from filiere.territories.models import Commune
+
+    digital = digital_naf_codes()
+    communes = {c: (d, r) for c, d, r in Commune.objects.values_list("code", "department_id", "region_id")}
+    written = 0
+    started = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in itertools.islice(csv.DictReader(handle), rows):
+            naf = row["activitePrincipaleEtablissement"]
+            if naf not in digital:
+                continue
+            sign = row["enseigne1Etablissement"]
+            org, _ = Organisation.objects.update_or_create(
+                siren=row["siren"],
+                defaults={"name": sign or f"SIREN {row['siren']}", "kind": Kind.COMPANY, "source": Source.SIRENE},
+            )
+            code = row["codeCommuneEtablissement"]
+            department, region = communes.get(code, ("", ""))
+            closed = row["etatAdministratifEtablissement"] == "F"
+            street = " ".join(
+                p
+                for p in (row["numeroVoieEtablissement"], row["typeVoieEtablissement"], row["libelleVoieEtablissement"])
+                if p
+            )
+            Establishment.objects.update_or_create(
+                siret=row["siret"],
+                defaults={
+                    "organisation": org,
+                    "is_head_office": row["etablissementSiege"] == "true",
+                    "sign": sign,
+                    "address": street,
+                    "postcode": row["codePostalEtablissement"],
+                    "city": row["libelleCommuneEtablissement"],
+                    "commune_id": code if code in communes else None,
+                    "commune_code": code,
+                    "department_code": department,
+                    "region_code": region,
+                    "naf_code": naf,
+                    "is_digital": True,
+                    "headcount_band": row["trancheEffectifsEtablissement"],
+                    "creation_date": row["dateCreationEtablissement"] or None,
+                    "state": State.CLOSED if closed else State.ACTIVE,
+                    "closure_date": row["dateDebut"] if closed else None,
+                    "search_text": search_text_for(org.name, sign, row["libelleCommuneEtablissement"]),
+                    "source": Source.SIRENE,
+                    "raw": row,
+                },
+            )
+            written += 1
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "written": written, "seconds": seconds, "rows_per_s": rows / seconds}
+
+
+def run(args: Namespace) -> dict[str, Any]:
+    """Run the SIRENE benchmark; returns metrics, ratios and goal checks."""
+    from filiere.organisations.importers import import_sirene_file, scan_sirene
+
+    rows = int(getattr(args, "rows", 1_000_000))
+    data_dir = Path(settings.FILIERE_DATA_DIR)
+    out_dir = Path(getattr(args, "data_dir", None) or generate.DATA_DIR)
+    territories = "skipped" if getattr(args, "skip_territories", False) else ensure_territories()
+    path = generate.ensure(rows, data_dir=data_dir, out_dir=out_dir)
+
+    started = time.perf_counter()
+    scan = scan_sirene(path)
+    scan_s = time.perf_counter() - started
+
+    _clear()
+    baseline_rows = min(BASELINE_ROWS, rows)
+    baseline = naive_baseline(path, baseline_rows)
+
+    _clear()
+    first = import_sirene_file(path, batch_size=getattr(args, "batch_size", 5000))
+    rerun = import_sirene_file(path, batch_size=getattr(args, "batch_size", 5000))
+    assert rerun.counts["unchanged"] == first.counts["created"], (first.counts, rerun.counts)
+
+    import_rows_per_s = first.counts["read"] / first.seconds
+    metrics: dict[str, Any] = {
+        "rows": rows,
+        "digital_rows": scan.counts["kept"],
+        "territories": territories,
+        "scan_seconds": round(scan_s, 3),
+        "scan_rows_per_s": round(scan.counts["read"] / scan_s),
+        "import_seconds": round(first.seconds, 3),
+        "import_rows_per_s": round(import_rows_per_s),
+        "import_upserts_per_s": round(first.counts["created"] / first.seconds),
+        "import_counts": first.counts,
+        "rerun_seconds": round(rerun.seconds, 3),
+        "rerun_rows_per_s": round(rerun.counts["read"] / rerun.seconds),
+        "rerun_unchanged": rerun.counts["unchanged"],
+        "baseline_rows": baseline_rows,
+        "baseline_written": baseline["written"],
+        "baseline_seconds": round(baseline["seconds"], 3),
+        "baseline_rows_per_s": round(baseline["rows_per_s"]),
+        "import_vs_baseline": round(import_rows_per_s / baseline["rows_per_s"], 2),
+        "rerun_speedup": round(first.seconds / rerun.seconds, 2),
+    }
+    metrics["goals"] = {
+        name: {"target": target, "value": metrics[name], "pass": metrics[name] >= target}
+        for name, target in GOALS.items()
+    }
+    return metrics
+
+
+def table(result: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(measure, value, goal) rows for the Markdown and terminal tables."""
+    goals = result.get("goals", {})
+
+    def goal(name: str, unit: str = "") -> str:
+        if name not in goals:
+            return ""
+        g = goals[name]
+        return f"≥ {g['target']:,}{unit} {'PASS' if g['pass'] else 'FAIL'}"
+
+    return [
+        ("rows in file (digital)", f"{result['rows']:,} ({result['digital_rows']:,})", ""),
+        ("scan (rows/s)", f"{result['scan_rows_per_s']:,}", goal("scan_rows_per_s")),
+        ("first import (rows/s)", f"{result['import_rows_per_s']:,} in {result['import_seconds']} s", ""),
+        ("first import (establishments upserted/s)", f"{result['import_upserts_per_s']:,}", ""),
+        ("unchanged rerun (rows/s)", f"{result['rerun_rows_per_s']:,} in {result['rerun_seconds']} s", ""),
+        (
+            f"naive baseline, first {result['baseline_rows']:,} rows (rows/s)",
+            f"{result['baseline_rows_per_s']:,} ({result['baseline_written']:,} written)",
+            "",
+        ),
+        ("import ÷ baseline (rows/s)", f"{result['import_vs_baseline']}×", goal("import_vs_baseline", "×")),
+        ("first run ÷ rerun (time)", f"{result['rerun_speedup']}×", goal("rerun_speedup", "×")),
+    ]
