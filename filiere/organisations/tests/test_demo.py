@@ -1,0 +1,298 @@
+"""`filiere demo`: seed actors, TechOnMap, generated companies, idempotency, planning."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from filiere.organisations.demo import TARGETS, DemoNotReady, plan_generation, run_demo
+from filiere.organisations.demo.common import CommuneIndex, digital_naf_codes, split_place
+from filiere.organisations.demo.generated import CLOSED_SHARE, LARGE_REGION_SAMPLE
+from filiere.organisations.demo.techonmap import load_techonmap
+from filiere.organisations.models import Establishment, Kind, Organisation, Relation, Source
+from filiere.territories.models import Commune, Department, Region
+
+DEMO_REGIONS = ("11", "27", "44", "75", "76")
+#: The seed communes, which have fewer than 10,000 inhabitants for none of them, are kept anyway.
+SEED_COMMUNES = {"21231", "25056", "25388", "71076", "67482", "57463", "33063", "33039", "16015", "86194",
+                 "94046", "34172", "31555", "31069", "75108"}  # fmt: skip
+
+
+@functools.cache
+def _cog() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    cog = settings.FILIERE_DATA_DIR / "cog"
+    regions = json.loads((cog / "regions.json").read_text(encoding="utf-8"))
+    departments = json.loads((cog / "departements.json").read_text(encoding="utf-8"))
+    with gzip.open(cog / "communes.json.gz", "rt", encoding="utf-8") as handle:
+        communes = [
+            c
+            for c in json.load(handle)
+            if c.get("region") in DEMO_REGIONS
+            and c["type"] in {"commune-actuelle", "arrondissement-municipal"}
+            and (c["region"] == "11" or c.get("population", 0) >= 10000 or c["code"] in SEED_COMMUNES)
+        ]
+    return regions, departments, communes
+
+
+@pytest.fixture
+def demo_territories(db: None) -> None:
+    """Real COG rows for the demo regions: every Île-de-France commune, towns of 10,000+ elsewhere."""
+    regions, departments, communes = _cog()
+    Region.objects.bulk_create(
+        Region(code=r["code"], name=r["nom"]) for r in regions if r["code"] in DEMO_REGIONS
+    )
+    Department.objects.bulk_create(
+        Department(code=d["code"], name=d["nom"], region_id=d["region"])
+        for d in departments
+        if d["region"] in DEMO_REGIONS
+    )
+    has_insee_code = any(f.name == "insee_code" for f in Commune._meta.get_fields())
+    Commune.objects.bulk_create(
+        Commune(
+            code=c["code"],
+            name=c["nom"],
+            kind=c["type"],
+            department_id=c["departement"],
+            region_id=c["region"],
+            postcodes=c.get("codesPostaux", []),
+            population=c.get("population"),
+            **({"insee_code": c["code"]} if has_insee_code else {}),
+        )
+        for c in communes
+    )
+
+
+def small_demo(**options: Any) -> Any:
+    options = {"scale": 0.01, "sirene": False, "techonmap": False, "write": lambda _: None, **options}
+    return run_demo(**options)
+
+
+def org(name: str) -> Organisation:
+    return Organisation.objects.get(name=name, source=Source.SEED)
+
+
+# --- planning (pure) -------------------------------------------------------------------------
+
+
+def test_plan_at_full_scale_meets_the_seed_figures() -> None:
+    plan = {line.target.key: line for line in plan_generation({"bfc": 12, "lr": 3}, scale=1.0)}
+
+    assert plan["bfc"].total == 1500 and plan["bfc"].existing + plan["bfc"].to_generate == 1500
+    assert plan["bfc"].to_generate == 1488
+    assert plan["lr"].total == 4200 and plan["lr"].to_generate == 4197
+    assert plan["mp"].total == 8400  # 45,000 jobs (004) − 15,000 (003), at 4,200 est. / 15,000 jobs
+    assert plan["lr"].total + plan["mp"].total == 12600  # Occitanie
+    assert plan["na"].total == round(21000 * LARGE_REGION_SAMPLE)  # documented sample of 002's figure
+    assert plan["ge"].total == round(19000 * LARGE_REGION_SAMPLE)
+
+
+def test_plan_adds_about_five_percent_closed_companies() -> None:
+    line = plan_generation({}, scale=1.0)[0]
+
+    assert line.closed / (line.to_generate + line.closed) == pytest.approx(CLOSED_SHARE, abs=0.001)
+
+
+def test_plan_scales_and_never_goes_negative() -> None:
+    plan = {line.target.key: line for line in plan_generation({"bfc": 5000}, scale=0.01)}
+
+    assert plan["bfc"].to_generate == 0
+    assert plan["lr"].total == 42
+    assert {t.key for t in TARGETS} == set(plan)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_needs_territories() -> None:
+    with pytest.raises(DemoNotReady, match="filiere reference load"):
+        small_demo()
+    with pytest.raises(CommandError, match="filiere reference load"):
+        call_command("demo", "--scale", "0.01", stdout=StringIO())
+
+
+NAMED_ACTORS = [
+    ("BFC numérique", Kind.CLUSTER, "27", "21231"),
+    ("Numérica", Kind.TECHNOPOLE, "27", "25388"),
+    ("Nicéphore Cité", Kind.TECHNOPOLE, "27", "71076"),
+    ("Inkub", Kind.INCUBATOR, "27", None),
+    ("Région Grand Est", Kind.PUBLIC_BODY, "44", "67482"),
+    ("Grand Enov", Kind.PUBLIC_BODY, "44", "57463"),
+    ("Numéric Emploi Grand Est", Kind.TRAINING_BODY, "44", "67482"),
+    ("Cité numérique", Kind.THIRD_PLACE, "75", "33039"),
+    ("Magelis", Kind.CLUSTER, "75", "16015"),
+    ("ENJMIN", Kind.SCHOOL, "75", "16015"),
+    ("Digital 113", Kind.CLUSTER, "76", "34172"),
+    ("Media Cloud Cluster", Kind.CLUSTER, "76", "34172"),
+    ("Novae LR", Kind.CLUSTER, "76", "34172"),
+    ("PixLR", Kind.CLUSTER, "76", "34172"),
+    ("Epitech", Kind.SCHOOL, "76", "34172"),
+    ("TESC Force", Kind.COMMUNITY, "76", "31555"),
+    ("Airbus", Kind.COMPANY, "76", "31069"),
+    ("Syntec Numérique", Kind.CLUSTER, "11", "75108"),
+]
+
+
+def test_seed_actors_have_their_kind_and_place(demo_territories: None) -> None:
+    small_demo()
+
+    for name, kind, region, commune in NAMED_ACTORS:
+        actor = org(name)
+        establishment = actor.establishments.get()
+        assert (actor.kind, establishment.kind) == (kind, kind), name
+        assert (establishment.region_code, establishment.commune_id) == (region, commune), name
+        assert actor.description and not actor.is_generated, name
+        assert establishment.search_text, name  # folded by search_text_for
+
+
+def test_seed_relations_and_colleges(demo_territories: None) -> None:
+    small_demo()
+    bfc = org("BFC numérique")
+
+    numerica = Relation.objects.get(source=org("Numérica"), target=bfc, kind="member_of")
+    assert numerica.college.name == "Structures d'accompagnement"
+    assert Relation.objects.filter(
+        source=bfc, target=org("Région Bourgogne-Franche-Comté"), kind="funded_by"
+    ).exists()
+    members = set(
+        Relation.objects.filter(
+            target=org("Digital 113"), kind="member_of", source__source=Source.SEED
+        ).values_list("source__name", flat=True)
+    )
+    assert {"Media Cloud Cluster", "Novae LR", "PixLR", "Epitech", "Soledge", "Nelis"} <= members
+    assert bfc.colleges.count() == 4
+
+
+def test_french_tech_labels_of_the_demo_regions(demo_territories: None) -> None:
+    small_demo()
+
+    toulouse = org("French Tech Toulouse")
+    assert toulouse.kind == Kind.COMMUNITY and "French Tech" in toulouse.tags
+    assert toulouse.establishments.get().commune_id == "31555"
+    assert Relation.objects.filter(
+        source=org("Digital 113"), target=org("Montpellier Metropole numerique")
+    ).exists()
+    assert not Organisation.objects.filter(name="Lille is French Tech").exists()  # not a demo region
+
+
+def test_generated_companies_are_flagged_and_plausible(demo_territories: None) -> None:
+    report = small_demo()
+
+    generated = Establishment.objects.filter(source=Source.GENERATED).select_related("organisation")
+    assert generated.count() == sum(line.to_generate + line.closed for line in report.plan) > 0
+    assert not Organisation.objects.filter(source=Source.GENERATED, is_generated=False).exists()
+    for establishment in generated:
+        company = establishment.organisation
+        assert company.is_generated and company.naf_code in digital_naf_codes()
+        assert establishment.is_digital and establishment.commune_id
+        assert establishment.region_code == establishment.commune.region_id
+        assert company.siren is None and establishment.siret is None  # never a fake official id
+        assert company.name.split()[-1] in {"SAS", "SARL", "SASU", "EURL", "SA"}
+    assert Relation.objects.filter(target=org("BFC numérique"), source__is_generated=True).exists() or (
+        report.plan[0].to_generate < 13  # 8 % of a handful may round to nothing
+    )
+
+
+def test_counts_per_territory_meet_the_plan(demo_territories: None) -> None:
+    report = small_demo(scale=0.02)
+
+    for line in report.plan:
+        query = Establishment.objects.filter(region_code=line.target.region, is_digital=True, state="A")
+        if line.target.departments:
+            query = query.filter(department_code__in=line.target.departments)
+        assert query.count() == line.total
+
+
+def test_demo_is_idempotent(demo_territories: None) -> None:
+    call_command("demo", "--scale", "0.01", "--no-sirene", "--no-techonmap", stdout=StringIO())
+    before = (Organisation.objects.count(), Establishment.objects.count(), Relation.objects.count())
+
+    out = StringIO()
+    call_command("demo", "--scale", "0.01", "--no-sirene", "--no-techonmap", stdout=out)
+
+    assert (Organisation.objects.count(), Establishment.objects.count(), Relation.objects.count()) == before
+    assert "Rien à faire" in out.getvalue()
+    assert "Bourgogne-Franche-Comté (27)" in out.getvalue()
+
+
+def test_reset_removes_demo_data_only(demo_territories: None) -> None:
+    manual = Organisation.objects.create(name="Saisie manuelle", source=Source.MANUAL)
+    small_demo()
+
+    report = small_demo(reset=True)
+
+    assert report.deleted > 0
+    assert Organisation.objects.filter(pk=manual.pk).exists()
+    assert Organisation.objects.filter(source=Source.SEED, name="BFC numérique").count() == 1
+
+
+def test_demo_users(demo_territories: None) -> None:
+    report = small_demo(with_users=True)
+
+    passwords = {username: password for username, password, _ in report.users}
+    assert set(passwords) == {"admin", "region-bfc", "bfc-numerique", "entreprise"} and all(
+        passwords.values()
+    )
+    from filiere.accounts.models import User
+
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="region-bfc").regional_roles.get().region_id == "27"
+    membership = User.objects.get(username="bfc-numerique").memberships.get()
+    assert membership.organisation.name == "BFC numérique" and membership.role == "editor"
+    assert small_demo(with_users=True).users[0][1] is None  # existing account: password untouched
+
+
+def test_no_users_without_debug_or_flag(demo_territories: None) -> None:
+    assert small_demo(with_users=False).users == []
+
+
+# --- TechOnMap -------------------------------------------------------------------------------
+
+
+def test_techonmap_maps_categories_and_communes(demo_territories: None) -> None:
+    result = load_techonmap(CommuneIndex.load())
+
+    assert result.created == 2120
+    assert result.by_kind == {
+        Kind.COMPANY: 1753,
+        Kind.THIRD_PLACE: 120,
+        Kind.INCUBATOR: 79,
+        Kind.SCHOOL: 77,
+        Kind.INVESTOR: 39,
+        Kind.COMMUNITY: 32,
+        Kind.PUBLIC_BODY: 20,
+    }
+    assert result.unplaced < 2120 * 0.02
+    school = Establishment.objects.get(source=Source.TECHONMAP, name="42")
+    assert school.kind == Kind.SCHOOL and school.commune_id == "75117"  # 75017 → Paris 17e
+    assert school.latitude == pytest.approx(48.896229)
+    assert "ODbL" in school.organisation.description and school.organisation.website == "http://www.42.fr"
+    assert school.organisation.creation_date.year == 2013
+    assert load_techonmap(CommuneIndex.load()).unchanged == 2120
+
+
+@pytest.mark.parametrize(
+    ("postcode", "city", "address", "expected"),
+    [
+        ("75116", "Paris", "", "75116"),
+        ("75002 Paris", "", "", "75102"),
+        ("75784", "Paris Cedex 16", "", "75116"),
+        ("92130", "Issy-les-Moulineaux", "", "92040"),
+        ("95011", "Cergy-Pontoise cedex", "", "95127"),
+        ("rue du Temple 75004 Paris", "", "", "75104"),
+    ],
+)
+def test_commune_matching(
+    demo_territories: None, postcode: str, city: str, address: str, expected: str
+) -> None:
+    index = CommuneIndex.load()
+    code, name = split_place(postcode, city, address)
+
+    assert index.match(code, name).code == expected
