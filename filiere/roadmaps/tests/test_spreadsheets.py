@@ -1,0 +1,239 @@
+"""XLSX export and import: round trip, and the error report when a file is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from filiere.roadmaps.models import Action, ActivityLog, Axis, Indicator, IndicatorValue
+from filiere.roadmaps.spreadsheets import ACTION_COLUMNS, export_plan_xlsx, import_plan_xlsx
+
+from .factories import (
+    ActionFactory,
+    ActionStepFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
+    OrganisationFactory,
+    PlanFactory,
+    RegionalRoleFactory,
+    UserFactory,
+    region,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan():
+    plan = PlanFactory(region=region("75"), start_date=dt.date(2018, 6, 25), end_date=dt.date(2021, 12, 31))
+    owner = OrganisationFactory(name="Région Nouvelle-Aquitaine")
+    partner = OrganisationFactory(name="Magelis")
+    funder = OrganisationFactory(name="État")
+    action = ActionFactory(
+        objective__axis__plan=plan,
+        objective__axis__title="Une région qui rayonne",
+        objective__title="Fédérer l'écosystème",
+        title="Délégation au CES",
+        owner=owner,
+        budget_planned=Decimal("250000.50"),
+        budget_spent=Decimal(1000),
+        status="in_progress",
+        priority="high",
+        start_date=dt.date(2018, 9, 1),
+        end_date=dt.date(2019, 1, 31),
+    )
+    action.partners.add(partner)
+    action.funders.add(funder, owner)
+    ActionStepFactory(action=action, done=True)
+    ActionFactory(objective=action.objective, title="Instance de gouvernance", owner=owner, status="done")
+    indicator = IndicatorFactory(
+        plan=plan, name="Emplois", unit="emplois", baseline_value=Decimal(60000), source="Insee"
+    )
+    indicator.actions.add(action)
+    IndicatorTargetFactory(indicator=indicator, date=dt.date(2021, 12, 31), value=Decimal(66000))
+    IndicatorValueFactory(
+        indicator=indicator, date=dt.date(2019, 12, 31), value=Decimal("62500.5"), source="Insee"
+    )
+    return plan
+
+
+def _workbook(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+def _save(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _snapshot(plan) -> list:
+    return [
+        (
+            a.objective.axis.title,
+            a.objective.title,
+            a.title,
+            a.owner_id,
+            a.owner_name,
+            a.budget_planned,
+            a.budget_spent,
+            a.status,
+            a.priority,
+            a.start_date,
+            a.end_date,
+            sorted(p.pk for p in a.partners.all()),
+            sorted(f.pk for f in a.funders.all()),
+        )
+        for a in Action.objects.filter(objective__axis__plan=plan).order_by("pk")
+    ] + [
+        (
+            i.name,
+            i.unit,
+            i.direction,
+            i.baseline_value,
+            i.baseline_date,
+            i.source,
+            [(t.date, t.value) for t in i.targets.all()],
+            [(v.date, v.value, v.source) for v in i.values.all()],
+            sorted(a.pk for a in i.actions.all()),
+        )
+        for i in Indicator.objects.filter(plan=plan).order_by("pk")
+    ]
+
+
+def test_export_has_actions_and_indicators_sheets(plan):
+    workbook = _workbook(export_plan_xlsx(plan))
+    actions = list(workbook["Actions"].iter_rows(values_only=True))
+    assert list(actions[0]) == ACTION_COLUMNS
+    row = dict(zip(ACTION_COLUMNS, actions[1], strict=True))
+    assert row["Action"] == "Délégation au CES" and row["Porteur"] == "Région Nouvelle-Aquitaine"
+    assert row["Partenaires"] == "Magelis" and row["Financeurs"] == "Région Nouvelle-Aquitaine; État"
+    assert row["Budget prévu"] == 250000.5 and row["Statut"] == "En cours" and row["Priorité"] == "Haute"
+    assert row["Début"].date() == dt.date(2018, 9, 1)
+    natures = [r[7] for r in workbook["Indicateurs"].iter_rows(min_row=2, values_only=True)]
+    assert natures == ["Référence", "Cible", "Mesure"]
+
+
+def test_export_import_round_trip_changes_nothing(plan):
+    before = _snapshot(plan)
+    logs = ActivityLog.objects.count()
+    data = export_plan_xlsx(plan)
+    report = import_plan_xlsx(user=UserFactory(), plan=plan, file=data)
+    assert report.ok, report.errors
+    assert report.counts == {"actions_unchanged": 2, "indicators_unchanged": 1}
+    assert _snapshot(plan) == before
+    assert export_plan_xlsx(plan) != b"" and ActivityLog.objects.count() == logs + 1  # the "imported" entry
+
+
+def test_clean_file_creates_into_an_empty_plan_and_is_idempotent(plan):
+    data = export_plan_xlsx(plan)
+    target = PlanFactory(region=region("75"), start_date=plan.start_date, end_date=plan.end_date)
+    first = import_plan_xlsx(user=None, plan=target, file=data)
+    assert first.ok, first.errors
+    assert first.counts["actions_created"] == 2 and first.counts["indicators_created"] == 1
+    assert Axis.objects.filter(plan=target).count() == 1
+    snapshot = [row[:3] + row[4:] for row in _snapshot(target)[:2]]
+    assert import_plan_xlsx(user=None, plan=target, file=data).counts == {
+        "actions_unchanged": 2,
+        "indicators_unchanged": 1,
+    }
+    assert [row[:3] + row[4:] for row in _snapshot(target)[:2]] == snapshot
+    assert IndicatorValue.objects.filter(indicator__plan=target).count() == 1
+
+
+def test_changed_cell_updates_the_action_and_logs(plan):
+    workbook = _workbook(export_plan_xlsx(plan))
+    workbook["Actions"]["I2"] = "Terminée"
+    report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
+    assert report.ok and report.counts["actions_updated"] == 1
+    assert Action.objects.get(title="Délégation au CES").status == "done"
+    assert ActivityLog.objects.get(verb="updated", object_type="action").changes["status"] == [
+        "in_progress",
+        "done",
+    ]
+
+
+def test_errors_are_reported_by_sheet_row_and_column_and_nothing_is_written(plan):
+    before = _snapshot(plan)
+    logs = ActivityLog.objects.count()
+    workbook = _workbook(export_plan_xlsx(plan))
+    sheet = workbook["Actions"]
+    sheet["G2"] = "deux cent mille"  # text in a number cell
+    sheet["L2"] = dt.datetime(2024, 1, 1)  # after the plan's end
+    sheet["D3"] = "Société inconnue"  # unknown owner
+    sheet.append(
+        ["Nouvel axe", "Nouvel objectif", "Nouvelle action"]
+    )  # would be created if the file were clean
+    workbook["Indicateurs"]["J4"] = "n.c."
+    report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
+    assert not report.ok
+    found = {(e["sheet"], e["row"], e["column"]) for e in report.errors}
+    assert found == {
+        ("Actions", 2, "Budget prévu"),
+        ("Actions", 2, "Fin"),
+        ("Actions", 3, "Porteur"),
+        ("Indicateurs", 4, "Valeur"),
+    }
+    messages = {(e["row"], e["column"]): e["message"] for e in report.errors}
+    assert messages[(2, "Budget prévu")] == "« deux cent mille » n'est pas un nombre."
+    assert messages[(2, "Fin")] == "Date 01/01/2024 hors de la période du plan (25/06/2018 – 31/12/2021)."
+    assert messages[(3, "Porteur")] == "Organisation inconnue dans l'annuaire : « Société inconnue »."
+    assert _snapshot(plan) == before
+    assert not Axis.objects.filter(title="Nouvel axe").exists()
+    assert ActivityLog.objects.count() == logs
+
+
+def test_wrong_and_missing_columns_are_named(plan):
+    workbook = _workbook(export_plan_xlsx(plan))
+    sheet = workbook["Actions"]
+    sheet["G1"] = "Montant"  # instead of "Budget prévu"
+    report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
+    messages = [(e["sheet"], e["row"], e["column"], e["message"]) for e in report.errors]
+    assert (
+        "Actions",
+        1,
+        "Montant",
+        messages[0][3],
+    ) in messages and "Colonne inconnue « Montant »" in messages[0][3]
+    assert ("Actions", 1, "Budget prévu", "Colonne manquante « Budget prévu ».") in messages
+
+
+def test_unknown_owner_can_be_kept_as_text(plan):
+    workbook = _workbook(export_plan_xlsx(plan))
+    workbook["Actions"]["D3"] = "Association Aquitaine Numérique"
+    report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook), unknown_owners="keep_name")
+    assert report.ok and report.warnings[0]["column"] == "Porteur"
+    action = Action.objects.get(title="Instance de gouvernance")
+    assert action.owner is None and action.owner_name == "Association Aquitaine Numérique"
+
+
+def test_not_a_workbook_is_reported(plan):
+    report = import_plan_xlsx(user=None, plan=plan, file=b"not a zip")
+    assert report.errors[0]["message"] == "Le fichier n'est pas un classeur XLSX lisible."
+
+
+def test_import_form_shows_the_report(client, plan):
+    client.force_login(RegionalRoleFactory(region=region("75")).user)
+    workbook = _workbook(export_plan_xlsx(plan))
+    workbook["Actions"]["G2"] = "beaucoup"
+    upload = io.BytesIO(_save(workbook))
+    upload.name = "plan.xlsx"
+    response = client.post(
+        reverse("roadmaps:plan_import", args=[plan.pk]), {"file": upload, "unknown_owners": "error"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "rien n'a été importé" in html and "Budget prévu" in html and "beaucoup" in html
+
+
+def test_export_view_downloads_xlsx(client, plan):
+    response = client.get(reverse("roadmaps:plan_export", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert _workbook(response.content).sheetnames == ["Actions", "Indicateurs"]

@@ -1,0 +1,112 @@
+"""Pages: plan list and tree, action, indicator chart and value entry, import form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from filiere.roadmaps.models import ActivityLog
+
+from .factories import (
+    ActionFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
+    RegionalRoleFactory,
+    region,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indicator():
+    action = ActionFactory(
+        title="Chèque transformation numérique", objective__axis__plan__region=region("75")
+    )
+    indicator = IndicatorFactory(
+        plan=action.objective.axis.plan, name="Emplois du numérique", baseline_value=Decimal(100)
+    )
+    indicator.actions.add(action)
+    IndicatorTargetFactory(indicator=indicator, value=Decimal(200))
+    IndicatorValueFactory(indicator=indicator, value=Decimal(120), date=dt.date(2019, 6, 30))
+    return indicator
+
+
+@pytest.fixture
+def editor(client):
+    user = RegionalRoleFactory(region=region("75")).user
+    client.force_login(user)
+    return user
+
+
+def test_plan_list_and_page_show_tree_and_progress(client, indicator):
+    plan = indicator.plan
+    assert plan.title in client.get(reverse("roadmaps:plan_list")).content.decode()
+    html = client.get(reverse("roadmaps:plan_detail", args=[plan.pk])).content.decode()
+    assert "Chèque transformation numérique" in html
+    assert "Emplois du numérique à 20\u00a0%" in html
+    assert '<progress max="100" value="20"' in html
+    assert reverse("roadmaps:plan_export", args=[plan.pk]) in html
+    assert reverse("roadmaps:plan_import", args=[plan.pk]) not in html  # read-only for the public
+
+
+def test_action_page(client, indicator):
+    action = indicator.actions.get()
+    html = client.get(reverse("roadmaps:action_detail", args=[action.pk])).content.decode()
+    assert action.title in html and "Emplois du numérique" in html
+
+
+def test_indicator_page_has_svg_chart_with_table_alternative(client, indicator):
+    response = client.get(reverse("roadmaps:indicator_detail", args=[indicator.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
+    assert '<table id="indicator-data">' in html and "31/12/2021" in html and "Cible" in html
+    assert "Saisir une valeur mesurée" not in html  # no form for the public
+
+
+def test_editor_posts_a_value_and_progress_changes(client, editor, indicator):
+    url = reverse("roadmaps:indicator_detail", args=[indicator.pk])
+    assert "Saisir une valeur mesurée" in client.get(url).content.decode()
+    response = client.post(url, {"date": "2020-12-31", "value": "160", "source": "Insee"})
+    assert response.status_code == 302
+    html = client.get(url).content.decode()
+    assert "Emplois du numérique à 60\u00a0%" in html
+    assert ActivityLog.objects.filter(user=editor, verb="value_recorded").exists()
+    plan_html = client.get(reverse("roadmaps:plan_detail", args=[indicator.plan.pk])).content.decode()
+    assert '<progress max="100" value="60"' in plan_html
+
+
+def test_invalid_value_is_reported_and_not_stored(client, editor, indicator):
+    url = reverse("roadmaps:indicator_detail", args=[indicator.pk])
+    response = client.post(url, {"date": "2030-01-01", "value": "beaucoup"})
+    assert response.status_code == 400
+    assert "n&#x27;est pas un nombre" in response.content.decode()
+    assert indicator.values.count() == 1
+
+
+def test_anonymous_post_is_refused(client, indicator):
+    response = client.post(
+        reverse("roadmaps:indicator_detail", args=[indicator.pk]), {"date": "2020-12-31", "value": "160"}
+    )
+    assert response.status_code == 403
+    assert indicator.values.count() == 1
+
+
+def test_import_page_is_for_editors(client, indicator):
+    url = reverse("roadmaps:plan_import", args=[indicator.plan.pk])
+    assert client.get(url).status_code == 403
+    client.force_login(RegionalRoleFactory(region=region("75")).user)
+    assert client.get(url).status_code == 200
+
+
+def test_activity_page(client, editor, indicator):
+    client.post(
+        reverse("roadmaps:indicator_detail", args=[indicator.pk]), {"date": "2020-12-31", "value": "160"}
+    )
+    html = client.get(reverse("roadmaps:plan_activity", args=[indicator.plan.pk])).content.decode()
+    assert editor.username in html and "value_recorded" in html
