@@ -71,6 +71,9 @@ class Command(BaseCommand):
             for username, password, label in report.users:
                 secret = password if password else "(compte existant, mot de passe inchangé)"
                 self.stdout.write(f"  {username:<14} {secret:<42} {label}")
+        else:
+            self.stdout.write("")
+            self.stdout.write("Comptes de démonstration non créés (DEBUG désactivé) : ajoutez --with-users.")
         self.stdout.write("")
         elapsed = time.monotonic() - started
         if report.changed:
