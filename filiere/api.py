@@ -2,8 +2,10 @@
 
 from ninja import NinjaAPI
 
+from filiere.matching.api import router as matching_router
 from filiere.organisations.api import router as organisations_router
 from filiere.roadmaps.api import router as roadmaps_router
+from filiere.showcase.api import router as showcase_router
 from filiere.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -15,3 +17,5 @@ api = NinjaAPI(
 api.add_router("/territories/", territories_router)
 api.add_router("/organisations/", organisations_router)
 api.add_router("/roadmaps/", roadmaps_router)
+api.add_router("/showcase/", showcase_router)
+api.add_router("/matching/", matching_router)

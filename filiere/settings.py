@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "filiere.territories",
     "filiere.taxonomy",
     "filiere.organisations",
+    "filiere.matching",
+    "filiere.showcase",
     "filiere.roadmaps",
 ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("territoires/", include("filiere.territories.urls")),
     path("annuaire/", include("filiere.organisations.urls")),
     path("feuilles-de-route/", include("filiere.roadmaps.urls")),
+    path("vitrine/", include("filiere.showcase.urls")),
+    path("correspondances/", include("filiere.matching.urls")),
     path("", include("filiere.core.urls")),
 ]
 
