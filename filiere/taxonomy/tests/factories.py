@@ -5,7 +5,15 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from filiere.taxonomy.models import EscoSkill, NafCode, NafLevel, RomeCompetence, RomeItemKind, Skill, SkillKind
+from filiere.taxonomy.models import (
+    EscoSkill,
+    NafCode,
+    NafLevel,
+    RomeCompetence,
+    RomeItemKind,
+    Skill,
+    SkillKind,
+)
 
 
 class NafCodeFactory(DjangoModelFactory):

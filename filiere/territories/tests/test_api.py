@@ -22,7 +22,9 @@ def test_regions_with_their_departments(client, reference_territories):
     assert len(regions) == 26
     assert regions["76"]["name"] == "Occitanie"
     assert len(regions["76"]["departments"]) == 13
-    assert {"code": "34", "name": "Hérault", "region_code": "76", "zone": "metro"} in regions["76"]["departments"]
+    assert {"code": "34", "name": "Hérault", "region_code": "76", "zone": "metro"} in regions["76"][
+        "departments"
+    ]
 
 
 def test_one_region_and_unknown_region(client, reference_territories):

@@ -82,5 +82,5 @@ def test_missing_file_names_the_path(db, settings, tmp_path: Path):
         load_territories()
 
 
-def test_data_dir_comes_from_settings():
+def test_data_dir_comes_from_settings(db):
     assert Path(settings.FILIERE_DATA_DIR).is_dir()
