@@ -84,6 +84,11 @@ def format_number(value: Decimal | float | int | None) -> str:
     return sign + text + ("," + frac[:3].rstrip("0") if frac and frac[:3].rstrip("0") else "")
 
 
+def _plural(count: int) -> int:
+    """The count to give ngettext: in French, 0 takes the singular ("0 action terminée")."""
+    return count if count > 1 else 1
+
+
 def format_percent(value: float) -> str:
     return f"{round(value * 100)}\u00a0%"
 
@@ -135,7 +140,9 @@ def action_progress(
         return Progress(value, ", ".join(p.explanation for p in known))
     if steps_total:
         text = ngettext(
-            "%(done)d étape sur %(total)d réalisée", "%(done)d étapes sur %(total)d réalisées", steps_done
+            "%(done)d étape sur %(total)d réalisée",
+            "%(done)d étapes sur %(total)d réalisées",
+            _plural(steps_done),
         ) % {"done": steps_done, "total": steps_total}
         return Progress(steps_done / steps_total, text)
     value = STATUS_PROGRESS.get(status, 0.0)
@@ -177,7 +184,9 @@ def group_progress(
     if total:
         parts.append(
             ngettext(
-                "%(done)d action sur %(total)d terminée", "%(done)d actions sur %(total)d terminées", done
+                "%(done)d action sur %(total)d terminée",
+                "%(done)d actions sur %(total)d terminées",
+                _plural(done),
             )
             % {"done": done, "total": total}
         )

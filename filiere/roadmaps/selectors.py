@@ -223,6 +223,15 @@ class PlanTree:
         return [a for axis in self.axes for o in axis.objectives for a in o.actions]
 
 
+def _indicators_of(actions: list[ActionNode]) -> list[Progress]:
+    """Progress of the distinct indicators measuring these actions, in plan order."""
+    seen: dict[int, IndicatorNode] = {}
+    for action in actions:
+        for node in action.indicators:
+            seen.setdefault(node.indicator.pk, node)
+    return [n.progress for n in sorted(seen.values(), key=lambda n: (n.indicator.position, n.indicator.pk))]
+
+
 def _done_total(actions: list[ActionNode]) -> tuple[int, int]:
     return sum(1 for a in actions if a.action.status == ActionStatus.DONE), len(actions)
 
@@ -269,8 +278,7 @@ def plan_tree(plan: Plan) -> PlanTree:
                 children=[Weighted(a.progress, float(a.action.weight)) for a in action_nodes],
                 actions_done=done,
                 actions_total=total,
-                indicators=[i.progress for i in own]
-                or [i.progress for a in action_nodes for i in a.indicators],
+                indicators=[i.progress for i in own] or _indicators_of(action_nodes),
             )
             number = sum(len(a.objectives) for a in axis_nodes) + len(objective_nodes) + 1
             objective_nodes.append(ObjectiveNode(objective, progress, action_nodes, own, number))
@@ -280,6 +288,7 @@ def plan_tree(plan: Plan) -> PlanTree:
             children=[Weighted(o.progress, float(o.objective.weight)) for o in objective_nodes],
             actions_done=done,
             actions_total=total,
+            indicators=_indicators_of(axis_actions),
         )
         axis_nodes.append(AxisNode(axis, axis_progress, objective_nodes))
     all_actions = [a for axis in axis_nodes for o in axis.objectives for a in o.actions]
@@ -288,6 +297,7 @@ def plan_tree(plan: Plan) -> PlanTree:
         children=[Weighted(a.progress, float(a.axis.weight)) for a in axis_nodes],
         actions_done=done,
         actions_total=total,
+        indicators=_indicators_of(all_actions),
     )
     return PlanTree(plan, progress, axis_nodes, list(indicators.values()))
 

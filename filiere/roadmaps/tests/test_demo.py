@@ -1,0 +1,76 @@
+"""The demo plans of the seed articles."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from filiere.roadmaps.demo import load_roadmaps_demo
+from filiere.roadmaps.models import Action, Axis, Indicator, IndicatorTarget, IndicatorValue, Objective, Plan
+from filiere.roadmaps.selectors import plan_tree
+from filiere.territories.models import Region
+
+from .factories import region
+
+pytestmark = pytest.mark.django_db
+
+NA_AMBITIONS = [
+    "Une région qui rayonne et qui attire par le numérique",
+    "Une économie boostée par le numérique qui génère de la valeur et crée des emplois",
+    "Un capital humain riche de talents et compétences numériques",
+    "Un territoire connecté au service des entreprises néo-aquitaines",
+]
+
+
+@pytest.fixture
+def regions():
+    return [region(code) for code in ("27", "44", "75")]
+
+
+def _counts() -> tuple[int, ...]:
+    return tuple(
+        m.objects.count() for m in (Plan, Axis, Objective, Action, Indicator, IndicatorTarget, IndicatorValue)
+    )
+
+
+def test_demo_requires_the_regions():
+    Region.objects.filter(code__in=["27", "44", "75"]).delete()
+    with pytest.raises(ImproperlyConfigured, match="27 .*44 .*75"):
+        load_roadmaps_demo()
+
+
+def test_demo_builds_the_three_plans_of_the_seeds(regions):
+    bfc, na, ge = load_roadmaps_demo()
+    assert [a.title for a in bfc.axes.all()] == [
+        "Structurer l'écosystème",
+        "Attirer et faire rayonner la filière numérique régionale",
+        "Accompagner dans la continuité les chefs d'entreprise",
+        "Anticiper les mutations liées à la révolution numérique et trouver les compétences",
+    ]
+    assert Action.objects.filter(objective__axis__plan=bfc).count() == 30
+    assert [a.title for a in na.axes.all()] == NA_AMBITIONS
+    objectives = Objective.objects.filter(axis__plan=na).order_by("axis__position", "position")
+    assert objectives.count() == 12
+    assert objectives[6].title == "Attirer les jeunes vers les métiers du numérique"
+    assert ge.axes.count() == 3
+    assert bfc.indicators.get(name="Salariés de la filière numérique").baseline_value == 8000
+    assert na.indicators.get(name="Emplois de l'économie numérique").baseline_value == 60000
+    assert ge.indicators.get(name="Taux de retour à l'emploi des stagiaires NEGE").baseline_value == 90
+    assert plan_tree(na).axes[0].objectives[0].number == 1
+    assert plan_tree(na).axes[3].objectives[2].number == 12
+
+
+def test_demo_is_idempotent(regions):
+    load_roadmaps_demo()
+    first = _counts()
+    load_roadmaps_demo()
+    assert _counts() == first
+
+
+def test_demo_command(regions, capsys):
+    call_command("roadmaps_demo")
+    call_command("roadmaps_demo")
+    out = capsys.readouterr().out
+    assert "30 actions" in out
+    assert Plan.objects.count() == 3
