@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +16,7 @@ from django.views.decorators.http import require_POST
 from filiere.roadmaps import selectors, services
 from filiere.roadmaps.charts import indicator_chart_svg
 from filiere.roadmaps.forms import IndicatorValueForm, PlanImportForm
+from filiere.roadmaps.models import Indicator
 from filiere.roadmaps.spreadsheets import export_plan_xlsx, import_plan_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,12 +29,35 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
+    tree = selectors.plan_tree(plan)
+    charts = [
+        (node, _chart(node, uid=f"plan-chart-{node.indicator.pk}", small=True)) for node in tree.indicators
+    ]
     context = {
         "plan": plan,
-        "tree": selectors.plan_tree(plan),
+        "tree": tree,
+        "charts": charts,
         "can_edit": selectors.can_edit_plan(request.user, plan),
     }
     return render(request, "roadmaps/plan_detail.html", context)
+
+
+def _chart(node: selectors.IndicatorNode, *, uid: str, small: bool = False, table_id: str = "") -> SafeString:
+    indicator = node.indicator
+    baseline = None
+    if indicator.baseline_date and indicator.baseline_value is not None:
+        baseline = (indicator.baseline_date, indicator.baseline_value)
+    return indicator_chart_svg(
+        title=_("%(name)s : cibles et valeurs mesurées") % {"name": indicator.name},
+        baseline=baseline,
+        targets=[(t.date, t.value) for t in node.targets],
+        values=[(v.date, v.value) for v in node.values],
+        unit=indicator.unit,
+        uid=uid,
+        table_id=table_id,
+        width=420 if small else 640,
+        height=220 if small else 260,
+    )
 
 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -66,20 +93,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Valeur enregistrée."))
                 return redirect("roadmaps:indicator_detail", pk=indicator.pk)
     node = selectors.indicator_node(indicator)
-    baseline = (
-        (indicator.baseline_date, indicator.baseline_value)
-        if indicator.baseline_date and indicator.baseline_value is not None
-        else None
-    )
-    chart = indicator_chart_svg(
-        title=_("%(name)s : cibles et valeurs mesurées") % {"name": indicator.name},
-        baseline=baseline,
-        targets=[(t.date, t.value) for t in node.targets],
-        values=[(v.date, v.value) for v in node.values],
-        unit=indicator.unit,
-        uid=f"indicator-{indicator.pk}",
-        table_id="indicator-data",
-    )
+    chart = _chart(node, uid=f"indicator-{indicator.pk}", table_id="indicator-data")
     context = {
         "indicator": indicator,
         "plan": indicator.plan,
@@ -91,7 +105,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roadmaps/indicator_detail.html", context, status=400 if form.errors else 200)
 
 
-def _series_rows(indicator, node: selectors.IndicatorNode) -> list[dict]:  # type: ignore[no-untyped-def]
+def _series_rows(indicator: Indicator, node: selectors.IndicatorNode) -> list[dict[str, Any]]:
     rows = []
     if indicator.baseline_value is not None:
         rows.append(
