@@ -44,15 +44,17 @@ def test_missing_data_dir_is_a_clear_error(db, settings, tmp_path):
 
 
 def test_status_json(reference_territories, settings):
-    run("load", "--only", "territories")
+    run("load", "--only", "naf")
     data = json.loads(run("status", "--json"))
     assert data["data_dir"] == str(settings.FILIERE_DATA_DIR)
+    assert set(data["datasets"]) == {"territories", "naf", "rome", "esco"}
+    naf = data["datasets"]["naf"]
+    assert naf["rows"] == {"nafcode": 1728}
+    assert naf["loaded_at"]
+    assert naf["last_counts"] == {"created": 0, "updated": 0, "unchanged": 1728}
     territories = data["datasets"]["territories"]
     assert territories["rows"]["region"] == 26
     assert territories["rows"]["commune"] == 37590
-    assert territories["loaded_at"]
-    assert territories["last_counts"] == {"created": 0, "updated": 0, "unchanged": 39002}
-    assert set(data["datasets"]) == {"territories", "naf", "rome", "esco"}
 
 
 def test_status_text(db):
@@ -70,7 +72,7 @@ def mirror(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "mirror"
     root.mkdir()
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", root
