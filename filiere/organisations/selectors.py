@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ from filiere.accounts.selectors import is_regional_admin
 from filiere.territories.models import Department, Region
 
 from .models import Establishment, HeadcountBand, Kind, Organisation, Relation, State
-from .search import search_establishments
+from .search import query_words, search_establishments
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -197,23 +198,25 @@ def search_directory(
 ) -> DirectoryPage:
     """Search the directory: one page of results, the (capped) count, and facet counts.
 
-    Counting stops at `settings.DIRECTORY_FACET_LIMIT` matching rows: above it the count is
-    a lower bound ("plus de N") and facet counts are computed over the first N matching rows
-    (in storage order), which keeps a search over a million rows fast. Below the limit every
-    number is exact.
+    Two queries: one reads the facet columns of the matching rows (at most
+    `settings.DIRECTORY_FACET_LIMIT` + 1 of them) and counts them in Python, the other reads
+    the page. Above the limit, the count is a lower bound ("plus de N") and facet counts are
+    over the first N matching rows (in storage order), which keeps a search over a million rows
+    fast; below it every number is exact.
     """
     limit = settings.DIRECTORY_FACET_LIMIT
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     matched = filter_establishments(filters)
-    capped_count = matched.values("id")[: limit + 1].count()
-    lower_bound = capped_count > limit
-    count = limit if lower_bound else capped_count
+    counts = count_facets(matched, limit, with_facets=with_facets)
+    total = counts.pop("_count")[""]
+    lower_bound = total > limit
+    count = min(total, limit)
     num_pages = max(1, math.ceil(count / per_page))
     page = max(1, min(page, num_pages))
     offset = (page - 1) * per_page
-    results = list(
-        matched.order_by("search_rank", "name", "id").select_related("organisation")[offset : offset + per_page]
-    )
+    # Without text every rank is equal: order by name alone so an index can serve the order.
+    order = ["search_rank", "name", "id"] if query_words(filters.q) else ["name", "id"]
+    results = list(matched.order_by(*order).select_related("organisation")[offset : offset + per_page])
     result = DirectoryPage(
         filters=filters,
         results=results,
@@ -224,23 +227,50 @@ def search_directory(
         per_page=per_page,
     )
     if with_facets:
-        result.facets = _facets(filters, matched, limit if lower_bound else None)
+        result.facets = _facets(filters, counts)
     return result
 
 
-def _facets(filters: DirectoryFilters, matched: QuerySet, sample_limit: int | None) -> list[Facet]:
-    """GROUP BY counts per facet over the matched rows (or their first `sample_limit`)."""
-    if sample_limit is None:
-        base = matched
-    else:
-        base = Establishment.objects.filter(id__in=matched.values("id")[:sample_limit])
-    counts: dict[str, dict[str, int]] = {}
-    for facet, column in FACET_FIELDS.items():
-        rows = base.order_by().values_list(column).annotate(n=Count("id")).order_by("-n", column)
-        counts[facet] = {("1" if v else "0") if facet == "digital" else (v or ""): n for v, n in rows}
+def count_facets(matched: QuerySet, limit: int, *, with_facets: bool = True) -> dict[str, dict[str, int]]:
+    """Counts per facet value over the first `limit` matching rows, plus `_count` (up to limit + 1).
+
+    One statement on both engines: the matching rows' facet columns are read once into a
+    materialised CTE, then grouped once per facet (a hand-made GROUPING SETS, which SQLite lacks).
+    """
+    columns = list(FACET_FIELDS.values())
+    inner_sql, params = matched.order_by().values_list(*columns)[: limit + 1].query.sql_with_params()
+    aliases = [f"c{i}" for i in range(len(columns))]
+    parts = ["SELECT '_count', '', COUNT(*) FROM m"]
+    if with_facets:
+        # The extra row beyond the limit only tells "more than limit"; facets count `limit` rows.
+        parts += [
+            f"SELECT '{facet}', CAST({alias} AS VARCHAR(20)), COUNT(*) FROM (SELECT * FROM m LIMIT %s) s GROUP BY {alias}"
+            for facet, alias in zip(FACET_FIELDS, aliases, strict=True)
+        ]
+    sql = (
+        f"WITH m ({', '.join(aliases)}) AS MATERIALIZED ({inner_sql}) "
+        + " UNION ALL ".join(parts)
+    )
+    all_params = [*params, *([limit] * (len(parts) - 1))]
+    counts: dict[str, dict[str, int]] = {"_count": {"": 0}}
+    with connections[matched.db].cursor() as cursor:
+        cursor.execute(sql, all_params)
+        for facet, value, n in cursor.fetchall():
+            if facet == "digital":
+                value = "1" if str(value).lower() in ("1", "true") else "0"
+            counts.setdefault(facet, {})[value or ""] = n
+    for facet in FACET_FIELDS if with_facets else ():
+        ordered = sorted(counts.get(facet, {}).items(), key=lambda item: (-item[1], item[0]))
+        counts[facet] = dict(ordered)
+    return counts
+
+
+def _facets(filters: DirectoryFilters, counts: dict[str, dict[str, int]]) -> list[Facet]:
+    """Facet values with labels and counts, biggest first; selected values always shown."""
     labels = facet_labels(counts)
     facets = []
-    for facet, values in counts.items():
+    for facet in FACET_FIELDS:
+        values = counts.get(facet, {})
         items = [
             FacetValue(value, labels[facet].get(value, value), n, filters.is_selected(facet, value))
             for value, n in values.items()
