@@ -1,0 +1,404 @@
+"""Writes of the showcase: profiles, declarations and their validation, contact requests, alerts.
+
+Every write that changes what a profile's search document contains ends with
+`refresh_profile`, which recomputes the profile's denormalised search columns and reindexes it
+in the matching engine. Rights are checked here (PermissionDenied), not only in the views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Min, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from filiere.accounts.models import Membership
+from filiere.accounts.selectors import EDITING_ROLES
+from filiere.organisations.models import Establishment, Organisation
+from filiere.taxonomy.models import Skill
+
+from .indexing import reindex_organisations
+from .models import (
+    Certification,
+    CompetenceDeclaration,
+    ContactRequest,
+    ContactStatus,
+    DeclarationStatus,
+    Frequency,
+    Reference,
+    SavedSearch,
+    Sector,
+    ShowcaseProfile,
+)
+from .selectors import ShowcaseFilters, all_matching_ids, can_edit_showcase, can_validate, is_target_side
+
+# status -> the statuses the target firm may move a request to.
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ContactStatus.SENT: (ContactStatus.READ, ContactStatus.ANSWERED, ContactStatus.DECLINED),
+    ContactStatus.READ: (ContactStatus.ANSWERED, ContactStatus.DECLINED),
+    ContactStatus.ANSWERED: (ContactStatus.DEAL_SIGNED, ContactStatus.DECLINED),
+    ContactStatus.DECLINED: (),
+    ContactStatus.DEAL_SIGNED: (),
+}
+STATUS_TIMESTAMP = {
+    ContactStatus.READ: "read_at",
+    ContactStatus.ANSWERED: "answered_at",
+    ContactStatus.DECLINED: "declined_at",
+    ContactStatus.DEAL_SIGNED: "deal_signed_at",
+}
+ALERT_PERIOD = {Frequency.DAILY: dt.timedelta(days=1), Frequency.WEEKLY: dt.timedelta(days=7)}
+MAX_ALERT_FIRMS = 20
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- Profiles -----------------------------------------------------------------------------------
+
+
+def refresh_profile(organisation_id: int, *, reindex: bool = True) -> ShowcaseProfile | None:
+    """Recompute a profile's search columns (territory, size, capacity, availability) and reindex it."""
+    profile = ShowcaseProfile.objects.filter(pk=organisation_id).select_related("organisation").first()
+    if profile is None:
+        return None
+    organisation = profile.organisation
+    place = (
+        Establishment.objects.filter(organisation_id=organisation_id)
+        .order_by("-is_head_office", "pk")
+        .values("region_code", "department_code")
+        .first()
+        or {}
+    )
+    live = CompetenceDeclaration.objects.filter(organisation_id=organisation_id).exclude(
+        status=DeclarationStatus.REJECTED
+    )
+    totals = live.aggregate(capacity=Sum("capacity_available_now"), first=Min("available_from"))
+    profile.region_code = place.get("region_code", "")
+    profile.department_code = place.get("department_code", "")
+    profile.headcount_band = organisation.headcount_band
+    # People free now: the largest single-competence figure, as one engineer has several skills.
+    profile.capacity_now = max(live.values_list("capacity_available_now", flat=True), default=0) or 0
+    profile.available_from = totals["first"]
+    profile.validated_count = live.filter(status=DeclarationStatus.VALIDATED).count()
+    profile.save()
+    if reindex:
+        # Same database as the engine's index: a rolled-back edit rolls its reindexing back too.
+        reindex_organisations([organisation_id])
+    return profile
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    user: Any,
+    organisation: Organisation,
+    pitch: str | None = None,
+    sector_codes: Iterable[str] | None = None,
+    is_published: bool | None = None,
+) -> ShowcaseProfile:
+    """Create or update a firm's showcase (pitch, target sectors, publication) and reindex it."""
+    _require(can_edit_showcase(user, organisation), _("Vous ne pouvez pas modifier cette vitrine."))
+    profile, _created = ShowcaseProfile.objects.get_or_create(organisation=organisation)
+    if pitch is not None:
+        profile.pitch = pitch.strip()
+    if is_published is not None:
+        if is_published and not profile.is_published:
+            profile.published_at = timezone.now()
+        profile.is_published = is_published
+    profile.save()
+    if sector_codes is not None:
+        profile.target_sectors.set(Sector.objects.filter(code__in=list(sector_codes)))
+    return refresh_profile(organisation.pk) or profile
+
+
+@transaction.atomic
+def declare_competence(
+    *,
+    user: Any,
+    organisation: Organisation,
+    skill: Skill,
+    level: str = "operational",
+    people_count: int = 1,
+    capacity_available_now: int = 0,
+    available_from: dt.date | None = None,
+    note: str = "",
+) -> CompetenceDeclaration:
+    """Declare (or update) one competence of a firm. A firm's change sends it back to validation.
+
+    Platform staff editing a declaration keep its status. Raises PermissionDenied without rights
+    and ValidationError on inconsistent numbers.
+    """
+    _require(
+        can_edit_showcase(user, organisation),
+        _("Vous ne pouvez pas déclarer de compétences pour cette entreprise."),
+    )
+    if people_count < 0 or capacity_available_now < 0:
+        raise ValidationError(_("Les effectifs ne peuvent pas être négatifs."))
+    if capacity_available_now > people_count:
+        raise ValidationError(
+            _(
+                "Il ne peut pas y avoir plus de personnes disponibles que de personnes qui maîtrisent la compétence."
+            )
+        )
+    ShowcaseProfile.objects.get_or_create(organisation=organisation)
+    declaration, created = CompetenceDeclaration.objects.get_or_create(
+        organisation=organisation, skill=skill, defaults={"level": level}
+    )
+    declaration.level = level
+    declaration.people_count = people_count
+    declaration.capacity_available_now = capacity_available_now
+    declaration.available_from = available_from
+    declaration.note = note.strip()
+    if not (user.is_staff or user.is_superuser):
+        declaration.status = DeclarationStatus.DRAFT
+        declaration.validated_by = None
+        declaration.validated_at = None
+    declaration.save()
+    refresh_profile(organisation.pk)
+    return declaration
+
+
+@transaction.atomic
+def remove_declaration(*, user: Any, declaration: CompetenceDeclaration) -> None:
+    """Delete a declared competence (the firm's editors or staff)."""
+    _require(
+        can_edit_showcase(user, declaration.organisation_id), _("Vous ne pouvez pas modifier cette vitrine.")
+    )
+    organisation_id = declaration.organisation_id
+    declaration.delete()
+    refresh_profile(organisation_id)
+
+
+@transaction.atomic
+def validate_declaration(
+    *, user: Any, declaration: CompetenceDeclaration, approve: bool = True
+) -> CompetenceDeclaration:
+    """Validate or reject a declared competence (cluster staff or platform staff only)."""
+    _require(can_validate(user), _("Seules les équipes des clusters valident les compétences."))
+    declaration.status = DeclarationStatus.VALIDATED if approve else DeclarationStatus.REJECTED
+    declaration.validated_by = user
+    declaration.validated_at = timezone.now()
+    declaration.save(update_fields=["status", "validated_by", "validated_at", "updated_at"])
+    refresh_profile(declaration.organisation_id)
+    return declaration
+
+
+@transaction.atomic
+def add_reference(
+    *,
+    user: Any,
+    organisation: Organisation,
+    client: str,
+    year: int | None = None,
+    sector: Sector | None = None,
+    description: str = "",
+) -> Reference:
+    """Add a client reference to a firm's showcase."""
+    _require(can_edit_showcase(user, organisation), _("Vous ne pouvez pas modifier cette vitrine."))
+    ShowcaseProfile.objects.get_or_create(organisation=organisation)
+    reference = Reference.objects.create(
+        organisation=organisation,
+        client=client.strip(),
+        year=year,
+        sector=sector,
+        description=description.strip(),
+    )
+    refresh_profile(organisation.pk)
+    return reference
+
+
+@transaction.atomic
+def remove_reference(*, user: Any, reference: Reference) -> None:
+    """Delete a client reference."""
+    _require(
+        can_edit_showcase(user, reference.organisation_id), _("Vous ne pouvez pas modifier cette vitrine.")
+    )
+    organisation_id = reference.organisation_id
+    reference.delete()
+    refresh_profile(organisation_id)
+
+
+def add_certification(
+    *, user: Any, organisation: Organisation, name: str, issuer: str = "", year: int | None = None
+) -> Certification:
+    """Add a certification or label to a firm's showcase (not part of the search text)."""
+    _require(can_edit_showcase(user, organisation), _("Vous ne pouvez pas modifier cette vitrine."))
+    ShowcaseProfile.objects.get_or_create(organisation=organisation)
+    return Certification.objects.create(
+        organisation=organisation, name=name.strip(), issuer=issuer.strip(), year=year
+    )
+
+
+# --- Contact requests ---------------------------------------------------------------------------
+
+
+def _firm_emails(organisation_id: int) -> list[str]:
+    return sorted(
+        set(
+            Membership.objects.filter(organisation_id=organisation_id, role__in=EDITING_ROLES)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+def _log(contact: ContactRequest, status: str, user: Any, at: dt.datetime) -> None:
+    contact.history = [*contact.history, {"status": status, "at": at.isoformat(), "by": user.pk}]
+
+
+@transaction.atomic
+def send_contact_request(
+    *,
+    user: Any,
+    organisation: Organisation,
+    subject: str,
+    message: str,
+    buyer_organisation: Organisation | None = None,
+    search_query: str = "",
+) -> ContactRequest:
+    """A signed-in buyer writes to a published firm; its editors get an email."""
+    _require(bool(user and user.is_authenticated), _("Connectez-vous pour contacter une entreprise."))
+    if not ShowcaseProfile.objects.filter(pk=organisation.pk, is_published=True).exists():
+        raise ValidationError(_("Cette entreprise n'a pas de vitrine publiée."))
+    if (
+        buyer_organisation is not None
+        and not Membership.objects.filter(user=user, organisation=buyer_organisation).exists()
+    ):
+        raise PermissionDenied(_("Vous n'êtes pas membre de cette organisation."))
+    subject, message = subject.strip(), message.strip()
+    if not subject or not message:
+        raise ValidationError(_("L'objet et le message sont obligatoires."))
+    now = timezone.now()
+    contact = ContactRequest(
+        buyer=user,
+        buyer_organisation=buyer_organisation,
+        organisation=organisation,
+        subject=subject[:200],
+        message=message[:5000],
+        search_query=search_query[:500],
+        sent_at=now,
+    )
+    _log(contact, ContactStatus.SENT, user, now)
+    contact.save()
+    recipients = _firm_emails(organisation.pk)
+    if recipients:
+        inbox = reverse("showcase:inbox")
+        send_mail(
+            _("Nouvelle demande de contact : %(subject)s") % {"subject": contact.subject},
+            _("%(buyer)s vous a écrit via la vitrine :\n\n%(message)s\n\nRépondez depuis %(url)s")
+            % {"buyer": user.get_full_name() or user.username, "message": contact.message, "url": inbox},
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+            fail_silently=True,
+        )
+    return contact
+
+
+@transaction.atomic
+def set_contact_status(
+    *, user: Any, contact: ContactRequest, status: str, answer: str = "", deal_amount: Decimal | None = None
+) -> ContactRequest:
+    """Move a contact request to its next step (the target firm's editors only).
+
+    Each step's timestamp is set once; skipped steps stay empty (a firm may answer without
+    marking the request read). Raises PermissionDenied for the wrong side, ValidationError for
+    a step that does not follow.
+    """
+    _require(
+        is_target_side(user, contact), _("Seule l'entreprise contactée peut changer l'état de cette demande.")
+    )
+    if status not in ALLOWED_TRANSITIONS.get(contact.status, ()):
+        raise ValidationError(_("Cette étape ne peut pas suivre l'état actuel de la demande."))
+    if deal_amount is not None and deal_amount < 0:
+        raise ValidationError(_("Le montant doit être positif."))
+    now = timezone.now()
+    contact.status = status
+    setattr(contact, STATUS_TIMESTAMP[status], now)
+    if answer.strip():
+        contact.answer = answer.strip()[:5000]
+    if status == ContactStatus.DEAL_SIGNED:
+        contact.deal_amount = deal_amount
+    _log(contact, status, user, now)
+    contact.save()
+    if status in (ContactStatus.ANSWERED, ContactStatus.DECLINED) and contact.buyer.email:
+        send_mail(
+            _("Votre demande « %(subject)s » : %(status)s")
+            % {"subject": contact.subject, "status": contact.get_status_display().lower()},
+            contact.answer or _("L'entreprise a mis à jour votre demande."),
+            settings.DEFAULT_FROM_EMAIL,
+            [contact.buyer.email],
+            fail_silently=True,
+        )
+    return contact
+
+
+# --- Saved searches and alerts ------------------------------------------------------------------
+
+
+def save_search(
+    *, user: Any, filters: ShowcaseFilters, name: str = "", frequency: str = Frequency.WEEKLY
+) -> SavedSearch:
+    """Keep a buyer's search; the firms it matches today are marked seen (alerts are for new ones)."""
+    _require(bool(user and user.is_authenticated), _("Connectez-vous pour enregistrer une recherche."))
+    if frequency not in Frequency.values:
+        raise ValidationError(_("Fréquence inconnue."))
+    return SavedSearch.objects.create(
+        user=user,
+        name=(name or filters.q or _("Ma recherche")).strip()[:200],
+        query=filters.q.strip()[:500],
+        filters=filters.as_json(),
+        frequency=frequency,
+        last_run_at=timezone.now(),
+        last_seen_ids=all_matching_ids(filters),
+    )
+
+
+def run_saved_search_alerts(*, now: dt.datetime | None = None, force: bool = False) -> int:
+    """Run the saved searches that are due and mail their owners the firms they had not seen.
+
+    A search is due once its frequency's period has passed since its last run (every search
+    with `force`). Each new firm is announced once: it joins `last_seen_ids`. Returns the number
+    of emails sent.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for saved in SavedSearch.objects.select_related("user").order_by("pk"):
+        period = ALERT_PERIOD.get(saved.frequency, ALERT_PERIOD[Frequency.WEEKLY])
+        if not force and saved.last_run_at and saved.last_run_at + period > now:
+            continue
+        filters = ShowcaseFilters.from_params({**saved.filters, "q": saved.query})
+        current = all_matching_ids(filters)
+        seen = set(saved.last_seen_ids or [])
+        new_ids = [pk for pk in current if pk not in seen]
+        if new_ids and saved.user.email:
+            names = dict(
+                Organisation.objects.filter(pk__in=new_ids[:MAX_ALERT_FIRMS]).values_list("pk", "name")
+            )
+            lines = [
+                f"- {names[pk]} : {reverse('showcase:profile', args=[pk])}"
+                for pk in new_ids[:MAX_ALERT_FIRMS]
+                if pk in names
+            ]
+            send_mail(
+                _("Vitrine : %(count)s nouvelle(s) entreprise(s) pour « %(name)s »")
+                % {"count": len(new_ids), "name": saved.name},
+                "\n".join(lines),
+                settings.DEFAULT_FROM_EMAIL,
+                [saved.user.email],
+            )
+            sent += 1
+        saved.last_seen_ids = sorted(seen | set(current))
+        saved.last_run_at = now
+        saved.save(update_fields=["last_seen_ids", "last_run_at", "updated_at"])
+    return sent

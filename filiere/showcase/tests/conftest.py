@@ -1,0 +1,33 @@
+"""Fixtures of the showcase tests: a small hand-built taxonomy and fast password hashing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .factories import EscoSkillFactory, SkillFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def skills(db: None) -> dict[str, Any]:
+    """Five ESCO-backed skills with the alternative labels buyers type (machine learning, data)."""
+    rows = {
+        "ml": ("apprentissage automatique", ["machine learning", "ML"]),
+        "data": ("science des données", ["data science", "traitement de données"]),
+        "project": ("gestion de projets", ["management de projet", "conduite de projet"]),
+        "systems": ("ingénierie des systèmes", ["ingénierie système"]),
+        "python": ("Python (programmation informatique)", ["Python"]),
+    }
+    result = {}
+    for key, (label, alt) in rows.items():
+        esco = EscoSkillFactory(
+            uri=f"http://data.europa.eu/esco/skill/{key}", label_fr=label, alt_labels_fr=alt
+        )
+        result[key] = SkillFactory(esco_skill=esco, label=label)
+    return result

@@ -1,0 +1,167 @@
+"""factory-boy factories of the showcase, and `make_firm` for a published, indexed firm."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from filiere.accounts.models import Role
+from filiere.organisations.models import Kind
+from filiere.organisations.tests.factories import (
+    EstablishmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+from filiere.showcase.models import (
+    Certification,
+    CompetenceDeclaration,
+    ContactRequest,
+    Reference,
+    SavedSearch,
+    ShowcaseProfile,
+)
+from filiere.taxonomy.models import EscoSkill, Skill, SkillKind
+
+__all__ = ["EstablishmentFactory", "MembershipFactory", "OrganisationFactory", "UserFactory"]
+
+
+class EscoSkillFactory(DjangoModelFactory):
+    class Meta:
+        model = EscoSkill
+        django_get_or_create = ("uri",)
+
+    uri = factory.Sequence(lambda n: f"http://data.europa.eu/esco/skill/test-{n}")
+    label_fr = factory.Sequence(lambda n: f"compétence {n}")
+    skill_type = "skill/competence"
+
+
+class SkillFactory(DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    label = factory.LazyAttribute(lambda s: s.esco_skill.label_fr if s.esco_skill else "compétence locale")
+    kind = SkillKind.ESCO
+    esco_skill = factory.SubFactory(EscoSkillFactory)
+
+
+class ProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = ShowcaseProfile
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    pitch = "Ingénierie et data."
+    is_published = True
+    region_code = "76"
+    department_code = "31"
+    headcount_band = "12"
+
+
+class DeclarationFactory(DjangoModelFactory):
+    class Meta:
+        model = CompetenceDeclaration
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    skill = factory.SubFactory(SkillFactory)
+    people_count = 5
+    capacity_available_now = 2
+
+    class Params:
+        validated = factory.Trait(status="validated", validated_at=factory.LazyFunction(timezone.now))
+
+
+class ReferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    client = "Airbus"
+    year = 2019
+
+
+class CertificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Certification
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "EN 9100"
+
+
+class ContactRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactRequest
+
+    buyer = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    subject = "Projet"
+    message = "Bonjour"
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class SavedSearchFactory(DjangoModelFactory):
+    class Meta:
+        model = SavedSearch
+
+    user = factory.SubFactory(UserFactory)
+    name = "Ma recherche"
+
+
+def editor_of(organisation: Any, role: str = Role.EDITOR, **user: Any) -> Any:
+    """A user with an editing membership of `organisation`."""
+    return MembershipFactory(organisation=organisation, role=role, user=UserFactory(**user)).user
+
+
+def cluster_staff(**user: Any) -> Any:
+    """An editor of a cluster organisation (validates competences)."""
+    cluster = OrganisationFactory(kind=Kind.CLUSTER, siren=None, name="Digital 113")
+    return editor_of(cluster, **user)
+
+
+def make_firm(
+    name: str,
+    *,
+    skills: list[Skill] = (),  # type: ignore[assignment]
+    sectors: list[str] = (),  # type: ignore[assignment]
+    pitch: str = "",
+    capacity: int = 2,
+    available_from: dt.date | None = None,
+    region_code: str = "76",
+    department_code: str = "31",
+    headcount_band: str = "12",
+    published: bool = True,
+    references: list[tuple[str, str]] = (),  # type: ignore[assignment]
+) -> Any:
+    """A firm with an establishment, a showcase built through the services (so it is indexed)."""
+    from filiere.accounts.models import User
+    from filiere.showcase import services
+    from filiere.showcase.models import Sector
+
+    organisation = OrganisationFactory(name=name, headcount_band=headcount_band)
+    EstablishmentFactory(
+        organisation=organisation, region_code=region_code, department_code=department_code, city="Toulouse"
+    )
+    staff = User.objects.filter(username="platform-staff").first() or UserFactory(
+        username="platform-staff", is_staff=True
+    )
+    for skill in skills:
+        services.declare_competence(
+            user=staff,
+            organisation=organisation,
+            skill=skill,
+            people_count=max(capacity, 1) * 3,
+            capacity_available_now=capacity,
+            available_from=available_from,
+        )
+    for client, description in references:
+        services.add_reference(
+            user=staff, organisation=organisation, client=client, year=2020, description=description
+        )
+    services.update_profile(
+        user=staff, organisation=organisation, pitch=pitch, sector_codes=list(sectors), is_published=published
+    )
+    assert Sector.objects.filter(code__in=list(sectors)).count() == len(sectors)
+    return organisation

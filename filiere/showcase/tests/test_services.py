@@ -1,0 +1,219 @@
+"""Rights and lifecycle: declarations, validation by cluster staff, contact requests, alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from filiere.accounts.models import Role
+from filiere.showcase import selectors, services
+from filiere.showcase.models import ContactStatus, DeclarationStatus, SavedSearch, ShowcaseProfile
+
+from .factories import (
+    ContactRequestFactory,
+    DeclarationFactory,
+    OrganisationFactory,
+    UserFactory,
+    cluster_staff,
+    editor_of,
+    make_firm,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editor_declares_a_competence_as_draft(skills):
+    firm = OrganisationFactory()
+    editor = editor_of(firm)
+    declaration = services.declare_competence(
+        user=editor, organisation=firm, skill=skills["ml"], people_count=10, capacity_available_now=4
+    )
+    assert declaration.status == DeclarationStatus.DRAFT
+    assert ShowcaseProfile.objects.get(pk=firm.pk).capacity_now == 4
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, None])
+def test_members_and_strangers_cannot_declare(skills, role):
+    firm = OrganisationFactory()
+    user = editor_of(firm, role=role) if role else UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.declare_competence(user=user, organisation=firm, skill=skills["ml"])
+
+
+def test_editor_of_another_firm_cannot_declare(skills):
+    firm, other = OrganisationFactory(), OrganisationFactory()
+    with pytest.raises(PermissionDenied):
+        services.declare_competence(user=editor_of(other), organisation=firm, skill=skills["ml"])
+
+
+def test_capacity_cannot_exceed_people(skills):
+    firm = OrganisationFactory()
+    with pytest.raises(ValidationError):
+        services.declare_competence(
+            user=editor_of(firm),
+            organisation=firm,
+            skill=skills["ml"],
+            people_count=2,
+            capacity_available_now=3,
+        )
+
+
+def test_cluster_staff_validates_and_the_firm_edit_resets_it(skills):
+    firm = OrganisationFactory()
+    editor = editor_of(firm)
+    declaration = services.declare_competence(user=editor, organisation=firm, skill=skills["ml"])
+    validator = cluster_staff()
+    services.validate_declaration(user=validator, declaration=declaration)
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.VALIDATED
+    assert declaration.validated_by == validator and declaration.validated_at is not None
+    assert ShowcaseProfile.objects.get(pk=firm.pk).validated_count == 1
+    services.declare_competence(user=editor, organisation=firm, skill=skills["ml"], people_count=3)
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.DRAFT and declaration.validated_by is None
+
+
+def test_firm_editor_cannot_validate(skills):
+    firm = OrganisationFactory()
+    editor = editor_of(firm)
+    declaration = services.declare_competence(user=editor, organisation=firm, skill=skills["ml"])
+    with pytest.raises(PermissionDenied):
+        services.validate_declaration(user=editor, declaration=declaration)
+
+
+def test_rejected_declaration_leaves_capacity_and_search_text(skills):
+    firm = OrganisationFactory()
+    declaration = services.declare_competence(
+        user=editor_of(firm), organisation=firm, skill=skills["ml"], people_count=5, capacity_available_now=5
+    )
+    services.validate_declaration(user=cluster_staff(), declaration=declaration, approve=False)
+    assert ShowcaseProfile.objects.get(pk=firm.pk).capacity_now == 0
+    assert selectors.profile_skill_ids(firm.pk) == []
+
+
+def test_pending_declarations_list_drafts_only(skills):
+    draft = DeclarationFactory(skill=skills["ml"])
+    DeclarationFactory(skill=skills["data"], validated=True)
+    assert list(selectors.pending_declarations()) == [draft]
+
+
+# --- Contact requests ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def firm(skills):
+    return make_firm("Aéro Data", skills=[skills["ml"]], sectors=["rail"], pitch="Data et ML.")
+
+
+def test_contact_request_lifecycle_timestamps_each_step(firm):
+    firm_editor = editor_of(firm, email="firm@example.org")
+    buyer = UserFactory(email="buyer@example.org")
+    contact = services.send_contact_request(
+        user=buyer, organisation=firm, subject="Maintenance prédictive", message="Bonjour"
+    )
+    assert contact.status == ContactStatus.SENT and contact.sent_at
+    assert mail.outbox[-1].to == ["firm@example.org"]
+    services.set_contact_status(user=firm_editor, contact=contact, status=ContactStatus.READ)
+    services.set_contact_status(
+        user=firm_editor, contact=contact, status=ContactStatus.ANSWERED, answer="Volontiers"
+    )
+    assert mail.outbox[-1].to == ["buyer@example.org"]
+    services.set_contact_status(
+        user=firm_editor, contact=contact, status=ContactStatus.DEAL_SIGNED, deal_amount=Decimal("120000")
+    )
+    contact.refresh_from_db()
+    assert contact.read_at <= contact.answered_at <= contact.deal_signed_at
+    assert contact.deal_amount == Decimal("120000")
+    assert [step["status"] for step in contact.history] == ["sent", "read", "answered", "deal_signed"]
+
+
+def test_buyer_cannot_move_their_own_request(firm):
+    buyer = UserFactory()
+    contact = services.send_contact_request(user=buyer, organisation=firm, subject="S", message="M")
+    with pytest.raises(PermissionDenied):
+        services.set_contact_status(user=buyer, contact=contact, status=ContactStatus.READ)
+
+
+def test_declined_request_is_final(firm):
+    editor = editor_of(firm)
+    contact = ContactRequestFactory(organisation=firm)
+    services.set_contact_status(user=editor, contact=contact, status=ContactStatus.DECLINED)
+    assert contact.declined_at is not None
+    with pytest.raises(ValidationError):
+        services.set_contact_status(user=editor, contact=contact, status=ContactStatus.ANSWERED)
+
+
+def test_deal_needs_an_answer_first(firm):
+    contact = ContactRequestFactory(organisation=firm)
+    with pytest.raises(ValidationError):
+        services.set_contact_status(user=editor_of(firm), contact=contact, status=ContactStatus.DEAL_SIGNED)
+
+
+def test_contact_requests_visible_to_both_sides_only(firm):
+    contact = ContactRequestFactory(organisation=firm)
+    editor = editor_of(firm)
+    assert selectors.get_contact_request_for_user(contact.buyer, contact.pk) == contact
+    assert selectors.get_contact_request_for_user(editor, contact.pk) == contact
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        selectors.get_contact_request_for_user(UserFactory(), contact.pk)
+
+
+def test_unpublished_firm_cannot_be_contacted(skills):
+    hidden = make_firm("Cachée", skills=[skills["ml"]], published=False)
+    with pytest.raises(ValidationError):
+        services.send_contact_request(user=UserFactory(), organisation=hidden, subject="S", message="M")
+
+
+def test_buyer_cannot_speak_for_an_organisation_they_do_not_belong_to(firm):
+    with pytest.raises(PermissionDenied):
+        services.send_contact_request(
+            user=UserFactory(),
+            organisation=firm,
+            subject="S",
+            message="M",
+            buyer_organisation=OrganisationFactory(),
+        )
+
+
+# --- Saved searches ------------------------------------------------------------------------------
+
+
+def test_saved_search_alert_fires_once_for_a_new_firm(skills, firm):
+    buyer = UserFactory(email="acheteur@example.org")
+    filters = selectors.ShowcaseFilters.from_params({"q": "apprentissage automatique", "sector": ["rail"]})
+    saved = services.save_search(user=buyer, filters=filters)
+    assert saved.last_seen_ids == [firm.pk]
+    assert services.run_saved_search_alerts(force=True) == 0
+    newcomer = make_firm(
+        "Rail Learning", skills=[skills["ml"]], sectors=["rail"], pitch="Machine learning ferroviaire."
+    )
+    mail.outbox.clear()
+    assert services.run_saved_search_alerts(force=True) == 1
+    assert mail.outbox[0].to == ["acheteur@example.org"]
+    assert "Rail Learning" in mail.outbox[0].body
+    assert f"/vitrine/{newcomer.pk}/" in mail.outbox[0].body
+    assert services.run_saved_search_alerts(force=True) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_alerts_wait_for_the_frequency(firm):
+    saved = services.save_search(
+        user=UserFactory(email="a@example.org"), filters=selectors.ShowcaseFilters(), frequency="weekly"
+    )
+    SavedSearch.objects.filter(pk=saved.pk).update(last_seen_ids=[])
+    assert services.run_saved_search_alerts() == 0  # ran just now, not due
+    later = saved.last_run_at + dt.timedelta(days=8)
+    assert services.run_saved_search_alerts(now=later) == 1
+
+
+def test_alerts_command(firm, capsys):
+    services.save_search(user=UserFactory(email="a@example.org"), filters=selectors.ShowcaseFilters())
+    call_command("showcase", "alerts", "--force")
+    assert "0 alert(s) sent" in capsys.readouterr().out
