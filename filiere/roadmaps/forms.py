@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.roadmaps.models import Action
+
 
 class IndicatorValueForm(forms.Form):
     date = forms.DateField(
@@ -32,3 +34,15 @@ class PlanImportForm(forms.Form):
         ],
         initial="error",
     )
+
+
+class ActionForm(forms.ModelForm):
+    """What a porteur updates as an action progresses; the tree itself is edited by import or admin."""
+
+    class Meta:
+        model = Action
+        fields = ["status", "priority", "budget_planned", "budget_spent", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

@@ -200,6 +200,24 @@ def update_action(
     return action
 
 
+@transaction.atomic
+def set_steps_done(*, user: Any, action: Action, done_ids: Iterable[int]) -> list[str]:
+    """Mark exactly the steps `done_ids` of `action` as done; log and return the titles that changed."""
+    done_ids = set(done_ids)
+    changed: dict[str, list[Any]] = {}
+    for step in action.steps.all():
+        done = step.pk in done_ids
+        if step.done != done:
+            changed[step.title] = [step.done, done]
+            step.done = done
+            step.save(update_fields=["done"])
+    if changed:
+        log_activity(
+            plan=action.objective.axis.plan, user=user, verb="steps_updated", obj=action, changes=changed
+        )
+    return list(changed)
+
+
 def parse_value(raw: Any) -> Decimal:
     """A number typed by a person ("1 234,5", "60 %", 12) as a Decimal; ValidationError otherwise."""
     if isinstance(raw, bool):

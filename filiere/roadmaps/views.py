@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from filiere.roadmaps import selectors, services
 from filiere.roadmaps.charts import indicator_chart_svg
-from filiere.roadmaps.forms import IndicatorValueForm, PlanImportForm
+from filiere.roadmaps.forms import ActionForm, IndicatorValueForm, PlanImportForm
 from filiere.roadmaps.models import Indicator
 from filiere.roadmaps.spreadsheets import export_plan_xlsx, import_plan_xlsx
 
@@ -62,13 +62,32 @@ def _chart(node: selectors.IndicatorNode, *, uid: str, small: bool = False, tabl
 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.get_action_for_user(request.user, pk)
+    can_edit = selectors.can_edit_action(request.user, action)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    # The form edits a copy so a refused change never shows as saved on the page.
+    form = ActionForm(request.POST or None, instance=selectors.get_action_for_user(request.user, pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action(
+                user=request.user,
+                action=action,
+                fields={f: form.cleaned_data[f] for f in ActionForm.Meta.fields},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            step_ids = {int(i) for i in request.POST.getlist("steps_done") if i.isdigit()}
+            services.set_steps_done(user=request.user, action=action, done_ids=step_ids)
+            messages.success(request, _("Action mise à jour."))
+            return redirect("roadmaps:action_detail", pk=action.pk)
     context = {
         "action": action,
         "plan": action.objective.axis.plan,
         "node": selectors.action_node(action),
-        "can_edit": selectors.can_edit_action(request.user, action),
+        "form": form if can_edit else None,
     }
-    return render(request, "roadmaps/action_detail.html", context)
+    return render(request, "roadmaps/action_detail.html", context, status=400 if form.errors else 200)
 
 
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:

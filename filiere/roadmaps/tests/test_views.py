@@ -110,3 +110,43 @@ def test_activity_page(client, editor, indicator):
     )
     html = client.get(reverse("roadmaps:plan_activity", args=[indicator.plan.pk])).content.decode()
     assert editor.username in html and "value_recorded" in html
+
+
+def test_owner_editor_updates_action_status_budget_and_steps(client, indicator):
+    from filiere.roadmaps.models import ActionStep
+
+    from .factories import ActionStepFactory, MembershipFactory
+
+    action = indicator.actions.get()
+    membership = MembershipFactory(editor=True)
+    action.owner = membership.organisation
+    action.save()
+    step = ActionStepFactory(action=action, done=False)
+    client.force_login(membership.user)
+    url = reverse("roadmaps:action_detail", args=[action.pk])
+    response = client.post(
+        url,
+        {
+            "status": "done",
+            "priority": "high",
+            "budget_planned": "1000",
+            "budget_spent": "800",
+            "steps_done": [step.pk],
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.budget_spent) == ("done", Decimal(800))
+    assert ActionStep.objects.get(pk=step.pk).done
+    assert set(ActivityLog.objects.values_list("verb", flat=True)) == {"updated", "steps_updated"}
+
+
+def test_action_update_refuses_negative_budget_and_strangers(client, indicator, editor):
+    action = indicator.actions.get()
+    url = reverse("roadmaps:action_detail", args=[action.pk])
+    response = client.post(url, {"status": "done", "priority": "high", "budget_spent": "-5"})
+    assert response.status_code == 400
+    action.refresh_from_db()
+    assert action.status == "not_started"
+    client.logout()
+    assert client.post(url, {"status": "done", "priority": "high"}).status_code == 403
