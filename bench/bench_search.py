@@ -23,8 +23,8 @@ import json
 import random
 import statistics
 import time
-from importlib import import_module
 from argparse import Namespace
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -298,7 +298,9 @@ def _ensure_regions(data_dir: Path) -> None:
         return
     regions = json.loads((data_dir / "cog" / "regions.json").read_text("utf-8"))
     departments = json.loads((data_dir / "cog" / "departements.json").read_text("utf-8"))
-    Region.objects.bulk_create([Region(code=r["code"], name=r["nom"]) for r in regions], ignore_conflicts=True)
+    Region.objects.bulk_create(
+        [Region(code=r["code"], name=r["nom"]) for r in regions], ignore_conflicts=True
+    )
     Department.objects.bulk_create(
         [Department(code=d["code"], name=d["nom"], region_id=d["region"]) for d in departments],
         ignore_conflicts=True,
@@ -325,11 +327,19 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str]]:
     """Rows of docs/benchmarks.md."""
     return [
         ("establishments searched", f"{result['rows']:,}", ""),
-        ("load (insert + index)", f"{result['load'].get('insert_s', '-')} s + {result['load'].get('index_s', '-')} s", ""),
+        (
+            "load (insert + index)",
+            f"{result['load'].get('insert_s', '-')} s + {result['load'].get('index_s', '-')} s",
+            "",
+        ),
         ("queries", str(result["queries"]), "names, towns, prefixes, ± region filter"),
         ("search p50 (count + facets + page 1)", f"{result['p50_ms']} ms", ""),
         ("search p95", f"{result['p95_ms']} ms", f"< {GOAL_P95_MS:.0f} ms: {result['verdict']}"),
-        ("facet counting cap (DIRECTORY_FACET_LIMIT)", f"{result['facet_limit']:,}", f"{result['capped_queries']} queries hit it"),
+        (
+            "facet counting cap (DIRECTORY_FACET_LIMIT)",
+            f"{result['facet_limit']:,}",
+            f"{result['capped_queries']} queries hit it",
+        ),
     ]
 
 

@@ -59,7 +59,9 @@ def is_cluster_staff(user: Any, cluster: Any | None = None) -> bool:
 
     if not _is_signed_in(user):
         return False
-    memberships = Membership.objects.filter(user=user, role__in=EDITING_ROLES, organisation__kind=Kind.CLUSTER)
+    memberships = Membership.objects.filter(
+        user=user, role__in=EDITING_ROLES, organisation__kind=Kind.CLUSTER
+    )
     if cluster is not None:
         memberships = memberships.filter(organisation=cluster)
     return memberships.exists()

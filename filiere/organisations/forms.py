@@ -33,7 +33,9 @@ class OrganisationEditForm(forms.Form):
     so it can tell which fields changed)."""
 
     name = forms.CharField(label=_("Nom"), max_length=255)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
     tags = TagsField(
         label=_("Mots-clés"), required=False, help_text=_("Séparés par des virgules."), max_length=2000

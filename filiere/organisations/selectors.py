@@ -247,10 +247,7 @@ def count_facets(matched: QuerySet, limit: int, *, with_facets: bool = True) -> 
             f"SELECT '{facet}', CAST({alias} AS VARCHAR(20)), COUNT(*) FROM (SELECT * FROM m LIMIT %s) s GROUP BY {alias}"
             for facet, alias in zip(FACET_FIELDS, aliases, strict=True)
         ]
-    sql = (
-        f"WITH m ({', '.join(aliases)}) AS MATERIALIZED ({inner_sql}) "
-        + " UNION ALL ".join(parts)
-    )
+    sql = f"WITH m ({', '.join(aliases)}) AS MATERIALIZED ({inner_sql}) " + " UNION ALL ".join(parts)
     all_params = [*params, *([limit] * (len(parts) - 1))]
     counts: dict[str, dict[str, int]] = {"_count": {"": 0}}
     with connections[matched.db].cursor() as cursor:
@@ -298,7 +295,9 @@ def facet_labels(counts: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str
     region_codes = set(counts.get("region", ()))
     department_codes = set(counts.get("department", ()))
     regions = {r.code: r.name for r in Region.objects.filter(code__in=region_codes)}
-    departments = {d.code: f"{d.name} ({d.code})" for d in Department.objects.filter(code__in=department_codes)}
+    departments = {
+        d.code: f"{d.name} ({d.code})" for d in Department.objects.filter(code__in=department_codes)
+    }
     naf = naf_labels_for(counts.get("naf", ()))
     return {
         "region": regions,
@@ -424,10 +423,14 @@ def organisation_establishments(organisation: Organisation) -> QuerySet:
 def organisation_relations(organisation: Organisation) -> tuple[list[Relation], list[Relation]]:
     """(outgoing, incoming) relations: "X is <kind> Y" from and to this organisation."""
     outgoing = list(
-        Relation.objects.filter(source=organisation).select_related("target", "college").order_by("kind", "target__name")
+        Relation.objects.filter(source=organisation)
+        .select_related("target", "college")
+        .order_by("kind", "target__name")
     )
     incoming = list(
-        Relation.objects.filter(target=organisation).select_related("source", "college").order_by("kind", "source__name")
+        Relation.objects.filter(target=organisation)
+        .select_related("source", "college")
+        .order_by("kind", "source__name")
     )
     return outgoing, incoming
 

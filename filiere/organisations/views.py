@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -42,9 +43,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "export_formats": list(exports.FORMATS),
     }
     template = "organisations/search.html"
-    if request.htmx:
+    # A history-restore request (back button after the cache expired) needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
@@ -88,7 +92,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request.user, pk)
     if not selectors.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
-    form = OrganisationEditForm.for_organisation(organisation, request.POST if request.method == "POST" else None)
+    form = OrganisationEditForm.for_organisation(
+        organisation, request.POST if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         changed = update_organisation(user=request.user, organisation=organisation, data=form.cleaned_data)
         if changed:
@@ -96,7 +102,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.info(request, _("Aucune modification."))
         return redirect("organisations:detail", pk=organisation.pk)
-    return render(request, "organisations/organisation_edit.html", {"organisation": organisation, "form": form})
+    return render(
+        request, "organisations/organisation_edit.html", {"organisation": organisation, "form": form}
+    )
 
 
 @require_GET

@@ -6,13 +6,20 @@ import pytest
 from django.urls import reverse
 
 from filiere.accounts.models import Role
-from filiere.organisations.tests.factories import PASSWORD, MembershipFactory, RegionalRoleFactory, UserFactory
+from filiere.organisations.tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    RegionalRoleFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def login(client, username: str, password: str):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR="10.0.0.1")
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR="10.0.0.1"
+    )
 
 
 def test_login_and_logout(client):
@@ -67,7 +74,14 @@ def test_my_organisations_requires_login(client):
 
 def test_admin_pages_load(admin_client):
     MembershipFactory()
-    for name in ("accounts_user", "accounts_membership", "accounts_regionalrole", "organisations_organisation",
-                 "organisations_establishment", "organisations_college", "organisations_relation"):
+    for name in (
+        "accounts_user",
+        "accounts_membership",
+        "accounts_regionalrole",
+        "organisations_organisation",
+        "organisations_establishment",
+        "organisations_college",
+        "organisations_relation",
+    ):
         response = admin_client.get(reverse(f"admin:{name}_changelist"), {"q": "1"})
         assert response.status_code == 200, name

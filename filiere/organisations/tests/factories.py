@@ -19,7 +19,6 @@ from filiere.organisations.models import (
 from filiere.organisations.search import search_text_for
 from filiere.territories.models import Department, Region
 
-
 PASSWORD = "correct-horse-battery-staple"
 
 
@@ -80,7 +79,9 @@ class EstablishmentFactory(DjangoModelFactory):
         model = Establishment
 
     organisation = factory.SubFactory(OrganisationFactory)
-    siret = factory.LazyAttributeSequence(lambda e, n: f"{e.organisation.siren or '999999999'}{n % 100000:05d}")
+    siret = factory.LazyAttributeSequence(
+        lambda e, n: f"{e.organisation.siren or '999999999'}{n % 100000:05d}"
+    )
     is_head_office = True
     name = factory.LazyAttribute(lambda e: e.organisation.name)
     sign = ""
@@ -109,7 +110,9 @@ class EstablishmentFactory(DjangoModelFactory):
             organisation=factory.SubFactory(OrganisationFactory, closed=True),
         )
         generated = factory.Trait(organisation=factory.SubFactory(OrganisationFactory, generated=True))
-        non_diffusible = factory.Trait(organisation=factory.SubFactory(OrganisationFactory, non_diffusible=True))
+        non_diffusible = factory.Trait(
+            organisation=factory.SubFactory(OrganisationFactory, non_diffusible=True)
+        )
         digital = factory.Trait(is_digital=True, naf_code="62.01Z")
 
 

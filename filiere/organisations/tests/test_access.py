@@ -22,7 +22,12 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-EDIT = {"name": "Cité Numérique SAS", "description": "Éditeur de logiciels", "website": "https://cite.example", "tags": "cloud, IA"}
+EDIT = {
+    "name": "Cité Numérique SAS",
+    "description": "Éditeur de logiciels",
+    "website": "https://cite.example",
+    "tags": "cloud, IA",
+}
 
 
 @pytest.fixture
@@ -72,7 +77,9 @@ def test_unknown_organisation_edit_is_404(client):
 
 def test_service_records_only_changed_fields_and_refuses_without_rights(org):
     admin = MembershipFactory(organisation=org, role=Role.ADMIN).user
-    changed = update_organisation(user=admin, organisation=org, data={"name": org.name, "description": "Nouveau"})
+    changed = update_organisation(
+        user=admin, organisation=org, data={"name": org.name, "description": "Nouveau"}
+    )
     assert changed == ["description"]
     assert org.edited_fields == ["description"]
     update_organisation(user=admin, organisation=org, data={"website": "https://x.example"})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .factories import EstablishmentFactory, OrganisationFactory
+from .factories import EstablishmentFactory
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "openapi_organisations.json"
 
@@ -24,7 +24,9 @@ def test_search_with_filters_facets_and_pagination(client, territories):
     assert [r["name"] for r in body["results"]] == ["Cité Numérique"]
     assert body["results"][0]["naf_label"] == "Programmation informatique"
     regions = next(f for f in body["facets"] if f["name"] == "region")
-    assert regions["values"] == [{"value": "27", "label": "Bourgogne-Franche-Comté", "count": 1, "selected": True}]
+    assert regions["values"] == [
+        {"value": "27", "label": "Bourgogne-Franche-Comté", "count": 1, "selected": True}
+    ]
     body = client.get("/api/organisations/search", {"digital": "false"}).json()
     assert [r["name"] for r in body["results"]] == ["Boulangerie"]
     body = client.get("/api/organisations/search", {"per_page": 2, "page": 2}).json()
@@ -47,7 +49,9 @@ def test_search_rejects_bad_paging(client):
 
 @pytest.mark.django_db
 def test_organisation_detail_and_establishments(client):
-    est = EstablishmentFactory(organisation__name="Cité Numérique", organisation__website="https://example.org")
+    est = EstablishmentFactory(
+        organisation__name="Cité Numérique", organisation__website="https://example.org"
+    )
     body = client.get(f"/api/organisations/{est.organisation_id}").json()
     assert body["name"] == "Cité Numérique"
     assert body["siren"] == est.organisation.siren
@@ -65,7 +69,9 @@ def test_organisation_detail_unknown_is_404(client):
 
 @pytest.mark.django_db
 def test_non_diffusible_hidden_in_api(client):
-    est = EstablishmentFactory(non_diffusible=True, organisation__name="Jean Dupont EI", organisation__website="https://jd.example")
+    est = EstablishmentFactory(
+        non_diffusible=True, organisation__name="Jean Dupont EI", organisation__website="https://jd.example"
+    )
     body = client.get(f"/api/organisations/{est.organisation_id}").json()
     assert body["name"] == "Non diffusible"
     assert body["website"] == ""

@@ -10,7 +10,7 @@ from filiere.organisations.models import Establishment, Kind, State
 from filiere.organisations.search import fts5_expression, query_words, tsquery_expression
 from filiere.organisations.selectors import DirectoryFilters, search_directory
 
-from .factories import EstablishmentFactory, OrganisationFactory
+from .factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,9 @@ def test_search_index_follows_updates_and_deletes():
 def test_sqlite_fts_triggers_exist_after_all_migrations():
     # A later AlterField on Establishment remakes the table on SQLite and drops its triggers.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'organisations_establishment_fts_%'")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'organisations_establishment_fts_%'"
+        )
         assert {row[0] for row in cursor.fetchall()} == {
             "organisations_establishment_fts_ai",
             "organisations_establishment_fts_ad",
@@ -120,7 +122,10 @@ def test_each_facet_filters(territories, filters, expected):
 def make_sample():
     EstablishmentFactory(organisation__name="Dijon Data", organisation__headcount_band="21")
     EstablishmentFactory(
-        organisation__name="Besançon Soft", organisation__naf_code="58.29C", department_code="25", city="Besançon"
+        organisation__name="Besançon Soft",
+        organisation__naf_code="58.29C",
+        department_code="25",
+        city="Besançon",
     )
     EstablishmentFactory(
         organisation__name="Montpellier Web",
@@ -130,7 +135,10 @@ def make_sample():
         city="Montpellier",
     )
     EstablishmentFactory(
-        organisation__name="Boulangerie", organisation__naf_code="10.71C", organisation__is_digital=False, closed=True
+        organisation__name="Boulangerie",
+        organisation__naf_code="10.71C",
+        organisation__is_digital=False,
+        closed=True,
     )
 
 
@@ -201,4 +209,6 @@ def test_filters_from_query_params_drop_unknown_values():
     filters = DirectoryFilters.from_params(
         QueryDict("q=+dijon+&region=27&region=76&kind=cluster&kind=nope&state=A&digital=1&headcount=99")
     )
-    assert filters == DirectoryFilters(q="dijon", region=("27", "76"), kind=("cluster",), state=("A",), digital=True)
+    assert filters == DirectoryFilters(
+        q="dijon", region=("27", "76"), kind=("cluster",), state=("A",), digital=True
+    )

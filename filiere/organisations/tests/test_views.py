@@ -30,7 +30,13 @@ def test_search_page_full(client, territories):
     assert "Programmation informatique" in body
     assert "10 à 19 salariés" in body
     assert 'class="badge closed"' in body and 'class="badge generated"' in body
-    assert reverse("organisations:detail", args=[OrganisationFactory._meta.model.objects.get(name="Cité Numérique").pk]) in body
+    assert (
+        reverse(
+            "organisations:detail",
+            args=[OrganisationFactory._meta.model.objects.get(name="Cité Numérique").pk],
+        )
+        in body
+    )
     assert 'name="region" value="27"' in body
 
 
@@ -81,7 +87,9 @@ def test_organisation_page(client):
     cluster = OrganisationFactory(name="Numérica", kind=Kind.CLUSTER, siren=None)
     college = CollegeFactory(cluster=cluster, name="Entreprises")
     est = EstablishmentFactory(
-        organisation__name="Cité Numérique", organisation__tags=["cloud", "IA"], organisation__website="https://cite.example"
+        organisation__name="Cité Numérique",
+        organisation__tags=["cloud", "IA"],
+        organisation__website="https://cite.example",
     )
     RelationFactory(source=est.organisation, target=cluster, kind=RelationKind.MEMBER_OF, college=college)
     incubator = OrganisationFactory(name="Incubateur X", kind=Kind.INCUBATOR)
@@ -110,7 +118,9 @@ def test_unknown_organisation_is_404(client):
 
 
 def test_non_diffusible_hides_the_name(client):
-    est = EstablishmentFactory(non_diffusible=True, organisation__name="Jean Dupont EI", address="12 rue Secrète")
+    est = EstablishmentFactory(
+        non_diffusible=True, organisation__name="Jean Dupont EI", address="12 rue Secrète"
+    )
     body = client.get(reverse("organisations:detail", args=[est.organisation_id])).content.decode()
     assert "Non diffusible" in body
     assert "Dupont" not in body and "12 rue Secrète" not in body
@@ -147,10 +157,10 @@ def test_csv_export_header_and_rows(client, territories):
 
 
 def test_export_neutralises_formulas(client):
-    EstablishmentFactory(organisation__name="=HYPERLINK(\"http://evil\")", sign="@SUM(A1)", address="-1+1")
+    EstablishmentFactory(organisation__name='=HYPERLINK("http://evil")', sign="@SUM(A1)", address="-1+1")
     table = _csv(client.get(reverse("organisations:export", args=["csv"])))
     row = dict(zip(table[0], table[1], strict=True))
-    assert row["Nom"] == "'=HYPERLINK(\"http://evil\")"
+    assert row["Nom"] == '\'=HYPERLINK("http://evil")'
     assert row["Enseigne"] == "'@SUM(A1)"
     assert row["Adresse"] == "'-1+1"
 
