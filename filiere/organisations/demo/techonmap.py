@@ -100,7 +100,7 @@ def build_actor(feature: dict[str, Any], communes: CommuneIndex) -> tuple[Organi
         postcode=postcode[:10],
         region_code="11",
         department_code=department,
-        tags=tags,
+        tags=[*tags, props.get("category", "")],
         latitude=coords[1],
         longitude=coords[0],
         raw={"techonmap_id": raw["techonmap_id"]},

@@ -222,6 +222,20 @@ def test_demo_is_idempotent(demo_territories: None) -> None:
     assert "Bourgogne-Franche-Comté (27)" in out.getvalue()
 
 
+def test_a_new_scale_regenerates_only_the_generated_companies(demo_territories: None) -> None:
+    small_demo(scale=0.01)
+    seed_ids = set(Organisation.objects.filter(source=Source.SEED).values_list("pk", flat=True))
+
+    report = small_demo(scale=0.02)
+
+    assert report.generated_created == sum(line.to_generate + line.closed for line in report.plan)
+    assert Establishment.objects.filter(source=Source.GENERATED).count() == report.generated_created
+    assert set(Organisation.objects.filter(source=Source.SEED).values_list("pk", flat=True)) == seed_ids
+    assert Relation.objects.filter(target=org("TESC Force"), source__is_generated=True).count() == round(
+        95 * 0.02
+    )
+
+
 def test_reset_removes_demo_data_only(demo_territories: None) -> None:
     manual = Organisation.objects.create(name="Saisie manuelle", source=Source.MANUAL)
     small_demo()
