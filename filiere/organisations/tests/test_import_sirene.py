@@ -382,11 +382,11 @@ def test_a_failing_batch_is_not_half_written(tmp_path: Path, monkeypatch: pytest
     original = _RowWriter.insert
     calls = []
 
-    def failing_insert(self: _RowWriter, rows: list) -> None:
+    def failing_insert(self: _RowWriter, rows: list, **kwargs: object) -> list:
         calls.append(1)
         if len(calls) == 4:  # batch 2: its organisations are inserted, then its establishments fail
             raise RuntimeError("disk full")
-        original(self, rows)
+        return original(self, rows, **kwargs)
 
     monkeypatch.setattr(_RowWriter, "insert", failing_insert)
     with pytest.raises(RuntimeError):
