@@ -15,8 +15,10 @@ from .models import Organisation
 
 router = Router(tags=["organisations"])
 
+# Schema names are global in the OpenAPI document: every one here starts with "Directory".
 
-class SearchIn(Schema):
+
+class DirectorySearchIn(Schema):
     q: str = Field("", description="Texte libre (nom, ville, code postal) ; le dernier mot est un préfixe.")
     region: list[str] = Field([], description="Codes région INSEE (ex. 27).")
     department: list[str] = Field([], description="Codes département (ex. 21, 2A).")
@@ -29,20 +31,20 @@ class SearchIn(Schema):
     per_page: int = Field(selectors.PER_PAGE, ge=1, le=selectors.MAX_PER_PAGE)
 
 
-class FacetValueOut(Schema):
+class DirectoryFacetValueOut(Schema):
     value: str
     label: str
     count: int
     selected: bool
 
 
-class FacetOut(Schema):
+class DirectoryFacetOut(Schema):
     name: str
     title: str
-    values: list[FacetValueOut]
+    values: list[DirectoryFacetValueOut]
 
 
-class EstablishmentResultOut(Schema):
+class DirectoryResultOut(Schema):
     id: int
     organisation_id: int
     siret: str
@@ -64,17 +66,17 @@ class EstablishmentResultOut(Schema):
     is_head_office: bool
 
 
-class SearchOut(Schema):
+class DirectorySearchOut(Schema):
     count: int = Field(description="Nombre de résultats (borne inférieure si count_is_lower_bound).")
     count_is_lower_bound: bool
     page: int
     num_pages: int
     per_page: int
-    results: list[EstablishmentResultOut]
-    facets: list[FacetOut]
+    results: list[DirectoryResultOut]
+    facets: list[DirectoryFacetOut]
 
 
-class OrganisationOut(Schema):
+class DirectoryOrganisationOut(Schema):
     id: int
     name: str
     siren: str | None
@@ -95,7 +97,7 @@ class OrganisationOut(Schema):
     tags: list[str]
 
 
-class EstablishmentOut(Schema):
+class DirectoryEstablishmentOut(Schema):
     id: int
     siret: str | None
     is_head_office: bool
@@ -110,7 +112,7 @@ class EstablishmentOut(Schema):
     headcount_band: str
 
 
-def _filters(params: SearchIn) -> selectors.DirectoryFilters:
+def _filters(params: DirectorySearchIn) -> selectors.DirectoryFilters:
     data = params.dict()
     return selectors.DirectoryFilters.from_params(
         {key: value for key, value in data.items() if key not in {"page", "per_page", "digital"}}
@@ -118,8 +120,8 @@ def _filters(params: SearchIn) -> selectors.DirectoryFilters:
     )
 
 
-@router.get("/search", response=SearchOut, summary="Rechercher dans l'annuaire")
-def search(request: HttpRequest, params: Query[SearchIn]) -> dict:
+@router.get("/search", response=DirectorySearchOut, summary="Rechercher dans l'annuaire")
+def search(request: HttpRequest, params: Query[DirectorySearchIn]) -> dict:
     """Establishments matching the text and filters, one page, with facet counts."""
     result = selectors.search_directory(_filters(params), page=params.page, per_page=params.per_page)
     return {
@@ -157,7 +159,7 @@ def _organisation_out(request: HttpRequest, organisation: Organisation) -> dict:
     }
 
 
-@router.get("/{int:organisation_id}", response=OrganisationOut, summary="Fiche d'une organisation")
+@router.get("/{int:organisation_id}", response=DirectoryOrganisationOut, summary="Fiche d'une organisation")
 def organisation_detail(request: HttpRequest, organisation_id: int) -> dict:
     """One organisation (non-diffusible ones without name, website or description)."""
     organisation = selectors.get_organisation_for_user(request.user, organisation_id)
@@ -166,7 +168,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> dict:
 
 @router.get(
     "/{int:organisation_id}/establishments",
-    response=list[EstablishmentOut],
+    response=list[DirectoryEstablishmentOut],
     summary="Établissements d'une organisation",
 )
 def organisation_establishments(request: HttpRequest, organisation_id: int) -> list[dict]:
