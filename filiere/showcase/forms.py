@@ -17,7 +17,7 @@ def clean_text(value: str, *, max_chars: int) -> str:
         return value
     try:
         ranking.clean_user_text(value, max_chars=max_chars)
-    except ranking.user_text_error() as exc:
+    except ranking.UserTextError as exc:
         raise forms.ValidationError(str(exc)) from exc
     return value.strip()
 

@@ -8,9 +8,7 @@ declared skills (rejected declarations excluded), so the engine can match on the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-
-from django.db.models import QuerySet
+from collections.abc import Iterable
 
 from . import ranking
 from .models import CompetenceDeclaration, DeclarationStatus, Reference, ShowcaseProfile
@@ -53,18 +51,6 @@ def _documents_for(profiles: list[ShowcaseProfile]) -> tuple[list[tuple[int, str
         docs.append((profile.pk, "\n".join(part for part in parts if part)))
         skill_ids[profile.pk] = [skill_id for skill_id, _ in skills[profile.pk]]
     return docs, skill_ids
-
-
-def profile_documents(profiles: QuerySet[ShowcaseProfile]) -> Iterator[tuple[int, str]]:
-    """(organisation id, indexed text) for each profile of the queryset, in batches."""
-    batch: list[ShowcaseProfile] = []
-    for profile in profiles.select_related("organisation").order_by("pk").iterator(chunk_size=BATCH):
-        batch.append(profile)
-        if len(batch) == BATCH:
-            yield from _documents_for(batch)[0]
-            batch = []
-    if batch:
-        yield from _documents_for(batch)[0]
 
 
 def reindex_organisations(organisation_ids: Iterable[int]) -> int:

@@ -329,6 +329,7 @@ class ShowcaseResult:
     rows: list[ShowcaseRow] = field(default_factory=list)
     count: int = 0
     error: str = ""
+    notice: str = ""
     detected_sectors: list[Sector] = field(default_factory=list)
     page: int = 1
     per_page: int = PER_PAGE
@@ -357,10 +358,7 @@ def _rows(profiles: list[ShowcaseProfile], hits: dict[int, Any], detected: list[
         own = sorted(sectors.get(profile.pk, []), key=lambda pair: pair[1])
         parts: list[str] = []
         if hit is not None:
-            if hit.matched_skills:
-                parts.append(_("compétences : %(skills)s") % {"skills": ", ".join(hit.matched_skills)})
-            else:
-                parts.extend(hit.explanation[:2])
+            parts.extend(hit.explanation)
             matched_sectors = [label for code, label in own if code in detected_codes]
             if matched_sectors:
                 parts.append(_("secteur : %(sectors)s") % {"sectors": ", ".join(matched_sectors).lower()})
@@ -392,14 +390,15 @@ def search_showcase(
     """Search the showcase: the same call for the page, the API, saved-search alerts and the bench.
 
     An empty text browses the filtered firms (most available capacity first). A text is cleaned
-    by the engine (its French UserTextError message is returned in `error`, never raised), then
+    by the engine (its French UserTextError message is returned in `error`, never raised; a text
+    cut at the engine's query limit searches on its start, with the French `notice`), then
     the engine ranks the firms the SQL filters allow; firms that target a sector the text names
     get a small boost and the sector in their explanation.
     """
     result = ShowcaseResult(filters=filters, page=page, per_page=per_page)
     try:
-        query = ranking.clean_user_text(filters.q) if filters.q.strip() else ""
-    except ranking.user_text_error() as exc:
+        query, result.notice = ranking.clean_query(filters.q) if filters.q.strip() else ("", "")
+    except ranking.UserTextError as exc:
         result.error = str(exc)
         return result
     profiles = filter_profiles(filters)

@@ -14,6 +14,19 @@ def fast_password_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_engine(settings: Any, tmp_path_factory: Any) -> Any:
+    """The matching engine with its caches emptied (the taxonomy of each test is hand-built)."""
+    from filiere.matching import gazetteer, services
+
+    settings.MATCHING_CACHE_DIR = str(tmp_path_factory.mktemp("matching"))
+    gazetteer.reset_gazetteer()
+    services.reset_caches()
+    yield
+    gazetteer.reset_gazetteer()
+    services.reset_caches()
+
+
 @pytest.fixture
 def skills(db: None) -> dict[str, Any]:
     """Five ESCO-backed skills with the alternative labels buyers type (machine learning, data)."""
@@ -30,4 +43,7 @@ def skills(db: None) -> dict[str, Any]:
             uri=f"http://data.europa.eu/esco/skill/{key}", label_fr=label, alt_labels_fr=alt
         )
         result[key] = SkillFactory(esco_skill=esco, label=label)
+    from filiere.matching import gazetteer
+
+    gazetteer.reset_gazetteer()
     return result
