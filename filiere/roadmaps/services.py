@@ -83,7 +83,7 @@ def log_activity(
     )
 
 
-def _apply(obj: Model, fields: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, list[Any]]:
+def apply_changes(obj: Model, fields: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, list[Any]]:
     """Set `fields` on `obj` and return what actually changed."""
     allowed = set(allowed)
     unknown = set(fields) - allowed
@@ -149,7 +149,7 @@ def update_plan(
     *, user: Any, plan: Plan, fields: Mapping[str, Any], partners: Iterable[Organisation] | None = None
 ) -> Plan:
     """Change a plan's fields (any of `PLAN_FIELDS`) and partners; log what changed."""
-    changes = _apply(plan, fields, PLAN_FIELDS)
+    changes = apply_changes(plan, fields, PLAN_FIELDS)
     plan.full_clean()
     plan.save()
     _set_m2m(plan, "partners", partners, changes)
@@ -171,7 +171,7 @@ def create_action(
     """Create an action under `objective`; `fields` may set any of `ACTION_FIELDS`.
     Dates must fall within the plan period, budgets must not be negative."""
     action = Action(objective=objective, title=title)
-    _apply(action, fields or {}, ACTION_FIELDS)
+    apply_changes(action, fields or {}, ACTION_FIELDS)
     action.full_clean()
     action.save()
     action.partners.set(list(partners))
@@ -190,7 +190,7 @@ def update_action(
     funders: Iterable[Organisation] | None = None,
 ) -> Action:
     """Change an action's fields, partners and funders; log what changed."""
-    changes = _apply(action, fields, ACTION_FIELDS)
+    changes = apply_changes(action, fields, ACTION_FIELDS)
     action.full_clean()
     action.save()
     _set_m2m(action, "partners", partners, changes)

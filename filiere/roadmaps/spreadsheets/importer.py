@@ -1,14 +1,4 @@
-"""A plan as an XLSX workbook, the way regional teams keep them: export, and import with a report.
-
-The workbook has two sheets. "Actions": one row per action, the tree spelt out in the first three
-columns (axe, objectif, action). "Indicateurs": one row per baseline ("Référence"), target
-("Cible") and measured value ("Mesure") of each indicator.
-
-Import reads everything first and writes nothing if one cell is wrong: the caller gets every
-error with its sheet, row and column. A clean file creates what is missing and updates what
-changed, matching axes, objectives and actions on their titles and indicators on their names, so
-importing the same file twice changes nothing.
-"""
+"""Import the workbook format into a plan: validate every cell first, then write in one transaction."""
 
 from __future__ import annotations
 
@@ -19,14 +9,12 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
 from filiere.organisations.models import Organisation
 from filiere.roadmaps.computations import COMPUTATIONS
@@ -43,126 +31,19 @@ from filiere.roadmaps.models import (
     Plan,
     Priority,
 )
-from filiere.roadmaps.selectors import plan_tree
-from filiere.roadmaps.services import VALUE_MARGIN_DAYS, _apply, log_activity, parse_value
-
-ACTIONS_SHEET = "Actions"
-INDICATORS_SHEET = "Indicateurs"
-ACTION_COLUMNS = [
-    "Axe",
-    "Objectif",
-    "Action",
-    "Porteur",
-    "Partenaires",
-    "Financeurs",
-    "Budget prévu",
-    "Budget consommé",
-    "Statut",
-    "Priorité",
-    "Début",
-    "Fin",
-    "Avancement",
-]
-ACTION_OPTIONAL = {"Avancement"}  # computed: exported for reading, ignored on import
-INDICATOR_COLUMNS = [
-    "Indicateur",
-    "Unité",
-    "Sens",
-    "Mode de calcul",
-    "Clé de calcul",
-    "Source",
-    "Actions liées",
-    "Nature",
-    "Date",
-    "Valeur",
-]
-BASELINE, TARGET, MEASURE = "Référence", "Cible", "Mesure"
-LIST_SEPARATOR = ";"
-DATE_FORMAT = "DD/MM/YYYY"
-
-UnknownOwners = Literal["error", "keep_name"]
-
-
-# --- Export ------------------------------------------------------------------------------------
-
-
-def _write_sheet(sheet: Any, columns: list[str], rows: Iterable[list[Any]]) -> None:
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = DATE_FORMAT
-    for index, name in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(name) + 8))
-    sheet.freeze_panes = "A2"
-
-
-def _names(orgs: Iterable[Organisation]) -> str:
-    return f"{LIST_SEPARATOR} ".join(sorted(o.name for o in orgs))
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def export_plan_xlsx(plan: Plan) -> bytes:
-    """The plan as an XLSX workbook (sheets "Actions" and "Indicateurs")."""
-    tree = plan_tree(plan)
-    workbook = Workbook()
-    actions_sheet = workbook.active
-    actions_sheet.title = ACTIONS_SHEET
-    rows = []
-    for axis in tree.axes:
-        for objective in axis.objectives:
-            for node in objective.actions:
-                a = node.action
-                rows.append(
-                    [
-                        axis.axis.title,
-                        objective.objective.title,
-                        a.title,
-                        a.owner_label,
-                        _names(a.partners.all()),
-                        _names(a.funders.all()),
-                        _number(a.budget_planned),
-                        _number(a.budget_spent),
-                        a.get_status_display(),
-                        a.get_priority_display(),
-                        a.start_date,
-                        a.end_date,
-                        node.progress.value,
-                    ]
-                )
-    _write_sheet(actions_sheet, ACTION_COLUMNS, rows)
-    for (cell,) in actions_sheet.iter_rows(min_row=2, min_col=13, max_col=13):
-        cell.number_format = "0%"
-
-    indicator_rows = []
-    for node in tree.indicators:
-        i = node.indicator
-        head = [
-            i.name,
-            i.unit,
-            i.get_direction_display(),
-            i.get_computation_display(),
-            i.computed_key,
-        ]
-        linked = f"{LIST_SEPARATOR} ".join(sorted(a.title for a in i.actions.all()))
-        indicator_rows.append([*head, i.source, linked, BASELINE, i.baseline_date, _number(i.baseline_value)])
-        for t in node.targets:
-            indicator_rows.append([*head, "", "", TARGET, t.date, _number(t.value)])
-        for v in node.values:
-            indicator_rows.append([*head, v.source, "", MEASURE, v.date, _number(v.value)])
-    _write_sheet(workbook.create_sheet(INDICATORS_SHEET), INDICATOR_COLUMNS, indicator_rows)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
+from filiere.roadmaps.services import VALUE_MARGIN_DAYS, apply_changes, log_activity, parse_value
+from filiere.roadmaps.spreadsheets.columns import (
+    ACTION_COLUMNS,
+    ACTION_OPTIONAL,
+    ACTIONS_SHEET,
+    BASELINE,
+    INDICATOR_COLUMNS,
+    INDICATORS_SHEET,
+    LIST_SEPARATOR,
+    MEASURE,
+    TARGET,
+    UnknownOwners,
+)
 
 # --- Import ------------------------------------------------------------------------------------
 
@@ -580,7 +461,7 @@ def _write(
         if action is None:
             position = sum(1 for key in actions if key[0] == objective.pk) + 1
             action = Action(objective=objective, title=r.title, position=position)
-        changes = _apply(action, r.fields, r.fields.keys())
+        changes = apply_changes(action, r.fields, r.fields.keys())
         if created or changes:
             action.save()
         for name, orgs in (("partners", r.partners), ("funders", r.funders)):
@@ -607,6 +488,7 @@ def _write_indicators(report: ImportReport, user: Any, plan: Plan, rows: list[_I
     for action in Action.objects.filter(objective__axis__plan=plan):
         by_title.setdefault(_fold(action.title), []).append(action)
     touched: dict[str, dict[str, Any]] = {}
+    new_names: set[str] = set()
     for r in rows:
         indicator = existing.get(_fold(r.name))
         if indicator is None:
@@ -616,10 +498,11 @@ def _write_indicators(report: ImportReport, user: Any, plan: Plan, rows: list[_I
             existing[_fold(r.name)] = indicator
             log_activity(plan=plan, user=user, verb="created", obj=indicator)
             report.count("indicators_created")
+            new_names.add(_fold(r.name))
         changes = touched.setdefault(indicator.name, {})
         if r.nature == BASELINE:
             changes.update(
-                _apply(
+                apply_changes(
                     indicator,
                     {**r.attrs, "source": r.source, "baseline_date": r.date, "baseline_value": r.value},
                     [*r.attrs, "source", "baseline_date", "baseline_value"],
@@ -653,10 +536,11 @@ def _write_indicators(report: ImportReport, user: Any, plan: Plan, rows: list[_I
     for name, changes in touched.items():
         indicator = existing[_fold(name)]
         if changes:
+            # The series of a new indicator is logged too: the creation entry says nothing of it.
             log_activity(plan=plan, user=user, verb="updated", obj=indicator, changes=changes)
-            report.count("indicators_updated")
-        else:
-            report.count("indicators_unchanged")
+        if _fold(name) in new_names:
+            continue
+        report.count("indicators_updated" if changes else "indicators_unchanged")
 
 
 def _user(user: Any) -> Any:
