@@ -15,12 +15,16 @@ EDITABLE_FIELDS = ("name", "description", "website", "tags")
 
 
 def establishment_search_text(organisation: Organisation, establishment: Any) -> str:
-    """The folded search text of an establishment from its own and its organisation's fields."""
+    """The folded search text of an establishment from its own and its organisation's fields.
+
+    Non-diffusible units are indexed without names, so a name search cannot reveal them.
+    """
+    public = organisation.is_diffusible and establishment.is_diffusible
     return search_text_for(
-        organisation.name,
-        organisation.acronym,
-        establishment.name if establishment.name != organisation.name else "",
-        establishment.sign,
+        organisation.name if public else "",
+        organisation.acronym if public else "",
+        establishment.name if public and establishment.name != organisation.name else "",
+        establishment.sign if public else "",
         establishment.city,
         establishment.postcode,
         tags=organisation.tags or (),

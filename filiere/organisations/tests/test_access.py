@@ -109,3 +109,11 @@ def test_cluster_staff():
     assert is_cluster_staff(staff) and is_cluster_staff(staff, cluster)
     assert not is_cluster_staff(member)
     assert not is_cluster_staff(company_editor)
+
+
+def test_edit_of_a_non_diffusible_unit_keeps_its_name_out_of_the_index():
+    est = EstablishmentFactory(non_diffusible=True, organisation__name="Jean Dupont EI")
+    staff = UserFactory(is_staff=True)
+    update_organisation(user=staff, organisation=est.organisation, data={"name": "Jean Dupont Conseil"})
+    assert search_directory(DirectoryFilters(q="dupont")).count == 0
+    assert search_directory(DirectoryFilters(q="dijon")).count == 1
