@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from filiere.territories.models import Region
@@ -111,7 +111,7 @@ class TransferabilityOut(Schema):
 
 
 @router.get("/search", response={200: SearchOut, 400: ErrorOut})
-def search(request: HttpRequest, params: Query[SearchIn]) -> tuple[int, dict]:
+def search(request: HttpRequest, params: Query[SearchIn]) -> Status:
     """Ranked firms for a buyer's text and filters (empty text = browse), with explanations."""
     data = params.dict()
     data["validated"] = "1" if params.validated else ""
@@ -119,15 +119,18 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> tuple[int, dict]:
     filters = selectors.ShowcaseFilters.from_params(data)
     result = selectors.search_showcase(filters, page=max(1, params.page))
     if result.error:
-        return 400, {"detail": result.error}
-    return 200, {
-        "count": result.count,
-        "page": result.page,
-        "num_pages": result.num_pages,
-        "ranked": result.ranked,
-        "detected_sectors": [s.code for s in result.detected_sectors],
-        "results": [row.__dict__ for row in result.rows],
-    }
+        return Status(400, {"detail": result.error})
+    return Status(
+        200,
+        {
+            "count": result.count,
+            "page": result.page,
+            "num_pages": result.num_pages,
+            "ranked": result.ranked,
+            "detected_sectors": [s.code for s in result.detected_sectors],
+            "results": [row.__dict__ for row in result.rows],
+        },
+    )
 
 
 @router.get("/firms/{org_id}", response=ProfileOut)

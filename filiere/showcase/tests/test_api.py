@@ -1,0 +1,91 @@
+"""The showcase API: same selectors as the pages, and an OpenAPI snapshot of this app's part."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from .factories import make_firm
+
+pytestmark = pytest.mark.django_db
+SNAPSHOT = Path(__file__).parent / "snapshots" / "openapi_showcase.json"
+
+
+@pytest.fixture
+def firms(skills):
+    rail = make_firm(
+        "Rail ML", skills=[skills["ml"]], sectors=["rail"], pitch="Machine learning ferroviaire.", capacity=3
+    )
+    make_firm(
+        "Projets Aéro",
+        skills=[skills["project"]],
+        sectors=["aeronautics"],
+        pitch="Gestion de projets.",
+        capacity=0,
+    )
+    hidden = make_firm("Cachée ML", skills=[skills["ml"]], published=False)
+    return {"rail": rail, "hidden": hidden}
+
+
+def test_search_ranks_with_explanation(client, firms):
+    data = client.get("/api/showcase/search", {"q": "apprentissage automatique pour le ferroviaire"}).json()
+    assert data["ranked"] is True
+    assert [r["name"] for r in data["results"]] == ["Rail ML"]
+    assert data["detected_sectors"] == ["rail"]
+    assert "secteur : ferroviaire" in data["results"][0]["explanation"]
+    assert data["results"][0]["capacity_now"] == 3
+
+
+def test_search_filters_and_browse(client, firms):
+    data = client.get("/api/showcase/search", {"sector": "aeronautics"}).json()
+    assert [r["name"] for r in data["results"]] == ["Projets Aéro"]
+    data = client.get("/api/showcase/search", {"capacity_min": 1}).json()
+    assert [r["name"] for r in data["results"]] == ["Rail ML"]
+
+
+def test_search_bad_input_is_a_400_with_the_french_message(client, firms):
+    response = client.get("/api/showcase/search", {"q": "\x00\x01binaire"})
+    assert response.status_code == 400
+    assert "binaire" in response.json()["detail"]
+
+
+def test_profile_detail_and_hidden_profiles(client, firms):
+    data = client.get(f"/api/showcase/firms/{firms['rail'].pk}").json()
+    assert data["name"] == "Rail ML"
+    assert data["target_sectors"] == ["rail"]
+    assert data["competences"][0]["skill"] == "apprentissage automatique"
+    assert client.get(f"/api/showcase/firms/{firms['hidden'].pk}").status_code == 404
+
+
+def test_transferability_endpoints(client, firms):
+    data = client.get(f"/api/showcase/firms/{firms['rail'].pk}/transferability").json()
+    assert data["skill_count"] == 1 and data["naf_sectors"] == []
+    assert client.get("/api/showcase/territories/99/transferability").status_code == 404
+
+
+def test_openapi_snapshot(client):
+    """The showcase part of /api/openapi.json. Regenerate with UPDATE_SNAPSHOTS=1 on purpose."""
+    document = client.get("/api/openapi.json").json()
+    paths = {k: v for k, v in document["paths"].items() if k.startswith("/api/showcase/")}
+    schemas = {
+        k: v
+        for k, v in document["components"]["schemas"].items()
+        if f'"#/components/schemas/{k}"' in json.dumps(paths)
+    }
+    while True:
+        more = {
+            k: v
+            for k, v in document["components"]["schemas"].items()
+            if k not in schemas and f'"#/components/schemas/{k}"' in json.dumps(schemas)
+        }
+        if not more:
+            break
+        schemas.update(more)
+    current = {"paths": paths, "schemas": schemas}
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    assert current == json.loads(SNAPSHOT.read_text())
