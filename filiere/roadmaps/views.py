@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from filiere.roadmaps import selectors, services
 from filiere.roadmaps.charts import indicator_chart_svg
 from filiere.roadmaps.forms import ActionForm, IndicatorValueForm, PlanImportForm
-from filiere.roadmaps.models import Indicator
+from filiere.roadmaps.models import AxisKind, Indicator
 from filiere.roadmaps.spreadsheets import export_plan_xlsx, import_plan_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,10 +37,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "tree": tree,
+        "axes_heading": _axes_heading(plan.axis_kind, len(tree.axes)),
         "charts": charts,
         "can_edit": selectors.can_edit_plan(request.user, plan),
     }
     return render(request, "roadmaps/plan_detail.html", context)
+
+
+def _axes_heading(kind: str, count: int) -> str:
+    """ "4 ambitions", "3 priorités": what the plan calls its first level, counted."""
+    values = {"count": count}
+    if kind == AxisKind.PRIORITY:
+        return ngettext("%(count)d priorité", "%(count)d priorités", count) % values
+    if kind == AxisKind.AMBITION:
+        return ngettext("%(count)d ambition", "%(count)d ambitions", count) % values
+    return ngettext("%(count)d axe", "%(count)d axes", count) % values
 
 
 def _chart(node: selectors.IndicatorNode, *, uid: str, small: bool = False, table_id: str = "") -> SafeString:
