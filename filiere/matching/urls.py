@@ -1,4 +1,6 @@
+from django.urls import path
 
+from . import views
 
 app_name = "matching"
-urlpatterns: list = []
+urlpatterns = [path("", views.extract_page, name="extract")]
