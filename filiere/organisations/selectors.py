@@ -183,14 +183,15 @@ def filter_establishments(filters: DirectoryFilters, queryset: QuerySet | None =
     return search_establishments(filters.q, qs.filter(conditions))
 
 
+def directory_order(filters: DirectoryFilters) -> list[str]:
+    """Relevance, then name, then id; without text every rank is equal, so name and id only
+    (which lets the (region_code, name, id) index serve region pages without a sort)."""
+    return ["search_rank", "name", "id"] if query_words(filters.q) else ["name", "id"]
+
+
 def ordered_establishments(filters: DirectoryFilters) -> QuerySet:
-    """The matching establishments in directory order: relevance, then name, then id."""
-    return filter_establishments(filters).order_by("search_rank", "name", "id")
-
-
-def directory_queryset(filters: DirectoryFilters) -> QuerySet:
-    """The full ordered result set with what exports and list pages display."""
-    return ordered_establishments(filters).select_related("organisation")
+    """The matching establishments in directory order (see `directory_order`)."""
+    return filter_establishments(filters).order_by(*directory_order(filters))
 
 
 def search_directory(
@@ -214,9 +215,9 @@ def search_directory(
     num_pages = max(1, math.ceil(count / per_page))
     page = max(1, min(page, num_pages))
     offset = (page - 1) * per_page
-    # Without text every rank is equal: order by name alone so an index can serve the order.
-    order = ["search_rank", "name", "id"] if query_words(filters.q) else ["name", "id"]
-    results = list(matched.order_by(*order).select_related("organisation")[offset : offset + per_page])
+    results = list(
+        matched.order_by(*directory_order(filters)).select_related("organisation")[offset : offset + per_page]
+    )
     result = DirectoryPage(
         filters=filters,
         results=results,
