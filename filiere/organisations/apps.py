@@ -3,9 +3,9 @@ from django.db.models.signals import post_migrate
 
 
 def _repair_fulltext(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
-    from .search import ensure_fulltext_objects
+    from .search import ensure_search_objects
 
-    ensure_fulltext_objects(using)
+    ensure_search_objects(using)
 
 
 class OrganisationsConfig(AppConfig):
@@ -13,5 +13,5 @@ class OrganisationsConfig(AppConfig):
     label = "organisations"
 
     def ready(self) -> None:
-        # SQLite drops the FTS triggers whenever a migration remakes the establishment table.
+        # SQLite drops the FTS triggers and raw indexes whenever a migration remakes the table.
         post_migrate.connect(_repair_fulltext, sender=self, dispatch_uid="organisations_fulltext")

@@ -99,29 +99,49 @@ def search_establishments(query: str, queryset: QuerySet) -> QuerySet:
     return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
 
 
-def ensure_fulltext_objects(using: str = "default") -> bool:
-    """Recreate the SQLite FTS5 triggers (and rebuild the index) if a migration dropped them.
+# Plain indexes that serve the directory's orderings (created by migrations 0002 and 0003).
+ORDER_INDEXES = [
+    f"CREATE INDEX IF NOT EXISTS organisations_establishment_name_idx ON {ESTABLISHMENT_TABLE} (name)",
+    f"CREATE INDEX IF NOT EXISTS organisations_establishment_region_name_idx "
+    f"ON {ESTABLISHMENT_TABLE} (region_code, name, id)",
+]
 
-    On SQLite, Django alters a column by remaking the whole table, which silently drops its
-    triggers (an AlterField on Establishment, or on a model it points to, such as Commune).
-    This runs after every `migrate` (post_migrate signal); returns True when it had to repair.
+
+def ensure_search_objects(using: str = "default") -> bool:
+    """Recreate the search objects a migration may have dropped; True when it had to repair.
+
+    On SQLite, Django alters a column by remaking the whole table, which silently drops the
+    triggers and the indexes it does not know about (an AlterField on Establishment, or on a
+    model it points to: the Commune primary key change did exactly that). This runs after every
+    `migrate` (post_migrate signal): every statement is IF NOT EXISTS, and the FTS index is
+    rebuilt when its triggers were missing.
     """
     from importlib import import_module
 
     connection = connections[using]
-    if connection.vendor != "sqlite":
+    if connection.vendor not in ("sqlite", "postgresql"):
         return False
+    migration = import_module("filiere.organisations.migrations.0002_fulltext")
+    repaired = False
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-            [f"{FTS_TABLE}_a_"],
-        )
-        (triggers,) = cursor.fetchone()
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
-        (tables,) = cursor.fetchone()
-        if triggers == 3 and tables == 1:
-            return False
-        migration = import_module("filiere.organisations.migrations.0002_fulltext")
-        for statement in migration.SQLITE_FORWARD:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"{FTS_TABLE}_a_"],
+            )
+            (triggers,) = cursor.fetchone()
+            if triggers != 3:
+                for statement in migration.SQLITE_FORWARD:
+                    cursor.execute(statement)
+                repaired = True
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (%s, %s)",
+                ["organisations_establishment_name_idx", "organisations_establishment_region_name_idx"],
+            )
+            repaired = repaired or cursor.fetchone()[0] != 2
+        else:
+            for statement in migration.POSTGRES_FORWARD:
+                cursor.execute(statement)
+        for statement in ORDER_INDEXES:
             cursor.execute(statement)
-    return True
+    return repaired

@@ -87,7 +87,7 @@ def test_search_index_follows_updates_and_deletes():
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 triggers")
-def test_sqlite_fts_triggers_exist_after_all_migrations():
+def test_sqlite_search_objects_exist_after_all_migrations():
     # A later AlterField on Establishment remakes the table on SQLite and drops its triggers.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -98,6 +98,26 @@ def test_sqlite_fts_triggers_exist_after_all_migrations():
             "organisations_establishment_fts_ad",
             "organisations_establishment_fts_au",
         }
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%name_idx'")
+        assert {row[0] for row in cursor.fetchall()} >= {
+            "organisations_establishment_name_idx",
+            "organisations_establishment_region_name_idx",
+        }
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table remakes")
+def test_search_objects_are_repaired_after_a_table_remake():
+    from filiere.organisations.search import ensure_search_objects
+
+    est = EstablishmentFactory(organisation__name="Cité Numérique")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER organisations_establishment_fts_ai")
+        cursor.execute("DROP INDEX organisations_establishment_region_name_idx")
+    EstablishmentFactory(organisation__name="Numérica")  # inserted while the trigger is missing
+    assert ensure_search_objects() is True
+    assert ensure_search_objects() is False
+    assert names(search(q="numerica")) == ["Numérica"]
+    assert names(search(q="cite")) == [est.name]
 
 
 @pytest.mark.parametrize(
