@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from filiere.taxonomy import selectors
 from filiere.taxonomy.importers import load_naf
 from filiere.taxonomy.models import NafCode, NafLevel
 
@@ -64,3 +65,14 @@ def test_a_modified_source_row_is_reported_updated(reference_territories, settin
 
 def test_data_dir_is_the_shared_one(db):
     assert (Path(settings.FILIERE_DATA_DIR) / "naf").is_dir()
+
+
+def test_digital_codes_selector(reference_territories):
+    codes = selectors.digital_naf_codes()
+    assert len(codes) == 25 and "62.01Z" in codes and "47.41Z" not in codes
+
+
+def test_sous_classes_under_a_division(reference_territories):
+    assert selectors.naf_sous_classes_under("62") == {"62.01Z", "62.02A", "62.02B", "62.03Z", "62.09Z"}
+    assert selectors.naf_sous_classes_under("62.01Z") == {"62.01Z"}
+    assert len(selectors.naf_sous_classes_under("J")) > 25
