@@ -403,3 +403,14 @@ def test_scan_reads_without_writing(tmp_path: Path) -> None:
     result = scan_sirene(write_csv(tmp_path / "e.csv", ETABLISSEMENT_COLUMNS, rows))
     assert (result.counts["read"], result.counts["kept"]) == (2, 1)
     assert not Establishment.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_line_that_is_not_utf8_is_rejected(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "e.csv", ETABLISSEMENT_COLUMNS, [etab("11111111100011"), etab("22222222200012")]
+    )
+    content = path.read_bytes().replace(b"CODE ET CAF\xc3\x89", b"CODE ET CAF\xc9", 1)
+    path.write_bytes(content)
+    result = import_sirene_file(path)
+    assert (result.counts["created"], result.counts["rejected"]) == (1, 1)
+    assert result.rejections[0]["line"] == 2 and "UTF-8" in result.rejections[0]["reason"]
