@@ -31,7 +31,9 @@ PG_DB = "filiere_bench"
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of generated data (default 1,000,000)")
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="rows of generated data (default 1,000,000)"
+    )
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--only", help="run only bench_<NAME>.py (e.g. sirene)")
     return parser.parse_args(argv)
@@ -108,7 +110,9 @@ def run_engine(args: argparse.Namespace) -> int:
                 "cpus": os.cpu_count(),
                 "command": f"python -m bench --engine {args.engine} --rows {args.rows} --only {short}",
             }
-            (RESULTS_DIR / f"{short}-{args.engine}.json").write_text(json.dumps(result, indent=2, default=str))
+            (RESULTS_DIR / f"{short}-{args.engine}.json").write_text(
+                json.dumps(result, indent=2, default=str)
+            )
             for measure, value, goal in _table(module, result):
                 print(f"  {measure:<48} {value:>28}  {goal}")
     finally:

@@ -52,7 +52,9 @@ def _minimal_territories(data_dir: Path) -> None:
     departments = json.loads((data_dir / "cog" / "departements.json").read_text("utf-8"))
     with gzip.open(data_dir / "cog" / "communes.json.gz", "rt", encoding="utf-8") as handle:
         communes = [c for c in json.load(handle) if c.get("type") == "commune-actuelle"]
-    Region.objects.bulk_create([Region(code=r["code"], name=r["nom"]) for r in regions], ignore_conflicts=True)
+    Region.objects.bulk_create(
+        [Region(code=r["code"], name=r["nom"]) for r in regions], ignore_conflicts=True
+    )
     Department.objects.bulk_create(
         [Department(code=d["code"], name=d["nom"], region_id=d["region"]) for d in departments],
         ignore_conflicts=True,
@@ -95,14 +97,22 @@ def naive_baseline(path: Path, rows: int) -> dict[str, Any]:
             sign = row["enseigne1Etablissement"]
             org, _ = Organisation.objects.update_or_create(
                 siren=row["siren"],
-                defaults={"name": sign or f"SIREN {row['siren']}", "kind": Kind.COMPANY, "source": Source.SIRENE},
+                defaults={
+                    "name": sign or f"SIREN {row['siren']}",
+                    "kind": Kind.COMPANY,
+                    "source": Source.SIRENE,
+                },
             )
             code = row["codeCommuneEtablissement"]
             department, region = communes.get(code, ("", ""))
             closed = row["etatAdministratifEtablissement"] == "F"
             street = " ".join(
                 p
-                for p in (row["numeroVoieEtablissement"], row["typeVoieEtablissement"], row["libelleVoieEtablissement"])
+                for p in (
+                    row["numeroVoieEtablissement"],
+                    row["typeVoieEtablissement"],
+                    row["libelleVoieEtablissement"],
+                )
                 if p
             )
             Establishment.objects.update_or_create(

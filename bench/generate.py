@@ -36,7 +36,9 @@ def header(data_dir: Path) -> list[str]:
 
 def _communes(data_dir: Path) -> tuple[list[tuple[str, str, str]], list[float]]:
     with gzip.open(data_dir / "cog" / "communes.json.gz", "rt", encoding="utf-8") as handle:
-        communes = [c for c in json.load(handle) if c.get("type") == "commune-actuelle" and c.get("population")]
+        communes = [
+            c for c in json.load(handle) if c.get("type") == "commune-actuelle" and c.get("population")
+        ]
     items = [(c["code"], (c.get("codesPostaux") or [""])[0], c["nom"].upper()) for c in communes]
     total, cumulative = 0.0, []
     for c in communes:
@@ -57,7 +59,9 @@ def _date(rng: random.Random, start: int = 1975, end: int = 2024) -> str:
     return f"{rng.randint(start, end)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def generate(path: Path, rows: int, *, data_dir: Path, seed: int = 20260401, digital_share: float = 0.03) -> Path:
+def generate(
+    path: Path, rows: int, *, data_dir: Path, seed: int = 20260401, digital_share: float = 0.03
+) -> Path:
     """Write `rows` establishments to `path` and return it."""
     rng = random.Random(seed)
     columns = header(data_dir)
@@ -95,7 +99,9 @@ def generate(path: Path, rows: int, *, data_dir: Path, seed: int = 20260401, dig
                 band = rng.choice(BANDS)
                 row[ix["trancheEffectifsEtablissement"]] = band
                 row[ix["anneeEffectifsEtablissement"]] = "2022" if band and band != "NN" else ""
-                row[ix["dateDernierTraitementEtablissement"]] = f"{_date(rng, 2019, 2024)}T0{rng.randint(0, 9)}:12:31"
+                row[ix["dateDernierTraitementEtablissement"]] = (
+                    f"{_date(rng, 2019, 2024)}T0{rng.randint(0, 9)}:12:31"
+                )
                 row[ix["etablissementSiege"]] = "true" if nic == 1 else "false"
                 row[ix["nombrePeriodesEtablissement"]] = str(rng.randint(1, 6))
                 row[ix["complementAdresseEtablissement"]] = rng.choice(COMPLEMENTS)
@@ -130,7 +136,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20260401)
-    parser.add_argument("--data-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
     args = parser.parse_args()
     print(ensure(args.rows, data_dir=args.data_dir, seed=args.seed))
 
