@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -51,6 +52,9 @@ def context(live_server) -> Iterator:
             yield context
             context.close()
             browser.close()
+            # Playwright's greenlet gives the test body its own context, hence its own database
+            # connection, which nothing else closes: PostgreSQL would refuse to drop the test database.
+            connections.close_all()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
