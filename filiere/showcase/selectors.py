@@ -334,6 +334,7 @@ class ShowcaseResult:
     page: int = 1
     per_page: int = PER_PAGE
     ranked: bool = False
+    limit: int = SEARCH_LIMIT
 
     @property
     def num_pages(self) -> int:
@@ -395,7 +396,7 @@ def search_showcase(
     the engine ranks the firms the SQL filters allow; firms that target a sector the text names
     get a small boost and the sector in their explanation.
     """
-    result = ShowcaseResult(filters=filters, page=page, per_page=per_page)
+    result = ShowcaseResult(filters=filters, page=page, per_page=per_page, limit=limit)
     try:
         query, result.notice = ranking.clean_query(filters.q) if filters.q.strip() else ("", "")
     except ranking.UserTextError as exc:
@@ -483,6 +484,7 @@ def territory_skill_ids(region_code: str) -> list[int]:
             organisation__showcase_profile__region_code=region_code,
         )
         .exclude(status=DeclarationStatus.REJECTED)
+        .order_by()
         .values_list("skill_id", flat=True)
         .distinct()
     )

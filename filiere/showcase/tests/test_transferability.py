@@ -103,3 +103,10 @@ def test_firm_and_territory_pages(client, taxonomy):
     html = client.get("/vitrine/territoire/76/transferabilite/").content.decode()
     assert "Occitanie" in html and "Transports terrestres" in html
     assert client.get("/vitrine/territoire/99/transferabilite/").status_code == 404
+
+
+def test_title_keys_compare_gendered_titles_across_taxonomies():
+    from filiere.showcase.transferability import title_keys
+
+    assert title_keys("Développeur / Développeuse web") & title_keys("développeur web/développeuse web")
+    assert "data scientist" in title_keys("Data scientist (H/F)")
