@@ -1,0 +1,68 @@
+"""Load the taxonomy labels the engine reads, in bulk, for tests and benchmarks.
+
+Only skills, compétences/savoirs, occupations, appellations and métiers (not the 220,000
+relation rows the full importers also write): a few seconds instead of a minute. Production
+loads the taxonomy with `filiere reference load`.
+"""
+
+from __future__ import annotations
+
+from filiere.taxonomy import models as m
+from filiere.taxonomy.loading import read_csv, split_labels
+
+
+def load_taxonomy_labels() -> dict[str, int]:
+    """Bulk-insert the labels the matching engine uses from FILIERE_DATA_DIR."""
+    esco = [
+        m.EscoSkill(
+            uri=r["conceptUri"],
+            label_fr=r["preferredLabel_fr"][:500],
+            alt_labels_fr=split_labels(r["altLabels_fr"]),
+            label_en=r["preferredLabel_en"][:500],
+        )
+        for r in read_csv("esco/skills_fr_v1.2.0_merged.csv")
+    ]
+    m.EscoSkill.objects.bulk_create(esco, batch_size=2000)
+    rome = [
+        m.RomeCompetence(code_ogr=r["code_ogr"], kind="competence", label=r["libelle_competence"])
+        for r in read_csv("rome/unix_referentiel_competence_v460_utf8.csv")
+    ]
+    rome += [
+        m.RomeCompetence(code_ogr=r["code_ogr_savoir"], kind="savoir", label=r["libelle_savoir"])
+        for r in read_csv("rome/unix_referentiel_savoir_v460_utf8.csv")
+    ]
+    rome = list({c.code_ogr: c for c in rome}.values())
+    m.RomeCompetence.objects.bulk_create(rome, batch_size=2000)
+    skills = [m.Skill(label=s.label_fr or s.label_en, kind="esco", esco_skill_id=s.uri) for s in esco]
+    skills += [m.Skill(label=c.label[:500], kind="rome", rome_competence_id=c.code_ogr) for c in rome]
+    m.Skill.objects.bulk_create(skills, batch_size=2000)
+    m.EscoOccupation.objects.bulk_create(
+        [
+            m.EscoOccupation(
+                uri=r["conceptUri"],
+                label_fr=r["preferredLabel_fr"][:500],
+                alt_labels_fr=split_labels(r["altLabels_fr"]),
+                label_en=r["preferredLabel_en"][:500],
+            )
+            for r in read_csv("esco/occupations_fr_v1.2.0_merged.csv")
+        ],
+        batch_size=2000,
+    )
+    metiers = {
+        r["code_rome"]: r["libelle_rome"] for r in read_csv("rome/unix_referentiel_code_rome_v460_utf8.csv")
+    }
+    m.RomeMetier.objects.bulk_create([m.RomeMetier(code=c, label=label) for c, label in metiers.items()])
+    m.RomeAppellation.objects.bulk_create(
+        [
+            m.RomeAppellation(
+                code_ogr=r["code_ogr"],
+                label=r["libelle_appellation_long"],
+                label_short=r["libelle_appellation_court"],
+                metier_id=r["code_rome"],
+            )
+            for r in read_csv("rome/unix_referentiel_appellation_v460_utf8.csv")
+            if r["code_rome"] in metiers
+        ],
+        batch_size=2000,
+    )
+    return {"skills": len(skills)}
