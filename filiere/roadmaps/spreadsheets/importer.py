@@ -339,6 +339,10 @@ class _Reader:
                         "allowed": ", ".join((BASELINE, TARGET, MEASURE)),
                     },
                 )
+            if nature == MEASURE and attrs["computation"] == Computation.COMPUTED:
+                # The platform computes these values itself (dated the day it ran); they are
+                # exported for reading and never imported back.
+                continue
             margin = 0 if nature == BASELINE else VALUE_MARGIN_DAYS
             day = self.date(record, name, row, "Date", margin_days=margin) if nature != BASELINE else None
             if nature == BASELINE and _text(record.get("Date")):

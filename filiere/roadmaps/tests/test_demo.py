@@ -74,3 +74,16 @@ def test_demo_command(regions, capsys):
     out = capsys.readouterr().out
     assert "30 actions" in out
     assert Plan.objects.count() == 3
+
+
+def test_demo_plans_survive_an_xlsx_round_trip(regions):
+    from filiere.roadmaps.services import refresh_computed_indicators
+    from filiere.roadmaps.spreadsheets import export_plan_xlsx, import_plan_xlsx
+
+    for plan in load_roadmaps_demo():
+        refresh_computed_indicators(plan=plan)
+        before = _counts()
+        report = import_plan_xlsx(user=None, plan=plan, file=export_plan_xlsx(plan))
+        assert report.ok, report.errors
+        assert set(report.counts) == {"actions_unchanged", "indicators_unchanged"}, report.counts
+        assert _counts() == before

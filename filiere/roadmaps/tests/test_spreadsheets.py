@@ -242,3 +242,22 @@ def test_export_view_downloads_xlsx(client, plan):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert _workbook(response.content).sheetnames == ["Actions", "Indicateurs"]
+
+
+def test_values_of_computed_indicators_are_not_imported_back(plan):
+    from django.utils import timezone
+
+    from filiere.roadmaps.services import refresh_computed_indicators
+
+    computed = IndicatorFactory(
+        plan=plan,
+        name="Établissements (annuaire)",
+        computation="computed",
+        computed_key="digital_establishments_in_region",
+        baseline_value=None,
+    )
+    refresh_computed_indicators(plan=plan)  # dated today, years after this plan's period
+    data = export_plan_xlsx(plan)
+    report = import_plan_xlsx(user=None, plan=plan, file=data)
+    assert report.ok, report.errors
+    assert [v.date for v in computed.values.all()] == [timezone.localdate()]
