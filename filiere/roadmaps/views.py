@@ -183,7 +183,11 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_activity(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
     entries = plan.activity.select_related("user")[:200]
-    return render(request, "roadmaps/plan_activity.html", {"plan": plan, "entries": entries})
+    # Who made a change is shown to the plan's editors only, not to the public.
+    show_users = selectors.can_edit_plan(request.user, plan)
+    return render(
+        request, "roadmaps/plan_activity.html", {"plan": plan, "entries": entries, "show_users": show_users}
+    )
 
 
 @require_POST

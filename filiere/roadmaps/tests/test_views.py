@@ -150,3 +150,32 @@ def test_action_update_refuses_negative_budget_and_strangers(client, indicator, 
     assert action.status == "not_started"
     client.logout()
     assert client.post(url, {"status": "done", "priority": "high"}).status_code == 403
+
+
+def test_plan_page_queries_do_not_grow_with_the_tree(client, django_assert_max_num_queries, indicator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("roadmaps:plan_detail", args=[indicator.plan.pk])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    objective = indicator.actions.get().objective
+    for n in range(10):
+        action = ActionFactory(objective=objective)
+        other = IndicatorFactory(plan=indicator.plan)
+        other.actions.add(action)
+        IndicatorValueFactory(indicator=other)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_activity_page_hides_who_from_the_public(client, indicator):
+    from filiere.roadmaps.services import record_indicator_value
+
+    from .factories import UserFactory
+
+    record_indicator_value(
+        user=UserFactory(username="agent-region"), indicator=indicator, date=dt.date(2020, 1, 1), value=1
+    )
+    html = client.get(reverse("roadmaps:plan_activity", args=[indicator.plan.pk])).content.decode()
+    assert "value_recorded" in html and "agent-region" not in html
