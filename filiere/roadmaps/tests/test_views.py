@@ -160,7 +160,7 @@ def test_plan_page_queries_do_not_grow_with_the_tree(client, django_assert_max_n
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     objective = indicator.actions.get().objective
-    for n in range(10):
+    for _n in range(10):
         action = ActionFactory(objective=objective)
         other = IndicatorFactory(plan=indicator.plan)
         other.actions.add(action)
