@@ -215,9 +215,12 @@ def search_directory(
     num_pages = max(1, math.ceil(count / per_page))
     page = max(1, min(page, num_pages))
     offset = (page - 1) * per_page
-    results = list(
-        matched.order_by(*directory_order(filters)).select_related("organisation")[offset : offset + per_page]
-    )
+    # Two steps: order narrow rows (id, rank, name), then load the page's objects; sorting
+    # full rows joined to their organisation costs far more when thousands of rows match.
+    ordered_ids = matched.order_by(*directory_order(filters)).values_list("id", flat=True)
+    page_ids = list(ordered_ids[offset : offset + per_page])
+    by_id = Establishment.objects.select_related("organisation").in_bulk(page_ids)
+    results = [by_id[pk] for pk in page_ids if pk in by_id]
     result = DirectoryPage(
         filters=filters,
         results=results,

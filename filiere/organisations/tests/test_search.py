@@ -62,13 +62,19 @@ def test_search_matches_city_and_postcode():
 
 
 def test_relevance_then_name():
-    EstablishmentFactory(organisation__name="Zeta numerique numerique numerique")
-    EstablishmentFactory(organisation__name="Agence numerique et conseil en strategie digitale")
-    EstablishmentFactory(organisation__name="Beta numerique numerique numerique")
-    result = names(search(q="numerique"))
-    # Same relevance: by name; the long single mention ranks last.
-    assert result[:2] == ["Beta numerique numerique numerique", "Zeta numerique numerique numerique"]
-    assert result[2].startswith("Agence")
+    EstablishmentFactory(organisation__name="Agence Numérique", city="Dijon")
+    EstablishmentFactory(organisation__name="Numérique Services", city="Dijon")
+    EstablishmentFactory(organisation__name="Numériques et Cie", city="Dijon")
+    EstablishmentFactory(organisation__name="Atelier", city="Numérique-sur-Loire")
+    EstablishmentFactory(organisation__name="Numérique", city="Besançon")
+    # Whole-word start of the name first, then as-typed prefix, then elsewhere, each by name.
+    assert names(search(q="numerique")) == [
+        "Numérique",
+        "Numérique Services",
+        "Numériques et Cie",
+        "Agence Numérique",
+        "Atelier",
+    ]
 
 
 def test_no_query_orders_by_name():
