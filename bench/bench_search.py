@@ -266,10 +266,18 @@ def measure(filters_list: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+LOWER_FACET_LIMIT = 2_000
+
+
 def run(args: Namespace) -> dict[str, Any]:
-    """Load `args.rows` establishments, time ~200 directory searches, report p50/p95 vs the goal."""
+    """Load `args.rows` establishments, time ~200 directory searches, report p50/p95 vs the goal.
+
+    Measured twice: with the configured DIRECTORY_FACET_LIMIT (the verdict) and with a lower
+    cap (LOWER_FACET_LIMIT) to show what capping facet counting buys.
+    """
     from django.conf import settings
     from django.db import connection
+    from django.test.utils import override_settings
 
     from filiere.organisations.models import Establishment
 
@@ -277,15 +285,21 @@ def run(args: Namespace) -> dict[str, Any]:
     _ensure_regions(data_dir)
     existing = Establishment.objects.count()
     load_info = load(args.rows, data_dir=data_dir) if existing < args.rows else {"establishments": existing}
-    result = {"engine": connection.vendor, "rows": args.rows, "load": load_info, **measure(queries())}
+    searches = queries()
+    result = {"engine": connection.vendor, "rows": args.rows, "load": load_info, **measure(searches)}
+    with override_settings(DIRECTORY_FACET_LIMIT=LOWER_FACET_LIMIT):
+        lower = measure(searches)
+    result["lower_cap"] = {k: lower[k] for k in ("facet_limit", "p50_ms", "p95_ms", "capped_queries")}
     result["goal_p95_ms"] = GOAL_P95_MS
     result["verdict"] = "PASS" if result["p95_ms"] < GOAL_P95_MS else "FAIL"
-    print(
-        f"  search over {Establishment.objects.count():,} establishments ({connection.vendor}): "
-        f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms (goal < {GOAL_P95_MS:.0f} ms) "
-        f"-> {result['verdict']}; facet limit {result['facet_limit']:,}, {result['capped_queries']} capped queries",
-        flush=True,
-    )
+    result["lower_cap"]["verdict"] = "PASS" if lower["p95_ms"] < GOAL_P95_MS else "FAIL"
+    for label, data in (("configured", result), ("lower cap", result["lower_cap"])):
+        print(
+            f"  search over {Establishment.objects.count():,} establishments ({connection.vendor}), {label} "
+            f"facet limit {data['facet_limit']:,}: p50 {data['p50_ms']} ms, p95 {data['p95_ms']} ms "
+            f"(goal < {GOAL_P95_MS:.0f} ms) -> {data['verdict']}; {data['capped_queries']} capped queries",
+            flush=True,
+        )
     _clear()
     return result
 
