@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import models
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 BATCH_SIZE = 2000
@@ -57,8 +58,11 @@ def data_dir() -> Path:
     path = Path(settings.FILIERE_DATA_DIR)
     if not path.is_dir():
         raise CommandError(
-            f"Reference data directory not found: {path} "
-            "(set FILIERE_DATA_DIR, or run `filiere reference download --dest DIR`)."
+            _(
+                "Répertoire des référentiels introuvable : %(path)s (réglage FILIERE_DATA_DIR ; "
+                "voir aussi « filiere reference download --dest DIR »)."
+            )
+            % {"path": path}
         )
     return path
 
@@ -69,7 +73,10 @@ def data_file(relative: str) -> Path:
     for candidate in (base / relative, base / f"{relative}.gz"):
         if candidate.is_file():
             return candidate
-    raise CommandError(f"Reference data file not found: {base / relative}[.gz] (FILIERE_DATA_DIR={base}).")
+    raise CommandError(
+        _("Fichier de référentiel introuvable : %(path)s[.gz] (FILIERE_DATA_DIR=%(base)s).")
+        % {"path": base / relative, "base": base}
+    )
 
 
 def read_text(path: Path) -> str:
@@ -88,7 +95,9 @@ def read_csv(relative: str) -> Iterator[dict[str, str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        raise CommandError(f"Malformed CSV in {path}: {exc}") from exc
+        raise CommandError(
+            _("CSV invalide dans %(path)s : %(error)s") % {"path": path, "error": exc}
+        ) from exc
 
 
 def read_json(relative: str) -> Any:
@@ -97,7 +106,9 @@ def read_json(relative: str) -> Any:
     try:
         return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise CommandError(f"Malformed JSON in {path}: {exc}") from exc
+        raise CommandError(
+            _("JSON invalide dans %(path)s : %(error)s") % {"path": path, "error": exc}
+        ) from exc
 
 
 def upsert(

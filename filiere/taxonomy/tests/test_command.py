@@ -26,14 +26,14 @@ def run(*args: str) -> str:
 
 def test_load_prints_a_table_and_records_the_load(reference_territories):
     output = run("load", "--only", "naf")
-    assert "dataset" in output and "unchanged" in output
+    assert "jeu de données" in output and "inchangés" in output
     assert "naf.naf" in output and "1728" in output
     load = ReferenceLoad.objects.get(dataset="naf")
     assert (load.created, load.updated, load.unchanged) == (0, 0, 1728)
 
 
 def test_unknown_dataset_is_refused(db):
-    with pytest.raises(CommandError, match="Unknown dataset"):
+    with pytest.raises(CommandError, match="inconnu"):
         run("load", "--only", "naf,nope")
 
 
@@ -104,7 +104,9 @@ def test_download_from_a_mirror(mirror, tmp_path):
 def test_download_404_is_reported(mirror, tmp_path):
     base_url, _ = mirror
     dest = tmp_path / "data"
-    with pytest.raises(CommandError, match=r"2 download\(s\) failed.*HTTP 404.*naf2008_5_niveaux\.xls"):
+    with pytest.raises(
+        CommandError, match=r"2 téléchargement\(s\) en échec.*HTTP 404.*naf2008_5_niveaux\.xls"
+    ):
         run("download", "--dest", str(dest), "--base-url", base_url, "--only", "naf")
     assert not dest.exists() or not any(p.is_file() for p in dest.rglob("*"))
 

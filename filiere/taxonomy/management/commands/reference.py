@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from filiere.taxonomy import models as tx
 from filiere.taxonomy.download import MANIFEST, DownloadError, fetch
@@ -41,7 +42,10 @@ def _datasets(value: str | None) -> list[str]:
     names = [v.strip() for v in value.split(",") if v.strip()]
     unknown = [n for n in names if n not in DATASETS]
     if unknown:
-        raise CommandError(f"Unknown dataset(s): {', '.join(unknown)} (choose from {', '.join(DATASETS)}).")
+        raise CommandError(
+            _("Jeu(x) de données inconnu(s) : %(unknown)s (au choix : %(known)s).")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(DATASETS)}
+        )
     return names
 
 
@@ -112,18 +116,18 @@ class Command(BaseCommand):
             elapsed = time.monotonic() - started
             lines.append((name, counts, elapsed))
             if progress:
-                self.stdout.write(f"{name}: {elapsed:.1f} s")
-        header = f"{'dataset':<24}{'created':>10}{'updated':>10}{'unchanged':>11}{'seconds':>9}"
+                self.stdout.write(_("%(name)s : %(seconds).1f s") % {"name": name, "seconds": elapsed})
+        header = f"{_('jeu de données'):<30}{_('créés'):>10}{_('mis à jour'):>12}{_('inchangés'):>11}{_('secondes'):>10}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for name, counts, elapsed in lines:
             for table, c in counts.tables.items():
                 self.stdout.write(
-                    f"{name + '.' + table:<24}{c['created']:>10}{c['updated']:>10}{c['unchanged']:>11}{'':>9}"
+                    f"{name + '.' + table:<30}{c['created']:>10}{c['updated']:>12}{c['unchanged']:>11}{'':>10}"
                 )
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{name:<24}{counts.created:>10}{counts.updated:>10}{counts.unchanged:>11}{elapsed:>9.1f}"
+                    f"{name:<30}{counts.created:>10}{counts.updated:>12}{counts.unchanged:>11}{elapsed:>10.1f}"
                 )
             )
 
@@ -135,7 +139,7 @@ class Command(BaseCommand):
         self.stdout.write(f"FILIERE_DATA_DIR = {data['data_dir']}")
         for name, info in data["datasets"].items():
             rows = ", ".join(f"{k}={v}" for k, v in info["rows"].items())
-            self.stdout.write(f"{name:<12} {info['loaded_at'] or 'jamais chargé':<34} {rows}")
+            self.stdout.write(f"{name:<12} {info['loaded_at'] or _('jamais chargé'):<34} {rows}")
 
     def download(self, dest: Path, base_url: str | None, names: list[str]) -> None:
         failures = []
@@ -145,8 +149,11 @@ class Command(BaseCommand):
                     target = fetch(remote, dest, base_url=base_url)
                 except DownloadError as exc:
                     failures.append(str(exc))
-                    self.stderr.write(self.style.ERROR(f"ÉCHEC {exc}"))
+                    self.stderr.write(self.style.ERROR(_("ÉCHEC %(error)s") % {"error": exc}))
                 else:
                     self.stdout.write(f"OK {target}")
         if failures:
-            raise CommandError(f"{len(failures)} download(s) failed: " + "; ".join(failures))
+            raise CommandError(
+                _("%(count)d téléchargement(s) en échec : %(errors)s")
+                % {"count": len(failures), "errors": "; ".join(failures)}
+            )
