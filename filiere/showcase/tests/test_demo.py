@@ -15,7 +15,7 @@ from .factories import EstablishmentFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_creates_a_hundred_occitanie_firms_idempotently(skills):
+def test_demo_creates_a_hundred_searchable_occitanie_firms_idempotently(skills, capsys):
     real = OrganisationFactory(name="Vraie ESN", source="sirene")
     EstablishmentFactory(organisation=real, region_code="76", department_code="31")
     generated = OrganisationFactory(name="ESN générée", generated=True)
@@ -31,14 +31,7 @@ def test_demo_creates_a_hundred_occitanie_firms_idempotently(skills):
     assert "apprentissage automatique" in first.skills_found  # the hand-built taxonomy's ESCO skill
     declarations = CompetenceDeclaration.objects.count()
 
-    second = load_showcase_demo()
-    assert second.created_firms == 0
-    assert CompetenceDeclaration.objects.count() == declarations
-    assert Organisation.objects.filter(is_generated=True).count() == 100
-
-
-def test_demo_firms_are_found_for_the_seed_query(skills):
-    load_showcase_demo()
+    # The seed's query finds firms that target rail, explained by the skill.
     result = selectors.search_showcase(
         selectors.ShowcaseFilters.from_params({"q": "apprentissage automatique pour le ferroviaire"})
     )
@@ -46,7 +39,8 @@ def test_demo_firms_are_found_for_the_seed_query(skills):
     assert all("Ferroviaire" in row.sectors for row in result.rows[:5])
     assert "apprentissage automatique" in result.rows[0].explanation
 
-
-def test_demo_command(capsys):
+    # A rerun (through the command) creates nothing new.
     call_command("showcase_demo", "--no-vectors")
-    assert "100 firms" in capsys.readouterr().out
+    assert "100 firms (0 created)" in capsys.readouterr().out
+    assert CompetenceDeclaration.objects.count() == declarations
+    assert Organisation.objects.filter(is_generated=True).count() == 100
