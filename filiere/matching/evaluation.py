@@ -26,7 +26,7 @@ LEXICAL = ("lexical",)
 
 
 class CachedEmbedder:
-    """Wraps an embedder with a disk cache of passage vectors keyed by text (same name/version)."""
+    """Wraps an embedder with a disk cache of vectors keyed by kind and text (same name and version)."""
 
     def __init__(self, inner: Embedder, path: Path | None = None) -> None:
         self.inner = inner
@@ -45,13 +45,16 @@ class CachedEmbedder:
         self.embedded = 0
 
     def embed(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
-        """Cached for passages; queries go straight to the model."""
-        if kind != "passage":
-            return self.inner.embed(texts, kind=kind)
-        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        """Cached by (kind, text)."""
+        keys = [
+            hashlib.sha1(f"{kind}|{t}".encode()).hexdigest()
+            if kind == "query"
+            else hashlib.sha1(t.encode()).hexdigest()
+            for t in texts
+        ]
         missing = [i for i, k in enumerate(keys) if k not in self._cache]
         if missing:
-            vectors = self.inner.embed([texts[i] for i in missing], kind="passage")
+            vectors = self.inner.embed([texts[i] for i in missing], kind=kind)
             for row, i in enumerate(missing):
                 self._cache[keys[i]] = vectors[row].astype(np.float32).tobytes()
             self.embedded += len(missing)
@@ -85,6 +88,7 @@ def rank_corpus(
     *,
     top: int = 10,
     channel_sets: dict[str, Collection[str]] | None = None,
+    weights: dict[str, dict[str, float]] | None = None,
     embedder: Embedder | None = None,
 ) -> dict[str, Any]:
     """Index ``items`` temporarily and rank each query's ``target_type`` items, per channel set.
@@ -126,6 +130,7 @@ def rank_corpus(
                             doc_type=f"eval:{query.get('target_type', 'item')}",
                             limit=top,
                             channels=channels,
+                            weights=(weights or {}).get(name),
                         )
                     except services.UserTextError:
                         hits = []

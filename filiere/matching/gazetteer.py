@@ -82,6 +82,7 @@ DISPLAY_LABELS: dict[str, str] = {
 }
 
 _CURATED = hashlib.sha1(repr((SYNONYMS, DISPLAY_LABELS, MAX_LABEL_TOKENS)).encode()).hexdigest()[:8]
+_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9+#]{1,7}|[A-Z0-9]{2,8}")  # SQL, IdO, DevOps, C++
 _PAREN = re.compile(r"\s*\([^)]*\)\s*")
 
 
@@ -130,10 +131,16 @@ class Gazetteer:
             self.concept_skills.append([])
         return index
 
-    def _add_surface(self, text: str, concept: int, weight: float) -> None:
+    def _add_surface(self, text: str, concept: int, weight: float, *, allow_single: bool = True) -> None:
         tokens = tokenize(text)
         if not tokens or len(tokens) > MAX_LABEL_TOKENS:
             return
+        if len(tokens) == 1:
+            # "Ingénieur du son" minus its stopwords is "ingénieur": far too broad to keep.
+            if len(tokenize(text, keep_stopwords=True)) > 1:
+                return
+            if not allow_single and not _ACRONYM.fullmatch(text.strip()):
+                return
         key = tuple(t.norm for t in tokens)
         entries = self.surfaces.setdefault(key, [])
         for i, (existing, w) in enumerate(entries):
@@ -232,7 +239,7 @@ def taxonomy_signature() -> str:
     loaded = ReferenceLoad.objects.aggregate(last=Max("loaded_at"))["last"]
     from django.db import connection
 
-    raw = f"{connection.settings_dict.get('NAME')}|{stats['n']}|{stats['last']}|{loaded}|{_CURATED}|v3"
+    raw = f"{connection.settings_dict.get('NAME')}|{stats['n']}|{stats['last']}|{loaded}|{_CURATED}|v4"
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
@@ -245,10 +252,17 @@ def build_gazetteer(signature: str = "") -> Gazetteer:
     keys: dict[tuple[str, ...], int] = {}
     rank = {SkillKind.ESCO: 0, SkillKind.ROME: 1, SkillKind.LOCAL: 2}
     rows = list(
-        Skill.objects.values_list("id", "label", "kind", "esco_skill__alt_labels_fr", "esco_skill__label_en")
+        Skill.objects.values_list(
+            "id",
+            "label",
+            "kind",
+            "esco_skill__alt_labels_fr",
+            "esco_skill__label_en",
+            "esco_skill__skill_type",
+        )
     )
     rows.sort(key=lambda r: (rank.get(r[2], 3), r[0]))
-    for skill_id, label, _kind, alt_labels, label_en in rows:
+    for skill_id, label, _kind, alt_labels, label_en, skill_type in rows:
         if not label:
             continue
         tokens = tokenize(label)
@@ -261,11 +275,14 @@ def build_gazetteer(signature: str = "") -> Gazetteer:
         gaz._add_surface(label, concept, 1.0)
         bare = _PAREN.sub(" ", label).strip()
         if bare and bare != label:
-            gaz._add_surface(bare, concept, 0.9)
+            # "Python (programmation informatique)" → "Python", but not "Chef (outils de ...)" → "Chef".
+            gaz._add_surface(bare, concept, 0.9, allow_single="programmation" in label or "langage" in label)
+        # One-word alternative labels of know-how are mostly adjectives ("fiable"); of knowledge, nouns.
+        single = skill_type == "knowledge"
         for alt in alt_labels or ():
-            gaz._add_surface(alt, concept, 0.9)
+            gaz._add_surface(alt, concept, 0.9, allow_single=single)
         if label_en:
-            gaz._add_surface(label_en, concept, 0.8)
+            gaz._add_surface(label_en, concept, 0.8, allow_single=single)
     for surface, targets in SYNONYMS.items():
         for target in targets:
             target_key = tuple(t.norm for t in tokenize(target))
@@ -322,6 +339,10 @@ def get_gazetteer() -> Gazetteer:
                 with tmp.open("wb") as fh:
                     pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
                 tmp.replace(path)
+                # Keep the few newest compiled gazetteers (one per database/taxonomy in use).
+                olds = sorted(path.parent.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime)
+                for old in olds[:-4]:
+                    old.unlink(missing_ok=True)
             except OSError:
                 logger.warning("could not write gazetteer cache %s", path)
         _current = gaz

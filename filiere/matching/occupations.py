@@ -177,38 +177,58 @@ def reset_occupation_index() -> None:
         _index = None
 
 
-def _vectors_path(index: OccupationIndex) -> Path:
+EMBEDDED_KINDS: tuple[OccupationKind, ...] = ("esco", "rome_metier")
+
+
+def _vectors_path(index: OccupationIndex, kinds: tuple[OccupationKind, ...] = EMBEDDED_KINDS) -> Path:
     from filiere.matching.embeddings import get_embedder
 
     embedder = get_embedder()
     key = hashlib.sha1(
-        f"{index.signature}|{embedder.name}|{embedder.version}|{len(index.targets)}".encode()
+        f"{index.signature}|{embedder.name}|{embedder.version}|{len(index.targets)}|{sorted(kinds)}".encode()
     ).hexdigest()[:16]
     return _cache_dir() / f"occupations-{key}.npy"
 
 
 def _load_cached_vectors(index: OccupationIndex) -> None:
-    path = _vectors_path(index)
-    if path.is_file():
-        vectors = np.load(path)
-        if vectors.shape[0] == len(index.targets):
-            index.vectors = vectors
+    # The full matrix, else one with métier labels only (what the evaluation computes).
+    for kinds in (EMBEDDED_KINDS, ("rome_metier",)):
+        path = _vectors_path(index, kinds)
+        if path.is_file():
+            vectors = np.load(path)
+            if vectors.shape[0] == len(index.targets):
+                index.vectors = vectors
+                return
 
 
-def embed_occupations(*, batch_size: int = 64) -> int:
-    """Embed every occupation label once and cache the matrix on disk (minutes; a command runs it)."""
+def embed_occupations(*, kinds: tuple[OccupationKind, ...] = EMBEDDED_KINDS, batch_size: int = 32) -> int:
+    """Embed the ESCO and ROME métier labels once and cache the matrix on disk (a command runs it).
+
+    An appellation shares its métier's vector: 13,000 more labels would cost many minutes of CPU
+    for little, since the lexical channel already reads every appellation. Labels of kinds not
+    embedded get a zero vector (no semantic contribution).
+    """
     from filiere.matching.embeddings import get_embedder
 
     index = get_occupation_index()
-    if index.vectors is not None:
+    path = _vectors_path(index, kinds)
+    if index.vectors is not None and path.is_file():
         return 0
     embedder = get_embedder()
-    labels = [label for _kind, _code, label, _m in index.targets]
+    rows = [
+        i for i, (kind, *_rest) in enumerate(index.targets) if kind in kinds and kind != "rome_appellation"
+    ]
+    labels = [index.targets[i][2] for i in rows]
     parts = [
         embedder.embed(labels[i : i + batch_size], kind="passage") for i in range(0, len(labels), batch_size)
     ]
-    vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, embedder.dim), np.float32)
-    path = _vectors_path(index)
+    vectors = np.zeros((len(index.targets), embedder.dim), dtype=np.float32)
+    if parts:
+        vectors[rows] = np.vstack(parts)
+    metier_rows = {index.targets[i][1]: i for i in rows if index.targets[i][0] == "rome_metier"}
+    for i, (kind, _code, _label, metier) in enumerate(index.targets):
+        if kind == "rome_appellation" and metier in metier_rows:
+            vectors[i] = vectors[metier_rows[metier]]
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
     index.vectors = vectors

@@ -57,7 +57,7 @@ def run_evaluation(
     set_b = devsets.appellation_metier(queries_b)
     log(f"(b) {len(set_b.queries)} queries, {len(set_b.items)} métiers; embedding occupation labels")
     started = time.monotonic()
-    embedded = embed_occupations()
+    embedded = embed_occupations(kinds=("rome_metier",))
     embed_seconds = round(time.monotonic() - started, 1)
     channels_b: dict[str, Any] = {}
     seconds_b: dict[str, float] = {"embed_labels": embed_seconds, "labels_embedded": embedded}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -368,11 +369,13 @@ def search_documents(
     restrict_ids: Collection[int] | None = None,
     limit: int = 50,
     channels: Collection[str] = CHANNELS,
+    weights: dict[str, float] | None = None,
 ) -> list[Hit]:
     """Documents of ``doc_type`` best matching a French query, with explanations.
 
     ``restrict_ids`` limits results to those doc_ids (the caller's filters); ``channels`` picks
-    channels among "lexical", "skills", "semantic" (evaluation baselines). Raises `UserTextError`
+    channels among "lexical", "skills", "semantic" (evaluation baselines) and ``weights`` their
+    weights in the fusion (default `WEIGHTS`). Raises `UserTextError`
     on an empty or binary query.
     """
     clean = clean_user_text(query, max_chars=MAX_QUERY_CHARS)
@@ -398,9 +401,13 @@ def search_documents(
     if "skills" in channels and query_concepts:
         profiles = _profiles_for(doc_type)
         scores: dict[int, float] = {}
+        n_docs = len(profiles.concepts) or 1
         for concept, weight in query_concepts.items():
-            for doc_id in _restricted(profiles.postings.get(concept, ()), restrict):
-                scores[doc_id] = scores.get(doc_id, 0.0) + weight
+            postings = profiles.postings.get(concept, ())
+            # A skill few documents have says more than one most of them have.
+            idf = math.log(1 + n_docs / len(postings)) if postings else 0.0
+            for doc_id in _restricted(postings, restrict):
+                scores[doc_id] = scores.get(doc_id, 0.0) + weight * idf
         ranked["skills"] = sorted(scores, key=lambda d: (-scores[d], d))[: max(CANDIDATES, limit)]
     if "semantic" in channels:
         embedder = get_embedder()
@@ -408,9 +415,7 @@ def search_documents(
         if len(matrix.doc_ids):
             sims = matrix.vectors @ embed_query(clean)
             if restrict is not None:
-                mask = np.fromiter(
-                    (i in restrict for i in matrix.doc_ids.tolist()), bool, len(matrix.doc_ids)
-                )
+                mask = np.isin(matrix.doc_ids, np.fromiter(restrict, dtype=np.int64, count=len(restrict)))
                 sims = np.where(mask, sims, -np.inf)
             k = min(max(CANDIDATES, limit), len(sims))
             top = np.argpartition(-sims, k - 1)[:k]
@@ -419,18 +424,23 @@ def search_documents(
             ranked["semantic"] = [int(matrix.doc_ids[i]) for i in top]
             semantic_scores = {int(matrix.doc_ids[i]): float(sims[i]) for i in top}
 
+    weights = {**WEIGHTS, **(weights or {})}
     fused: dict[int, float] = {}
     for channel, doc_ids in ranked.items():
-        weight = WEIGHTS[channel]
+        weight = weights[channel]
         for rank, doc_id in enumerate(doc_ids):
             fused[doc_id] = fused.get(doc_id, 0.0) + weight / (RRF_K + rank + 1)
-    best = sum(WEIGHTS[c] for c in ranked) / (RRF_K + 1) or 1.0
+    best = sum(weights[c] for c in ranked) / (RRF_K + 1) or 1.0
     order = sorted(fused, key=lambda d: (-fused[d], d))[:limit]
     if not order:
         return []
     docs = dict(Document.objects.filter(doc_type=doc_type, doc_id__in=order).values_list("doc_id", "terms"))
     if profiles is None and query_concepts:
         profiles = _profiles_for(doc_type)
+    # Translated once per search: gettext goes through a thread-local lookup on every call.
+    skills_fmt, words_fmt = _("compétences : %s"), _("mots : %s")
+    sense_fmt, sense_only = _("proximité de sens : %s"), _("proximité de sens")
+    semantic_top = set(ranked.get("semantic", [])[:10])
     hits: list[Hit] = []
     for doc_id in order:
         doc_words = set(docs.get(doc_id, "").split())
@@ -439,15 +449,13 @@ def search_documents(
         matched = [gaz.concept_labels[c] for c in query_concepts if c in concepts]
         explanation: list[str] = []
         if matched:
-            explanation.append(_("compétences : %s") % ", ".join(matched))
+            explanation.append(skills_fmt % ", ".join(matched))
         if matched_words:
-            explanation.append(_("mots : %s") % ", ".join(dict.fromkeys(w.lower() for w in matched_words)))
-        if doc_id in semantic_scores and (not explanation or doc_id in ranked.get("semantic", [])[:10]):
-            explanation.append(
-                _("proximité de sens : %s") % f"{semantic_scores[doc_id]:.2f}".replace(".", ",")
-            )
+            explanation.append(words_fmt % ", ".join(dict.fromkeys(w.lower() for w in matched_words)))
+        if doc_id in semantic_scores and (not explanation or doc_id in semantic_top):
+            explanation.append(sense_fmt % f"{semantic_scores[doc_id]:.2f}".replace(".", ","))
         if not explanation:
-            explanation.append(_("proximité de sens"))
+            explanation.append(sense_only)
         hits.append(
             Hit(
                 doc_id=doc_id,

@@ -19,6 +19,7 @@ def load_taxonomy_labels() -> dict[str, int]:
             label_fr=r["preferredLabel_fr"][:500],
             alt_labels_fr=split_labels(r["altLabels_fr"]),
             label_en=r["preferredLabel_en"][:500],
+            skill_type=r["skillType_v1.0"],
         )
         for r in read_csv("esco/skills_fr_v1.2.0_merged.csv")
     ]
