@@ -42,6 +42,24 @@ def browser_context(live_server) -> Iterator:
             browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        _close_live_server_connections()
+
+
+def _close_live_server_connections() -> None:
+    """End the idle PostgreSQL sessions the live server's request threads left on the test database.
+
+    Otherwise the session-end DROP DATABASE fails ("being accessed by other users") when a
+    browser test is the last test of the run.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
 
 
 def test_buyer_finds_machine_learning_for_rail_and_sends_a_request(browser_context, live_server):
