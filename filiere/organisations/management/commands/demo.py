@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.module_loading import import_string
 
 from filiere.organisations.demo import DEMO_REGIONS, DemoNotReady, run_demo
 from filiere.organisations.models import Source
@@ -74,6 +76,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("")
             self.stdout.write("Comptes de démonstration non créés (DEBUG désactivé) : ajoutez --with-users.")
+        self._load_app_demos()
         self.stdout.write("")
         elapsed = time.monotonic() - started
         if report.changed:
@@ -81,4 +84,20 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 self.style.SUCCESS(f"Rien à faire : la démonstration est déjà à jour ({elapsed:.1f} s).")
+            )
+
+    def _load_app_demos(self) -> None:
+        """Other apps plug their demo in by naming a loader in their AppConfig (`demo_loader`).
+
+        The directory goes first because the other demos hang on its organisations and regions.
+        """
+        for config in apps.get_app_configs():
+            path = getattr(config, "demo_loader", None)
+            if not path:
+                continue
+            started = time.monotonic()
+            result = import_string(path)()
+            count = len(result) if hasattr(result, "__len__") else result
+            self.stdout.write(
+                f"Démonstration {config.verbose_name} : {count} objets à jour ({time.monotonic() - started:.1f} s)."
             )
