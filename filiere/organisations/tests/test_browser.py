@@ -53,7 +53,10 @@ def page(live_server) -> Iterator:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def test_search_filter_open_and_export(page, live_server):
+@pytest.fixture
+def directory(transactional_db):
+    """The journey's data, created before Playwright starts: code running inside the sync
+    Playwright context gets its own Django connection (asgiref contexts), never closed."""
     from filiere.organisations.tests.factories import DepartmentFactory
 
     bfc = RegionFactory(code="27", name="Bourgogne-Franche-Comté")
@@ -65,7 +68,11 @@ def test_search_filter_open_and_export(page, live_server):
         organisation__name="Cité numérique Sud", city="Montpellier", department_code="34", region_code="76"
     )
     EstablishmentFactory(organisation__name="Boulangerie Martin")
+    return {"target": target}
 
+
+def test_search_filter_open_and_export(directory, page, live_server):
+    target = directory["target"]
     page.goto(live_server.url + "/")
     page.get_by_label("Rechercher une entreprise").fill("cite numerique")
     page.get_by_role("button", name="Rechercher").click()
