@@ -343,6 +343,38 @@ def set_contact_status(
     return contact
 
 
+FOLLOWUP_AFTER = dt.timedelta(days=30)
+
+
+def send_contact_followups(*, now: dt.datetime | None = None) -> int:
+    """Ask, once, the firms that answered a request a month ago whether a deal was signed.
+
+    Like le marché de l'inclusion's follow-up survey ("avez-vous signé, pour combien ?"); the
+    firm records the outcome from its inbox (deal signed with its amount, or declined). Returns
+    the number of requests followed up.
+    """
+    now = now or timezone.now()
+    due = ContactRequest.objects.filter(
+        status=ContactStatus.ANSWERED, answered_at__lte=now - FOLLOWUP_AFTER, followup_sent_at__isnull=True
+    ).select_related("organisation")
+    count = 0
+    for contact in due:
+        recipients = _firm_emails(contact.organisation_id)
+        if recipients:
+            send_mail(
+                _("Votre échange « %(subject)s » a-t-il abouti ?") % {"subject": contact.subject},
+                _("Un contrat a-t-il été signé, et pour quel montant ? Indiquez-le depuis %(url)s")
+                % {"url": reverse("showcase:requests")},
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+                fail_silently=True,
+            )
+        contact.followup_sent_at = now
+        contact.save(update_fields=["followup_sent_at", "updated_at"])
+        count += 1
+    return count
+
+
 # --- Saved searches and alerts ------------------------------------------------------------------
 
 

@@ -7,10 +7,10 @@ from django_tasks import task
 
 @task()
 def saved_search_alerts() -> int:
-    """Mail the owners of due saved searches the firms that newly match (see services)."""
-    from .services import run_saved_search_alerts
+    """Mail due saved searches their new firms, and follow up answered contact requests (see services)."""
+    from .services import run_saved_search_alerts, send_contact_followups
 
-    return run_saved_search_alerts()
+    return run_saved_search_alerts() + send_contact_followups()
 
 
 @task()

@@ -216,4 +216,23 @@ def test_alerts_wait_for_the_frequency(firm):
 def test_alerts_command(firm, capsys):
     services.save_search(user=UserFactory(email="a@example.org"), filters=selectors.ShowcaseFilters())
     call_command("showcase", "alerts", "--force")
-    assert "0 alert(s) sent" in capsys.readouterr().out
+    assert "0 alert(s) sent, 0 contact follow-up(s)" in capsys.readouterr().out
+
+
+def test_answered_requests_get_one_follow_up_a_month_later(firm):
+    editor = editor_of(firm, email="firm@example.org")
+    contact = ContactRequestFactory(organisation=firm)
+    services.set_contact_status(user=editor, contact=contact, status=ContactStatus.ANSWERED)
+    assert services.send_contact_followups() == 0
+    mail.outbox.clear()
+    later = contact.answered_at + dt.timedelta(days=31)
+    assert services.send_contact_followups(now=later) == 1
+    assert mail.outbox[0].to == ["firm@example.org"] and "montant" in mail.outbox[0].body
+    assert services.send_contact_followups(now=later) == 0
+
+
+def test_alerts_task_runs_in_process(firm):
+    from filiere.showcase.tasks import saved_search_alerts
+
+    result = saved_search_alerts.enqueue()
+    assert result.return_value == 0

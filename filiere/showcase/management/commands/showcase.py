@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from filiere.showcase import tasks
         from filiere.showcase.indexing import reindex_all
-        from filiere.showcase.services import run_saved_search_alerts
+        from filiere.showcase.services import run_saved_search_alerts, send_contact_followups
 
         if options["enqueue"]:
             job = tasks.saved_search_alerts if options["action"] == "alerts" else tasks.reindex_showcase
@@ -29,6 +29,6 @@ class Command(BaseCommand):
             return
         if options["action"] == "alerts":
             sent = run_saved_search_alerts(force=options["force"])
-            self.stdout.write(f"{sent} alert(s) sent")
+            self.stdout.write(f"{sent} alert(s) sent, {send_contact_followups()} contact follow-up(s)")
         else:
             self.stdout.write(f"{reindex_all()} profile(s) indexed")
