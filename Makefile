@@ -48,8 +48,18 @@ lint: venv
 	$(BIN)/ruff format --check .
 	SECRET_KEY=lint-only $(BIN)/filiere makemigrations --check --dry-run
 
+# Each app keeps its own English catalogue in filiere/<app>/locale/en (msgids are French).
+# Regenerate every app's catalogue, then translate the new (empty) and fuzzy entries and run
+# `make messages` again to compile; filiere/core/tests/test_i18n.py fails until it is complete.
+I18N_APPS := $(patsubst filiere/%/apps.py,%,$(wildcard filiere/*/apps.py))
+
 messages: venv
-	cd filiere && DEBUG=1 ../$(BIN)/django-admin makemessages -l fr -l en --settings=filiere.settings
+	@set -e; for app in $(I18N_APPS); do \
+	  mkdir -p filiere/$$app/locale; \
+	  ( cd filiere/$$app && DEBUG=1 PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin makemessages \
+	      -l en --no-location --no-obsolete --settings=filiere.settings >/dev/null ); \
+	  printf '%-14s ' $$app; msgfmt --statistics -o /dev/null filiere/$$app/locale/en/LC_MESSAGES/django.po 2>&1 | grep -v warning; \
+	done
 	DEBUG=1 $(BIN)/filiere compilemessages --ignore=.venv
 
 clean:

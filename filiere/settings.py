@@ -103,7 +103,7 @@ WSGI_APPLICATION = "filiere.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "filiere" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -157,7 +157,8 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "filiere" / "locale"]
+# Each app keeps its own catalogue in <app>/locale/ (found through INSTALLED_APPS).
+LOCALE_PATHS = []
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

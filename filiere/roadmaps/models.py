@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from filiere.core.models import TimeStampedModel
 
@@ -336,7 +337,8 @@ class ActivityLog(models.Model):
     )
     created_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
     verb = models.CharField(_("opération"), max_length=20)  # created, updated, value_recorded, imported...
-    object_type = models.CharField(_("objet"), max_length=20)  # plan, axis, objective, action, indicator...
+    # plan, axis, objective, action, indicator... ("objet" has another meaning in showcase: a message subject)
+    object_type = models.CharField(pgettext_lazy("journal", "objet"), max_length=20)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     object_repr = models.CharField(_("libellé"), max_length=255, blank=True)
     changes = models.JSONField(_("modifications"), default=dict, blank=True)
