@@ -143,6 +143,9 @@ class DemoResult:
     skills_local: list[str] = field(default_factory=list)
     indexed: int = 0
 
+    def __len__(self) -> int:  # `filiere demo` reports len() of each app's demo
+        return self.firms
+
 
 def _skill(candidates: tuple[str, ...], result: DemoResult) -> Skill:
     for label in candidates:
