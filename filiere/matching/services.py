@@ -18,6 +18,7 @@ import hashlib
 import logging
 import math
 import threading
+import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -206,6 +207,7 @@ def index_documents(
         if changed_text:
             DocumentVector.objects.filter(document_id__in=changed_text).delete()
         backends.sync_documents([(d.pk, d.terms) for d in [*created, *written]])
+    _invalidate(doc_type)
     if created or changed_text:
         _enqueue_vectors(doc_type)
     return len(created) + len(written)
@@ -222,6 +224,7 @@ def remove_documents(doc_type: str, doc_ids: Iterable[int]) -> None:
             )
             backends.delete_documents(pks)
             Document.objects.filter(id__in=pks).delete()
+    _invalidate(doc_type)
 
 
 # -- vectors ---------------------------------------------------------------------------------
@@ -250,6 +253,7 @@ def compute_pending_vectors(
     while True:
         batch = list(pending_vectors(doc_type=doc_type, embedder=embedder).order_by("id")[:batch_size])
         if not batch:
+            _invalidate(doc_type)
             return done
         vectors = embedder.embed([d.text or " " for d in batch], kind="passage").astype(np.float32)
         with transaction.atomic():
@@ -291,11 +295,31 @@ _profiles: dict[str, _Profiles] = {}
 _matrices: dict[tuple[str, str, str], _Matrix] = {}
 
 
+# How long a search trusts the in-process caches without asking the database whether the
+# index changed: a write shows in results at most this late, and most searches skip two queries.
+CACHE_CHECK_SECONDS = 2.0
+_checked: dict[tuple, float] = {}
+
+
+def _fresh(cache_key: tuple) -> bool:
+    return time.monotonic() - _checked.get(cache_key, -1e9) < CACHE_CHECK_SECONDS
+
+
+def _invalidate(doc_type: str | None) -> None:
+    """Make this process re-check its caches of ``doc_type`` (all types if None) on the next search."""
+    for key in list(_checked):
+        if doc_type is None or key[1] == doc_type:
+            _checked.pop(key, None)
+
+
 def _profiles_for(doc_type: str) -> _Profiles:
+    cached = _profiles.get(doc_type)
+    if cached is not None and _fresh(("profiles", doc_type)):
+        return cached
     stats = Document.objects.filter(doc_type=doc_type).aggregate(n=Count("id"), last=Max("updated_at"))
     gaz = get_gazetteer()
     key = (stats["n"], stats["last"], gaz.signature)
-    cached = _profiles.get(doc_type)
+    _checked[("profiles", doc_type)] = time.monotonic()
     if cached is not None and cached.key == key:
         return cached
     concepts: dict[int, frozenset[int]] = {}
@@ -314,15 +338,22 @@ def _profiles_for(doc_type: str) -> _Profiles:
 
 
 def _matrix_for(doc_type: str, embedder: Embedder) -> _Matrix:
+    cache_key = (doc_type, embedder.name, embedder.version)
+    cached = _matrices.get(cache_key)
+    if cached is not None and _fresh(("matrix", *cache_key)):
+        return cached
+    # The version key is over all doc types (no join: ~10x cheaper on 100,000 vectors); any new
+    # or deleted vector of the model rebuilds the matrix.
+    stats = DocumentVector.objects.filter(model_name=embedder.name, model_version=embedder.version).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    key = (stats["n"], stats["last"])
+    _checked[("matrix", *cache_key)] = time.monotonic()
+    if cached is not None and cached.key == key:
+        return cached
     vectors = DocumentVector.objects.filter(
         document__doc_type=doc_type, model_name=embedder.name, model_version=embedder.version
     )
-    stats = vectors.aggregate(n=Count("id"), last=Max("id"))
-    key = (stats["n"], stats["last"])
-    cache_key = (doc_type, embedder.name, embedder.version)
-    cached = _matrices.get(cache_key)
-    if cached is not None and cached.key == key:
-        return cached
     rows = list(vectors.values_list("document__doc_id", "vector").iterator())
     if rows:
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -340,6 +371,7 @@ def reset_caches() -> None:
     with _cache_lock:
         _profiles.clear()
         _matrices.clear()
+        _checked.clear()
 
 
 # -- search ----------------------------------------------------------------------------------
