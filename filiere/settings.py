@@ -87,7 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "filiere.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,4 +181,4 @@ LOGGING = {
 }
 
 # Directory search: how many matching rows are counted for facets before counts say "more than".
-DIRECTORY_FACET_LIMIT = env_int("DIRECTORY_FACET_LIMIT", 20000)
+DIRECTORY_FACET_LIMIT = env_int("DIRECTORY_FACET_LIMIT", 2000)
