@@ -11,7 +11,9 @@ caller can order by relevance then name. Two implementations, chosen by database
 
 Both rank the same way (`rank_sql`): names that start with the query first, then by name.
 
-Both are created by migration 0002 (each engine only creates its own objects). The text on both
+Both are created by migration 0004 (each engine only creates its own objects), which also
+indexes one reserved token per facet value (`zzreg27`, `zzdig1`...), computed by the database
+from the facet columns: a text search with facet filters intersects them inside the index. The text on both
 sides is folded with `filiere.core.text.fold`, so "cite numerique" finds "Cité Numérique".
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from django.db import connections
@@ -30,8 +33,14 @@ if TYPE_CHECKING:
 
 FTS_TABLE = "organisations_establishment_fts"
 ESTABLISHMENT_TABLE = "organisations_establishment"
-# Must be the exact expression of the GIN index (migration 0002) for PostgreSQL to use it.
-PG_VECTOR = f"to_tsvector('simple'::regconfig, {ESTABLISHMENT_TABLE}.search_text)"
+# The migration that defines the current search objects (FTS5 table and triggers, GIN index).
+SEARCH_MIGRATION = "filiere.organisations.migrations.0004_facet_tokens"
+# Must be the exact expression of the GIN index (migration 0004) for PostgreSQL to use it: the
+# folded text and the facet tokens.
+PG_VECTOR = (
+    f"to_tsvector('simple'::regconfig, {ESTABLISHMENT_TABLE}.search_text || ' ' || "
+    f"{import_module(SEARCH_MIGRATION).facet_tokens_sql(ESTABLISHMENT_TABLE + '.')})"
+)
 
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_QUERY_WORDS = 8
@@ -65,6 +74,37 @@ def tsquery_expression(words: list[str]) -> str:
     return " & ".join([*words[:-1], f"{words[-1]}:*"])
 
 
+# Facet tokens (see migration 0004): the index holds, for every establishment, one reserved token
+# per facet column, computed by the database (`facet_tokens_sql`), e.g. `zzreg27 zzdep21`.
+FACET_TOKEN_PREFIXES = {
+    "region": "zzreg",
+    "department": "zzdep",
+    "naf": "zznaf",
+    "digital": "zzdig",
+    "headcount": "zzhc",
+    "kind": "zzkind",
+    "state": "zzstate",
+}
+# Values whose token stands for exactly one column value (the tokenizers lowercase and we drop
+# '_' and '.'): anything else is filtered on its column instead.
+_TOKENIZABLE = {
+    "region": re.compile(r"[0-9A-Z]{1,3}"),
+    "department": re.compile(r"[0-9A-Z]{1,3}"),
+    "naf": re.compile(r"[0-9]{2}\.[0-9]{2}[A-Z]"),
+    "headcount": re.compile(r"[0-9A-Z]{2}"),
+    "kind": re.compile(r"[a-z]+(_[a-z]+)*"),
+    "state": re.compile(r"[A-Z]"),
+    "digital": re.compile(r"[01]"),
+}
+
+
+def facet_token(facet: str, value: str) -> str | None:
+    """The index token of one facet value (`zzreg27`), None when it cannot stand for it exactly."""
+    if not _TOKENIZABLE[facet].fullmatch(value):
+        return None
+    return FACET_TOKEN_PREFIXES[facet] + value.replace("_", "").replace(".", "").lower()
+
+
 def rank_sql(column: str) -> str:
     """SQL ranking a match (lower = better), given the folded query as its two parameters.
 
@@ -83,8 +123,14 @@ def _rank_params(words: list[str]) -> list[str]:
     return [phrase, f"{phrase} %", f"{phrase}%"]
 
 
-def search_establishments(query: str, queryset: QuerySet) -> QuerySet:
+def search_establishments(
+    query: str, queryset: QuerySet, facet_tokens: Iterable[Iterable[str]] = ()
+) -> QuerySet:
     """Filter establishments on folded full text and annotate `search_rank` (lower = better).
+
+    `facet_tokens`: groups of facet tokens (`facet_token`), each group OR-ed, groups AND-ed with
+    the words inside the full-text index. Only used with a text query (the caller must filter
+    on the columns otherwise), and only on SQLite and PostgreSQL (see `supports_facet_tokens`).
 
     An empty query (nothing searchable after folding) returns the queryset unchanged, with a
     constant rank so callers can always order by ("search_rank", "name").
@@ -94,21 +140,27 @@ def search_establishments(query: str, queryset: QuerySet) -> QuerySet:
     words = query_words(query)
     if not words:
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    groups = [list(group) for group in facet_tokens]
     vendor = connections[queryset.db].vendor
     rank = {"search_rank": rank_sql(f"{ESTABLISHMENT_TABLE}.search_text")}
     if vendor == "sqlite":
         # A join on the FTS table (through extra(): the ORM cannot name a virtual table).
+        expression = " AND ".join(
+            [f"search_text:({fts5_expression(words)})"]
+            + [f"facets:({' OR '.join(group)})" for group in groups]
+        )
         return queryset.extra(
             tables=[FTS_TABLE],
             where=[f"{FTS_TABLE}.rowid = {ESTABLISHMENT_TABLE}.id", f"{FTS_TABLE} MATCH %s"],
-            params=[fts5_expression(words)],
+            params=[expression],
             select=rank,
             select_params=_rank_params(words),
         )
     if vendor == "postgresql":
+        expression = " & ".join([tsquery_expression(words)] + [f"({' | '.join(group)})" for group in groups])
         return queryset.extra(
             where=[f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"],
-            params=[tsquery_expression(words)],
+            params=[expression],
             select=rank,
             select_params=_rank_params(words),
         )
@@ -116,6 +168,68 @@ def search_establishments(query: str, queryset: QuerySet) -> QuerySet:
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+def supports_facet_tokens(using: str = "default") -> bool:
+    """Whether the full-text index of this database holds the facet tokens (migration 0004)."""
+    return connections[using].vendor in ("sqlite", "postgresql")
+
+
+# "Starts with the query" rows (rank 0 and 1) are a range of the B-tree on the first
+# HEAD_LENGTH characters of search_text (migration 0004), in (text, name, id) order.
+HEAD_LENGTH = 100
+HEAD_SQL = f"substr({ESTABLISHMENT_TABLE}.search_text, 1, {HEAD_LENGTH})"
+
+
+def starts_with_query(
+    query: str, queryset: QuerySet, facet_tokens: Iterable[Iterable[str]] = ()
+) -> QuerySet | None:
+    """The rows of `queryset` whose text starts with the query (rank 0 or 1), ranked, or None.
+
+    A text that starts with the folded query words contains them all (the last as a prefix),
+    so these rows are exactly the rank 0 and 1 rows of `search_establishments`. Without facet
+    tokens they are a range of the B-tree on the head of search_text (no full-text index, and no
+    table read: the index holds name and id). With facet tokens (SQLite only), FTS5 intersects
+    "the text starts with these words" (an initial-token query, `^"w1 w2"*`) with the tokens,
+    and the range condition keeps the rows that really start with the query. None when there is
+    no query, the query is too long for the indexed head, or the engine cannot.
+    """
+    words = query_words(query)
+    phrase = " ".join(words)
+    groups = [list(group) for group in facet_tokens]
+    vendor = connections[queryset.db].vendor
+    if not words or len(phrase) >= HEAD_LENGTH or vendor not in ("sqlite", "postgresql"):
+        return None
+    if groups and vendor != "sqlite":
+        return None
+    if vendor == "sqlite":
+        # BINARY comparison of UTF-8: every text starting with `phrase` sorts in this range.
+        where, params = [f"{HEAD_SQL} >= %s", f"{HEAD_SQL} < %s"], [phrase, phrase + "\U0010ffff"]
+    else:
+        # A LIKE prefix is a range of the text_pattern_ops index (words are [a-z0-9 ] only).
+        where, params = [f"{HEAD_SQL} LIKE %s"], [f"{phrase}%"]
+    tables = []
+    if groups:
+        expression = " AND ".join(
+            [f'search_text:(^"{phrase}"*)'] + [f"facets:({' OR '.join(group)})" for group in groups]
+        )
+        tables = [FTS_TABLE]
+        where = [f"{FTS_TABLE}.rowid = {ESTABLISHMENT_TABLE}.id", f"{FTS_TABLE} MATCH %s", *where]
+        params = [expression, *params]
+    # On the head: equal to the rank on search_text, as the phrase is shorter than the head.
+    return queryset.extra(
+        tables=tables,
+        where=where,
+        params=params,
+        select={"search_rank": rank_sql(HEAD_SQL)},
+        select_params=_rank_params(words),
+    )
+
+
+def not_starting_with_query(query: str, queryset: QuerySet) -> QuerySet:
+    """The rows of a `search_establishments` queryset that do not start with the query (rank 2)."""
+    phrase = " ".join(query_words(query))
+    return queryset.extra(where=[f"{ESTABLISHMENT_TABLE}.search_text NOT LIKE %s"], params=[f"{phrase}%"])
 
 
 # Plain indexes that serve the directory's orderings (created by migrations 0002 and 0003).
@@ -135,12 +249,10 @@ def ensure_search_objects(using: str = "default") -> bool:
     `migrate` (post_migrate signal): every statement is IF NOT EXISTS, and the FTS index is
     rebuilt when its triggers were missing.
     """
-    from importlib import import_module
-
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         return False
-    migration = import_module("filiere.organisations.migrations.0002_fulltext")
+    migration = import_module(SEARCH_MIGRATION)
     repaired = False
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -154,10 +266,16 @@ def ensure_search_objects(using: str = "default") -> bool:
                     cursor.execute(statement)
                 repaired = True
             cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (%s, %s)",
-                ["organisations_establishment_name_idx", "organisations_establishment_region_name_idx"],
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (%s, %s, %s)",
+                [
+                    "organisations_establishment_name_idx",
+                    "organisations_establishment_region_name_idx",
+                    "organisations_establishment_search_text_idx",
+                ],
             )
-            repaired = repaired or cursor.fetchone()[0] != 2
+            if cursor.fetchone()[0] != 3:
+                cursor.execute(migration.SEARCH_TEXT_INDEX)
+                repaired = True
         else:
             for statement in migration.POSTGRES_FORWARD:
                 cursor.execute(statement)

@@ -27,7 +27,14 @@ from filiere.accounts.selectors import is_regional_admin
 from filiere.territories.models import Department, Region
 
 from .models import Establishment, HeadcountBand, Kind, Organisation, Relation, State
-from .search import query_words, search_establishments
+from .search import (
+    facet_token,
+    not_starting_with_query,
+    query_words,
+    search_establishments,
+    starts_with_query,
+    supports_facet_tokens,
+)
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -165,22 +172,58 @@ class DirectoryPage:
         return self.page < self.num_pages
 
 
-def filter_establishments(filters: DirectoryFilters, queryset: QuerySet | None = None) -> QuerySet:
+def _facet_values(filters: DirectoryFilters, facet: str) -> tuple[str, ...]:
+    if facet == "digital":
+        return () if filters.digital is None else ("1" if filters.digital else "0",)
+    return getattr(filters, facet)
+
+
+def _column_condition(facet: str, values: tuple[str, ...]) -> Q:
+    if facet == "digital":
+        return Q(is_digital=values[0] == "1")
+    return Q(**{f"{FACET_FIELDS[facet]}__in": values})
+
+
+def filter_establishments(
+    filters: DirectoryFilters, queryset: QuerySet | None = None, *, facet_tokens: bool = True
+) -> QuerySet:
     """Establishments matching the filters and the text, annotated with `search_rank`.
 
+    With a text query, facet filters are matched inside the full-text index (facet tokens,
+    see `search.facet_token`): the index intersects "martin" with "region 27" instead of the
+    database reading every "martin" to check its region. Without text, or with
+    `facet_tokens=False`, they filter the columns. Both give the same rows.
     Not ordered: callers order (`ordered_establishments`) or aggregate (facets, counts).
     """
     qs = Establishment.objects.all() if queryset is None else queryset
+    use_tokens = facet_tokens and bool(query_words(filters.q)) and supports_facet_tokens(qs.db)
+    conditions, token_groups = _split_filters(filters, use_tokens)
+    return search_establishments(filters.q, qs.filter(conditions), token_groups)
+
+
+def _split_filters(filters: DirectoryFilters, use_tokens: bool) -> tuple[Q, list[list[str]]]:
+    """The facet filters as (column conditions, groups of facet tokens for the index)."""
     conditions = Q()
-    for facet, column in FACET_FIELDS.items():
-        if facet == "digital":
-            if filters.digital is not None:
-                conditions &= Q(is_digital=filters.digital)
+    token_groups: list[list[str]] = []
+    for facet in FACET_FIELDS:
+        values = _facet_values(filters, facet)
+        if not values:
             continue
-        values = getattr(filters, facet)
-        if values:
-            conditions &= Q(**{f"{column}__in": values})
-    return search_establishments(filters.q, qs.filter(conditions))
+        tokens = [facet_token(facet, value) for value in values] if use_tokens else [None]
+        if all(tokens):
+            token_groups.append([t for t in tokens if t])
+        else:
+            conditions &= _column_condition(facet, values)
+    return conditions, token_groups
+
+
+def _starts_with_query(filters: DirectoryFilters) -> QuerySet | None:
+    """The rank 0/1 rows (see `search.starts_with_query`): facet tokens where the engine can."""
+    conditions, token_groups = _split_filters(filters, supports_facet_tokens())
+    head = starts_with_query(filters.q, Establishment.objects.filter(conditions), token_groups)
+    if head is None and token_groups:
+        head = starts_with_query(filters.q, Establishment.objects.filter(_split_filters(filters, False)[0]))
+    return head
 
 
 def directory_order(filters: DirectoryFilters) -> list[str]:
@@ -194,6 +237,30 @@ def ordered_establishments(filters: DirectoryFilters) -> QuerySet:
     return filter_establishments(filters).order_by(*directory_order(filters))
 
 
+def page_ids(filters: DirectoryFilters, offset: int, size: int, *, many: bool) -> list[int]:
+    """The ids of rows [offset, offset + size) of the directory order.
+
+    `many`: more rows match than the facet limit. Then the best-ranked rows (the text starts
+    with the query, rank 0 and 1) are read first from the search_text B-tree
+    (`search.starts_with_query`), and only when they do not fill the page are the other
+    matches (rank 2) ordered by name: a broad prefix ("mar", 70,000 matches) never sorts every
+    match. With fewer matches, one query orders them all (at most the facet limit).
+    """
+    matched = filter_establishments(filters)
+    end = offset + size
+    head = _starts_with_query(filters) if many else None
+    if head is None:
+        ids = matched.order_by(*directory_order(filters)).values_list("id", flat=True)
+        return list(ids[offset:end])
+    first = list(head.order_by("search_rank", "name", "id").values_list("id", flat=True)[:end])
+    if len(first) == end:
+        return first[offset:]
+    # Every rank 0/1 row is in `first`; the page continues with rank 2 rows, by name.
+    rest = not_starting_with_query(filters.q, matched).order_by("name", "id").values_list("id", flat=True)
+    skip = max(0, offset - len(first))
+    return first[offset:] + list(rest[skip : skip + end - max(offset, len(first))])
+
+
 def search_directory(
     filters: DirectoryFilters, *, page: int = 1, per_page: int = PER_PAGE, with_facets: bool = True
 ) -> DirectoryPage:
@@ -201,9 +268,9 @@ def search_directory(
 
     Two queries: one reads the facet columns of the matching rows (at most
     `settings.DIRECTORY_FACET_LIMIT` + 1 of them) and counts them in Python, the other reads
-    the page. Above the limit, the count is a lower bound ("plus de N") and facet counts are
-    over the first N matching rows (in storage order), which keeps a search over a million rows
-    fast; below it every number is exact.
+    the page (`page_ids`). Above the limit, the count is a lower bound ("plus de N") and facet
+    counts are over the first N matching rows (in index order), which keeps a search over a
+    million rows fast; below it every number is exact.
     """
     limit = settings.DIRECTORY_FACET_LIMIT
     per_page = max(1, min(per_page, MAX_PER_PAGE))
@@ -217,10 +284,9 @@ def search_directory(
     offset = (page - 1) * per_page
     # Two steps: order narrow rows (id, rank, name), then load the page's objects; sorting
     # full rows joined to their organisation costs far more when thousands of rows match.
-    ordered_ids = matched.order_by(*directory_order(filters)).values_list("id", flat=True)
-    page_ids = list(ordered_ids[offset : offset + per_page])
-    by_id = Establishment.objects.select_related("organisation").in_bulk(page_ids)
-    results = [by_id[pk] for pk in page_ids if pk in by_id]
+    ids = page_ids(filters, offset, per_page, many=lower_bound)
+    by_id = Establishment.objects.select_related("organisation").in_bulk(ids)
+    results = [by_id[pk] for pk in ids if pk in by_id]
     result = DirectoryPage(
         filters=filters,
         results=results,

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from filiere.organisations.models import Establishment, Kind, State
 from filiere.organisations.search import fts5_expression, query_words, tsquery_expression
-from filiere.organisations.selectors import DirectoryFilters, search_directory
+from filiere.organisations.selectors import DirectoryFilters, ordered_establishments, search_directory
 
 from .factories import EstablishmentFactory
 
@@ -238,3 +238,109 @@ def test_filters_from_query_params_drop_unknown_values():
     assert filters == DirectoryFilters(
         q="dijon", region=("27", "76"), kind=("cluster",), state=("A",), digital=True
     )
+
+
+# --- Facet tokens in the full-text index, and the "starts with" first page (migration 0004) ---
+
+FILTER_CASES = [
+    {"region": ("27",)},
+    {"region": ("27", "76")},
+    {"department": ("25",)},
+    {"naf": ("58.29C", "10.71C")},
+    {"digital": True},
+    {"digital": False},
+    {"headcount": ("21",)},
+    {"kind": (Kind.CLUSTER, Kind.TRAINING_BODY)},
+    {"state": (State.CLOSED,)},
+    {"region": ("27",), "digital": True, "state": (State.ACTIVE,)},
+    {"region": ("2a",)},  # not a canonical code: filtered on its column (matches nothing)
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES)
+@pytest.mark.parametrize("q", ["data", "besancon", "d", "dijon data"])
+def test_facet_tokens_give_the_column_filter_results(territories, filters, q):
+    from filiere.organisations.selectors import filter_establishments
+
+    make_sample()
+    EstablishmentFactory(
+        organisation__name="Dijon Data Formation", organisation__kind=Kind.TRAINING_BODY, city="Besançon"
+    )
+    with_tokens = filter_establishments(DirectoryFilters(q=q, **filters))
+    on_columns = filter_establishments(DirectoryFilters(q=q, **filters), facet_tokens=False)
+    assert sorted(with_tokens.values_list("id", flat=True)) == sorted(on_columns.values_list("id", flat=True))
+
+
+def test_facet_tokens_follow_column_updates(territories):
+    est = EstablishmentFactory(organisation__name="Dijon Data")
+    assert search(q="data", region=("27",)).count == 1
+    Establishment.objects.filter(pk=est.pk).update(region_code="76", kind=Kind.CLUSTER, is_digital=False)
+    assert search(q="data", region=("27",)).count == 0
+    assert names(search(q="data", region=("76",), kind=(Kind.CLUSTER,), digital=False)) == ["Dijon Data"]
+    est.delete()
+    assert search(q="data", region=("76",)).count == 0
+
+
+def test_facet_token_values():
+    from filiere.organisations.search import facet_token
+
+    assert facet_token("kind", "training_body") == "zzkindtrainingbody"
+    assert facet_token("naf", "62.01Z") == "zznaf6201z"
+    assert facet_token("department", "2A") == "zzdep2a"
+    assert facet_token("department", "2a") is None  # would also match "2A"
+    assert facet_token("region", "2'") is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="PostgreSQL has the tokens in the same tsvector: typing 'zzreg27' finds region 27 (public data)",
+)
+def test_text_query_cannot_reach_facet_tokens():
+    EstablishmentFactory(organisation__name="Dijon Data")
+    assert search(q="zzreg27").count == 0
+
+
+def make_prefix_sample() -> None:
+    for name, city in [
+        ("Martin", "Dijon"),
+        ("Martin SARL", "Dijon"),
+        ("Martinez Frères", "Dijon"),
+        ("Maréchal", "Beaune"),
+        ("Boulangerie Martin", "Dijon"),
+        ("Atelier", "Martigues"),
+        ("Garage Marceau", "Dijon"),
+        ("Zèbre", "Marseille"),
+    ]:
+        EstablishmentFactory(organisation__name=name, city=city)
+    EstablishmentFactory(
+        organisation__name="Martin Lyon", city="Lyon", region_code="84", department_code="69"
+    )
+
+
+@pytest.mark.parametrize("q", ["mar", "martin", "mart", "dijon", "martin sarl", "marc"])
+@pytest.mark.parametrize("extra", [{}, {"region": ("27",)}, {"digital": True}])
+@pytest.mark.parametrize("per_page", [1, 2, 3, 20])
+def test_pages_of_many_matches_keep_the_directory_order(q, extra, per_page):
+    """Above the facet limit, pages come from the "starts with" B-tree then the rest by name."""
+    from filiere.organisations.selectors import page_ids
+
+    make_prefix_sample()
+    filters = DirectoryFilters(q=q, **extra)
+    expected = list(ordered_establishments(filters).values_list("id", flat=True))
+    for offset in range(0, len(expected) + per_page, per_page):
+        assert page_ids(filters, offset, per_page, many=True) == expected[offset : offset + per_page]
+    with override_settings(DIRECTORY_FACET_LIMIT=1):  # the page itself takes the fast path
+        assert [e.pk for e in search_directory(filters, per_page=per_page).results] == expected[:per_page]
+
+
+def test_name_prefix_hits_come_first():
+    make_prefix_sample()
+    with override_settings(DIRECTORY_FACET_LIMIT=2):
+        result = search_directory(DirectoryFilters(q="mar"), per_page=5)
+    assert result.count_is_lower_bound
+    # Names that start with "mar" first (their order between them is the database collation's).
+    assert set(names(result)) == {"Maréchal", "Martin", "Martin Lyon", "Martin SARL", "Martinez Frères"}
+    with override_settings(DIRECTORY_FACET_LIMIT=2):
+        result = search_directory(DirectoryFilters(q="martin"), per_page=5)
+    # Whole word first, then as-typed prefix, then elsewhere in the text, each by name.
+    assert names(result) == ["Martin", "Martin Lyon", "Martin SARL", "Martinez Frères", "Boulangerie Martin"]
