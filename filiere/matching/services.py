@@ -15,6 +15,7 @@ Each hit says in French why it matched ("compétences : apprentissage automatiqu
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import math
 import threading
@@ -442,7 +443,7 @@ def search_documents(
             idf = math.log(1 + n_docs / len(postings)) if postings else 0.0
             for doc_id in _restricted(postings, restrict):
                 scores[doc_id] = scores.get(doc_id, 0.0) + weight * idf
-        ranked["skills"] = sorted(scores, key=lambda d: (-scores[d], d))[: max(CANDIDATES, limit)]
+        ranked["skills"] = heapq.nsmallest(max(CANDIDATES, limit), scores, key=lambda d: (-scores[d], d))
     if "semantic" in channels:
         embedder = get_embedder()
         matrix = _matrix_for(doc_type, embedder)
@@ -465,7 +466,7 @@ def search_documents(
         for rank, doc_id in enumerate(doc_ids):
             fused[doc_id] = fused.get(doc_id, 0.0) + weight / (RRF_K + rank + 1)
     best = sum(weights[c] for c in ranked) / (RRF_K + 1) or 1.0
-    order = sorted(fused, key=lambda d: (-fused[d], d))[:limit]
+    order = heapq.nsmallest(limit, fused, key=lambda d: (-fused[d], d))
     if not order:
         return []
     docs = dict(Document.objects.filter(doc_type=doc_type, doc_id__in=order).values_list("doc_id", "terms"))
