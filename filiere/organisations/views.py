@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from . import exports, selectors
@@ -77,12 +78,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/organisation_detail.html", context)
 
 
-SOURCE_LICENCES = {
-    Source.SIRENE: "Licence Ouverte / Open Licence 2.0 (INSEE, base SIRENE)",
-    Source.TECHONMAP: "ODbL",
-    Source.SEED: "Articles de référence",
-    Source.GENERATED: "Données fictives de démonstration",
-    Source.MANUAL: "Saisie sur la plateforme",
+SOURCE_LICENCES = {  # lazy: translated when the page renders
+    Source.SIRENE: gettext_lazy("Licence Ouverte / Open Licence 2.0 (INSEE, base SIRENE)"),
+    Source.TECHONMAP: gettext_lazy("ODbL (TechOnMap, La Fonderie)"),
+    Source.SEED: gettext_lazy("faits cités par la presse régionale"),
+    Source.GENERATED: gettext_lazy("données fictives de démonstration"),
+    Source.MANUAL: "",
 }
 
 

@@ -110,7 +110,7 @@ def test_generated_organisation_is_badged(client):
     est = EstablishmentFactory(generated=True)
     body = client.get(reverse("organisations:detail", args=[est.organisation_id])).content.decode()
     assert 'class="badge generated">généré' in body
-    assert "Données fictives de démonstration" in body
+    assert "données fictives de démonstration" in body
 
 
 def test_unknown_organisation_is_404(client):
