@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from filiere.core.testing import assert_openapi_snapshot
 
 
 def test_rank_command_lexical(taxonomy, tmp_path):
@@ -120,17 +120,4 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "openapi_matching.json"
 
 @pytest.mark.django_db
 def test_openapi_snapshot(client):
-    """The matching part of /api/openapi.json; regenerate with UPDATE_SNAPSHOTS=1 after a reviewed change."""
-    document = client.get("/api/openapi.json").json()
-    paths = {p: spec for p, spec in document["paths"].items() if p.startswith("/api/matching/")}
-    schemas = document.get("components", {}).get("schemas", {})
-    names = sorted(
-        {ref.rsplit("/", 1)[-1] for ref in re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(paths))}
-    )
-    current = {"paths": paths, "schemas": {name: schemas[name] for name in names}}
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        SNAPSHOT.write_text(
-            json.dumps(current, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-        )
-    assert json.loads(SNAPSHOT.read_text(encoding="utf-8")) == current
+    assert_openapi_snapshot(client, "/api/matching/", SNAPSHOT)

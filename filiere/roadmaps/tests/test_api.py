@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from filiere.core.testing import assert_openapi_snapshot
 
 from .factories import (
     ActionFactory,
@@ -61,25 +61,4 @@ def test_indicator_series(client, indicator):
 
 
 def test_openapi_snapshot(client):
-    """The roadmaps part of /api/openapi.json. Regenerate with UPDATE_SNAPSHOTS=1 when the API changes on purpose."""
-    document = client.get("/api/openapi.json").json()
-    paths = {k: v for k, v in document["paths"].items() if k.startswith("/api/roadmaps/")}
-    refs = json.dumps(paths)
-    schemas = {
-        k: v for k, v in document["components"]["schemas"].items() if f'"#/components/schemas/{k}"' in refs
-    }
-    # Schemas referenced from schemas (nested outputs).
-    while True:
-        more = {
-            k: v
-            for k, v in document["components"]["schemas"].items()
-            if k not in schemas and f'"#/components/schemas/{k}"' in json.dumps(schemas)
-        }
-        if not more:
-            break
-        schemas.update(more)
-    current = {"paths": paths, "schemas": schemas}
-    if os.environ.get("UPDATE_SNAPSHOTS"):
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-    assert current == json.loads(SNAPSHOT.read_text())
+    assert_openapi_snapshot(client, "/api/roadmaps/", SNAPSHOT)

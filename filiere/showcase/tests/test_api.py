@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
+
+from filiere.core.testing import assert_openapi_snapshot
 
 from .factories import make_firm
 
@@ -67,25 +67,4 @@ def test_transferability_endpoints(client, firms):
 
 
 def test_openapi_snapshot(client):
-    """The showcase part of /api/openapi.json. Regenerate with UPDATE_SNAPSHOTS=1 on purpose."""
-    document = client.get("/api/openapi.json").json()
-    paths = {k: v for k, v in document["paths"].items() if k.startswith("/api/showcase/")}
-    schemas = {
-        k: v
-        for k, v in document["components"]["schemas"].items()
-        if f'"#/components/schemas/{k}"' in json.dumps(paths)
-    }
-    while True:
-        more = {
-            k: v
-            for k, v in document["components"]["schemas"].items()
-            if k not in schemas and f'"#/components/schemas/{k}"' in json.dumps(schemas)
-        }
-        if not more:
-            break
-        schemas.update(more)
-    current = {"paths": paths, "schemas": schemas}
-    if os.environ.get("UPDATE_SNAPSHOTS"):
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-    assert current == json.loads(SNAPSHOT.read_text())
+    assert_openapi_snapshot(client, "/api/showcase/", SNAPSHOT)

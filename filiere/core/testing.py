@@ -1,0 +1,53 @@
+"""Test helpers shared by the apps' test suites (imported by tests only)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+
+def _referenced_schemas(node: Any, schemas: dict[str, Any], found: set[str]) -> None:
+    """Collect the component schemas `node` references, following nested references."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[-1]
+            if name not in found:
+                found.add(name)
+                _referenced_schemas(schemas.get(name, {}), schemas, found)
+        for value in node.values():
+            _referenced_schemas(value, schemas, found)
+    elif isinstance(node, list):
+        for value in node:
+            _referenced_schemas(value, schemas, found)
+
+
+def openapi_part(document: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The paths under `prefix` of an OpenAPI document, with every schema they use."""
+    paths = {p: spec for p, spec in document["paths"].items() if p.startswith(prefix)}
+    schemas = document.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+    _referenced_schemas(paths, schemas, found)
+    return {"paths": paths, "schemas": {name: schemas[name] for name in sorted(found)}}
+
+
+def assert_openapi_snapshot(client: Client, prefix: str, snapshot: Path) -> None:
+    """Compare one app's part of /api/openapi.json with its checked-in snapshot.
+
+    Regenerate with UPDATE_SNAPSHOTS=1 after an intended API change, and review the diff.
+    """
+    current = openapi_part(client.get("/api/openapi.json").json(), prefix)
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not snapshot.exists():
+        snapshot.parent.mkdir(exist_ok=True)
+        text = json.dumps(current, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        snapshot.write_text(text, encoding="utf-8")
+        if os.environ.get("UPDATE_SNAPSHOTS") != "1":
+            pytest.fail(f"Snapshot {snapshot.name} was missing and has been written; rerun the tests.")
+    assert json.loads(snapshot.read_text(encoding="utf-8")) == current, (
+        f"The OpenAPI document under {prefix} changed: review it, then run with UPDATE_SNAPSHOTS=1."
+    )
