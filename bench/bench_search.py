@@ -285,8 +285,9 @@ def measure(filters_list: list[dict[str, Any]], search: Any = None) -> dict[str,
         timings.append((time.perf_counter() - start) * 1000)
         counts.append(result.count)
         capped += result.count_is_lower_bound
+    # Pair each timing with its query before sorting the timings.
+    slowest = sorted(zip(timings, filters_list, strict=True), key=lambda t: -t[0])[:5]
     timings.sort()
-    slowest = sorted(zip(timings, filters_list, strict=False), key=lambda t: -t[0])[:5]
     return {
         "queries": len(timings),
         "p50_ms": round(statistics.median(timings), 1),
