@@ -385,6 +385,7 @@ class _RowWriter:
         self.table = connection.ops.quote_name(model._meta.db_table)
         self.pk_column = connection.ops.quote_name(model._meta.pk.column)
         self.fields = {f.attname: f for f in fields}
+        self.adapters = {f.attname: self._adapter(f) for f in fields}
         self.names = [f.attname for f in fields]
         self.index = {name: i for i, name in enumerate(self.names)}
         self.defaults = [self._value(f.attname, f.get_default()) for f in fields]
@@ -398,7 +399,19 @@ class _RowWriter:
     def _value(self, name: str, value: Any) -> Any:
         if value is None:
             return None
-        return self.fields[name].get_db_prep_save(value, connection)
+        return self.adapters[name](value)
+
+    @staticmethod
+    def _adapter(field: models.Field) -> Callable[[Any], Any]:
+        """How a value of `field` goes to the database: the field's own adaptation, except the
+        two SQLite cases whose result is known (a date is its ISO string, JSON is `json.dumps`),
+        where Django's call chain cost more than the conversion (90,000 calls per 1 M-row import)."""
+        if connection.vendor == "sqlite":
+            if isinstance(field, models.JSONField) and field.encoder is None:
+                return json.dumps
+            if type(field) is models.DateField:
+                return str
+        return functools.partial(field.get_db_prep_save, connection=connection)
 
     def insert(self, rows: list[dict[str, Any]], returning: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
         """Insert rows (dicts of attribute → value).
