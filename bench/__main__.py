@@ -143,9 +143,14 @@ def write_docs() -> None:
         "Reproduce: `make bench` (both engines, 1,000,000 rows), or e.g.",
         "`SECRET_KEY=x .venv/bin/python -m bench --engine sqlite --rows 1000000 --only sirene`.",
         "",
+        "Matching quality (recall@10, MRR, MAP, hybrid against lexical-only) is in",
+        "[matching-eval.md](matching-eval.md).",
+        "",
     ]
     for path in sorted(RESULTS_DIR.glob("*.json")):
         result = json.loads(path.read_text())
+        if "meta" not in result:
+            continue  # not a benchmark run (e.g. matching-eval.json, reported in docs/matching-eval.md)
         meta = result.get("meta", {})
         name = meta.get("benchmark", path.stem.rsplit("-", 1)[0])
         try:
