@@ -49,3 +49,63 @@ def reference_territories(_reference_territories_session: dict[str, Any], db: No
     if not Commune.objects.exists() or not NafCode.objects.exists():
         return _load_reference()
     return _reference_territories_session
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def _end_idle_browser_sessions(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """At the end of the run, end the idle PostgreSQL sessions the live server's request threads
+    left, before pytest-django drops the test database ("being accessed by other users")."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+                )
+
+
+@pytest.fixture
+def browser_context(_end_idle_browser_sessions: None, live_server: Any) -> Any:
+    """A Playwright browser context in headless Debian Chromium, French, downloads accepted.
+
+    Missing Chromium is a failure, not a skip: `make chromium` installs Debian's package
+    (browser downloads do not work on these machines).
+    """
+    import os
+    import shutil
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `make chromium` (installs Debian's chromium package).")
+    # live_server runs in a thread; sync Playwright runs an event loop in this one, which makes
+    # Django's async-safety check refuse ORM calls from the test body.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            context = browser.new_context(accept_downloads=True, locale="fr-FR")
+            context.set_default_timeout(15_000)
+            yield context
+            context.close()
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        # Playwright's greenlet gave the test body its own context, hence its own connection.
+        from django.db import connections
+
+        connections.close_all()

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,38 +17,11 @@ from .factories import EstablishmentFactory, RegionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-]
-
 
 @pytest.fixture
-def page(live_server) -> Iterator:
-    """A Playwright page in headless Debian Chromium. Missing Chromium is a failure, not a skip."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Chromium is not installed: run `make chromium` (installs Debian's chromium package).")
-    # live_server runs in a thread; sync Playwright runs an event loop in this one, which makes
-    # Django's async-safety check refuse ORM calls from the test body.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            context = browser.new_context(accept_downloads=True, locale="fr-FR")
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            yield page
-            context.close()
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def page(browser_context) -> Iterator:
+    """A page of the shared headless Chromium context (root conftest)."""
+    yield browser_context.new_page()
 
 
 @pytest.fixture

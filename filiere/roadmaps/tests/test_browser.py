@@ -8,13 +8,9 @@ Run with `pytest -m browser`; needs /usr/bin/chromium.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -24,42 +20,9 @@ from .factories import RegionalRoleFactory, region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-]
 
-
-@pytest.fixture
-def context(live_server) -> Iterator:
-    """A Playwright browser context in headless Debian Chromium. Missing Chromium is a failure."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Chromium is not installed (Debian package `chromium`).")
-    # live_server runs in a thread; sync Playwright runs an event loop in this one.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            context = browser.new_context(accept_downloads=True, locale="fr-FR")
-            context.set_default_timeout(15_000)
-            yield context
-            context.close()
-            browser.close()
-            # Playwright's greenlet gives the test body its own context, hence its own database
-            # connection, which nothing else closes: PostgreSQL would refuse to drop the test database.
-            connections.close_all()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def test_enter_value_see_progress_and_export(context, live_server):
+def test_enter_value_see_progress_and_export(browser_context, live_server):
+    context = browser_context
     for code in ("27", "44", "75"):
         region(code)
     load_roadmaps_demo()

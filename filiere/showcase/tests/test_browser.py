@@ -6,60 +6,13 @@ A buyer types "apprentissage automatique pour le ferroviaire", sees the firms wh
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from filiere.organisations.tests.test_browser import CHROMIUM_ARGS
-
 from .factories import EscoSkillFactory, SkillFactory, UserFactory, editor_of, make_firm
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_context(live_server) -> Iterator:
-    """A Playwright browser context in headless Debian Chromium (missing Chromium fails)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Chromium is not installed: run `make chromium` (installs Debian's chromium package).")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            context = browser.new_context(locale="fr-FR")
-            context.set_default_timeout(15_000)
-            yield context
-            context.close()
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        _close_live_server_connections()
-
-
-def _close_live_server_connections() -> None:
-    """End the idle PostgreSQL sessions the live server's request threads left on the test database.
-
-    Otherwise the session-end DROP DATABASE fails ("being accessed by other users") when a
-    browser test is the last test of the run.
-    """
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
-        )
 
 
 def test_buyer_finds_machine_learning_for_rail_and_sends_a_request(browser_context, live_server):
