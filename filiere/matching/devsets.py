@@ -16,8 +16,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from filiere.core.loading import read_csv
 from filiere.core.text import fold
-from filiere.taxonomy.loading import read_csv
 
 ROME = "rome/unix_{}_v460_utf8.csv"
 SEED = 20260

@@ -7,8 +7,8 @@ loads the taxonomy with `filiere reference load`.
 
 from __future__ import annotations
 
+from filiere.core.loading import read_csv, split_labels
 from filiere.taxonomy import models as m
-from filiere.taxonomy.loading import read_csv, split_labels
 
 
 def load_taxonomy_labels() -> dict[str, int]:

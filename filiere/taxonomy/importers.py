@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from filiere.taxonomy.loading import Counts, flag, read_csv, split_labels, upsert, upsert_m2m
+from filiere.core.loading import Counts, flag, read_csv, split_labels, upsert, upsert_m2m
 from filiere.taxonomy.models import (
     EscoOccupation,
     EscoOccupationSkill,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from filiere.taxonomy.loading import Counts, read_csv, read_json, upsert
+from filiere.core.loading import Counts, read_csv, read_json, upsert
 from filiere.territories.models import (
     EPCI,
     Commune,

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from filiere.core.loading import Counts
 from filiere.taxonomy import models as m
 from filiere.taxonomy.importers import load_esco, load_rome
-from filiere.taxonomy.loading import Counts
 
 TABLES = [
     m.Skill,

@@ -15,10 +15,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.core.loading import Counts
 from filiere.taxonomy import models as tx
 from filiere.taxonomy.download import MANIFEST, DownloadError, fetch
 from filiere.taxonomy.importers import load_esco, load_naf, load_rome
-from filiere.taxonomy.loading import Counts
 from filiere.territories import models as geo
 from filiere.territories.importers import load_territories
 

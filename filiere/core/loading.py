@@ -1,7 +1,9 @@
 """Shared machinery for reference-data importers: locating files, reading them, idempotent upserts.
 
-Used by the territories and taxonomy importers. Upserts compare each incoming row with what is
-stored and write only the differences, in batches, so a second load writes nothing.
+Used by the territories and taxonomy importers and the matching dev sets: it lives in core
+because several apps read reference files, and core depends on none of them. Upserts compare
+each incoming row with what is stored and write only the differences, in batches, so a second
+load writes nothing.
 """
 
 from __future__ import annotations
