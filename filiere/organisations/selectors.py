@@ -516,12 +516,28 @@ class RegionCount:
     organisations: int
 
 
+def _active_establishments() -> QuerySet:
+    return Establishment.objects.filter(state=State.ACTIVE)
+
+
+def region_figures(region_code: str) -> RegionCount:
+    """One region's figures, with the same definitions as `region_counts` (the home page):
+    active digital-sector establishments, and active organisations with an active establishment
+    there. Roadmap indicators computed by the platform read them here, so the two never differ."""
+    active = _active_establishments().filter(region_code=region_code)
+    organisations = (
+        active.filter(organisation__state=State.ACTIVE).values("organisation_id").distinct().count()
+    )
+    name = Region.objects.filter(code=region_code).values_list("name", flat=True).first() or region_code
+    return RegionCount(region_code, name, active.filter(is_digital=True).count(), organisations)
+
+
 def region_counts() -> list[RegionCount]:
     """Per region: active digital-sector establishments and active organisations present there.
 
     Regions without any establishment are left out; ordered by name.
     """
-    active = Establishment.objects.filter(state=State.ACTIVE).exclude(region_code="")
+    active = _active_establishments().exclude(region_code="")
     digital = dict(
         active.filter(is_digital=True).order_by().values_list("region_code").annotate(n=Count("id"))
     )

@@ -1,8 +1,8 @@
 """Indicators the platform computes from its own data, by name (`Indicator.computed_key`).
 
-Each computation takes the plan and returns a number. The queries read the directory
-directly for now; they will move to `organisations.selectors` once that module exists, and
-this registry will then only map names to those selectors.
+Each computation takes the plan and returns a number, read through the owning app's selectors
+(the directory's figures come from `organisations.selectors.region_figures`, the same numbers
+as the home page).
 """
 
 from __future__ import annotations
@@ -30,24 +30,16 @@ class ComputationSpec:
 
 def digital_establishments_in_region(plan: Plan) -> Decimal:
     """Active establishments of the digital sector (INSEE c1385 flag) in the plan's region."""
-    from filiere.organisations.models import Establishment, State
+    from filiere.organisations.selectors import region_figures
 
-    # Moves to an organisations selector; uses the (region_code, is_digital, state) index.
-    count = Establishment.objects.filter(
-        region_code=plan.region_id, is_digital=True, state=State.ACTIVE
-    ).count()
-    return Decimal(count)
+    return Decimal(region_figures(plan.region_id).digital_establishments)
 
 
 def organisations_in_region(plan: Plan) -> Decimal:
     """Active organisations with at least one active establishment in the plan's region."""
-    from filiere.organisations.models import Establishment, Organisation, State
+    from filiere.organisations.selectors import region_figures
 
-    # Moves to an organisations selector.
-    in_region = Establishment.objects.filter(region_code=plan.region_id, state=State.ACTIVE).values(
-        "organisation_id"
-    )
-    return Decimal(Organisation.objects.filter(state=State.ACTIVE, pk__in=in_region).count())
+    return Decimal(region_figures(plan.region_id).organisations)
 
 
 COMPUTATIONS: dict[str, ComputationSpec] = {
