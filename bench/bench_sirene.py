@@ -27,48 +27,14 @@ GOALS = {"scan_rows_per_s": 300_000, "import_vs_baseline": 20.0, "rerun_speedup"
 
 
 def ensure_territories() -> str:
-    """Load the COG once: the territories loader if present, else a minimal bulk insert."""
+    """Load the COG once, with the product's own loader."""
+    from filiere.territories.importers import load_territories
     from filiere.territories.models import Commune
 
     if Commune.objects.exists():
         return "already loaded"
-    try:
-        from filiere.territories.importers import load_territories
-
-        load_territories()
-        return "filiere.territories.importers.load_territories"
-    except ImportError:
-        _minimal_territories(Path(settings.FILIERE_DATA_DIR))
-        return "bench minimal loader"
-
-
-def _minimal_territories(data_dir: Path) -> None:
-    import gzip
-    import json
-
-    from filiere.territories.models import Commune, Department, Region
-
-    regions = json.loads((data_dir / "cog" / "regions.json").read_text("utf-8"))
-    departments = json.loads((data_dir / "cog" / "departements.json").read_text("utf-8"))
-    with gzip.open(data_dir / "cog" / "communes.json.gz", "rt", encoding="utf-8") as handle:
-        communes = [c for c in json.load(handle) if c.get("type") == "commune-actuelle"]
-    Region.objects.bulk_create(
-        [Region(code=r["code"], name=r["nom"]) for r in regions], ignore_conflicts=True
-    )
-    Department.objects.bulk_create(
-        [Department(code=d["code"], name=d["nom"], region_id=d["region"]) for d in departments],
-        ignore_conflicts=True,
-    )
-    known = {d["code"] for d in departments}
-    Commune.objects.bulk_create(
-        [
-            Commune(code=c["code"], name=c["nom"], department_id=c["departement"], region_id=c["region"])
-            for c in communes
-            if c.get("departement") in known
-        ],
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
+    load_territories()
+    return "filiere.territories.importers.load_territories"
 
 
 def _clear() -> None:
