@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,6 +63,10 @@ FACET_TITLES = {
 FACET_MAX_VALUES = 30
 
 
+_CODE = re.compile(r"[0-9A-Za-z._]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
     """What a directory search asks for: free text plus facet filters (empty = no filter)."""
@@ -80,6 +85,8 @@ class DirectoryFilters:
         """Build filters from a QueryDict (or a dict of lists); unknown values are dropped."""
 
         def many(name: str, max_length: int, allowed: Iterable[str] | None = None) -> tuple[str, ...]:
+            # Official codes (region, department, NAF) are letters, digits and dots; anything
+            # else (a NUL byte, markup) is dropped here rather than reaching the database.
             getlist = getattr(params, "getlist", None)
             raw = getlist(name) if getlist else params.get(name) or []
             if isinstance(raw, str):
@@ -89,7 +96,9 @@ class DirectoryFilters:
             for value in raw:
                 for part in str(value).split(","):
                     part = part.strip()[:max_length]
-                    if part and (allowed_set is None or part in allowed_set) and part not in values:
+                    if not _CODE.fullmatch(part):
+                        continue
+                    if (allowed_set is None or part in allowed_set) and part not in values:
                         values.append(part)
             return tuple(values)
 
@@ -103,7 +112,7 @@ class DirectoryFilters:
         if isinstance(q, list):
             q = q[0] if q else ""
         return cls(
-            q=str(q).strip()[:200],
+            q=_CONTROL.sub(" ", str(q)).strip()[:200],
             region=many("region", 3),
             department=many("department", 3),
             naf=many("naf", 6),

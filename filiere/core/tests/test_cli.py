@@ -49,3 +49,18 @@ def test_boolean_settings_reject_nonsense(value):
         env={"PATH": "/usr/bin:/bin", "DEBUG": value},
     )
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_empty_database_url_means_the_default_sqlite_database():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from filiere import settings; print(settings.DATABASES['default']['ENGINE'])",
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "x", "DATABASE_URL": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
