@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "filiere.matching",
     "filiere.showcase",
     "filiere.roadmaps",
+    "filiere.training",
+    "filiere.talent",
+    "filiere.needs",
+    "filiere.observatory",
 ]
 
 MIDDLEWARE = [

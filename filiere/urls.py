@@ -14,6 +14,10 @@ urlpatterns = [
     path("feuilles-de-route/", include("filiere.roadmaps.urls")),
     path("vitrine/", include("filiere.showcase.urls")),
     path("correspondances/", include("filiere.matching.urls")),
+    path("formations/", include("filiere.training.urls")),
+    path("talents/", include("filiere.talent.urls")),
+    path("besoins/", include("filiere.needs.urls")),
+    path("observatoire/", include("filiere.observatory.urls")),
     path("", include("filiere.core.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Enquêtes de besoins en compétences et écarts avec l'offre de formation."""

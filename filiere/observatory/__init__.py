@@ -1,0 +1,1 @@
+"""Indicateurs publics de la filière numérique par territoire."""

@@ -1,0 +1,1 @@
+"""Demandeurs d'emploi, offres, programmes et parcours de retour à l'emploi."""

@@ -1,0 +1,1 @@
+"""Formations et sessions des organismes de formation."""
