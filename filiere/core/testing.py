@@ -51,3 +51,30 @@ def assert_openapi_snapshot(client: Client, prefix: str, snapshot: Path) -> None
     assert json.loads(snapshot.read_text(encoding="utf-8")) == current, (
         f"The OpenAPI document under {prefix} changed: review it, then run with UPDATE_SNAPSHOTS=1."
     )
+
+
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def accessibility_violations(page: Any, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[str]:
+    """Run axe-core (4.12, bundled by axe-playwright-python) on a Playwright page in real Chromium.
+
+    Returns one line per violation whose impact is in `impacts` (rule id, impact, help text and the
+    first offending nodes' selectors), so a failing assertion says what to fix and where.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = Axe().run(page, options={"resultTypes": ["violations"]}).response
+    lines = []
+    for violation in response["violations"]:
+        if violation.get("impact") not in impacts:
+            continue
+        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return lines
+
+
+def assert_accessible(page: Any) -> None:
+    """Fail when axe-core reports a serious or critical violation on the page as it is now."""
+    violations = accessibility_violations(page)
+    assert not violations, f"{page.url}:\n" + "\n".join(violations)
