@@ -23,6 +23,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from filiere.core.charts import format_number
+
 STATUS_PROGRESS: dict[str, float | None] = {
     "not_started": 0.0,
     "in_progress": 0.5,
@@ -63,25 +65,6 @@ class IndicatorState:
     direction: str = "up"
     first: Decimal | None = None
     extra: dict[str, str] = field(default_factory=dict)
-
-
-def format_number(value: Decimal | float | int | None) -> str:
-    """French number: thin no-break space between thousands, comma for decimals."""
-    if value is None:
-        return "—"
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    sign = "-" if number < 0 else ""
-    digits = f"{abs(number):f}"
-    whole, _sep, frac = digits.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = "\u202f".join(groups)
-    return sign + text + ("," + frac[:3].rstrip("0") if frac and frac[:3].rstrip("0") else "")
 
 
 def _plural(count: int) -> int:

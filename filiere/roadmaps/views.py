@@ -8,14 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from filiere.roadmaps import selectors, services
-from filiere.roadmaps.charts import indicator_chart_svg
+from filiere.roadmaps.charts import indicator_chart, plan_chart
 from filiere.roadmaps.forms import ActionForm, IndicatorValueForm, PlanImportForm
 from filiere.roadmaps.models import AxisKind, Indicator
 from filiere.roadmaps.spreadsheets import export_plan_xlsx, import_plan_xlsx
@@ -32,13 +31,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, pk)
     tree = selectors.plan_tree(plan)
     charts = [
-        (node, _chart(node, uid=f"plan-chart-{node.indicator.pk}", small=True)) for node in tree.indicators
+        (node, indicator_chart(node, uid=f"plan-chart-{node.indicator.pk}", small=True))
+        for node in tree.indicators
     ]
     context = {
         "plan": plan,
         "tree": tree,
         "axes_heading": _axes_heading(plan.axis_kind, len(tree.axes)),
         "charts": charts,
+        "summary_chart": plan_chart(tree) if tree.indicators else None,
         "can_edit": selectors.can_edit_plan(request.user, plan),
     }
     return render(request, "roadmaps/plan_detail.html", context)
@@ -52,24 +53,6 @@ def _axes_heading(kind: str, count: int) -> str:
     if kind == AxisKind.AMBITION:
         return ngettext("%(count)d ambition", "%(count)d ambitions", count) % values
     return ngettext("%(count)d axe", "%(count)d axes", count) % values
-
-
-def _chart(node: selectors.IndicatorNode, *, uid: str, small: bool = False, table_id: str = "") -> SafeString:
-    indicator = node.indicator
-    baseline = None
-    if indicator.baseline_date and indicator.baseline_value is not None:
-        baseline = (indicator.baseline_date, indicator.baseline_value)
-    return indicator_chart_svg(
-        title=_("%(name)s : cibles et valeurs mesurées") % {"name": indicator.name},
-        baseline=baseline,
-        targets=[(t.date, t.value) for t in node.targets],
-        values=[(v.date, v.value) for v in node.values],
-        unit=indicator.unit,
-        uid=uid,
-        table_id=table_id,
-        width=420 if small else 640,
-        height=220 if small else 260,
-    )
 
 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -124,7 +107,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Valeur enregistrée."))
                 return redirect("roadmaps:indicator_detail", pk=indicator.pk)
     node = selectors.indicator_node(indicator)
-    chart = _chart(node, uid=f"indicator-{indicator.pk}", table_id="indicator-data")
+    chart = indicator_chart(node, uid=f"indicator-{indicator.pk}", table_id="indicator-data")
     context = {
         "indicator": indicator,
         "plan": indicator.plan,
