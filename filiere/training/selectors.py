@@ -1,0 +1,505 @@
+"""Reads of the training offer, shared by the views, the API and other apps (talent, needs).
+
+Other apps call only `courses_covering`, `supply_by_skill_and_department`, `get_course_for_user`
+and `skill_families`; their names and arguments are a contract (new arguments are keyword-only
+with defaults).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Min, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from filiere.accounts.selectors import organisations_editable_by
+from filiere.core.text import fold
+from filiere.organisations.models import Kind, Organisation
+
+from .models import Course, CourseSkill, Funding, Session, SessionStatus
+
+TRAINING_KINDS = (Kind.TRAINING_BODY, Kind.SCHOOL)
+SUPPLY_HORIZON_DAYS = 365
+NEXT_SESSIONS = 3
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def training_bodies_editable_by(user: Any) -> QuerySet[Organisation]:
+    """Training bodies and schools whose courses `user` may create and edit (editors/admins of
+    the organisation, administrators of one of its regions, platform staff)."""
+    return organisations_editable_by(user).filter(kind__in=TRAINING_KINDS).order_by("name")
+
+
+def can_edit_course(user: Any, course: Course) -> bool:
+    """Whether `user` may edit `course` (and see it while it is a draft)."""
+    if not _signed_in(user):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return organisations_editable_by(user).filter(pk=course.organisation_id).exists()
+
+
+def can_import_training(user: Any) -> bool:
+    """Platform staff and editors of at least one training body may upload an offer file."""
+    if not _signed_in(user):
+        return False
+    return bool(user.is_staff or user.is_superuser or training_bodies_editable_by(user).exists())
+
+
+def visible_courses(user: Any = None) -> QuerySet[Course]:
+    """Courses `user` may read: published ones, plus the drafts of the bodies they edit."""
+    published = Course.objects.filter(is_published=True)
+    if not _signed_in(user):
+        return published
+    if user.is_staff or user.is_superuser:
+        return Course.objects.all()
+    editable = organisations_editable_by(user).values("pk")
+    return Course.objects.filter(Q(is_published=True) | Q(organisation__in=editable))
+
+
+def get_course_for_user(user: Any, course_id: Any) -> Course:
+    """The course `course_id` as `user` may read it, or 404.
+
+    Published courses are public; a draft only for the training body's editors, administrators
+    of its region and platform staff (others get the same 404 as for an unknown id).
+    """
+    try:
+        course = Course.objects.select_related("organisation").get(pk=int(course_id))
+    except (Course.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("Formation inconnue") from None
+    if not course.is_published and not can_edit_course(user, course):
+        raise Http404("Formation inconnue")
+    return course
+
+
+def get_session_for_user(user: Any, session_id: Any) -> Session:
+    """The session `session_id` if its course is readable by `user`, or 404."""
+    try:
+        session = Session.objects.select_related("course", "course__organisation").get(pk=int(session_id))
+    except (Session.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("Session inconnue") from None
+    if not session.course.is_published and not can_edit_course(user, session.course):
+        raise Http404("Session inconnue")
+    return session
+
+
+# --- Upcoming sessions and coverage ---------------------------------------------------------
+
+
+def upcoming_sessions(*, today: dt.date | None = None) -> QuerySet[Session]:
+    """Sessions of published courses that start today or later and are not cancelled."""
+    today = today or timezone.localdate()
+    return Session.objects.filter(start_date__gte=today, course__is_published=True).exclude(
+        status=SessionStatus.CANCELLED
+    )
+
+
+def _place_condition(
+    *, region_code: str | None, department_code: str | None, include_distance: bool
+) -> Q | None:
+    """Sessions held in the territory (or anywhere), plus distance ones when asked."""
+    if department_code:
+        place = Q(department_code=department_code, distance_learning=False)
+    elif region_code:
+        place = Q(region_code=region_code, distance_learning=False)
+    else:
+        place = Q(distance_learning=False)
+    if include_distance:
+        if not department_code and not region_code:
+            return None
+        place |= Q(distance_learning=True)
+    return place
+
+
+@dataclass
+class CourseMatch:
+    """A course teaching some of the asked skills, with its next sessions in the territory."""
+
+    course: Course
+    covered_skill_ids: list[int]
+    next_sessions: list[Session]
+    distance_learning: bool
+
+
+def courses_covering(
+    skill_ids: Iterable[int],
+    *,
+    region_code: str | None = None,
+    department_code: str | None = None,
+    include_distance: bool = True,
+    limit: int = 10,
+    today: dt.date | None = None,
+) -> list[CourseMatch]:
+    """Published courses with an upcoming session (in the region/department, or at a distance
+    when `include_distance`) that teach at least one of `skill_ids`: the most skills covered
+    first, then the earliest next session."""
+    wanted = {int(s) for s in skill_ids}
+    if not wanted or limit <= 0:
+        return []
+    sessions = upcoming_sessions(today=today)
+    place = _place_condition(
+        region_code=region_code, department_code=department_code, include_distance=include_distance
+    )
+    if place is not None:
+        sessions = sessions.filter(place)
+    first_start = dict(
+        sessions.values("course_id").annotate(first=Min("start_date")).values_list("course_id", "first")
+    )
+    if not first_start:
+        return []
+    covered: dict[int, list[int]] = defaultdict(list)
+    links = CourseSkill.objects.filter(skill_id__in=wanted, course_id__in=list(first_start)).order_by(
+        "skill_id"
+    )
+    for course_id, skill_id in links.values_list("course_id", "skill_id"):
+        covered[course_id].append(skill_id)
+    ranked = sorted(covered, key=lambda c: (-len(covered[c]), first_start[c], c))[:limit]
+    courses = Course.objects.select_related("organisation").in_bulk(ranked)
+    next_by_course: dict[int, list[Session]] = defaultdict(list)
+    for session in sessions.filter(course_id__in=ranked).order_by("start_date", "pk"):
+        if len(next_by_course[session.course_id]) < NEXT_SESSIONS:
+            next_by_course[session.course_id].append(session)
+    return [
+        CourseMatch(
+            course=courses[c],
+            covered_skill_ids=covered[c],
+            next_sessions=next_by_course[c],
+            distance_learning=any(s.distance_learning for s in next_by_course[c]),
+        )
+        for c in ranked
+    ]
+
+
+def supply_by_skill_and_department(
+    *,
+    region_code: str | None = None,
+    skill_ids: Iterable[int] | None = None,
+    today: dt.date | None = None,
+    horizon_days: int = SUPPLY_HORIZON_DAYS,
+) -> dict[tuple[int, str], int]:
+    """Planned training places per (skill id, department code) over the coming 12 months.
+
+    Sums the places of the non-cancelled sessions of published courses starting between today
+    and today + `horizon_days`; a session counts once for every skill its course teaches.
+    Distance-learning sessions count under department "" (with `region_code`, those attached to
+    the region, i.e. whose `region_code` is the region's). Sessions without a number of places
+    count 0.
+    """
+    today = today or timezone.localdate()
+    # One filter() call, so every condition and the values() below share one join to sessions.
+    conditions = {
+        "course__is_published": True,
+        "course__sessions__start_date__gte": today,
+        "course__sessions__start_date__lte": today + dt.timedelta(days=horizon_days),
+        "course__sessions__status__in": [SessionStatus.OPEN, SessionStatus.FULL],
+    }
+    if region_code:
+        conditions["course__sessions__region_code"] = region_code
+    links = CourseSkill.objects.filter(**conditions)
+    if skill_ids is not None:
+        links = links.filter(skill_id__in={int(s) for s in skill_ids})
+    rows = links.values(
+        "skill_id", "course__sessions__department_code", "course__sessions__distance_learning"
+    )
+    supply: dict[tuple[int, str], int] = defaultdict(int)
+    for row in rows.annotate(total=Sum("course__sessions__places")).order_by():
+        department = (
+            "" if row["course__sessions__distance_learning"] else row["course__sessions__department_code"]
+        )
+        supply[(row["skill_id"], department)] += row["total"] or 0
+    return dict(supply)
+
+
+# --- Skill families -------------------------------------------------------------------------
+
+# Families of the training map, matched on the folded skill label, first match wins (cyber
+# before networks: "sécurité des réseaux" is cybersecurity). Kept small on purpose: a family is
+# a row of a table people read, not a classification.
+FAMILIES: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    (
+        "cyber",
+        _("Cybersécurité"),
+        ("cyber", "securite informatique", "securite des", "cryptograph", "intrusion", "vulnerab", "pentest"),
+    ),
+    (
+        "data_ai",
+        _("Données et intelligence artificielle"),
+        (
+            "donnee",
+            "data",
+            "apprentissage automatique",
+            "machine learning",
+            "intelligence artificielle",
+            "statisti",
+            "exploration de donnees",
+        ),
+    ),
+    (
+        "cloud_devops",
+        _("Cloud, DevOps et infrastructures"),
+        (
+            "cloud",
+            "devops",
+            "reseau",
+            "infrastructure",
+            "linux",
+            "virtualis",
+            "conteneur",
+            "docker",
+            "kubernetes",
+            "administration des systemes",
+            "administration systeme",
+        ),
+    ),
+    (
+        "software",
+        _("Développement logiciel et web"),
+        (
+            "programm",
+            "developpement",
+            "logiciel",
+            "web",
+            "javascript",
+            "java",
+            "python",
+            "php",
+            "html",
+            "css",
+            "application",
+            "code",
+        ),
+    ),
+    ("project", _("Gestion de projet et méthodes"), ("projet", "agile", "scrum", "gestion", "management")),
+    (
+        "industry",
+        _("Aéronautique et industrie"),
+        ("aeronaut", "aeronef", "avion", "maintenance", "mecaniq", "industri", "usinage"),
+    ),
+)
+OTHER_FAMILY = ("other", _("Autres compétences"))
+
+
+def family_of_label(label: str) -> str:
+    """The family key of a skill label ("other" when none matches)."""
+    folded = fold(label)
+    for key, _label, words in FAMILIES:
+        if any(word in folded for word in words):
+            return key
+    return OTHER_FAMILY[0]
+
+
+def family_labels() -> dict[str, str]:
+    """Family key → French (translated) label, in display order."""
+    labels = {key: str(label) for key, label, _words in FAMILIES}
+    labels[OTHER_FAMILY[0]] = str(OTHER_FAMILY[1])
+    return labels
+
+
+def skill_families(skill_ids: Iterable[int]) -> dict[int, str]:
+    """Skill id → family key (see `FAMILIES`), for the training map and the needs gap table."""
+    from filiere.taxonomy.models import Skill
+
+    ids = {int(s) for s in skill_ids}
+    return {
+        pk: family_of_label(label)
+        for pk, label in Skill.objects.filter(pk__in=ids).values_list("pk", "label")
+    }
+
+
+# --- Course search --------------------------------------------------------------------------
+
+
+@dataclass
+class CourseFilters:
+    """What the course search page and the API accept; every value already validated."""
+
+    q: str = ""
+    region: str = ""
+    department: str = ""
+    distance: bool = False
+    funding: str = ""
+    certified: bool = False
+    start_after: dt.date | None = None
+    start_before: dt.date | None = None
+
+
+@dataclass
+class CourseResult:
+    course: Course
+    next_sessions: list[Session]
+    explanation: list[str] = field(default_factory=list)
+
+
+def search_courses(
+    user: Any, filters: CourseFilters, *, limit: int = 50, today: dt.date | None = None
+) -> list[CourseResult]:
+    """Courses readable by `user` with an upcoming session matching the filters.
+
+    Free text matches the title, objectives and content (accent-insensitive words, all must
+    appear) or a skill the matching engine finds in the text; results list the courses teaching
+    the most found skills first, then the earliest session.
+    """
+    from filiere.matching.services import extract_skills
+    from filiere.matching.text import UserTextError
+
+    today = today or timezone.localdate()
+    sessions = Session.objects.filter(start_date__gte=filters.start_after or today).exclude(
+        status=SessionStatus.CANCELLED
+    )
+    if filters.start_before:
+        sessions = sessions.filter(start_date__lte=filters.start_before)
+    if filters.department:
+        sessions = sessions.filter(department_code=filters.department)
+    elif filters.region:
+        sessions = sessions.filter(region_code=filters.region)
+    if filters.distance:
+        sessions = sessions.filter(distance_learning=True)
+    courses = visible_courses(user).filter(pk__in=sessions.values("course_id"))
+    if filters.funding:
+        # JSON containment has no SQLite lookup; the course list is small enough to test in Python.
+        funded = [
+            pk for pk, funding in courses.values_list("pk", "funding") if filters.funding in (funding or [])
+        ]
+        courses = courses.filter(pk__in=funded)
+    if filters.certified:
+        courses = courses.exclude(certification_code="")
+    skill_hits: dict[int, set[int]] = {}
+    explanation: dict[int, list[str]] = defaultdict(list)
+    if filters.q:
+        words = [w for w in fold(filters.q).split() if len(w) > 1]
+        text_q = Q()
+        for word in words:
+            text_q &= (
+                Q(title__icontains=word) | Q(objectives__icontains=word) | Q(description__icontains=word)
+            )
+        try:
+            found = extract_skills(filters.q, limit=10)
+        except UserTextError:
+            found = []
+        skill_ids = {m.skill_id for m in found}
+        labels = {m.skill_id: m.label for m in found}
+        if skill_ids:
+            for course_id, skill_id in CourseSkill.objects.filter(skill_id__in=skill_ids).values_list(
+                "course_id", "skill_id"
+            ):
+                skill_hits.setdefault(course_id, set()).add(skill_id)
+        folded_ids = set(_folded_text_matches(courses, words)) if words else set()
+        courses = courses.filter(pk__in=set(skill_hits) | folded_ids)
+        for course_id, ids in skill_hits.items():
+            explanation[course_id].append(", ".join(sorted(labels[s] for s in ids)))
+    rows = list(courses.select_related("organisation")[: max(limit * 4, limit)])
+    first = dict(
+        sessions.filter(course_id__in=[c.pk for c in rows])
+        .values("course_id")
+        .annotate(first=Min("start_date"))
+        .values_list("course_id", "first")
+    )
+    rows.sort(key=lambda c: (-len(skill_hits.get(c.pk, ())), first.get(c.pk) or dt.date.max, c.title))
+    rows = rows[:limit]
+    next_by_course: dict[int, list[Session]] = defaultdict(list)
+    for session in sessions.filter(course_id__in=[c.pk for c in rows]).order_by("start_date", "pk"):
+        if len(next_by_course[session.course_id]) < NEXT_SESSIONS:
+            next_by_course[session.course_id].append(session)
+    return [CourseResult(c, next_by_course[c.pk], explanation.get(c.pk, [])) for c in rows]
+
+
+def _folded_text_matches(courses: QuerySet[Course], words: list[str]) -> list[int]:
+    """Ids of `courses` whose folded title/objectives/content contain every word."""
+    matched = []
+    for pk, title, objectives, description in courses.values_list("pk", "title", "objectives", "description"):
+        text = fold(f"{title} {objectives} {description}")
+        if all(w in text for w in words):
+            matched.append(pk)
+    return matched
+
+
+def funding_choices() -> list[tuple[str, str]]:
+    return [(k, str(v)) for k, v in Funding.choices]
+
+
+def course_sessions(course: Course) -> QuerySet[Session]:
+    """All sessions of a course, soonest first."""
+    return course.sessions.order_by("start_date", "pk")
+
+
+def course_skills(course: Course) -> list[tuple[int, str, str]]:
+    """The skills a course teaches: (id, label, origin), by label."""
+    return list(
+        course.skill_links.select_related("skill")
+        .order_by("skill__label")
+        .values_list("skill_id", "skill__label", "origin")
+    )
+
+
+# --- The training map (skill family × department) --------------------------------------------
+
+
+@dataclass
+class OfferMap:
+    """Planned places per skill family (rows) and department (columns), with totals."""
+
+    families: list[tuple[str, str]]
+    departments: list[tuple[str, str]]
+    cells: dict[tuple[str, str], int]
+    row_totals: dict[str, int]
+    column_totals: dict[str, int]
+    total: int
+
+
+def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -> OfferMap:
+    """The "carte de l'offre": places over the coming 12 months per skill family and department.
+
+    A session counts once per family (not once per skill) so a course teaching five data
+    skills is not counted five times in the data row. Distance learning is the column "".
+    """
+    from filiere.territories.models import Department
+
+    today = today or timezone.localdate()
+    sessions = Session.objects.filter(
+        course__is_published=True,
+        start_date__gte=today,
+        start_date__lte=today + dt.timedelta(days=SUPPLY_HORIZON_DAYS),
+    ).exclude(status=SessionStatus.CANCELLED)
+    if region_code:
+        sessions = sessions.filter(region_code=region_code)
+    session_rows = list(sessions.values_list("course_id", "department_code", "distance_learning", "places"))
+    course_ids = {row[0] for row in session_rows}
+    labels = dict(
+        CourseSkill.objects.filter(course_id__in=course_ids)
+        .values_list("skill_id", "skill__label")
+        .distinct()
+    )
+    families_of_course: dict[int, set[str]] = defaultdict(set)
+    for course_id, skill_id in CourseSkill.objects.filter(course_id__in=course_ids).values_list(
+        "course_id", "skill_id"
+    ):
+        families_of_course[course_id].add(family_of_label(labels[skill_id]))
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    for course_id, department, distance, places in session_rows:
+        column = "" if distance else department
+        for family in families_of_course.get(course_id) or {OTHER_FAMILY[0]}:
+            cells[(family, column)] += places or 0
+    all_labels = family_labels()
+    used_families = {f for f, _d in cells}
+    families = [(k, v) for k, v in all_labels.items() if k in used_families]
+    used_departments = sorted({d for _f, d in cells if d})
+    names = dict(Department.objects.filter(code__in=used_departments).values_list("code", "name"))
+    departments = [(code, f"{names.get(code, code)} ({code})") for code in used_departments]
+    if any(d == "" for _f, d in cells):
+        departments.append(("", str(_("À distance"))))
+    row_totals = {f: sum(v for (ff, _d), v in cells.items() if ff == f) for f, _l in families}
+    column_totals = {d: sum(v for (_f, dd), v in cells.items() if dd == d) for d, _l in departments}
+    total = sum(places or 0 for _c, _d, _x, places in session_rows)
+    return OfferMap(families, departments, dict(cells), row_totals, column_totals, total)
