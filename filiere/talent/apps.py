@@ -6,3 +6,5 @@ class TalentConfig(AppConfig):
     name = "filiere.talent"
     label = "talent"
     verbose_name = _("Talents et parcours")
+    # `filiere demo` calls this after the directory's demo (see organisations' demo command).
+    demo_loader = "filiere.talent.demo.load_talent_demo"

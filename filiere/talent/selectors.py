@@ -1,0 +1,647 @@
+"""Reads of the talent app: access functions, matching, skill gaps, the programme dashboard and
+the GDPR export. Views, the API, the demo and the benchmark all call these.
+
+Access rules: an adviser is a user with a membership in a structure (France Travail agency,
+Mission locale, cluster…). They see the people their structure follows and the people who have a
+file in a programme their structure runs; nobody else (404). Every adviser access to a person
+is logged (`services.log_access`). Platform staff see everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from filiere.accounts.models import Membership
+from filiere.accounts.selectors import administered_region_codes, organisations_editable_by
+from filiere.matching import services as engine
+
+from . import geo, indexing
+from .models import (
+    EMPLOYED,
+    AccessLog,
+    AgeBand,
+    Application,
+    Cohort,
+    Consent,
+    ConsentPurpose,
+    File,
+    FileState,
+    Gender,
+    JobOffer,
+    JobSeeker,
+    OfferStatus,
+    Outcome,
+    OutcomeStatus,
+    Programme,
+    SeekerDepartment,
+)
+
+# -- access ----------------------------------------------------------------------------------
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def structure_ids(user: Any) -> set[int]:
+    """Organisations the user belongs to (any role): the structures they advise for."""
+    if not _signed_in(user):
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def is_adviser(user: Any) -> bool:
+    """Whether the user may use the advisers' pages (staff, or member of a structure that follows
+    people or runs a programme)."""
+    if not _signed_in(user):
+        return False
+    if user.is_staff:
+        return True
+    ids = structure_ids(user)
+    return bool(ids) and (
+        JobSeeker.objects.filter(structure_id__in=ids).exists()
+        or Programme.objects.filter(Q(structure_id__in=ids) | Q(partners__in=ids)).exists()
+    )
+
+
+def seekers_for_user(user: Any) -> QuerySet[JobSeeker]:
+    """People the user may see as an adviser."""
+    if not _signed_in(user):
+        return JobSeeker.objects.none()
+    if user.is_staff:
+        return JobSeeker.objects.all()
+    ids = structure_ids(user)
+    if not ids:
+        return JobSeeker.objects.none()
+    in_programmes = File.objects.filter(cohort__programme__structure_id__in=ids).values("seeker_id")
+    return JobSeeker.objects.filter(Q(structure_id__in=ids) | Q(pk__in=in_programmes))
+
+
+def get_seeker_for_user(user: Any, pk: int, *, what: str = "profil") -> JobSeeker:
+    """A person the user may see (adviser of their structure or programme, or the person
+    themselves); 404 otherwise. An adviser's access is logged with `what`."""
+    from .services import log_access
+
+    if _signed_in(user):
+        own = JobSeeker.objects.filter(pk=pk, user=user).first()
+        if own is not None:
+            return own
+    seeker = seekers_for_user(user).filter(pk=pk).select_related("structure", "adviser", "commune").first()
+    if seeker is None:
+        raise Http404(_("Personne introuvable."))
+    log_access(seeker=seeker, user=user, what=what)
+    return seeker
+
+
+def own_seeker(user: Any) -> JobSeeker | None:
+    """The job-seeker profile of the signed-in person, if any."""
+    if not _signed_in(user):
+        return None
+    return JobSeeker.objects.filter(user=user, anonymised_at__isnull=True).first()
+
+
+def programmes_for_user(user: Any) -> QuerySet[Programme]:
+    """Programmes the user may follow: run by or partnered with their structure, in a region they
+    administer, or all for staff."""
+    if not _signed_in(user):
+        return Programme.objects.none()
+    if user.is_staff:
+        return Programme.objects.all()
+    ids = structure_ids(user)
+    regions = administered_region_codes(user)
+    return Programme.objects.filter(
+        Q(structure_id__in=ids) | Q(partners__in=ids) | Q(region_id__in=regions)
+    ).distinct()
+
+
+def can_manage_programme(user: Any, programme: Programme) -> bool:
+    """Whether the user may create cohorts and move files (member of the running structure)."""
+    if not _signed_in(user):
+        return False
+    return bool(user.is_staff) or programme.structure_id in structure_ids(user)
+
+
+def get_programme_for_user(user: Any, pk: int) -> Programme:
+    programme = programmes_for_user(user).filter(pk=pk).select_related("structure", "region").first()
+    if programme is None:
+        raise Http404(_("Programme introuvable."))
+    return programme
+
+
+def get_cohort_for_user(user: Any, pk: int) -> Cohort:
+    cohort = (
+        Cohort.objects.filter(pk=pk, programme__in=programmes_for_user(user))
+        .select_related("programme")
+        .first()
+    )
+    if cohort is None:
+        raise Http404(_("Promotion introuvable."))
+    return cohort
+
+
+def get_file_for_user(user: Any, pk: int) -> File:
+    """A programme file: for members of the running structure, and advisers of the person."""
+    file = (
+        File.objects.filter(pk=pk)
+        .filter(Q(cohort__programme__in=programmes_for_user(user)) | Q(seeker__in=seekers_for_user(user)))
+        .select_related("cohort__programme", "seeker")
+        .first()
+    )
+    if file is None:
+        raise Http404(_("Dossier introuvable."))
+    if not can_manage_programme(user, file.cohort.programme) and file.seeker_id not in set(
+        seekers_for_user(user).filter(pk=file.seeker_id).values_list("pk", flat=True)
+    ):
+        raise Http404(_("Dossier introuvable."))
+    return file
+
+
+def can_edit_offer(user: Any, offer: JobOffer) -> bool:
+    return organisations_editable_by(user).filter(pk=offer.organisation_id).exists()
+
+
+def get_offer_for_user(user: Any, pk: int) -> JobOffer:
+    """An offer: open offers are public; others only for the company's editors."""
+    offer = JobOffer.objects.filter(pk=pk).select_related("organisation", "rome_metier", "commune").first()
+    if offer is None or (offer.status != OfferStatus.OPEN and not can_edit_offer(user, offer)):
+        raise Http404(_("Offre introuvable."))
+    return offer
+
+
+def open_offers() -> QuerySet[JobOffer]:
+    return JobOffer.objects.filter(status=OfferStatus.OPEN).select_related("organisation", "commune")
+
+
+def active_purposes(seeker: JobSeeker) -> set[str]:
+    return set(
+        Consent.objects.filter(seeker=seeker, withdrawn_at__isnull=True).values_list("purpose", flat=True)
+    )
+
+
+# -- matching --------------------------------------------------------------------------------
+
+
+@dataclass
+class OfferMatch:
+    """An offer ranked for a candidate (or a candidate for an offer) with the reasons."""
+
+    offer: JobOffer | None
+    seeker: JobSeeker | None
+    score: float
+    matched_skills: list[str]
+    occupation_match: bool
+    distance_km: float | None
+    contract_fit: bool | None
+    explanation: list[str] = field(default_factory=list)
+
+
+def seeker_metier_codes(seeker: JobSeeker) -> set[str]:
+    codes = {m.pk for m in seeker.wished_metiers.all()}
+    codes |= {a.metier_id for a in seeker.wished_appellations.all()}
+    return codes
+
+
+def seeker_query(seeker: JobSeeker) -> str:
+    """What a candidate's matching searches for: wished occupations and skill labels."""
+    skill_ids = indexing.seeker_skill_ids(seeker)
+    occupations = [a.label for a in seeker.wished_appellations.all()]
+    occupations += [m.label for m in seeker.wished_metiers.all()]
+    occupations += [o.label_fr for o in seeker.wished_occupations.all()]
+    text = " ; ".join([*occupations, *engine.skill_labels(skill_ids)[:30]])
+    return text or seeker.previous_occupation or seeker.summary[:2000]
+
+
+def offer_query(offer: JobOffer) -> str:
+    """What an offer's matching searches for: its title and skill labels."""
+    return " ; ".join([offer.title, *engine.skill_labels(offer.skill_ids)[:30]])
+
+
+def _explain(match: OfferMatch) -> list[str]:
+    parts: list[str] = []
+    if match.matched_skills:
+        parts.append(_("compétences en commun : %s") % ", ".join(match.matched_skills[:8]))
+    if match.occupation_match:
+        parts.append(_("métier recherché"))
+    if match.distance_km is not None:
+        if match.distance_km == 0:
+            parts.append(_("même département"))
+        else:
+            parts.append(_("à environ %d km") % round(match.distance_km))
+    if match.contract_fit is True:
+        parts.append(_("contrat souhaité"))
+    elif match.contract_fit is False:
+        parts.append(_("contrat différent de celui souhaité"))
+    return parts
+
+
+OCCUPATION_BONUS = 0.3
+CONTRACT_BONUS = 0.1
+
+
+def _rerank(matches: list[OfferMatch], limit: int) -> list[OfferMatch]:
+    for m in matches:
+        m.score = round(
+            m.score
+            + (OCCUPATION_BONUS if m.occupation_match else 0)
+            + (CONTRACT_BONUS if m.contract_fit else 0),
+            4,
+        )
+        m.explanation = _explain(m)
+    matches.sort(key=lambda m: (-m.score, (m.offer.pk if m.offer else 0), (m.seeker.pk if m.seeker else 0)))
+    return matches[:limit]
+
+
+def best_offers_for_seeker(seeker: JobSeeker, *, limit: int = 20) -> list[OfferMatch]:
+    """Open offers best matching a candidate, within their mobility area, with explanations.
+
+    The engine ranks the offers the SQL filter allows (open, in a department the person
+    accepts; everywhere if they gave no place) on skills, words and meaning; occupation and
+    contract fit then add a bonus.
+    """
+    reach = list(SeekerDepartment.objects.filter(seeker=seeker).values_list("department_code", flat=True))
+    offers = JobOffer.objects.filter(status=OfferStatus.OPEN)
+    if reach:
+        offers = offers.filter(department_code__in=reach)
+    restrict = list(offers.values_list("pk", flat=True))
+    query = seeker_query(seeker)
+    if not restrict or not query.strip():
+        return []
+    try:
+        hits = engine.search_documents(
+            query, doc_type=indexing.OFFER_DOC, restrict_ids=restrict, limit=limit * 3
+        )
+    except engine.UserTextError:
+        return []
+    found = {
+        o.pk: o
+        for o in JobOffer.objects.filter(pk__in=[h.doc_id for h in hits]).select_related(
+            "organisation", "commune"
+        )
+    }
+    metiers = seeker_metier_codes(seeker)
+    wishes = set(seeker.contract_wishes)
+    matches = []
+    for hit in hits:
+        offer = found.get(hit.doc_id)
+        if offer is None or offer.status != OfferStatus.OPEN:
+            continue
+        matches.append(
+            OfferMatch(
+                offer=offer,
+                seeker=seeker,
+                score=hit.score,
+                matched_skills=hit.matched_skills,
+                occupation_match=bool(offer.rome_metier_id and offer.rome_metier_id in metiers),
+                distance_km=geo.distance_km(seeker.department_code, offer.department_code)
+                if seeker.department_code and offer.department_code
+                else None,
+                contract_fit=(offer.contract in wishes) if wishes else None,
+            )
+        )
+    return _rerank(matches, limit)
+
+
+def shareable_seekers() -> QuerySet[JobSeeker]:
+    """People who consented to be shown to companies (and are not anonymised)."""
+    return JobSeeker.objects.filter(
+        anonymised_at__isnull=True,
+        consents__purpose=ConsentPurpose.SHARE_WITH_COMPANIES,
+        consents__withdrawn_at__isnull=True,
+    )
+
+
+def best_candidates_for_offer(offer: JobOffer, *, viewer: Any = None, limit: int = 20) -> list[OfferMatch]:
+    """People best matching an offer, among those who accept its department and consented to be
+    shown to companies (an adviser also sees the people they follow), with explanations."""
+    candidates = shareable_seekers()
+    if viewer is not None and _signed_in(viewer):
+        candidates = JobSeeker.objects.filter(
+            Q(pk__in=shareable_seekers().values("pk")) | Q(pk__in=seekers_for_user(viewer).values("pk")),
+            anonymised_at__isnull=True,
+        )
+    if offer.department_code:
+        candidates = candidates.filter(
+            pk__in=SeekerDepartment.objects.filter(department_code=offer.department_code).values("seeker_id")
+        )
+    restrict = list(candidates.values_list("pk", flat=True).distinct())
+    if not restrict:
+        return []
+    try:
+        hits = engine.search_documents(
+            offer_query(offer), doc_type=indexing.SEEKER_DOC, restrict_ids=restrict, limit=limit * 3
+        )
+    except engine.UserTextError:
+        return []
+    found = {
+        s.pk: s
+        for s in JobSeeker.objects.filter(pk__in=[h.doc_id for h in hits]).prefetch_related(
+            "wished_metiers", "wished_appellations"
+        )
+    }
+    matches = []
+    for hit in hits:
+        seeker = found.get(hit.doc_id)
+        if seeker is None or seeker.anonymised_at:
+            continue
+        wishes = set(seeker.contract_wishes)
+        matches.append(
+            OfferMatch(
+                offer=offer,
+                seeker=seeker,
+                score=hit.score,
+                matched_skills=hit.matched_skills,
+                occupation_match=bool(
+                    offer.rome_metier_id and offer.rome_metier_id in seeker_metier_codes(seeker)
+                ),
+                distance_km=geo.distance_km(seeker.department_code, offer.department_code)
+                if seeker.department_code and offer.department_code
+                else None,
+                contract_fit=(offer.contract in wishes) if wishes else None,
+            )
+        )
+    result = _rerank(matches, limit)
+    for m in result:  # the offer side reads "candidate X", not "offer Y"
+        m.offer = offer
+    return result
+
+
+@dataclass
+class SkillGap:
+    """What a candidate has and lacks for an offer, and the courses in reach that cover the gap."""
+
+    matched: list[str]
+    missing: list[tuple[int, str]]
+    courses: list[Any]
+    training_available: bool
+
+
+def skill_gap(seeker: JobSeeker, offer: JobOffer, *, course_limit: int = 10) -> SkillGap:
+    """The offer's skills the candidate lacks (compared concept by concept) and the courses that
+    teach them within the person's mobility area or by distance learning."""
+    mine = set(engine.skill_labels(indexing.seeker_skill_ids(seeker)))
+    matched: list[str] = []
+    missing: dict[str, int] = {}
+    for skill_id in offer.skill_ids:
+        labels = engine.skill_labels([skill_id])
+        if not labels:
+            continue
+        label = labels[0]
+        if label in mine:
+            if label not in matched:
+                matched.append(label)
+        else:
+            missing.setdefault(label, skill_id)
+    missing_rows = [(skill_id, label) for label, skill_id in missing.items()]
+    courses: list[Any] = []
+    available = True
+    if missing_rows:
+        try:
+            from filiere.training.selectors import courses_covering
+        except ImportError:
+            available = False
+        else:
+            courses = courses_covering(
+                [s for s, _ in missing_rows],
+                region_code=seeker.region_code or None,
+                department_code=seeker.department_code or None,
+                include_distance=True,
+                limit=course_limit,
+            )
+    return SkillGap(matched=matched, missing=missing_rows, courses=courses, training_available=available)
+
+
+# -- dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Pipeline figures of a group of files."""
+
+    label: str
+    files: int = 0
+    trainees: int = 0
+    completed: int = 0
+    outcome6_known: int = 0
+    employed6: int = 0
+
+    @property
+    def completion_rate(self) -> float | None:
+        return round(100 * self.completed / self.trainees, 1) if self.trainees else None
+
+    @property
+    def back_to_work_rate(self) -> float | None:
+        return round(100 * self.employed6 / self.outcome6_known, 1) if self.outcome6_known else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "files": self.files,
+            "trainees": self.trainees,
+            "completed": self.completed,
+            "completion_rate": self.completion_rate,
+            "outcome6_known": self.outcome6_known,
+            "employed6": self.employed6,
+            "back_to_work_rate": self.back_to_work_rate,
+        }
+
+
+@dataclass
+class Dashboard:
+    programme: Programme
+    total: Figures
+    by_year: list[Figures]
+    by_gender: list[Figures]
+    by_age: list[Figures]
+    by_department: list[Figures]
+    states: list[tuple[str, int]]
+    outcomes6: list[tuple[str, int]]
+
+
+def _add(fig: Figures, row: dict[str, Any], outcome: str | None) -> None:
+    fig.files += 1
+    if row["entered_training"]:
+        fig.trainees += 1
+    if row["state"] in (FileState.TRAINED, FileState.PLACED):
+        fig.completed += 1
+        if outcome and outcome != OutcomeStatus.UNKNOWN:
+            fig.outcome6_known += 1
+            fig.employed6 += outcome in EMPLOYED
+
+
+def programme_dashboard(programme: Programme, *, year: int | None = None) -> Dashboard:
+    """Files per year, trainees, completion rate and back-to-work rate at 6 months, by gender,
+    age band and department.
+
+    Trainees: files that entered training. Completion: trainees who finished (trained or placed).
+    Back to work at 6 months: among those who finished and whose 6-month situation is known, the
+    share in employment (CDI, CDD, alternance or business creation). Reads only the files' copied
+    facts, never identities, so an erased person still counts.
+    """
+    files = File.objects.filter(cohort__programme=programme)
+    if year:
+        files = files.filter(cohort__year=year)
+    rows = list(
+        files.values(
+            "pk", "cohort__year", "state", "entered_training", "gender", "age_band", "department_code"
+        )
+    )
+    outcomes = dict(Outcome.objects.filter(file__in=files, months=6).values_list("file_id", "status"))
+    from filiere.territories.models import Department
+
+    dep_names = dict(Department.objects.values_list("code", "name"))
+    total = Figures(_("Ensemble"))
+    years: dict[int, Figures] = {}
+    genders = {g.value: Figures(str(g.label)) for g in Gender}
+    ages = {a.value: Figures(str(a.label)) for a in AgeBand}
+    departments: dict[str, Figures] = {}
+    states: Counter[str] = Counter()
+    outcome_counts: Counter[str] = Counter()
+    for row in rows:
+        outcome = outcomes.get(row["pk"])
+        year_fig = years.setdefault(row["cohort__year"], Figures(str(row["cohort__year"])))
+        dep = row["department_code"] or ""
+        dep_fig = departments.setdefault(
+            dep, Figures(f"{dep_names.get(dep, '')} ({dep})" if dep else _("Non renseigné"))
+        )
+        for fig in (total, year_fig, genders[row["gender"]], ages[row["age_band"]], dep_fig):
+            _add(fig, row, outcome)
+        states[row["state"]] += 1
+        if outcome and row["state"] in (FileState.TRAINED, FileState.PLACED):
+            outcome_counts[outcome] += 1
+    return Dashboard(
+        programme=programme,
+        total=total,
+        by_year=[years[y] for y in sorted(years)],
+        by_gender=[f for f in genders.values() if f.files],
+        by_age=[f for f in ages.values() if f.files],
+        by_department=sorted(departments.values(), key=lambda f: -f.files),
+        states=[(str(s.label), states[s.value]) for s in FileState],
+        outcomes6=[(str(s.label), outcome_counts[s.value]) for s in OutcomeStatus],
+    )
+
+
+def cohort_files(cohort: Cohort) -> QuerySet[File]:
+    return cohort.files.select_related("seeker").order_by("seeker__last_name", "pk")
+
+
+def file_counts(cohort: Cohort) -> dict[str, int]:
+    counts = dict(Counter(cohort.files.values_list("state", flat=True)))
+    return {str(s.label): counts.get(s.value, 0) for s in FileState}
+
+
+# -- GDPR export -----------------------------------------------------------------------------
+
+
+def _date(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_seeker_data(seeker: JobSeeker) -> dict[str, Any]:
+    """Everything the platform holds about a person, as JSON-ready data (right of access)."""
+    profile = {
+        "id": seeker.pk,
+        "first_name": seeker.first_name,
+        "last_name": seeker.last_name,
+        "email": seeker.email,
+        "phone": seeker.phone,
+        "gender": seeker.gender,
+        "birth_year": seeker.birth_year,
+        "commune": seeker.commune_id,
+        "department": seeker.department_code,
+        "region": seeker.region_code,
+        "summary": seeker.summary,
+        "previous_occupation": seeker.previous_occupation,
+        "skills": [s.label for s in seeker.skills.all()],
+        "skills_found_in_cv": engine.skill_labels(seeker.extracted_skill_ids),
+        "wished_rome_appellations": [
+            {"code": a.code_ogr, "label": a.label} for a in seeker.wished_appellations.all()
+        ],
+        "wished_rome_metiers": [{"code": m.code, "label": m.label} for m in seeker.wished_metiers.all()],
+        "wished_esco_occupations": [
+            {"uri": o.uri, "label": o.label_fr} for o in seeker.wished_occupations.all()
+        ],
+        "mobility_radius_km": seeker.mobility_radius_km,
+        "mobility_departments": seeker.mobility_departments,
+        "contract_wishes": seeker.contract_wishes,
+        "available_from": _date(seeker.available_from),
+        "structure": seeker.structure.name,
+        "adviser": seeker.adviser.get_full_name() or seeker.adviser.username if seeker.adviser else None,
+        "created_at": _date(seeker.created_at),
+        "last_activity_at": _date(seeker.last_activity_at),
+    }
+    files = []
+    for file in seeker.files.select_related("cohort__programme").prefetch_related(
+        "transitions__by", "outcomes"
+    ):
+        files.append(
+            {
+                "programme": file.cohort.programme.name,
+                "cohort": file.cohort.name,
+                "state": file.state,
+                "applied_on": _date(file.applied_on),
+                "placed_on": _date(file.placed_on),
+                "history": [
+                    {
+                        "from": t.from_state,
+                        "to": t.to_state,
+                        "at": _date(t.at),
+                        "by": t.by.username if t.by else None,
+                        "reason": t.reason,
+                    }
+                    for t in file.transitions.all()
+                ],
+                "outcomes": [
+                    {"months": o.months, "status": o.status, "observed_on": _date(o.observed_on)}
+                    for o in file.outcomes.all()
+                ],
+            }
+        )
+    return {
+        "generated_for": str(seeker),
+        "profile": profile,
+        "consents": [
+            {"purpose": c.purpose, "given_at": _date(c.given_at), "withdrawn_at": _date(c.withdrawn_at)}
+            for c in seeker.consents.all()
+        ],
+        "applications": [
+            {
+                "offer": a.offer.title,
+                "company": a.offer.organisation.name,
+                "status": a.status,
+                "sent_at": _date(a.created_at),
+                "message": a.message,
+            }
+            for a in Application.objects.filter(seeker=seeker).select_related("offer__organisation")
+        ],
+        "files": files,
+        "access_log": [
+            {"at": _date(log.at), "by": log.user.username if log.user else None, "what": log.what}
+            for log in AccessLog.objects.filter(seeker=seeker).select_related("user")
+        ],
+    }
+
+
+def access_log(seeker: JobSeeker, *, limit: int = 50) -> QuerySet[AccessLog]:
+    return AccessLog.objects.filter(seeker=seeker).select_related("user")[:limit]
+
+
+def advisers_seekers(user: Any, *, q: str = "", limit: int = 100) -> list[JobSeeker]:
+    """The people the adviser follows (their structure), by name, optionally filtered."""
+    qs = seekers_for_user(user).filter(anonymised_at__isnull=True)
+    if q:
+        qs = qs.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q))
+    return list(qs.order_by("last_name", "first_name", "pk")[:limit])
+
+
+def group_by_state(files: list[File]) -> dict[str, list[File]]:
+    grouped: dict[str, list[File]] = defaultdict(list)
+    for f in files:
+        grouped[f.state].append(f)
+    return grouped

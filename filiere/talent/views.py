@@ -1,0 +1,359 @@
+"""Pages of the talent app: advisers' programmes, cohorts, files and dashboard; people, their
+matches, skill gaps and personal data; job offers and applications."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from filiere.accounts.selectors import organisations_editable_by
+
+from . import selectors, services
+from .charts import bars_svg
+from .forms import ApplyForm, CohortForm, MoveForm, OfferForm, OpenFileForm, OutcomeForm, SeekerForm
+from .models import AgeBand, ConsentPurpose, FileState
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {
+        "own": selectors.own_seeker(request.user),
+        "programmes": list(selectors.programmes_for_user(request.user).select_related("region")),
+        "is_adviser": selectors.is_adviser(request.user),
+        "offer_count": selectors.open_offers().count(),
+    }
+    return render(request, "talent/home.html", context)
+
+
+# -- programmes ------------------------------------------------------------------------------
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.get_programme_for_user(request.user, pk)
+    can_manage = selectors.can_manage_programme(request.user, programme)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                cohort = services.create_cohort(programme=programme, **form.cleaned_data)
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("Promotion créée."))
+                return redirect("talent:cohort_detail", cohort.pk)
+    cohorts = [(c, selectors.file_counts(c)) for c in programme.cohorts.all()]
+    context = {"programme": programme, "cohorts": cohorts, "form": form, "can_manage": can_manage}
+    return render(request, "talent/programme_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.get_programme_for_user(request.user, pk)
+    year_param = request.GET.get("annee", "")
+    year = int(year_param) if year_param.isdigit() and len(year_param) == 4 else None
+    board = selectors.programme_dashboard(programme, year=year)
+    years = sorted(set(programme.cohorts.values_list("year", flat=True)))
+    charts = {
+        "files": bars_svg(
+            title=_("Dossiers et stagiaires par année"),
+            rows=[(f.label, f.files) for f in board.by_year],
+            uid="chart-files",
+        ),
+        "rate": bars_svg(
+            title=_("Taux de retour à l'emploi à 6 mois par année"),
+            rows=[(f.label, f.back_to_work_rate) for f in board.by_year],
+            unit="%",
+            maximum=100,
+            uid="chart-rate",
+        ),
+        "gender": bars_svg(
+            title=_("Taux de retour à l'emploi à 6 mois par genre"),
+            rows=[(f.label, f.back_to_work_rate) for f in board.by_gender],
+            unit="%",
+            maximum=100,
+            uid="chart-gender",
+        ),
+    }
+    context = {"programme": programme, "board": board, "charts": charts, "years": years, "year": year}
+    return render(request, "talent/dashboard.html", context)
+
+
+@login_required
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = selectors.get_cohort_for_user(request.user, pk)
+    can_manage = selectors.can_manage_programme(request.user, cohort.programme)
+    already = set(cohort.files.values_list("seeker_id", flat=True))
+    candidates = [s for s in selectors.advisers_seekers(request.user, limit=500) if s.pk not in already]
+    form = OpenFileForm(request.POST or None, seekers=candidates)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            seeker = selectors.get_seeker_for_user(
+                request.user, form.cleaned_data["seeker"], what="ouverture de dossier"
+            )
+            try:
+                file = services.open_file(cohort=cohort, seeker=seeker, by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, _("Dossier ouvert."))
+                return redirect("talent:file_detail", file.pk)
+    files = list(selectors.cohort_files(cohort))
+    context = {
+        "cohort": cohort,
+        "files": files,
+        "form": form,
+        "can_manage": can_manage,
+        "counts": selectors.file_counts(cohort),
+    }
+    return render(request, "talent/cohort_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    file = selectors.get_file_for_user(request.user, pk)
+    can_manage = selectors.can_manage_programme(request.user, file.cohort.programme)
+    move_form = MoveForm(
+        request.POST if request.POST.get("action") == "move" else None, next_states=file.next_states
+    )
+    outcome_form = OutcomeForm(request.POST if request.POST.get("action") == "outcome" else None)
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = move_form if request.POST.get("action") == "move" else outcome_form
+        if form.is_valid():
+            try:
+                if form is move_form:
+                    d = form.cleaned_data
+                    services.move_file(
+                        file=file, to_state=d["to_state"], by=request.user, reason=d["reason"], on=d["on"]
+                    )
+                    messages.success(request, _("État du dossier : %s.") % FileState(file.state).label)
+                else:
+                    services.record_outcome(file=file, by=request.user, **form.cleaned_data)
+                    messages.success(request, _("Situation enregistrée."))
+            except ValidationError as exc:
+                for name, errors in (
+                    exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+                ):
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                return redirect("talent:file_detail", file.pk)
+        status = 400
+    context = {
+        "file": file,
+        "seeker": file.seeker,
+        "transitions": file.transitions.select_related("by"),
+        "outcomes": file.outcomes.all(),
+        "move_form": move_form,
+        "outcome_form": outcome_form,
+        "can_manage": can_manage,
+    }
+    return render(request, "talent/file_detail.html", context, status=status)
+
+
+# -- people ----------------------------------------------------------------------------------
+
+
+@login_required
+def seeker_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_adviser(request.user):
+        raise Http404
+    q = request.GET.get("q", "")[:100]
+    return render(
+        request, "talent/seeker_list.html", {"seekers": selectors.advisers_seekers(request.user, q=q), "q": q}
+    )
+
+
+def _adviser_structure(user: Any) -> Any:
+    from filiere.accounts.models import Membership
+
+    membership = Membership.objects.filter(user=user).select_related("organisation").order_by("pk").first()
+    return membership.organisation if membership else None
+
+
+@login_required
+def seeker_create(request: HttpRequest) -> HttpResponse:
+    structure = _adviser_structure(request.user)
+    if structure is None:
+        raise Http404
+    form = SeekerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            seeker = services.save_seeker(
+                structure=structure, by=request.user, adviser=request.user, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            for purpose in request.POST.getlist("consents"):
+                if purpose in ConsentPurpose.values:
+                    services.set_consent(seeker=seeker, purpose=purpose, given=True, by=request.user)
+            messages.success(request, _("Profil créé."))
+            return redirect("talent:seeker_detail", seeker.pk)
+    context = {"form": form, "structure": structure, "purposes": ConsentPurpose.choices}
+    return render(request, "talent/seeker_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    seeker = selectors.get_seeker_for_user(request.user, pk, what="profil")
+    if request.method == "POST" and request.POST.get("action") == "consent":
+        purpose = request.POST.get("purpose", "")
+        try:
+            services.set_consent(
+                seeker=seeker, purpose=purpose, given=request.POST.get("given") == "1", by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(_errors(exc)))
+        return redirect("talent:seeker_detail", seeker.pk)
+    purposes = selectors.active_purposes(seeker)
+    matches = selectors.best_offers_for_seeker(seeker, limit=10) if not seeker.anonymised_at else []
+    context = {
+        "seeker": seeker,
+        "consents": [(value, label, value in purposes) for value, label in ConsentPurpose.choices],
+        "matches": matches,
+        "files": seeker.files.select_related("cohort__programme"),
+        "applications": seeker.applications.select_related("offer__organisation"),
+        "logs": selectors.access_log(seeker, limit=20),
+        "is_self": seeker.user_id == request.user.pk,
+        "reach": list(seeker.reach.values_list("department_code", flat=True)),
+        "age_label": AgeBand(seeker.age_band).label,
+    }
+    return render(request, "talent/seeker_detail.html", context)
+
+
+@login_required
+def seeker_export(request: HttpRequest, pk: int) -> HttpResponse:
+    seeker = selectors.get_seeker_for_user(request.user, pk, what="export des données")
+    data = selectors.export_seeker_data(seeker)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="donnees-personnelles-{seeker.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def seeker_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    seeker = selectors.get_seeker_for_user(request.user, pk, what="effacement")
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Cochez la case de confirmation pour effacer ces données."))
+        return redirect("talent:seeker_detail", seeker.pk)
+    is_self = seeker.user_id == request.user.pk
+    services.erase_seeker(seeker=seeker, by=request.user)
+    messages.success(
+        request, _("Les données personnelles ont été effacées ; les statistiques anonymes sont conservées.")
+    )
+    return redirect("talent:home" if is_self else "talent:seeker_list")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    seeker = selectors.own_seeker(request.user)
+    if seeker is None:
+        raise Http404
+    return redirect("talent:seeker_detail", seeker.pk)
+
+
+@login_required
+def gap(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
+    seeker = selectors.get_seeker_for_user(request.user, pk, what="écart de compétences")
+    offer = selectors.get_offer_for_user(request.user, offer_pk)
+    context = {"seeker": seeker, "offer": offer, "gap": selectors.skill_gap(seeker, offer)}
+    return render(request, "talent/gap.html", context)
+
+
+# -- offers ----------------------------------------------------------------------------------
+
+
+def offer_list(request: HttpRequest) -> HttpResponse:
+    offers = selectors.open_offers()
+    department = request.GET.get("departement", "")[:3]
+    if department.isalnum():
+        offers = offers.filter(department_code=department)
+    return render(request, "talent/offer_list.html", {"offers": offers[:200], "department": department})
+
+
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.get_offer_for_user(request.user, pk)
+    can_edit = selectors.can_edit_offer(request.user, offer)
+    adviser = selectors.is_adviser(request.user)
+    seekers = selectors.advisers_seekers(request.user, limit=500) if adviser else []
+    form = ApplyForm(request.POST or None, seekers=seekers)
+    if request.method == "POST":
+        if not adviser:
+            raise PermissionDenied
+        if form.is_valid():
+            seeker = selectors.get_seeker_for_user(
+                request.user, form.cleaned_data["seeker"], what="candidature"
+            )
+            try:
+                services.apply(
+                    seeker=seeker, offer=offer, by=request.user, message=form.cleaned_data["message"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, _("Candidature envoyée."))
+                return redirect("talent:offer_detail", offer.pk)
+    candidates = (
+        selectors.best_candidates_for_offer(offer, viewer=request.user, limit=10)
+        if (can_edit or adviser)
+        else []
+    )
+    for match in candidates:
+        services.log_access(seeker=match.seeker, user=request.user, what=f"candidats de l'offre {offer.pk}")
+    context = {"offer": offer, "can_edit": can_edit, "adviser": adviser, "form": form, "candidates": candidates,
+               "skills": selectors.engine.skill_labels(offer.skill_ids)}  # fmt: skip
+    return render(request, "talent/offer_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def offer_create(request: HttpRequest) -> HttpResponse:
+    organisations = list(organisations_editable_by(request.user).order_by("name")[:50])
+    if not organisations:
+        raise Http404
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            offer = services.save_offer(
+                organisation=organisations[0],
+                by=request.user,
+                title=d["title"],
+                description=d["description"],
+                commune_code=d["commune_code"],
+                contract=d["contract"],
+                positions=d["positions"],
+                rome_appellation_code=d["rome_appellation"],
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                name = {"commune": "commune_code"}.get(name, name)
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Offre publiée."))
+            return redirect("talent:offer_detail", offer.pk)
+    context = {"form": form, "organisation": organisations[0]}
+    return render(request, "talent/offer_form.html", context, status=400 if form.errors else 200)
