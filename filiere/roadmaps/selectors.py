@@ -10,9 +10,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from filiere.accounts.models import Membership, RegionalRole, Role
+from filiere.organisations.models import Organisation
 from filiere.roadmaps.models import (
     Action,
     ActionStatus,
+    ActionStep,
     Axis,
     Indicator,
     IndicatorTarget,
@@ -28,6 +30,7 @@ from filiere.roadmaps.progress import (
     group_progress,
     indicator_progress,
 )
+from filiere.territories.models import Region
 
 EDITOR_ROLES = (Role.EDITOR, Role.ADMIN)
 
@@ -135,6 +138,82 @@ def get_indicator_for_user(user: Any, pk: int | str) -> Indicator:
     if not can_read_plan(user, indicator.plan):
         raise Http404
     return indicator
+
+
+def get_axis_for_user(user: Any, pk: int | str) -> Axis:
+    """The axis `pk` if `user` may read its plan; Http404 otherwise."""
+    try:
+        axis = Axis.objects.select_related("plan__region").get(pk=int(pk))
+    except (Axis.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read_plan(user, axis.plan):
+        raise Http404
+    return axis
+
+
+def get_objective_for_user(user: Any, pk: int | str) -> Objective:
+    """The objective `pk` if `user` may read its plan; Http404 otherwise."""
+    try:
+        objective = Objective.objects.select_related("axis__plan__region").get(pk=int(pk))
+    except (Objective.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read_plan(user, objective.axis.plan):
+        raise Http404
+    return objective
+
+
+def get_step_for_user(user: Any, pk: int | str) -> ActionStep:
+    """The step `pk` if `user` may read its plan; Http404 otherwise."""
+    try:
+        step = ActionStep.objects.select_related("action__objective__axis__plan__region").get(pk=int(pk))
+    except (ActionStep.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read_plan(user, step.action.objective.axis.plan):
+        raise Http404
+    return step
+
+
+def get_target_for_user(user: Any, pk: int | str) -> IndicatorTarget:
+    """The indicator target `pk` if `user` may read its plan; Http404 otherwise."""
+    try:
+        target = IndicatorTarget.objects.select_related("indicator__plan__region").get(pk=int(pk))
+    except (IndicatorTarget.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read_plan(user, target.indicator.plan):
+        raise Http404
+    return target
+
+
+def regions_for_new_plan(user: Any) -> QuerySet[Region]:
+    """Regions in which `user` may create a plan: all for platform staff, else those they administer."""
+    if not _is_authenticated(user):
+        return Region.objects.none()
+    if user.is_staff:
+        return Region.objects.order_by("name")
+    return Region.objects.filter(
+        code__in=RegionalRole.objects.filter(user=user).values("region_id")
+    ).order_by("name")
+
+
+def can_create_plan(user: Any) -> bool:
+    """Platform staff and regional administrators create plans (in their regions)."""
+    return regions_for_new_plan(user).exists()
+
+
+def find_organisation(text: str) -> Organisation | None:
+    """The directory organisation a person means by `text`: a SIREN, else an exact name, else a
+    name or acronym in any case (the oldest one when several match)."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    organisations = Organisation.objects.order_by("pk")
+    if text.replace(" ", "").isdigit() and len(text.replace(" ", "")) == 9:
+        return organisations.filter(siren=text.replace(" ", "")).first()
+    return (
+        organisations.filter(name=text).first()
+        or organisations.filter(name__iexact=text).first()
+        or organisations.filter(acronym__iexact=text).first()
+    )
 
 
 # --- Indicators --------------------------------------------------------------------------------

@@ -15,7 +15,11 @@ from django.views.decorators.http import require_POST
 
 from filiere.roadmaps import selectors, services
 from filiere.roadmaps.charts import indicator_chart, plan_chart
-from filiere.roadmaps.forms import ActionForm, IndicatorValueForm, PlanImportForm
+from filiere.roadmaps.forms import (
+    ActionForm,
+    IndicatorValueForm,
+    PlanImportForm,
+)
 from filiere.roadmaps.models import AxisKind, Indicator
 from filiere.roadmaps.spreadsheets import export_plan_xlsx, import_plan_xlsx
 
@@ -24,7 +28,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = [selectors.plan_tree(p) for p in selectors.plans_for_user(request.user)]
-    return render(request, "roadmaps/plan_list.html", {"trees": plans})
+    context = {"trees": plans, "can_create": selectors.can_create_plan(request.user)}
+    return render(request, "roadmaps/plan_list.html", context)
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -81,6 +86,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": action.objective.axis.plan,
         "node": selectors.action_node(action),
         "form": form if can_edit else None,
+        "can_edit_all": can_edit,
     }
     return render(request, "roadmaps/action_detail.html", context, status=400 if form.errors else 200)
 
@@ -115,6 +121,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": chart,
         "rows": _series_rows(indicator, node),
         "form": form if can_edit else None,
+        "can_edit_definition": selectors.can_edit_plan(request.user, indicator.plan),
     }
     return render(request, "roadmaps/indicator_detail.html", context, status=400 if form.errors else 200)
 
