@@ -1,0 +1,374 @@
+"""Reconversion paths: from a threatened occupation (or a group of people) to reachable ones.
+
+Occupations are ROME 4.0 métiers. A source can be given as a ROME code, an ESCO occupation URI
+or a free-text job title; the last two are linked to a métier by the matching engine
+(`link_occupations`). Targets are ranked by
+
+    score = 0.75 × overlap + 0.25 × mobility
+
+where `overlap` is the share of the target's core skills (ROME métier ↔ compétence links flagged
+"cœur de métier"; all its links when none is flagged) that the source métier already has, and
+`mobility` is 1 for the first ROME mobility suggested from the source, decreasing with its rank,
+0 without one. The source itself is excluded. Each target lists the skills shared, the skills to
+acquire (its core skills the source lacks) and the regional courses teaching them
+(`courses_covering`). Optionally only targets "in demand" are kept: métiers that ROME attaches
+to a NAF division of the INSEE digital sector (c1385).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from filiere.taxonomy.models import RomeMetier, RomeMetierCompetence, RomeMobility, Skill
+
+from .selectors import CourseMatch, courses_covering, supply_by_skill_and_department
+
+OVERLAP_WEIGHT = 0.75
+MOBILITY_WEIGHT = 0.25
+CANDIDATES = 200
+MAX_GROUP_ROWS = 50
+
+
+class UnknownOccupation(ValueError):
+    """The occupation given cannot be found or linked (French message)."""
+
+
+@dataclass
+class SkillRef:
+    skill_id: int
+    label: str
+
+
+@dataclass
+class TargetOccupation:
+    """A reachable métier, with why (shared skills, mobility) and what is missing."""
+
+    code: str
+    label: str
+    score: float
+    overlap: float
+    shared: list[SkillRef]
+    missing: list[SkillRef]
+    mobility_rank: int | None
+    in_demand: bool
+    courses: list[CourseMatch] = field(default_factory=list)
+
+    @property
+    def explanation(self) -> str:
+        parts = [
+            _("%(shared)d compétences clés sur %(total)d déjà acquises")
+            % {"shared": len(self.shared), "total": len(self.shared) + len(self.missing)}
+        ]
+        if self.mobility_rank is not None:
+            parts.append(_("mobilité proposée par le ROME (rang %(rank)d)") % {"rank": self.mobility_rank})
+        if self.in_demand:
+            parts.append(_("métier du secteur numérique"))
+        return " ; ".join(parts)
+
+
+@dataclass
+class ReconversionPath:
+    source_code: str
+    source_label: str
+    linked_from: str
+    targets: list[TargetOccupation]
+
+
+def resolve_occupation(value: str) -> tuple[RomeMetier, str]:
+    """A ROME métier from a ROME code ("I1602"), an ESCO occupation URI or a job title.
+
+    Returns the métier and, when it was linked from a title or an ESCO occupation, what it was
+    linked from. Raises `UnknownOccupation` with a French message.
+    """
+    from filiere.matching.services import link_occupations
+    from filiere.matching.text import UserTextError
+    from filiere.taxonomy.models import EscoOccupation
+
+    value = (value or "").strip()
+    if not value:
+        raise UnknownOccupation(_("Indiquez un métier : code ROME, métier ESCO ou intitulé de poste."))
+    code = value.upper()
+    if len(code) == 5 and code[0].isalpha() and code[1:].isdigit():
+        metier = RomeMetier.objects.filter(pk=code).first()
+        if metier is None:
+            raise UnknownOccupation(_("Code ROME inconnu : %(code)s") % {"code": code})
+        return metier, ""
+    title = value
+    if value.startswith("http://data.europa.eu/esco/occupation/"):
+        occupation = EscoOccupation.objects.filter(pk=value).first()
+        if occupation is None:
+            raise UnknownOccupation(_("Métier ESCO inconnu : %(uri)s") % {"uri": value[:200]})
+        title = occupation.label_fr or occupation.label_en
+    try:
+        links = link_occupations(title, top=1, kinds=("rome_metier",), semantic=False)
+    except UserTextError as exc:
+        raise UnknownOccupation(str(exc)) from exc
+    metier = RomeMetier.objects.filter(pk=links[0].code).first() if links else None
+    if metier is None:
+        raise UnknownOccupation(_("Aucun métier ROME trouvé pour « %(title)s »") % {"title": title[:200]})
+    return metier, title
+
+
+def _skill_map(codes: Iterable[str]) -> dict[str, dict[str, bool]]:
+    """métier code → {competence code: is_core} for every competence link of those métiers."""
+    links: dict[str, dict[str, bool]] = defaultdict(dict)
+    rows = RomeMetierCompetence.objects.filter(metier_id__in=set(codes)).values_list(
+        "metier_id", "competence_id", "is_core"
+    )
+    for metier, competence, core in rows:
+        links[metier][competence] = core
+    return links
+
+
+def _core(links: dict[str, bool]) -> set[str]:
+    core = {c for c, is_core in links.items() if is_core}
+    return core or set(links)
+
+
+def digital_metier_codes() -> set[str]:
+    """ROME métiers attached to a NAF division of the INSEE digital sector."""
+    from filiere.taxonomy.selectors import digital_naf_codes
+
+    divisions = {code[:2] for code in digital_naf_codes()}
+    return set(
+        RomeMetier.objects.filter(naf_sectors__naf_division_id__in=divisions).values_list("code", flat=True)
+    )
+
+
+def reconversion_targets(
+    source: RomeMetier,
+    *,
+    region_code: str | None = None,
+    only_in_demand: bool = False,
+    limit: int = 10,
+    with_courses: bool = True,
+) -> list[TargetOccupation]:
+    """Target métiers for people leaving `source`, best first (see the module docstring)."""
+    source_links = _skill_map([source.code]).get(source.code, {})
+    held = set(source_links)
+    mobilities = {
+        target: rank
+        for rank, target in enumerate(
+            RomeMobility.objects.filter(source=source)
+            .order_by("order", "pk")
+            .values_list("target_id", flat=True),
+            start=1,
+        )
+    }
+    sharing = (
+        RomeMetierCompetence.objects.filter(competence_id__in=held)
+        .exclude(metier_id=source.code)
+        .values("metier_id")
+        .annotate(n=Count("competence_id"))
+        .order_by("-n", "metier_id")[:CANDIDATES]
+    )
+    candidates = {row["metier_id"] for row in sharing} | set(mobilities)
+    candidates.discard(source.code)
+    demand = digital_metier_codes()
+    if only_in_demand:
+        candidates &= demand
+    links = _skill_map(candidates)
+    scored = []
+    for code in candidates:
+        core = _core(links.get(code, {}))
+        if not core:
+            continue
+        overlap = len(core & held) / len(core)
+        rank = mobilities.get(code)
+        mobility = 0.0 if rank is None else 1.0 / rank**0.5
+        scored.append((OVERLAP_WEIGHT * overlap + MOBILITY_WEIGHT * mobility, overlap, code, rank, core))
+    scored.sort(key=lambda t: (-t[0], t[2]))
+    scored = scored[:limit]
+    competence_ids = {c for *_rest, core in scored for c in core}
+    skills = {
+        comp: (pk, label)
+        for pk, comp, label in Skill.objects.filter(rome_competence_id__in=competence_ids).values_list(
+            "pk", "rome_competence_id", "label"
+        )
+    }
+    labels = dict(RomeMetier.objects.filter(code__in=[t[2] for t in scored]).values_list("code", "label"))
+    targets = []
+    for score, overlap, code, rank, core in scored:
+        shared = sorted((SkillRef(*skills[c]) for c in core & held if c in skills), key=lambda s: s.label)
+        missing = sorted((SkillRef(*skills[c]) for c in core - held if c in skills), key=lambda s: s.label)
+        target = TargetOccupation(
+            code=code,
+            label=labels.get(code, code),
+            score=round(score, 4),
+            overlap=round(overlap, 4),
+            shared=shared,
+            missing=missing,
+            mobility_rank=rank,
+            in_demand=code in demand,
+        )
+        if with_courses and missing:
+            target.courses = courses_covering([s.skill_id for s in missing], region_code=region_code, limit=5)
+        targets.append(target)
+    return targets
+
+
+def reconversion_path(
+    occupation: str, *, region_code: str | None = None, only_in_demand: bool = False, limit: int = 10
+) -> ReconversionPath:
+    """Reconversion targets from an occupation given as a ROME code, ESCO URI or job title."""
+    metier, linked_from = resolve_occupation(occupation)
+    targets = reconversion_targets(
+        metier, region_code=region_code, only_in_demand=only_in_demand, limit=limit
+    )
+    return ReconversionPath(metier.code, metier.label, linked_from, targets)
+
+
+# --- A group of people ----------------------------------------------------------------------
+
+
+@dataclass
+class GroupTarget:
+    code: str
+    label: str
+    people: int
+    sources: list[str]
+    in_demand: bool
+
+
+@dataclass
+class MissingSkill:
+    skill_id: int
+    label: str
+    people: int
+    places: int
+
+
+@dataclass
+class GroupReconversion:
+    """What a group (métiers × head-counts) could reach, what it lacks, what training offers."""
+
+    people: int
+    sources: list[tuple[str, str, int]]
+    targets: list[GroupTarget]
+    missing_skills: list[MissingSkill]
+    places_available: int
+    places_needed: int
+    per_source: dict[str, list[TargetOccupation]]
+
+
+def parse_group(text: str) -> list[tuple[str, int]]:
+    """Lines "CODE;NOMBRE" (or "CODE NOMBRE", "CODE,NOMBRE") → [(code, people)]. Raises
+    ValueError with a French message naming the line."""
+    rows: list[tuple[str, int]] = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = [p for p in line.replace(";", " ").replace(",", " ").replace("\t", " ").split() if p]
+        if len(parts) != 2:
+            raise ValueError(
+                _("Ligne %(line)d : « code ROME ; nombre de personnes » attendu.") % {"line": number}
+            )
+        code, count = parts[0].upper(), parts[1]
+        if not (len(code) == 5 and code[0].isalpha() and code[1:].isdigit()):
+            raise ValueError(
+                _("Ligne %(line)d : code ROME invalide « %(code)s ».") % {"line": number, "code": code[:10]}
+            )
+        if not count.isdigit() or int(count) <= 0 or int(count) > 10_000_000:
+            raise ValueError(
+                _("Ligne %(line)d : nombre de personnes invalide « %(count)s ».")
+                % {"line": number, "count": count[:12]}
+            )
+        rows.append((code, int(count)))
+    if not rows:
+        raise ValueError(_("Indiquez au moins un métier et un nombre de personnes."))
+    if len(rows) > MAX_GROUP_ROWS:
+        raise ValueError(_("Au plus %(max)d métiers à la fois.") % {"max": MAX_GROUP_ROWS})
+    known = set(RomeMetier.objects.filter(code__in=[c for c, _n in rows]).values_list("code", flat=True))
+    unknown = [c for c, _n in rows if c not in known]
+    if unknown:
+        raise ValueError(_("Codes ROME inconnus : %(codes)s.") % {"codes": ", ".join(unknown)})
+    return rows
+
+
+def group_reconversion(
+    group: Iterable[tuple[str, int]],
+    *,
+    region_code: str | None = None,
+    only_in_demand: bool = False,
+    reachable_overlap: float = 0.5,
+    targets_per_source: int = 5,
+    limit: int = 10,
+) -> GroupReconversion:
+    """Aggregate view for a group of people (ROME métier code, head-count).
+
+    A target is "reachable" by the people of a source métier when it is among that métier's
+    `targets_per_source` best and they already hold `reachable_overlap` of its core skills.
+    Missing skills count the people of each source once per skill missing for its best target;
+    training places are those of `supply_by_skill_and_department` in the region (12 months).
+    """
+    rows: dict[str, int] = defaultdict(int)
+    for code, people in group:
+        rows[code] += people
+    metiers = RomeMetier.objects.in_bulk(list(rows))
+    reach: dict[str, GroupTarget] = {}
+    missing_people: dict[int, int] = defaultdict(int)
+    missing_labels: dict[int, str] = {}
+    per_source: dict[str, list[TargetOccupation]] = {}
+    for code, people in rows.items():
+        metier = metiers.get(code)
+        if metier is None:
+            continue
+        targets = reconversion_targets(
+            metier,
+            region_code=region_code,
+            only_in_demand=only_in_demand,
+            limit=targets_per_source,
+            with_courses=False,
+        )
+        per_source[code] = targets
+        for target in targets:
+            if target.overlap < reachable_overlap:
+                continue
+            entry = reach.setdefault(
+                target.code, GroupTarget(target.code, target.label, 0, [], target.in_demand)
+            )
+            entry.people += people
+            entry.sources.append(code)
+        if targets:
+            for skill in targets[0].missing:
+                missing_people[skill.skill_id] += people
+                missing_labels[skill.skill_id] = skill.label
+    supply = supply_by_skill_and_department(region_code=region_code, skill_ids=list(missing_people))
+    places: dict[int, int] = defaultdict(int)
+    for (skill_id, _department), count in supply.items():
+        places[skill_id] += count
+    missing = sorted(
+        (MissingSkill(s, missing_labels[s], n, places.get(s, 0)) for s, n in missing_people.items()),
+        key=lambda m: (-m.people, m.label),
+    )[:limit]
+    return GroupReconversion(
+        people=sum(rows.values()),
+        sources=[(c, metiers[c].label if c in metiers else c, n) for c, n in rows.items()],
+        targets=sorted(reach.values(), key=lambda t: (-t.people, t.code))[:limit],
+        missing_skills=missing,
+        places_available=sum(m.places for m in missing),
+        places_needed=sum(m.people for m in missing),
+        per_source=per_source,
+    )
+
+
+def as_dict(target: TargetOccupation) -> dict[str, Any]:
+    """A target as plain data (API and exports)."""
+    return {
+        "code": target.code,
+        "label": target.label,
+        "score": target.score,
+        "overlap": target.overlap,
+        "mobility_rank": target.mobility_rank,
+        "in_demand": target.in_demand,
+        "explanation": target.explanation,
+        "shared_skills": [s.label for s in target.shared],
+        "missing_skills": [{"id": s.skill_id, "label": s.label} for s in target.missing],
+    }
