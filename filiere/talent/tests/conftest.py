@@ -43,7 +43,9 @@ def skills(db: None) -> dict[str, Any]:
     }
     result = {}
     for key, (label, alt) in rows.items():
-        esco = EscoSkillFactory(uri=f"http://data.europa.eu/esco/skill/t-{key}", label_fr=label, alt_labels_fr=alt)
+        esco = EscoSkillFactory(
+            uri=f"http://data.europa.eu/esco/skill/t-{key}", label_fr=label, alt_labels_fr=alt
+        )
         result[key] = SkillFactory(esco_skill=esco, label=label)
     from filiere.matching import gazetteer
 

@@ -18,14 +18,18 @@ FULL = [FileState.PRESELECTED, FileState.SELECTED, FileState.IN_TRAINING, FileSt
 
 def _file(**kwargs: object) -> File:
     cohort = CohortFactory()
-    return services.open_file(cohort=cohort, seeker=SeekerFactory(), by=None, applied_on=dt.date(2025, 1, 10), **kwargs)
+    return services.open_file(
+        cohort=cohort, seeker=SeekerFactory(), by=None, applied_on=dt.date(2025, 1, 10), **kwargs
+    )
 
 
 def test_a_file_moves_through_the_whole_pipeline_and_every_move_is_logged():
     file = _file()
     adviser = UserFactory()
     for state in FULL:
-        services.move_file(file=file, to_state=state, by=adviser, reason=f"vers {state}", on=dt.date(2025, 10, 15))
+        services.move_file(
+            file=file, to_state=state, by=adviser, reason=f"vers {state}", on=dt.date(2025, 10, 15)
+        )
     file.refresh_from_db()
     assert file.state == FileState.PLACED
     assert file.entered_training is True
@@ -91,7 +95,13 @@ def test_file_copies_the_dashboard_facts():
 )
 def test_impossible_cohorts_are_refused(kwargs, field):
     programme = ProgrammeFactory()
-    data = {"name": "Promotion 2026", "year": 2026, "start_date": dt.date(2026, 3, 1), "end_date": dt.date(2026, 9, 1), "places": 20}
+    data = {
+        "name": "Promotion 2026",
+        "year": 2026,
+        "start_date": dt.date(2026, 3, 1),
+        "end_date": dt.date(2026, 9, 1),
+        "places": 20,
+    }
     with pytest.raises(ValidationError) as exc:
         services.create_cohort(programme=programme, **{**data, **kwargs})
     assert field in exc.value.message_dict
@@ -107,15 +117,21 @@ def _placed() -> File:
 
 def test_outcome_at_six_months_is_recorded_and_corrected():
     file = _placed()
-    services.record_outcome(file=file, months=6, status=OutcomeStatus.CDD_LONG, observed_on=dt.date(2026, 3, 31), by=None)
-    services.record_outcome(file=file, months=6, status=OutcomeStatus.CDI, observed_on=dt.date(2026, 4, 1), by=None)
+    services.record_outcome(
+        file=file, months=6, status=OutcomeStatus.CDD_LONG, observed_on=dt.date(2026, 3, 31), by=None
+    )
+    services.record_outcome(
+        file=file, months=6, status=OutcomeStatus.CDI, observed_on=dt.date(2026, 4, 1), by=None
+    )
     assert list(Outcome.objects.filter(file=file).values_list("months", "status")) == [(6, OutcomeStatus.CDI)]
 
 
 def test_outcome_observed_before_placement_is_refused():
     file = _placed()
     with pytest.raises(ValidationError) as exc:
-        services.record_outcome(file=file, months=6, status=OutcomeStatus.CDI, observed_on=dt.date(2025, 10, 1), by=None)
+        services.record_outcome(
+            file=file, months=6, status=OutcomeStatus.CDI, observed_on=dt.date(2025, 10, 1), by=None
+        )
     assert "15/10/2025" in exc.value.message_dict["observed_on"][0]
     assert not Outcome.objects.exists()
 
@@ -123,12 +139,16 @@ def test_outcome_observed_before_placement_is_refused():
 def test_outcome_of_someone_who_never_trained_is_refused():
     file = _file()
     with pytest.raises(ValidationError) as exc:
-        services.record_outcome(file=file, months=6, status=OutcomeStatus.CDI, observed_on=dt.date(2026, 1, 1), by=None)
+        services.record_outcome(
+            file=file, months=6, status=OutcomeStatus.CDI, observed_on=dt.date(2026, 1, 1), by=None
+        )
     assert "file" in exc.value.message_dict
 
 
 def test_outcome_with_unknown_delay_is_refused():
     file = _placed()
     with pytest.raises(ValidationError) as exc:
-        services.record_outcome(file=file, months=5, status=OutcomeStatus.CDI, observed_on=dt.date(2026, 4, 1), by=None)
+        services.record_outcome(
+            file=file, months=5, status=OutcomeStatus.CDI, observed_on=dt.date(2026, 4, 1), by=None
+        )
     assert "months" in exc.value.message_dict

@@ -1,0 +1,106 @@
+"""Matching: a candidate's best offers, an offer's best candidates, skill gaps, mobility."""
+
+from __future__ import annotations
+
+import pytest
+
+from filiere.talent import selectors, services
+from filiere.talent.models import Contract, OfferStatus
+
+from .factories import OrganisationFactory, StructureFactory, UserFactory, consenting
+
+STRASBOURG, MULHOUSE, MARSEILLE = "67482", "68224", "13055"
+
+
+@pytest.fixture
+def world(reference_territories, skills):
+    company = OrganisationFactory(name="Alsace Logiciels")
+    structure = StructureFactory()
+    java = services.save_offer(
+        organisation=company, by=None, title="Développeur Java", commune_code=STRASBOURG,
+        description="Développement Java et SQL, un peu de JavaScript.", contract=Contract.CDI,
+    )  # fmt: skip
+    far = services.save_offer(
+        organisation=company, by=None, title="Développeur Java", commune_code=MARSEILLE,
+        description="Développement Java et SQL.", contract=Contract.CDI,
+    )  # fmt: skip
+    security = services.save_offer(
+        organisation=company, by=None, title="Analyste sécurité", commune_code=MULHOUSE,
+        description="Cybersécurité et administration Linux, requêtes SQL.", contract=Contract.CDD,
+    )  # fmt: skip
+    nathalie = services.save_seeker(
+        structure=structure, by=None, first_name="Nathalie", last_name="Kieffer", gender="F", birth_year=1976,
+        commune_code=STRASBOURG, summary="Conseillère bancaire, Excel, je me forme au SQL et au Java.",
+        mobility_radius_km=120, contract_wishes=[Contract.CDI],
+    )  # fmt: skip
+    consenting(nathalie)
+    return {"java": java, "far": far, "security": security, "nathalie": nathalie, "structure": structure}
+
+
+def test_best_offers_rank_shared_skills_first_and_explain(world):
+    matches = selectors.best_offers_for_seeker(world["nathalie"])
+    assert [m.offer for m in matches][0] == world["java"]
+    top = matches[0]
+    assert set(top.matched_skills) >= {"SQL", "Java (programmation informatique)"}
+    assert top.distance_km == 0 and top.contract_fit is True
+    assert any("compétences en commun" in e for e in top.explanation)
+    assert "même département" in top.explanation and "contrat souhaité" in top.explanation
+
+
+def test_offers_outside_the_mobility_area_are_not_proposed(world):
+    offers = [m.offer for m in selectors.best_offers_for_seeker(world["nathalie"])]
+    assert world["far"] not in offers
+    assert world["security"] in offers  # Mulhouse is within 120 km of Strasbourg
+
+
+def test_a_closed_offer_is_not_proposed(world):
+    java = world["java"]
+    services.save_offer(organisation=java.organisation, by=None, title=java.title, description=java.description,
+                        commune_code=STRASBOURG, status=OfferStatus.FILLED, offer=java)  # fmt: skip
+    assert java not in [m.offer for m in selectors.best_offers_for_seeker(world["nathalie"])]
+
+
+def test_best_candidates_need_consent_to_be_shown_to_companies(world):
+    other = services.save_seeker(
+        structure=world["structure"], by=None, first_name="Karim", last_name="Benali", gender="M",
+        commune_code=STRASBOURG, summary="Java, SQL.",
+    )  # fmt: skip
+    consenting(other, "matching")  # matched, but not shown to companies
+    found = [m.seeker for m in selectors.best_candidates_for_offer(world["java"])]
+    assert found == [world["nathalie"]]
+    adviser = UserFactory()
+    from filiere.accounts.models import Membership
+
+    Membership.objects.create(user=adviser, organisation=world["structure"])
+    assert {m.seeker for m in selectors.best_candidates_for_offer(world["java"], viewer=adviser)} == {
+        world["nathalie"],
+        other,
+    }
+
+
+def test_skill_gap_lists_missing_skills(world):
+    gap = selectors.skill_gap(world["nathalie"], world["security"])
+    assert {label for _, label in gap.missing} == {"cybersécurité", "Linux"}
+    assert gap.matched == ["SQL"]
+    gap = selectors.skill_gap(world["nathalie"], world["java"])
+    assert set(gap.matched) == {"SQL", "Java (programmation informatique)"}
+    assert [label for _, label in gap.missing] == ["JavaScript"]
+
+
+def test_gap_page_shows_missing_skills(world, client):
+    from filiere.accounts.models import Membership
+
+    adviser = UserFactory()
+    Membership.objects.create(user=adviser, organisation=world["structure"])
+    client.force_login(adviser)
+    page = client.get(
+        f"/talents/personnes/{world['nathalie'].pk}/offres/{world['security'].pk}/"
+    ).content.decode()
+    assert "cybersécurité" in page and "Linux" in page
+
+
+def test_radius_reaches_neighbouring_departments(reference_territories):
+    from filiere.talent import geo
+
+    near = geo.departments_within("67", 100)
+    assert "67" in near and "68" in near and "13" not in near

@@ -1,0 +1,152 @@
+"""Pages: the adviser's journey without a browser, bad input, applications, the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from filiere.core.testing import assert_openapi_snapshot
+from filiere.talent import services
+from filiere.talent.models import Application, Cohort, FileState, JobSeeker, OutcomeStatus
+
+from .factories import (
+    CohortFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    SeekerFactory,
+    StructureFactory,
+    adviser_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nege(client):
+    programme = ProgrammeFactory(name="Numéric Emploi Grand Est")
+    adviser = adviser_of(programme.structure)
+    client.force_login(adviser)
+    return programme
+
+
+def test_cohort_form_refuses_end_before_start_and_negative_places(client, nege):
+    data = {
+        "name": "Promotion 2026",
+        "year": 2026,
+        "start_date": "2026-09-01",
+        "end_date": "2026-03-01",
+        "places": "-2",
+    }
+    response = client.post(f"/talents/programmes/{nege.pk}/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "La fin de la formation ne peut pas précéder son début." in page
+    assert "Le nombre de places doit être un entier positif." in page
+    assert not Cohort.objects.exists()
+
+
+def test_cohort_form_refuses_an_impossible_date(client, nege):
+    data = {"name": "P", "year": 2026, "start_date": "31/02/2026", "end_date": "2026-03-01", "places": "10"}
+    response = client.post(f"/talents/programmes/{nege.pk}/", data)
+    assert response.status_code == 400
+    assert "Saisissez une date valide." in response.content.decode()
+
+
+def test_another_structure_cannot_open_the_programme(client):
+    programme = ProgrammeFactory()
+    client.force_login(adviser_of(StructureFactory()))
+    assert client.get(f"/talents/programmes/{programme.pk}/").status_code == 404
+    assert client.get(f"/talents/programmes/{programme.pk}/tableau-de-bord/").status_code == 404
+    assert client.get(f"/api/talent/programmes/{programme.pk}/dashboard").status_code == 404
+
+
+def test_file_page_moves_and_records_outcome_and_dashboard_changes(client, nege):
+    cohort = CohortFactory(programme=nege)
+    file = services.open_file(cohort=cohort, seeker=SeekerFactory(), by=None, applied_on=dt.date(2025, 1, 5))
+    url = f"/talents/dossiers/{file.pk}/"
+    for state in (
+        FileState.PRESELECTED,
+        FileState.SELECTED,
+        FileState.IN_TRAINING,
+        FileState.TRAINED,
+        FileState.PLACED,
+    ):
+        response = client.post(url, {"action": "move", "to_state": state, "on": "2025-10-01", "reason": ""})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.post(url, {"action": "move", "to_state": FileState.APPLIED, "on": "2025-10-01"})
+    assert response.status_code == 400
+    response = client.post(
+        url, {"action": "outcome", "months": "6", "status": OutcomeStatus.CDI, "observed_on": "2025-09-01"}
+    )
+    assert response.status_code == 400
+    assert "avant la mise en emploi" in response.content.decode()
+    response = client.post(
+        url, {"action": "outcome", "months": "6", "status": OutcomeStatus.CDI, "observed_on": "2026-04-01"}
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert page.count("<tr><td>") >= 6  # history rows
+    data = client.get(f"/api/talent/programmes/{nege.pk}/dashboard").json()
+    assert data["total"]["files"] == 1 and data["total"]["trainees"] == 1
+    assert data["total"]["back_to_work_rate"] == 100.0
+    assert "100,0 %" in client.get(f"/talents/programmes/{nege.pk}/tableau-de-bord/").content.decode()
+
+
+def test_seeker_form_reports_unknown_codes_and_impossible_dates(client, reference_territories):
+    structure = StructureFactory()
+    client.force_login(adviser_of(structure))
+    data = {"first_name": "Léa", "last_name": "Muller", "gender": "F", "commune_code": "99999",
+            "available_from": "2026-02-31", "wished_metiers": "Z9999"}  # fmt: skip
+    response = client.post("/talents/personnes/nouvelle/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Saisissez une date valide." in page
+    data["available_from"] = "2026-03-01"
+    page = client.post("/talents/personnes/nouvelle/", data).content.decode()
+    assert "Code commune inconnu : « 99999 »." in page
+    data["commune_code"] = "67482"
+    page = client.post("/talents/personnes/nouvelle/", data).content.decode()
+    assert "Code ROME (fiche métier) inconnu : Z9999." in page
+    assert not JobSeeker.objects.exists()
+    data["wished_metiers"] = ""
+    response = client.post("/talents/personnes/nouvelle/", {**data, "consents": ["matching"]})
+    assert response.status_code == 302
+    seeker = JobSeeker.objects.get()
+    assert seeker.department_code == "67" and seeker.consents.get().purpose == "matching"
+
+
+def test_html_in_names_is_escaped(client):
+    seeker = SeekerFactory(first_name="<script>alert(1)</script>")
+    client.force_login(adviser_of(seeker.structure))
+    page = client.get(f"/talents/personnes/{seeker.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_double_application_is_refused_clearly(client):
+    seeker = SeekerFactory()
+    client.force_login(adviser_of(seeker.structure))
+    offer = services.save_offer(organisation=OrganisationFactory(), by=None, title="Technicien support")
+    url = f"/talents/offres/{offer.pk}/"
+    assert client.post(url, {"seeker": seeker.pk, "message": "Bonjour"}).status_code == 302
+    response = client.post(url, {"seeker": seeker.pk, "message": "Bonjour"})
+    assert response.status_code == 400
+    assert (
+        "Une candidature à cette offre a déjà été envoyée pour cette personne." in response.content.decode()
+    )
+    assert Application.objects.count() == 1
+
+
+def test_pages_render_for_an_adviser(client, nege):
+    cohort = CohortFactory(programme=nege)
+    seeker = SeekerFactory(structure=nege.structure)
+    services.open_file(cohort=cohort, seeker=seeker, by=None)
+    for url in ["/talents/", f"/talents/programmes/{nege.pk}/", f"/talents/promotions/{cohort.pk}/",
+                "/talents/personnes/", "/talents/offres/", f"/talents/programmes/{nege.pk}/tableau-de-bord/?annee=2025",
+                "/talents/personnes/nouvelle/"]:  # fmt: skip
+        assert client.get(url).status_code == 200, url
+
+
+def test_openapi_snapshot(client):
+    assert_openapi_snapshot(client, "/api/talent/", Path(__file__).parent / "snapshots" / "openapi.json")
