@@ -137,7 +137,13 @@ class _Sheet:
                 self.index[canonical] = position
         self.missing = [c for c in columns if c not in self.index and c not in ACTION_OPTIONAL]
         for column in self.missing:
-            report.error(name, 1, column, _("Colonne manquante « %(column)s ».") % {"column": column})
+            report.error(
+                name,
+                1,
+                column,
+                _("Colonne manquante « %(column)s » ; colonnes attendues : %(expected)s.")
+                % {"column": column, "expected": ", ".join(columns)},
+            )
         self.rows = rows[1:]
 
     def records(self) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -296,6 +302,9 @@ class _Reader:
     def indicators(self, sheet: _Sheet, action_titles: set[str]) -> list[_IndicatorRow]:
         parsed: list[_IndicatorRow] = []
         name = sheet.name
+        # (indicator, nature, date) → first row: a second baseline of an indicator, or a second
+        # target or value at the same date, would silently overwrite the first one.
+        seen: dict[tuple[str, str, dt.date | None], int] = {}
         for row, record in sheet.records():
             indicator = _text(record.get("Indicateur"))
             if not indicator:
@@ -375,6 +384,20 @@ class _Reader:
                         name, row, "Actions liées", _("Action inconnue : « %(title)s ».") % {"title": title}
                     )
             source = _text(record.get("Source"))
+            key = (_fold(indicator), nature, None if nature == BASELINE else day)
+            if indicator and nature and (nature == BASELINE or day) and key in seen:
+                message = (
+                    _("Deuxième ligne « Référence » pour cet indicateur (déjà en ligne %(row)d).")
+                    if nature == BASELINE
+                    else _("%(nature)s en double à cette date pour cet indicateur (déjà en ligne %(row)d).")
+                )
+                self.report.error(
+                    name,
+                    row,
+                    "Nature" if nature == BASELINE else "Date",
+                    message % {"row": seen[key], "nature": nature},
+                )
+            seen.setdefault(key, row)
             parsed.append(_IndicatorRow(row, indicator, attrs, nature, day, value, source, linked))
         return parsed
 
