@@ -1,3 +1,10 @@
-app_name = "observatory"
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "observatory"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("comparer/", views.compare, name="compare"),
+    path("<slug:level>/<str:code>/", views.territory, name="territory"),
+]

@@ -1,0 +1,29 @@
+"""Template helpers of the observatory: French numbers and download links."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+
+from filiere.territories.maps import format_value
+
+register = template.Library()
+
+
+@register.filter
+def obs_number(value: Any) -> str:
+    """A number the French way ("12 345", "3,5"), "—" when missing; text is returned as is."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, int | float):
+        return format_value(value)
+    return str(value)
+
+
+@register.simple_tag
+def download_query(params: dict[str, Any], fmt: str, table: str) -> str:
+    """The query string of a table's download: the page's parameters plus format and table."""
+    pairs = [(k, v) for k, v in params.items() if v not in (None, "")]
+    return "?" + urlencode([*pairs, ("format", fmt), ("table", table)], doseq=True)
