@@ -60,6 +60,10 @@ class TargetOccupation:
     courses: list[CourseMatch] = field(default_factory=list)
 
     @property
+    def overlap_percent(self) -> int:
+        return round(self.overlap * 100)
+
+    @property
     def explanation(self) -> str:
         parts = [
             _("%(shared)d compétences clés sur %(total)d déjà acquises")

@@ -462,7 +462,8 @@ def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -
     """The "carte de l'offre": places over the coming 12 months per skill family and department.
 
     A session counts once per family (not once per skill) so a course teaching five data
-    skills is not counted five times in the data row. Distance learning is the column "".
+    skills is not counted five times in the data row; a course in two families counts in both
+    rows, but the totals count each session once. Distance learning is the column "".
     """
     from filiere.territories.models import Department
 
@@ -500,6 +501,9 @@ def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -
     if any(d == "" for _f, d in cells):
         departments.append(("", str(_("À distance"))))
     row_totals = {f: sum(v for (ff, _d), v in cells.items() if ff == f) for f, _l in families}
-    column_totals = {d: sum(v for (_f, dd), v in cells.items() if dd == d) for d, _l in departments}
-    total = sum(places or 0 for _c, _d, _x, places in session_rows)
-    return OfferMap(families, departments, dict(cells), row_totals, column_totals, total)
+    # Totals count each session once, even when its course sits in several families.
+    column_totals: dict[str, int] = defaultdict(int)
+    for _course, department, distance, places in session_rows:
+        column_totals["" if distance else department] += places or 0
+    total = sum(column_totals.values())
+    return OfferMap(families, departments, dict(cells), row_totals, dict(column_totals), total)
