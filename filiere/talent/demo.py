@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from filiere.accounts.models import Membership, Role
 from filiere.organisations.models import Kind, Organisation, Source, State
@@ -181,7 +182,7 @@ def _path(rng: random.Random) -> list[str]:
         return [FileState.PRESELECTED, FileState.SELECTED, FileState.WITHDRAWN]
     if rng.random() < 0.04:
         return [FileState.PRESELECTED, FileState.SELECTED, FileState.IN_TRAINING, FileState.WITHDRAWN]
-    if rng.random() < 0.82:
+    if rng.random() < 0.9:
         return [
             FileState.PRESELECTED,
             FileState.SELECTED,
@@ -396,7 +397,7 @@ def _outcome(rng: random.Random, file: File, months: int) -> str:
         return rng.choices(
             [OutcomeStatus.CDI, OutcomeStatus.CDD_LONG, OutcomeStatus.CDD_SHORT, OutcomeStatus.ALTERNANCE, OutcomeStatus.BUSINESS,
              OutcomeStatus.SEEKING],
-            weights=[55, 20, 6, 12, 2, 3],
+            weights=[55, 20, 6, 12, 2, 1],
         )[0]  # fmt: skip
     if rng.random() < 0.08:
         return OutcomeStatus.UNKNOWN
@@ -430,7 +431,7 @@ def _load_reconversion(structure: Organisation, adviser: Any) -> None:
         known = list(RomeMetier.objects.filter(code__in=metiers).values_list("code", flat=True))
         seeker = services.save_seeker(
             structure=structure, by=adviser, adviser=adviser,
-            first_name=first, last_name=last, email=f"{first.lower()}.{last.lower()}@exemple.org", gender=gender,
+            first_name=first, last_name=last, email=f"{slugify(first)}.{slugify(last)}@exemple.org", gender=gender,
             birth_year=birth, commune_code=PLACES[dep][0] if _commune(dep) else "", previous_occupation=job,
             summary=cv, wished_metier_codes=known, mobility_radius_km=60,
             contract_wishes=[Contract.CDI], available_from=timezone.localdate() + dt.timedelta(days=30),

@@ -1,0 +1,25 @@
+"""The NEGE demo reproduces the seed's figures and loads twice without change."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from filiere.talent import selectors
+from filiere.talent.demo import DEMO_PASSWORD, PROGRAMME, load_talent_demo
+from filiere.talent.models import File, JobOffer, Programme
+
+
+def test_demo_has_the_seed_figures_and_is_idempotent(reference_territories):
+    first = load_talent_demo()
+    board = selectors.programme_dashboard(Programme.objects.get(name=PROGRAMME))
+    assert len(board.by_year) == 3
+    for year in board.by_year:
+        assert 470 <= year.files <= 530
+        assert 170 <= year.trainees <= 230
+        assert 85 <= year.back_to_work_rate <= 95
+    assert JobOffer.objects.count() >= 200
+    assert get_user_model().objects.get(username="conseiller-nege").check_password(DEMO_PASSWORD)
+    files = File.objects.count()
+    second = load_talent_demo()
+    assert File.objects.count() == files
+    assert dict(first) == dict(second)
