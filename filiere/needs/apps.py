@@ -6,3 +6,5 @@ class NeedsConfig(AppConfig):
     name = "filiere.needs"
     label = "needs"
     verbose_name = _("Besoins en compétences")
+    # `filiere demo` calls this after the directory's demo (see organisations' demo command).
+    demo_loader = "filiere.needs.demo.load_needs_demo"
