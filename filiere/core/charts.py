@@ -94,12 +94,12 @@ class Series:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a bar chart, with an optional target drawn as a mark across it."""
+    """One bar of a bar chart, with an optional target drawn as a mark across it.
+    (No links: an SVG with role="img" must not hold interactive elements; put them in the table.)"""
 
     label: str
     value: Number | None
     target: Number | None = None
-    href: str = ""
     note: str = ""  # shown after the value (e.g. "34 % (210 000 / cible 600 000)")
 
 
@@ -499,8 +499,6 @@ def bar_svg(
             f'<text x="{label_width - 8}" y="{y0 + bar_height * 0.7}" text-anchor="end" font-size="12" '
             f'fill="#161616"><title>{escape(bar.label)}</title>{escape(short)}</text>'
         )
-        if bar.href:
-            label = f'<a href="{escape(bar.href)}">{label}</a>'
         parts.append(label)
         if bar.value is None:
             parts.append(

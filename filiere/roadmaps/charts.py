@@ -2,14 +2,13 @@
 
 - `indicator_chart`: one indicator's targets (dashed) and measured values (solid) by date.
 - `plan_chart`: every indicator of a plan as a bar of its progress towards its final target,
-  the summary "target vs actual" of the plan (each bar links to the indicator's own chart).
+  the summary "target vs actual" of the plan (the indicators table beside it links to each one's chart).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -54,7 +53,6 @@ def plan_chart(tree: PlanTree) -> Chart:
         Bar(
             label=node.indicator.name,
             value=node.progress.percent,
-            href=reverse("roadmaps:indicator_detail", args=[node.indicator.pk]),
             note=node.progress.explanation,
         )
         for node in tree.indicators
