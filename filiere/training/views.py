@@ -180,7 +180,14 @@ def _map_svg(table: selectors.OfferMap) -> Any:
 
 def reconversion(request: HttpRequest) -> HttpResponse:
     form = ReconversionForm(request.GET or None) if "occupation" in request.GET else ReconversionForm()
-    group_form = GroupForm(request.POST or None)
+    from .demo import OCCITANIE_AERONAUTICS_GROUP
+
+    # Pre-filled with the Occitanie case of the seeds (aeronautics engineers and technicians).
+    initial = {
+        "group": "\n".join(f"{code};{people}" for code, people in OCCITANIE_AERONAUTICS_GROUP),
+        "region": "76",
+    }
+    group_form = GroupForm(request.POST or None, initial=initial)
     path = group = None
     if form.is_bound and form.is_valid():
         try:
