@@ -14,9 +14,11 @@ from filiere.roadmaps import selectors
 from filiere.roadmaps.progress import Progress
 
 router = Router(tags=["roadmaps"])
+# Schema names are global in the OpenAPI document: they carry a Plan/Indicator prefix so that
+# another app's "SeriesOut" or "ProgressOut" cannot take their place.
 
 
-class ProgressOut(Schema):
+class PlanProgressOut(Schema):
     value: float | None
     percent: int | None
     explanation: str
@@ -31,10 +33,10 @@ class PlanSummaryOut(Schema):
     start_date: dt.date
     end_date: dt.date
     is_public: bool
-    progress: ProgressOut
+    progress: PlanProgressOut
 
 
-class ActionOut(Schema):
+class PlanActionOut(Schema):
     id: int
     title: str
     owner: str
@@ -46,65 +48,65 @@ class ActionOut(Schema):
     budget_spent: float | None
     weight: float
     indicator_ids: list[int]
-    progress: ProgressOut
+    progress: PlanProgressOut
 
 
-class ObjectiveOut(Schema):
+class PlanObjectiveOut(Schema):
     id: int
     title: str
     weight: float
-    progress: ProgressOut
-    actions: list[ActionOut]
+    progress: PlanProgressOut
+    actions: list[PlanActionOut]
 
 
-class AxisOut(Schema):
+class PlanAxisOut(Schema):
     id: int
     kind: str
     title: str
     weight: float
-    progress: ProgressOut
-    objectives: list[ObjectiveOut]
+    progress: PlanProgressOut
+    objectives: list[PlanObjectiveOut]
 
 
-class IndicatorSummaryOut(Schema):
+class PlanIndicatorOut(Schema):
     id: int
     name: str
     unit: str
     direction: str
     computation: str
     computed_key: str
-    progress: ProgressOut
+    progress: PlanProgressOut
 
 
 class PlanDetailOut(PlanSummaryOut):
     description: str
     partners: list[str]
-    axes: list[AxisOut]
-    indicators: list[IndicatorSummaryOut]
+    axes: list[PlanAxisOut]
+    indicators: list[PlanIndicatorOut]
 
 
-class PointOut(Schema):
+class IndicatorPointOut(Schema):
     date: dt.date
     value: float
 
 
-class MeasureOut(PointOut):
+class IndicatorMeasureOut(IndicatorPointOut):
     source: str
 
 
-class SeriesOut(Schema):
+class IndicatorSeriesOut(Schema):
     indicator_id: int
     name: str
     unit: str
     direction: str
-    baseline: PointOut | None
-    targets: list[PointOut]
-    values: list[MeasureOut]
-    progress: ProgressOut
+    baseline: IndicatorPointOut | None
+    targets: list[IndicatorPointOut]
+    values: list[IndicatorMeasureOut]
+    progress: PlanProgressOut
 
 
-def _progress(progress: Progress) -> ProgressOut:
-    return ProgressOut(value=progress.value, percent=progress.percent, explanation=progress.explanation)
+def _progress(progress: Progress) -> PlanProgressOut:
+    return PlanProgressOut(value=progress.value, percent=progress.percent, explanation=progress.explanation)
 
 
 def _float(value: object) -> float | None:
@@ -137,20 +139,20 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict:
     """A plan's axes → objectives → actions with rolled-up progress and explanations."""
     tree = selectors.plan_tree(selectors.get_plan_for_user(request.user, plan_id))
     axes = [
-        AxisOut(
+        PlanAxisOut(
             id=a.axis.pk,
             kind=a.axis.kind,
             title=a.axis.title,
             weight=float(a.axis.weight),
             progress=_progress(a.progress),
             objectives=[
-                ObjectiveOut(
+                PlanObjectiveOut(
                     id=o.objective.pk,
                     title=o.objective.title,
                     weight=float(o.objective.weight),
                     progress=_progress(o.progress),
                     actions=[
-                        ActionOut(
+                        PlanActionOut(
                             id=n.action.pk,
                             title=n.action.title,
                             owner=n.action.owner_label,
@@ -173,7 +175,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict:
         for a in tree.axes
     ]
     indicators = [
-        IndicatorSummaryOut(
+        PlanIndicatorOut(
             id=n.indicator.pk,
             name=n.indicator.name,
             unit=n.indicator.unit,
@@ -193,21 +195,23 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict:
     }
 
 
-@router.get("/indicators/{indicator_id}/series", response=SeriesOut, summary="Série d'un indicateur")
+@router.get("/indicators/{indicator_id}/series", response=IndicatorSeriesOut, summary="Série d'un indicateur")
 def indicator_series(request: HttpRequest, indicator_id: int) -> dict:
     """An indicator's baseline, targets and measured values by date, and its progress."""
     indicator = selectors.get_indicator_for_user(request.user, indicator_id)
     node = selectors.indicator_node(indicator)
     baseline = None
     if indicator.baseline_date and indicator.baseline_value is not None:
-        baseline = PointOut(date=indicator.baseline_date, value=float(indicator.baseline_value))
+        baseline = IndicatorPointOut(date=indicator.baseline_date, value=float(indicator.baseline_value))
     return {
         "indicator_id": indicator.pk,
         "name": indicator.name,
         "unit": indicator.unit,
         "direction": indicator.direction,
         "baseline": baseline,
-        "targets": [PointOut(date=t.date, value=float(t.value)) for t in node.targets],
-        "values": [MeasureOut(date=v.date, value=float(v.value), source=v.source) for v in node.values],
+        "targets": [IndicatorPointOut(date=t.date, value=float(t.value)) for t in node.targets],
+        "values": [
+            IndicatorMeasureOut(date=v.date, value=float(v.value), source=v.source) for v in node.values
+        ],
         "progress": _progress(node.progress),
     }
