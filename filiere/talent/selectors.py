@@ -407,14 +407,32 @@ def skill_gap(seeker: JobSeeker, offer: JobOffer, *, course_limit: int = 10) -> 
         except ImportError:
             available = False
         else:
-            courses = courses_covering(
-                [s for s, _ in missing_rows],
-                region_code=seeker.region_code or None,
-                department_code=seeker.department_code or None,
-                include_distance=True,
-                limit=course_limit,
-            )
+            courses = _courses_in_reach(courses_covering, seeker, [s for s, _ in missing_rows], course_limit)
     return SkillGap(matched=matched, missing=missing_rows, courses=courses, training_available=available)
+
+
+def _courses_in_reach(
+    courses_covering: Any, seeker: JobSeeker, skill_ids: list[int], limit: int
+) -> list[Any]:
+    """Courses with a session in a department the person accepts, or by distance learning: the
+    most missing skills covered first, then the earliest session."""
+    reach = list(SeekerDepartment.objects.filter(seeker=seeker).values_list("department_code", flat=True))
+    found: dict[int, Any] = {}
+    for dep in reach[:15] or [None]:
+        for match in courses_covering(
+            skill_ids, department_code=dep, region_code=None if dep else seeker.region_code or None,
+            include_distance=True, limit=limit,
+        ):  # fmt: skip
+            current = found.get(match.course.pk)
+            if current is None or len(match.covered_skill_ids) > len(current.covered_skill_ids):
+                found[match.course.pk] = match
+
+    def first_start(match: Any) -> dt.date:
+        return min((s.start_date for s in match.next_sessions), default=dt.date.max)
+
+    return sorted(found.values(), key=lambda m: (-len(m.covered_skill_ids), first_start(m), m.course.pk))[
+        :limit
+    ]
 
 
 # -- dashboard -------------------------------------------------------------------------------

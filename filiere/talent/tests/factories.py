@@ -11,12 +11,17 @@ from factory.django import DjangoModelFactory
 
 from filiere.accounts.models import Role
 from filiere.organisations.models import Kind
-from filiere.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from filiere.organisations.tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from filiere.talent import services
 from filiere.talent.models import Cohort, ConsentPurpose, Gender, JobSeeker, Programme
 from filiere.taxonomy.models import EscoSkill, Skill, SkillKind
 
-__all__ = ["MembershipFactory", "OrganisationFactory", "UserFactory"]
+__all__ = ["PASSWORD", "MembershipFactory", "OrganisationFactory", "UserFactory"]
 
 
 class StructureFactory(OrganisationFactory):

@@ -104,3 +104,23 @@ def test_radius_reaches_neighbouring_departments(reference_territories):
 
     near = geo.departments_within("67", 100)
     assert "67" in near and "68" in near and "13" not in near
+
+
+def test_courses_in_reach_cover_the_missing_skills(world):
+    from filiere.training.tests.factories import CourseFactory, SessionFactory
+
+    near = CourseFactory(title="Technicien cybersécurité", skills=[_skill("cybersécurité")])
+    SessionFactory(course=near, department_code="68", region_code="44", city="Mulhouse")
+    far = CourseFactory(title="Cybersécurité à Marseille", skills=[_skill("cybersécurité")])
+    SessionFactory(course=far, department_code="13", region_code="93", city="Marseille")
+    remote = CourseFactory(title="Linux à distance", skills=[_skill("Linux")])
+    SessionFactory(course=remote, distance=True)
+    gap = selectors.skill_gap(world["nathalie"], world["security"])
+    titles = {m.course.title for m in gap.courses}
+    assert titles == {"Technicien cybersécurité", "Linux à distance"}
+
+
+def _skill(label: str):
+    from filiere.taxonomy.models import Skill
+
+    return Skill.objects.get(label=label)
