@@ -284,7 +284,8 @@ def _survey_post(request: HttpRequest, invitation: Invitation, context: dict[str
     context.update(formset=formset, form=answer_form)
     if action == "add" or not valid:
         context.update(rows=_rows(formset))
-        return render(request, "needs/survey.html", context, status=200 if action == "add" else 400)
+        added = action == "add" and formset.management_form.is_valid()
+        return render(request, "needs/survey.html", context, status=200 if added else 400)
     filled = [f for f in formset.forms if not f.is_blank()]
     unconfirmed = [f for f in filled if f.needs_confirmation()]
     if action == "check" or unconfirmed:
@@ -353,13 +354,13 @@ def _gap_map(table: selectors.GapTable) -> Any:
 
 def gaps(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.campaigns_for_user(request.user).exclude(status=Status.DRAFT))
-    if not campaigns:
-        return render(request, "needs/gaps.html", {"table": None, "campaigns": []})
     by_pk = {c.pk: c for c in campaigns}
     raw = request.GET.get("campaign", "")
     campaign = by_pk.get(int(raw)) if raw.isdigit() else None
     if raw and campaign is None:
         raise Http404  # a campaign the user may not read: not revealed
+    if not campaigns:
+        return render(request, "needs/gaps.html", {"table": None, "campaigns": []})
     campaign = campaign or campaigns[0]
     from filiere.territories.models import Department
 
