@@ -409,6 +409,11 @@ def _ge() -> Plan:
     _indicator(plan, "Dossiers NEGE traités par an", unit="dossiers", baseline=(D(2019, 11, 26), 500), targets=[(D(2022, 11, 25), 650)], values=[(D(2020, 12, 31), 540), (D(2021, 12, 31), 590)], source=src, description=ILLUSTRATIVE_FIGURE, actions=nege, position=1)  # fmt: skip
     _indicator(plan, "Stagiaires NEGE par an", unit="stagiaires", baseline=(D(2019, 11, 26), 200), targets=[(D(2022, 11, 25), 300)], values=[(D(2020, 12, 31), 210), (D(2021, 12, 31), 260)], source=src, description=ILLUSTRATIVE_FIGURE, actions=nege, position=2)  # fmt: skip
     _indicator(plan, "Taux de retour à l'emploi des stagiaires NEGE", unit="%", baseline=(D(2019, 11, 26), 90), targets=[(D(2022, 11, 25), 90)], values=[(D(2020, 12, 31), 88), (D(2021, 12, 31), 91)], source=src, description="Maintenir le taux de 90 %.", actions=nege, position=3)  # fmt: skip
+    computed = (
+        "Calculé par la plateforme à partir des dossiers des programmes de formation de la région (talents)."
+    )
+    _indicator(plan, "Dossiers NEGE de la dernière promotion (plateforme)", unit="dossiers", baseline=None, targets=[(D(2022, 11, 25), 500)], source="Filière, programmes de formation", description=computed, computed_key="programme_files_latest_year", actions=nege, position=4)  # fmt: skip
+    _indicator(plan, "Taux de retour à l'emploi à 6 mois (plateforme)", unit="%", baseline=None, targets=[(D(2022, 11, 25), 90)], source="Filière, programmes de formation", description=computed, computed_key="programme_back_to_work_rate", actions=nege, position=5)  # fmt: skip
     return plan
 
 

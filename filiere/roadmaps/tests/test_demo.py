@@ -61,6 +61,50 @@ def test_demo_builds_the_three_plans_of_the_seeds(regions):
     assert plan_tree(na).axes[3].objectives[2].number == 12
 
 
+def test_demo_carries_the_seed_figures(regions):
+    bfc, na, ge = load_roadmaps_demo()
+
+    def baselines(plan):
+        return {i.name: i.baseline_value for i in plan.indicators.all()}
+
+    assert {
+        "Entreprises de la filière numérique": 1500,
+        "Salariés de la filière numérique": 8000,
+        "Croissance annuelle des effectifs": 14,
+        "Entreprises accompagnées par an": 600,
+        "Événements et opérations de communication/formation par an": 50,
+    }.items() <= baselines(bfc).items()
+    assert {
+        "Emplois de l'économie numérique": 60000,
+        "Établissements de l'économie numérique": 21000,
+    }.items() <= (baselines(na).items())
+    assert (
+        na.indicators.get(name="Investissement régional dans le très haut débit").targets.last().value == 229
+    )
+    assert (
+        na.indicators.get(name="Foyers et entreprises raccordables à la fibre (RIP)").targets.last().value
+        == 1400000
+    )
+    assert {
+        "Dossiers NEGE traités par an": 500,
+        "Stagiaires NEGE par an": 200,
+        "Taux de retour à l'emploi des stagiaires NEGE": 90,
+    }.items() <= baselines(ge).items()
+    computed = {i.computed_key for p in (bfc, na, ge) for i in p.indicators.filter(computation="computed")}
+    assert computed == {
+        "digital_establishments_in_region",
+        "programme_files_latest_year",
+        "programme_back_to_work_rate",
+    }
+
+
+def test_refresh_command_computes_every_plan(regions, capsys):
+    load_roadmaps_demo()
+    call_command("roadmaps_refresh")
+    assert "4 computed indicators refreshed" in capsys.readouterr().out
+    assert IndicatorValue.objects.filter(source__startswith="Calcul Filière").count() == 4
+
+
 def test_demo_is_idempotent(regions):
     load_roadmaps_demo()
     first = _counts()

@@ -145,3 +145,45 @@ def test_computed_indicator_counts_active_digital_establishments_of_the_region()
     assert [v.value for v in organisations.values.all()] == [Decimal(4)]
     assert indicator.values.get().date == timezone.localdate()
     assert ActivityLog.objects.filter(verb="computed").count() == 2
+
+
+def test_computed_indicators_read_the_training_programmes_of_the_region():
+    from filiere.talent.models import File, Outcome
+    from filiere.talent.tests.factories import CohortFactory, SeekerFactory
+
+    plan = PlanFactory(region=region("44"))
+    old = CohortFactory(programme__region=region("44"), year=2024)
+    new = CohortFactory(programme=old.programme, year=2025)
+    CohortFactory(programme__region=region("75"), year=2025)  # another region: not counted
+
+    def add(cohort, state, entered, outcome=None):
+        file = File.objects.create(
+            cohort=cohort,
+            seeker=SeekerFactory(),
+            state=state,
+            applied_on=dt.date(2025, 1, 10),
+            entered_training=entered,
+        )
+        if outcome:
+            Outcome.objects.create(file=file, months=6, status=outcome, observed_on=dt.date(2025, 12, 1))
+
+    add(old, "placed", True, "cdi")
+    add(old, "trained", True, "seeking")
+    add(new, "applied", False)
+    add(new, "placed", True, "cdd_6_plus")
+    add(new, "in_training", True)
+    indicators = {
+        key: IndicatorFactory(plan=plan, computation=Computation.COMPUTED, computed_key=key)
+        for key in (
+            "programme_files_latest_year",
+            "programme_trainees_latest_year",
+            "programme_back_to_work_rate",
+        )
+    }
+    services.refresh_computed_indicators(plan=plan)
+    values = {key: indicator.values.get().value for key, indicator in indicators.items()}
+    assert values == {
+        "programme_files_latest_year": Decimal(3),  # 2025 only
+        "programme_trainees_latest_year": Decimal(2),
+        "programme_back_to_work_rate": Decimal("66.7"),  # 2 employed of 3 known, all years
+    }
