@@ -11,10 +11,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from filiere.needs import selectors, services
-from filiere.needs.models import Campaign, ContractType, Horizon, Status
+from filiere.needs.models import Campaign, ContractType, Horizon
+from filiere.needs.models import Status as CampaignStatus
 
 router = Router(tags=["needs"])
 
@@ -196,7 +197,7 @@ def _gap_row(r: selectors.GapRow) -> GapRowOut:
 def gaps(request: HttpRequest, query: Query[GapQuery]) -> GapOut:
     """Demand minus training supply per skill family × department, largest gap first (as the page)."""
     campaign = selectors.get_campaign_for_user(request.user, query.campaign)
-    if campaign.status == Status.DRAFT:
+    if campaign.status == CampaignStatus.DRAFT:
         raise Http404
     departments = set(selectors.region_department_codes(campaign.region_id))
     if query.department and query.department not in departments:
@@ -325,12 +326,12 @@ def suggest(request: HttpRequest, token: str, text: str = Query(..., max_length=
 
 
 @router.put("/survey/{token}", response={200: SurveyOut, 400: ErrorOut, 403: ErrorOut})
-def answer(request: HttpRequest, token: str, payload: AnswerIn) -> tuple[int, SurveyOut | ErrorOut]:
+def answer(request: HttpRequest, token: str, payload: AnswerIn) -> Status:
     """Give or replace the company's answer (all lines at once), while the campaign is open."""
     invitation = selectors.get_invitation_by_token(token)
     if not invitation.campaign.accepts_answers():
         message = services.closed_message(invitation.campaign)
-        return 403, ErrorOut(detail=message, errors={})
+        return Status(403, ErrorOut(detail=message, errors={}))
     try:
         services.save_answer(
             invitation=invitation,
@@ -353,5 +354,5 @@ def answer(request: HttpRequest, token: str, payload: AnswerIn) -> tuple[int, Su
         )
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return 400, ErrorOut(detail=" ".join(m for ms in errors.values() for m in ms), errors=errors)
-    return 200, _survey(token)
+        return Status(400, ErrorOut(detail=" ".join(m for ms in errors.values() for m in ms), errors=errors))
+    return Status(200, _survey(token))
