@@ -21,15 +21,14 @@ reader sees either the previous figures or the new ones, never a mix.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db import connection, transaction
+from django.db.models import Count, Func, IntegerField, Model
 from django.utils import timezone
 
 from filiere.observatory.models import FRANCE_CODE, Aggregate, AggregateRun, BandAggregate, Level
@@ -98,17 +97,36 @@ class LevelResult:
     establishments: int
 
 
-def _grouped(territory: str) -> Iterable[dict]:
+class Year(Func):
+    """The year of a date column as an integer, natively on both engines.
+
+    Django's ExtractYear calls a Python function per row on SQLite (dates are text there);
+    the first four characters are the year, and SUBSTR is ten times faster over a million rows.
+    """
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER)"
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="CAST(SUBSTR(%(expressions)s, 1, 4) AS INTEGER)")
+
+
+def _grouped(territory: str, *, with_naf: bool = True) -> Iterable[dict]:
+    """Counts of establishments by territory, (NAF,) digital flag, band, state, creation and closure year."""
+    columns = [territory, "naf_code"] if with_naf else [territory]
     return (
         Establishment.objects.order_by()
         .values(
-            territory,
-            "naf_code",
+            *columns,
             "is_digital",
             "headcount_band",
             "state",
-            cy=ExtractYear("creation_date"),
-            ky=ExtractYear("closure_date"),
+            cy=Year("creation_date"),
+            ky=Year("closure_date"),
         )
         .annotate(n=Count("id"))
         .iterator(chunk_size=10_000)
@@ -139,7 +157,7 @@ def _accumulate(
         slices: list[tuple[bool, str]] = [(False, "")]
         if row["is_digital"]:
             slices.append((True, ""))
-            naf = row["naf_code"] or ""
+            naf = row.get("naf_code") or ""
             if naf_slices and naf:
                 slices.extend(((True, naf[:2]), (True, naf)))
         for digital_only, naf_slice in slices:
@@ -165,9 +183,18 @@ def _accumulate(
     return LevelResult(series, dict(bands), seen)
 
 
-def _rows(
-    level: str, series: dict[Key, Series], *, start: int, end: int, now: dt.datetime
-) -> Iterable[Aggregate]:
+AGGREGATE_COLUMNS = (
+    "territory_level", "territory_code", "year", "naf_code", "digital_only", "establishments_active",
+    "creations", "closures", "estimated_jobs", "computed_at",
+)  # fmt: skip
+BAND_COLUMNS = (
+    "territory_level", "territory_code", "digital_only", "headcount_band", "establishments_active",
+    "estimated_jobs", "computed_at",
+)  # fmt: skip
+
+
+def _rows(level: str, series: dict[Key, Series], *, start: int, end: int, now: Any) -> Iterable[tuple]:
+    """Aggregate rows (in AGGREGATE_COLUMNS order) of one level; years with nothing are skipped."""
     for (code, digital_only, naf), acc in series.items():
         active, jobs = 0, 0.0
         for position, year in enumerate(range(start - 1, end + 1)):
@@ -175,34 +202,33 @@ def _rows(
             jobs += acc.jobs[position]
             if year < start:
                 continue
-            yield Aggregate(
-                territory_level=level,
-                territory_code=code,
-                year=year,
-                naf_code=naf,
-                digital_only=digital_only,
-                establishments_active=active,
-                creations=acc.creations[position],
-                closures=acc.closures[position],
-                estimated_jobs=round(jobs),
-                computed_at=now,
-            )
+            if not (active or jobs or acc.creations[position] or acc.closures[position]):
+                continue  # nothing there yet: readers treat a missing year as zero
+            creations, closures = acc.creations[position], acc.closures[position]
+            yield (level, code, year, naf, digital_only, active, creations, closures, round(jobs), now)
 
 
-def _band_rows(
-    level: str, bands: dict[tuple[str, bool, str], list[float]], now: dt.datetime
-) -> Iterable[BandAggregate]:
+def _band_rows(level: str, bands: dict[tuple[str, bool, str], list[float]], now: Any) -> Iterable[tuple]:
+    """Headcount-band rows (in BAND_COLUMNS order) of one level."""
     for (code, digital_only, band), (count, jobs) in bands.items():
         if count:
-            yield BandAggregate(
-                territory_level=level,
-                territory_code=code,
-                digital_only=digital_only,
-                headcount_band=band,
-                establishments_active=int(count),
-                estimated_jobs=round(jobs),
-                computed_at=now,
-            )
+            yield (level, code, digital_only, band, int(count), round(jobs), now)
+
+
+def _insert(model: type[Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Bulk insert plain tuples: COPY on PostgreSQL, executemany on SQLite (no model instances,
+    which cost more than the database itself at a hundred thousand rows)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+        for offset in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(sql, rows[offset : offset + BATCH_SIZE])
 
 
 def _merge(result: LevelResult, parent_of: Callable[[str], str | None], size: int) -> LevelResult:
@@ -246,7 +272,9 @@ def recompute_aggregates(*, end_year: int | None = None) -> RecomputeReport:
     department = _accumulate(
         _grouped("department_code"), "department_code", start=start, end=end, naf_slices=True
     )
-    epci = _accumulate(_grouped("commune__epci"), "commune__epci", start=start, end=end, naf_slices=False)
+    epci = _accumulate(
+        _grouped("commune__epci", with_naf=False), "commune__epci", start=start, end=end, naf_slices=False
+    )
     former = dict(Department.objects.exclude(former_region=None).values_list("code", "former_region_id"))
     old_region = _merge(department, former.get, size)
     france = _merge(region, lambda code: FRANCE_CODE, size)
@@ -260,17 +288,18 @@ def recompute_aggregates(*, end_year: int | None = None) -> RecomputeReport:
     for result in levels.values():  # establishments without a territory only count in France
         result.series = {key: acc for key, acc in result.series.items() if key[0]}
         result.bands = {key: value for key, value in result.bands.items() if key[0]}
+    stamp = connection.ops.adapt_datetimefield_value(started)
     aggregates = [
         row
         for level, result in levels.items()
-        for row in _rows(level, result.series, start=start, end=end, now=started)
+        for row in _rows(level, result.series, start=start, end=end, now=stamp)
     ]
-    band_rows = [row for level, result in levels.items() for row in _band_rows(level, result.bands, started)]
+    band_rows = [row for level, result in levels.items() for row in _band_rows(level, result.bands, stamp)]
     with transaction.atomic():
         Aggregate.objects.all().delete()
         BandAggregate.objects.all().delete()
-        Aggregate.objects.bulk_create(aggregates, batch_size=BATCH_SIZE)
-        BandAggregate.objects.bulk_create(band_rows, batch_size=BATCH_SIZE)
+        _insert(Aggregate, AGGREGATE_COLUMNS, aggregates)
+        _insert(BandAggregate, BAND_COLUMNS, band_rows)
         run = AggregateRun.objects.create(
             started_at=started,
             finished_at=timezone.now(),

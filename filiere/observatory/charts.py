@@ -71,9 +71,9 @@ def line_chart_svg(
     parts = _head(uid, title, width, height, table_id)
     numbers = [float(v) for values in series.values() for v in values.values() if v is not None]
     if not years or not numbers:
+        empty = _("Pas encore de données")
         parts.append(
-            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#3a3a3a">'
-            f"{escape(_('Pas encore de données'))}</text></svg>"
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#3a3a3a">{escape(empty)}</text></svg>'
         )
         return mark_safe("".join(parts))
     left, right, top, bottom = 78, 18, 34 + 18 * ((len(series) - 1) // 3), 30
@@ -142,9 +142,10 @@ def bar_chart_svg(
     height = 20 + 26 * max(len(bars), 1)
     parts = _head(uid, title, width, height, table_id)
     if not bars:
+        empty = _("Pas encore de données")
         parts.append(
-            f'<text x="{width / 2}" y="{height / 2 + 4}" text-anchor="middle" fill="#3a3a3a">'
-            f"{escape(_('Pas encore de données'))}</text></svg>"
+            f'<text x="{width / 2}" y="{height / 2 + 4}" text-anchor="middle" fill="#3a3a3a">{escape(empty)}</text>'
+            "</svg>"
         )
         return mark_safe("".join(parts))
     label_w, value_w = 300, 90

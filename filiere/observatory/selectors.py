@@ -208,6 +208,14 @@ def year_bounds(run: AggregateRun | None = None) -> tuple[int, int]:
     return run.first_year, run.last_year
 
 
+def default_end_year(bounds: tuple[int, int]) -> int:
+    """The year shown when none is asked: the last complete year (the current one is partial)."""
+    low, high = bounds
+    if high >= timezone.localdate().year and high - 1 >= low:
+        return high - 1
+    return high
+
+
 def _year(raw: object) -> int | None:
     text = str(raw or "").strip()
     if len(text) == 4 and text.isdigit():
@@ -218,12 +226,12 @@ def _year(raw: object) -> int | None:
 def parse_period(raw_from: object, raw_to: object, *, bounds: tuple[int, int]) -> Period:
     """The period asked by ``?from=…&to=…``, clamped to the years computed.
 
-    Anything that is not a four-digit year falls back to the default (the last ten years), so
-    a mistyped URL still shows a page; reversed bounds are swapped.
+    Anything that is not a four-digit year falls back to the default (the ten years up to the
+    last complete year), so a mistyped URL still shows a page; reversed bounds are swapped.
     """
     low, high = bounds
     end = _year(raw_to)
-    end = high if end is None else min(max(end, low), high)
+    end = default_end_year(bounds) if end is None else min(max(end, low), high)
     start = _year(raw_from)
     start = max(low, end - DEFAULT_SPAN + 1) if start is None else min(max(start, low), high)
     if start > end:
@@ -232,9 +240,9 @@ def parse_period(raw_from: object, raw_to: object, *, bounds: tuple[int, int]) -
 
 
 def parse_year(raw: object, *, bounds: tuple[int, int]) -> int:
-    """A single year from a query string, clamped; the last year computed by default."""
+    """A single year from a query string, clamped; the last complete year by default."""
     year = _year(raw)
-    return bounds[1] if year is None else min(max(year, bounds[0]), bounds[1])
+    return default_end_year(bounds) if year is None else min(max(year, bounds[0]), bounds[1])
 
 
 # --- Series and breakdowns --------------------------------------------------------------------
@@ -339,7 +347,10 @@ def map_values(level: str, *, measure: str, period: Period) -> dict[str, float |
         "creations": "creations",
         "closures": "closures",
     }[measure]
-    return dict(qs.filter(year=period.end).values_list("territory_code", column))
+    # Years with nothing are not stored: a territory seen in another year shows 0, not "no data".
+    values: dict[str, float | None] = dict.fromkeys(qs.values_list("territory_code", flat=True).distinct(), 0)
+    values.update(qs.filter(year=period.end).values_list("territory_code", column))
+    return values
 
 
 def official_figures(territory: Territory) -> list[FigureRow]:

@@ -12,13 +12,17 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from filiere.observatory.selectors import BreakdownRow, Comparison, FigureRow, Territory, YearRow
 from filiere.organisations.exports import FORMATS, safe_cell
-from filiere.territories.maps import MapRow
+from filiere.territories.maps import MapRow, format_value
 
 Cell = str | int | float | None
 
@@ -34,20 +38,6 @@ class Table:
     numeric: set[int] = field(default_factory=set)  # column indexes right-aligned and formatted
     links: list[str] = field(default_factory=list)  # optional link for each row, on `link_column`
     link_column: int = 0
-
-    def display(self) -> list[list[dict[str, Any]]]:
-        """Rows for the template: each cell's value, whether it is a number, and its link."""
-        return [
-            [
-                {
-                    "value": cell,
-                    "numeric": index in self.numeric,
-                    "link": self.links[row_index] if index == self.link_column and self.links else "",
-                }
-                for index, cell in enumerate(row)
-            ]
-            for row_index, row in enumerate(self.rows)
-        ]
 
     def cells(self) -> list[list[Cell]]:
         """Rows as written to files: text neutralised against formula injection, numbers kept."""
@@ -151,6 +141,49 @@ def comparison_table(comparison: Comparison, *, jobs: bool = False) -> Table:
     )
 
 
+def _cell_html(cell: Cell, numeric: bool) -> str:
+    if numeric:
+        return format_value(cell) if isinstance(cell, int | float) else "—"
+    return "—" if cell is None else str(escape(cell))
+
+
+def table_html(table: Table, params: dict[str, Any]) -> SafeString:
+    """The table as shown on a page, with its CSV/XLSX/ODS download links."""
+    out = [
+        f'<div class="obs-table"><table id="table-{escape(table.key)}"><caption>{escape(table.caption)}</caption>'
+        "<thead><tr>"
+    ]
+    for index, header in enumerate(table.headers):
+        css = ' class="num"' if index in table.numeric else ""
+        out.append(f'<th scope="col"{css}>{escape(header)}</th>')
+    out.append("</tr></thead><tbody>")
+    for row_index, row in enumerate(table.rows):
+        out.append("<tr>")
+        for index, cell in enumerate(row):
+            numeric = index in table.numeric
+            text = _cell_html(cell, numeric)
+            link = table.links[row_index] if table.links and index == table.link_column else ""
+            if link:
+                text = f'<a href="{escape(link)}">{text}</a>'
+            if index == 0:
+                out.append(f'<th scope="row">{text}</th>')
+            else:
+                out.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+        out.append("</tr>")
+    if not table.rows:
+        empty = _("Aucune donnée pour cette sélection.")
+        out.append(f'<tr><td colspan="{len(table.headers)}">{escape(empty)}</td></tr>')
+    out.append("</tbody></table>")
+    pairs = [(k, v) for k, v in params.items() if v not in (None, "")]
+    links = " · ".join(
+        f'<a href="?{escape(urlencode([*pairs, ("format", fmt), ("table", table.key)], doseq=True))}">{label}</a>'
+        for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("ods", "ODS"))
+    )
+    download = _("Télécharger ce tableau :")
+    out.append(f'<p class="obs-downloads">{escape(download)} {links}</p></div>')
+    return mark_safe("".join(out))
+
+
 def pick(tables: Sequence[Table], key: str | None) -> Table | None:
     """The table named by ``?table=`` (the first one when absent), or None if unknown."""
     if not tables:
@@ -204,3 +237,12 @@ def measure_units() -> dict[str, str]:
         "closures": _("fermetures"),
         "growth": "%",
     }
+
+
+#: The labels drawn by `territories.maps` (translated through this app's catalogue, since the
+#: territories catalogue has another owner: see docs/observatory.md).
+MAP_LABELS = (
+    gettext_noop("Carte choroplèthe de France par territoire."),
+    gettext_noop("Les valeurs figurent dans le tableau qui suit la carte."),
+    gettext_noop("Pas de donnée"),
+)

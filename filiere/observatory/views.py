@@ -204,7 +204,7 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "growth": selectors.period_growth(series),
         "last": series[-1] if series else None,
         "tables": {t.key: t for t in page_tables},
-        "former_keys": [f"series_{f.code}" for f, _rows in former_series],
+        "former_tables": [t for t in page_tables if t.key.startswith("series_") and t.key != "series_all"],
         "chart_active": chart_active,
         "chart_flows": chart_flows,
         "chart_naf": bar_chart_svg(

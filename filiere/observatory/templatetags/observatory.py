@@ -27,3 +27,11 @@ def download_query(params: dict[str, Any], fmt: str, table: str) -> str:
     """The query string of a table's download: the page's parameters plus format and table."""
     pairs = [(k, v) for k, v in params.items() if v not in (None, "")]
     return "?" + urlencode([*pairs, ("format", fmt), ("table", table)], doseq=True)
+
+
+@register.simple_tag
+def obs_table(table: Any, params: dict[str, Any]) -> str:
+    """A `tables.Table` as HTML with its download links (built in Python: tables can be long)."""
+    from filiere.observatory.tables import table_html
+
+    return table_html(table, params)

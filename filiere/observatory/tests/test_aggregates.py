@@ -132,10 +132,14 @@ def test_recompute_is_atomic(directory, monkeypatch):
     before = Aggregate.objects.count()
     runs = AggregateRun.objects.count()
 
-    def broken(*args, **kwargs):
-        raise IntegrityError("disk full")
+    real_insert = aggregates._insert
 
-    monkeypatch.setattr(aggregates.BandAggregate.objects, "bulk_create", broken)
+    def broken(model, columns, rows):
+        if model is BandAggregate:  # the second table fails after the first was written
+            raise IntegrityError("disk full")
+        real_insert(model, columns, rows)
+
+    monkeypatch.setattr(aggregates, "_insert", broken)
     establishment(created=D(2020, 6, 1))
     with pytest.raises(IntegrityError):
         recompute_aggregates(end_year=2020)
