@@ -494,7 +494,8 @@ def bar_svg(
     )
     for index, bar in enumerate(bars):
         y0 = top + index * (bar_height + gap)
-        short = bar.label if len(bar.label) <= 32 else bar.label[:30].rstrip() + "…"
+        room = max(8, label_width // 7)  # ~7 px per character at 12 px
+        short = bar.label if len(bar.label) <= room else bar.label[: room - 2].rstrip() + "…"
         label = (
             f'<text x="{label_width - 8}" y="{y0 + bar_height * 0.7}" text-anchor="end" font-size="12" '
             f'fill="#161616"><title>{escape(bar.label)}</title>{escape(short)}</text>'
@@ -540,6 +541,7 @@ def bar_chart(
     target_label: str = "",
     colour: str = ACTUAL_COLOUR,
     width: int = 640,
+    label_width: int = 220,
     uid: str = "chart",
     table_id: str = "",
 ) -> Chart:
@@ -554,6 +556,7 @@ def bar_chart(
         missing_text=missing_text,
         colour=colour,
         width=width,
+        label_width=label_width,
         uid=uid,
     )
     headers = [label_heading, f"{value_heading} ({unit})" if unit else value_heading]

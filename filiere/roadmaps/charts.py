@@ -71,6 +71,8 @@ def plan_chart(tree: PlanTree) -> Chart:
         label_heading=_("Indicateur"),
         value_heading=_("Avancement"),
         note_heading=_("Détail"),
+        width=760,
+        label_width=340,
         uid=f"plan-{tree.plan.pk}-progress",
         table_id="plan-indicators-progress",
     )
