@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -223,22 +224,28 @@ def offer_query(offer: JobOffer) -> str:
     return " ; ".join([offer.title, *engine.skill_labels(offer.skill_ids)[:30]])
 
 
-def _explain(match: OfferMatch) -> list[str]:
+def _explain(match: OfferMatch, words: dict[str, str]) -> list[str]:
     parts: list[str] = []
     if match.matched_skills:
-        parts.append(_("compétences en commun : %s") % ", ".join(match.matched_skills[:8]))
+        parts.append(words["skills"] % ", ".join(match.matched_skills[:8]))
     if match.occupation_match:
-        parts.append(_("métier recherché"))
+        parts.append(words["occupation"])
     if match.distance_km is not None:
-        if match.distance_km == 0:
-            parts.append(_("même département"))
-        else:
-            parts.append(_("à environ %d km") % round(match.distance_km))
+        parts.append(words["same"] if match.distance_km == 0 else words["km"] % round(match.distance_km))
     if match.contract_fit is True:
-        parts.append(_("contrat souhaité"))
+        parts.append(words["contract"])
     elif match.contract_fit is False:
-        parts.append(_("contrat différent de celui souhaité"))
+        parts.append(words["other_contract"])
     return parts
+
+
+def match_channels() -> tuple[str, ...]:
+    """Engine channels used for matching people and offers. Semantic is off by default
+    (TALENT_MATCH_SEMANTIC): every candidate's query is a new text, so it would embed one query
+    per search (tens of ms on two cores) while skills and words already carry the structured
+    profile; the engine's public API takes a query text, not a stored document's vector."""
+    semantic = getattr(settings, "TALENT_MATCH_SEMANTIC", False)
+    return ("lexical", "skills", "semantic") if semantic else ("lexical", "skills")
 
 
 OCCUPATION_BONUS = 0.3
@@ -247,15 +254,28 @@ CONTRACT_BONUS = 0.1
 
 def _rerank(matches: list[OfferMatch], limit: int) -> list[OfferMatch]:
     for m in matches:
-        m.score = round(
-            m.score
-            + (OCCUPATION_BONUS if m.occupation_match else 0)
-            + (CONTRACT_BONUS if m.contract_fit else 0),
-            4,
-        )
-        m.explanation = _explain(m)
+        bonus = (OCCUPATION_BONUS if m.occupation_match else 0) + (CONTRACT_BONUS if m.contract_fit else 0)
+        m.score = round(m.score + bonus, 4)
     matches.sort(key=lambda m: (-m.score, (m.offer.pk if m.offer else 0), (m.seeker.pk if m.seeker else 0)))
-    return matches[:limit]
+    # Translated once per search: gettext goes through a thread-local lookup on every call.
+    words = {
+        "skills": _("compétences en commun : %s"),
+        "occupation": _("métier recherché"),
+        "same": _("même département"),
+        "km": _("à environ %d km"),
+        "contract": _("contrat souhaité"),
+        "other_contract": _("contrat différent de celui souhaité"),
+    }
+    top = matches[:limit]
+    for m in top:
+        m.explanation = _explain(m, words)
+    return top
+
+
+# What a match shows of an offer (loading whole rows doubled the time of this step).
+OFFER_MATCH_FIELDS = (
+    "pk", "title", "department_code", "contract", "positions", "rome_metier_id", "status", "organisation__name",
+)  # fmt: skip
 
 
 def best_offers_for_seeker(seeker: JobSeeker, *, limit: int = 20) -> list[OfferMatch]:
@@ -275,15 +295,20 @@ def best_offers_for_seeker(seeker: JobSeeker, *, limit: int = 20) -> list[OfferM
         return []
     try:
         hits = engine.search_documents(
-            query, doc_type=indexing.OFFER_DOC, restrict_ids=restrict, limit=limit * 3
+            query,
+            doc_type=indexing.OFFER_DOC,
+            restrict_ids=restrict,
+            limit=limit * 3,
+            channels=match_channels(),
         )
     except engine.UserTextError:
         return []
     found = {
         o.pk: o
-        for o in JobOffer.objects.filter(pk__in=[h.doc_id for h in hits]).select_related(
-            "organisation", "commune"
-        )
+        for o in JobOffer.objects.filter(pk__in=[h.doc_id for h in hits])
+        .select_related("organisation")
+        .only(*OFFER_MATCH_FIELDS)
+        .order_by()
     }
     metiers = seeker_metier_codes(seeker)
     wishes = set(seeker.contract_wishes)
@@ -317,34 +342,63 @@ def shareable_seekers() -> QuerySet[JobSeeker]:
     )
 
 
+def _seekers_wanting_metier(seeker_ids: list[int], metier_code: str) -> set[int]:
+    """Among `seeker_ids`, those who wish the ROME métier (directly or through an appellation)."""
+    metiers = JobSeeker.wished_metiers.through.objects.filter(
+        jobseeker_id__in=seeker_ids, romemetier_id=metier_code
+    )
+    appellations = JobSeeker.wished_appellations.through.objects.filter(
+        jobseeker_id__in=seeker_ids, romeappellation__metier_id=metier_code
+    )
+    return set(metiers.values_list("jobseeker_id", flat=True)) | set(
+        appellations.values_list("jobseeker_id", flat=True)
+    )
+
+
 def best_candidates_for_offer(offer: JobOffer, *, viewer: Any = None, limit: int = 20) -> list[OfferMatch]:
     """People best matching an offer, among those who accept its department and consented to be
     shown to companies (an adviser also sees the people they follow), with explanations."""
-    candidates = shareable_seekers()
-    if viewer is not None and _signed_in(viewer):
-        candidates = JobSeeker.objects.filter(
-            Q(pk__in=shareable_seekers().values("pk")) | Q(pk__in=seekers_for_user(viewer).values("pk")),
-            anonymised_at__isnull=True,
+    reach = (
+        SeekerDepartment.objects.filter(department_code=offer.department_code)
+        if offer.department_code
+        else None
+    )
+    if reach is not None:
+        # One join from the department's rows: (seeker, purpose) is unique, so no duplicates.
+        restrict = list(
+            reach.filter(
+                seeker__anonymised_at__isnull=True,
+                seeker__consents__purpose=ConsentPurpose.SHARE_WITH_COMPANIES,
+                seeker__consents__withdrawn_at__isnull=True,
+            ).values_list("seeker_id", flat=True)
         )
-    if offer.department_code:
-        candidates = candidates.filter(
-            pk__in=SeekerDepartment.objects.filter(department_code=offer.department_code).values("seeker_id")
-        )
-    restrict = list(candidates.values_list("pk", flat=True).distinct())
+    else:
+        restrict = list(shareable_seekers().values_list("pk", flat=True))
+    if viewer is not None and _signed_in(viewer) and not viewer.is_staff:
+        followed = seekers_for_user(viewer).filter(anonymised_at__isnull=True)
+        if reach is not None:
+            followed = followed.filter(pk__in=reach.values("seeker_id"))
+        restrict = list(set(restrict) | set(followed.values_list("pk", flat=True)))
     if not restrict:
         return []
     try:
         hits = engine.search_documents(
-            offer_query(offer), doc_type=indexing.SEEKER_DOC, restrict_ids=restrict, limit=limit * 3
+            offer_query(offer),
+            doc_type=indexing.SEEKER_DOC,
+            restrict_ids=restrict,
+            limit=limit * 3,
+            channels=match_channels(),
         )
     except engine.UserTextError:
         return []
+    ids = [h.doc_id for h in hits]
     found = {
         s.pk: s
-        for s in JobSeeker.objects.filter(pk__in=[h.doc_id for h in hits]).prefetch_related(
-            "wished_metiers", "wished_appellations"
+        for s in JobSeeker.objects.filter(pk__in=ids).only(
+            "pk", "first_name", "last_name", "department_code", "contract_wishes", "anonymised_at"
         )
     }
+    wanting = _seekers_wanting_metier(ids, offer.rome_metier_id) if offer.rome_metier_id else set()
     matches = []
     for hit in hits:
         seeker = found.get(hit.doc_id)
@@ -357,9 +411,7 @@ def best_candidates_for_offer(offer: JobOffer, *, viewer: Any = None, limit: int
                 seeker=seeker,
                 score=hit.score,
                 matched_skills=hit.matched_skills,
-                occupation_match=bool(
-                    offer.rome_metier_id and offer.rome_metier_id in seeker_metier_codes(seeker)
-                ),
+                occupation_match=seeker.pk in wanting,
                 distance_km=geo.distance_km(seeker.department_code, offer.department_code)
                 if seeker.department_code and offer.department_code
                 else None,
