@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 FTS_TABLE = "organisations_establishment_fts"
 ESTABLISHMENT_TABLE = "organisations_establishment"
 # The migration that defines the current search objects (FTS5 table and triggers, GIN index).
-SEARCH_MIGRATION = "filiere.organisations.migrations.0004_facet_tokens"
+SEARCH_MIGRATION = "filiere.organisations.migrations.0005_covering_search_text_index"
 # Must be the exact expression of the GIN index (migration 0004) for PostgreSQL to use it: the
 # folded text and the facet tokens.
 PG_VECTOR = (

@@ -278,13 +278,15 @@ def search_directory(
     Two queries: one reads the facet columns of the matching rows (at most
     `settings.DIRECTORY_FACET_LIMIT` + 1 of them) and counts them in Python, the other reads
     the page (`page_ids`). Above the limit, the count is a lower bound ("plus de N") and facet
-    counts are over the first N matching rows (in index order), which keeps a search over a
-    million rows fast; below it every number is exact.
+    counts are over the first N matching rows (those starting with the query when there are
+    enough, see `_broad_query_counts`; else in index order), which keeps a search over a million
+    rows fast; below it every number is exact.
     """
     limit = settings.DIRECTORY_FACET_LIMIT
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    matched = filter_establishments(filters)
-    counts = count_facets(matched, limit, with_facets=with_facets)
+    counts = _broad_query_counts(filters, limit, with_facets=with_facets)
+    if counts is None:
+        counts = count_facets(filter_establishments(filters), limit, with_facets=with_facets)
     total = counts.pop("_count")[""]
     lower_bound = total > limit
     count = min(total, limit)
@@ -308,6 +310,27 @@ def search_directory(
     if with_facets:
         result.facets = _facets(filters, counts)
     return result
+
+
+def _broad_query_counts(
+    filters: DirectoryFilters, limit: int, *, with_facets: bool
+) -> dict[str, dict[str, int]] | None:
+    """Counts for a broad text query, from the rows whose text starts with it, or None.
+
+    When more than `limit` rows start with the query, more than `limit` rows match it (they
+    all contain a word starting with it), so the count is "plus de N" either way, and the facet
+    sample can be those rows: the B-tree gives them in order, while the full-text index must
+    first collect every match (70,000 for "mar" over 1 M rows) before it can stop at N.
+    """
+    if not query_words(filters.q) or any(_facet_values(filters, facet) for facet in FACET_FIELDS):
+        # With facet filters the full-text index intersects the text with the facet tokens,
+        # which is fast; the "starts with" rows would need the same filter read from the table.
+        return None
+    head = _starts_with_query(filters)
+    if head is None:
+        return None
+    counts = count_facets(head, limit, with_facets=with_facets)
+    return counts if counts["_count"][""] > limit else None
 
 
 def count_facets(matched: QuerySet, limit: int, *, with_facets: bool = True) -> dict[str, dict[str, int]]:
