@@ -88,9 +88,9 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _ensure_taxonomy() -> None:
-    from filiere.taxonomy.models import Skill
+    from filiere.taxonomy.models import Skill, SkillKind
 
-    if not Skill.objects.exists():
+    if not Skill.objects.exclude(kind=SkillKind.LOCAL).exists():
         from filiere.matching.testing import load_taxonomy_labels
 
         load_taxonomy_labels()

@@ -112,8 +112,10 @@ def load(n_orgs: int, *, seed: int = SEED) -> dict[str, Any]:
     from filiere.matching import backends
     from filiere.matching.embeddings import get_embedder
     from filiere.matching.models import Document, DocumentVector
+    from filiere.matching.services import touch_index
     from filiere.matching.text import terms_for
     from filiere.organisations.search import search_text_for
+    from filiere.showcase import facets
     from filiere.showcase.models import Sector
     from filiere.showcase.ranking import DOC_TYPE
 
@@ -223,6 +225,9 @@ def load(n_orgs: int, *, seed: int = SEED) -> dict[str, Any]:
                 batch_size=1000,
             )
         declarations += len(decls)
+    # Rows written without the services: tell the engine's and the filters' caches they changed.
+    touch_index(DOC_TYPE)
+    facets.touch()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

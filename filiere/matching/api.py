@@ -15,11 +15,11 @@ router = Router(tags=["matching"])
 MAX_API_CHARS = 100_000
 
 
-class ExtractIn(Schema):
+class MatchingExtractIn(Schema):
     text: str
 
 
-class SkillOut(Schema):
+class MatchingSkillOut(Schema):
     skill_id: int
     label: str
     score: float
@@ -28,18 +28,18 @@ class SkillOut(Schema):
     surface: str
 
 
-class ExtractOut(Schema):
-    skills: list[SkillOut]
+class MatchingExtractOut(Schema):
+    skills: list[MatchingSkillOut]
     truncated: bool
     message: str
 
 
-class LinkIn(Schema):
+class MatchingLinkIn(Schema):
     title: str
     top: int = 10
 
 
-class OccupationOut(Schema):
+class MatchingOccupationOut(Schema):
     kind: str
     code: str
     label: str
@@ -47,16 +47,16 @@ class OccupationOut(Schema):
     metier_code: str
 
 
-class LinkOut(Schema):
-    occupations: list[OccupationOut]
+class MatchingLinkOut(Schema):
+    occupations: list[MatchingOccupationOut]
 
 
-class ErrorOut(Schema):
+class MatchingErrorOut(Schema):
     detail: str
 
 
-@router.post("/extract", response={200: ExtractOut, 422: ErrorOut}, auth=None)
-def extract(request: HttpRequest, payload: ExtractIn) -> Status:
+@router.post("/extract", response={200: MatchingExtractOut, 422: MatchingErrorOut}, auth=None)
+def extract(request: HttpRequest, payload: MatchingExtractIn) -> Status:
     """Skills of the taxonomy mentioned in a French text, with their spans in it."""
     try:
         clean = services.clean_user_text(payload.text, max_chars=MAX_API_CHARS)
@@ -69,8 +69,8 @@ def extract(request: HttpRequest, payload: ExtractIn) -> Status:
     )
 
 
-@router.post("/link-occupations", response={200: LinkOut, 422: ErrorOut}, auth=None)
-def link(request: HttpRequest, payload: LinkIn) -> Status:
+@router.post("/link-occupations", response={200: MatchingLinkOut, 422: MatchingErrorOut}, auth=None)
+def link(request: HttpRequest, payload: MatchingLinkIn) -> Status:
     """ESCO occupations, ROME appellations and métiers ranked for a job title."""
     try:
         links = services.link_occupations(payload.title, top=max(1, min(payload.top, 50)))

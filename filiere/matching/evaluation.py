@@ -21,7 +21,7 @@ from django.db import transaction
 from filiere.matching.embeddings import Embedder, Kind, get_embedder, set_embedder
 from filiere.matching.gazetteer import _cache_dir
 
-HYBRID = ("lexical", "skills", "semantic")
+HYBRID = ("lexical", "typos", "skills", "semantic")
 LEXICAL = ("lexical",)
 
 

@@ -50,8 +50,10 @@ SYNONYMS: dict[str, list[str]] = {
     "apprentissage profond": ["deep learning"],
     "science des donnees": ["data science"],
     "sciences des donnees": ["data science"],
-    "rpa": ["automatisation robotisée des processus"],
-    "robotic process automation": ["automatisation robotisée des processus"],
+    "rpa": ["automatisation robotisée des processus (RPA)"],
+    "robotic process automation": ["automatisation robotisée des processus (RPA)"],
+    "automatisation robotique des processus": ["automatisation robotisée des processus (RPA)"],
+    "robotisation des processus": ["automatisation robotisée des processus (RPA)"],
     "bim": ["Building Information Modeling (BIM)"],
     "building information modeling": ["Building Information Modeling (BIM)"],
     "maquette numerique du batiment": ["Building Information Modeling (BIM)"],
@@ -72,6 +74,10 @@ SYNONYMS: dict[str, list[str]] = {
     "rail": ["Transport ferroviaire"],
     "aeronautique": ["Technologie aéronautique"],
 }
+
+# Skills the curated table points to that neither ESCO nor ROME has: created as local skills
+# (no owner organisation) by the migration 0004 and `ensure_curated_skills`.
+CURATED_SKILLS = ["automatisation robotisée des processus (RPA)"]
 
 # Concepts whose only taxonomy label is English (ESCO has no French label for them) or opaque.
 DISPLAY_LABELS: dict[str, str] = {
@@ -349,6 +355,19 @@ def get_gazetteer() -> Gazetteer:
         return gaz
 
 
+def ensure_curated_skills(skill_model: type | None = None) -> int:
+    """Create the local skills of CURATED_SKILLS that are missing; returns how many were created."""
+    if skill_model is None:
+        from filiere.taxonomy.models import Skill as skill_model
+    created = 0
+    for label in CURATED_SKILLS:
+        _, was_created = skill_model.objects.get_or_create(
+            label=label, kind="local", owner_organisation_id=None, esco_skill=None, rome_competence=None
+        )
+        created += was_created
+    return created
+
+
 def reset_gazetteer() -> None:
     """Forget the in-process gazetteer (tests, or after editing local skills)."""
     global _current, _checked_at
@@ -363,4 +382,13 @@ def concepts_of(skill_ids: Iterable[int]) -> set[int]:
     return {c for s in skill_ids if (c := gaz.skill_concept.get(s)) is not None}
 
 
-__all__ = ["Gazetteer", "RawMatch", "build_gazetteer", "concepts_of", "get_gazetteer", "normalize_word"]
+__all__ = [
+    "CURATED_SKILLS",
+    "Gazetteer",
+    "RawMatch",
+    "build_gazetteer",
+    "concepts_of",
+    "ensure_curated_skills",
+    "get_gazetteer",
+    "normalize_word",
+]

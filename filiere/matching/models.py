@@ -55,3 +55,22 @@ class DocumentVector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} ({self.model_name} {self.model_version})"
+
+
+class IndexState(models.Model):
+    """Version tokens of one doc_type's index, so every process knows when its caches are stale.
+
+    Written in the same transaction as the documents (``docs_version``) or their vectors
+    (``vectors_version``); random tokens, so a rolled-back write never matches a cached one.
+    """
+
+    doc_type = models.CharField(_("type"), max_length=40, unique=True)
+    docs_version = models.CharField(_("version des documents"), max_length=32)
+    vectors_version = models.CharField(_("version des vecteurs"), max_length=32)
+
+    class Meta:
+        verbose_name = _("état de l'index")
+        verbose_name_plural = _("états de l'index")
+
+    def __str__(self) -> str:
+        return self.doc_type

@@ -1,15 +1,20 @@
 """The matching engine's entry points: skill extraction, indexing, hybrid search, vectors.
 
-Other apps call only these names (and `link_occupations`). Search fuses three or four channels by
-weighted reciprocal-rank fusion:
+Other apps call only these names (and `link_occupations`). Search fuses four channels by
+weighted reciprocal-rank fusion, each giving its CANDIDATES best documents:
 
-- lexical: the database's full text over folded, stemmed words (`backends`);
-- skills: overlap between the query's skill concepts and each document's skills;
+- lexical: BM25 over the folded, stemmed words of the documents;
+- typos: BM25 over the corpus words closest by character trigrams to query words that no
+  document contains ("cybersécurtié" → cybersecur);
+- skills: overlap between the query's skill concepts and each document's skills (idf-weighted);
 - semantic: cosine between the query embedding and the document vectors (exact, numpy), for
   documents whose vector is computed (a background task; a document without one still ranks
   through the other channels).
 
-Each hit says in French why it matched ("compétences : apprentissage automatique ; mots : rail").
+All four read in-process arrays of the doc_type (`filiere.matching.corpus`), rebuilt when the
+index's version token changes, so a search costs a few numpy operations whatever the number of
+documents containing a query word. Each hit says in French why it matched ("compétences :
+apprentissage automatique ; mots : rail").
 """
 
 from __future__ import annotations
@@ -18,19 +23,17 @@ import hashlib
 import heapq
 import logging
 import math
-import threading
-import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filiere.matching import backends
+from filiere.matching import backends, corpus
 from filiere.matching.embeddings import Embedder, embed_query, get_embedder
 from filiere.matching.gazetteer import get_gazetteer
 from filiere.matching.models import Document, DocumentVector
@@ -47,10 +50,10 @@ from filiere.matching.text import (
 
 logger = logging.getLogger(__name__)
 
-CHANNELS = frozenset({"lexical", "skills", "semantic"})
+CHANNELS = frozenset({"lexical", "typos", "skills", "semantic"})
 # Tuned on the métier → compétences dev set (docs/matching-eval.md): at equal weight the skill
 # channel, which favours any item sharing one broad skill, pulled MRR down.
-WEIGHTS = {"lexical": 1.0, "skills": 0.5, "semantic": 1.0}
+WEIGHTS = {"lexical": 1.0, "typos": 0.5, "skills": 0.5, "semantic": 1.0}
 RRF_K = 60
 CANDIDATES = 200
 MAX_QUERY_CHARS = 5000
@@ -208,7 +211,8 @@ def index_documents(
         if changed_text:
             DocumentVector.objects.filter(document_id__in=changed_text).delete()
         backends.sync_documents([(d.pk, d.terms) for d in [*created, *written]])
-    _invalidate(doc_type)
+        if created or written:
+            corpus.touch(doc_type, vectors=bool(changed_text))
     if created or changed_text:
         _enqueue_vectors(doc_type)
     return len(created) + len(written)
@@ -225,7 +229,8 @@ def remove_documents(doc_type: str, doc_ids: Iterable[int]) -> None:
             )
             backends.delete_documents(pks)
             Document.objects.filter(id__in=pks).delete()
-    _invalidate(doc_type)
+            if pks:
+                corpus.touch(doc_type, vectors=True)
 
 
 # -- vectors ---------------------------------------------------------------------------------
@@ -254,7 +259,6 @@ def compute_pending_vectors(
     while True:
         batch = list(pending_vectors(doc_type=doc_type, embedder=embedder).order_by("id")[:batch_size])
         if not batch:
-            _invalidate(doc_type)
             return done
         vectors = embedder.embed([d.text or " " for d in batch], kind="passage").astype(np.float32)
         with transaction.atomic():
@@ -271,108 +275,35 @@ def compute_pending_vectors(
                     for i, d in enumerate(batch)
                 ]
             )
+            corpus.touch([d.doc_type for d in batch], documents=False, vectors=True)
         done += len(batch)
 
 
-# -- in-process caches of the skills and vectors of one doc_type -----------------------------
-
-
-@dataclass
-class _Profiles:
-    key: tuple
-    concepts: dict[int, frozenset[int]]  # doc_id → skill concepts
-    postings: dict[int, list[int]]  # concept → doc_ids
-
-
-@dataclass
-class _Matrix:
-    key: tuple
-    doc_ids: np.ndarray
-    vectors: np.ndarray
-
-
-_cache_lock = threading.Lock()
-_profiles: dict[str, _Profiles] = {}
-_matrices: dict[tuple[str, str, str], _Matrix] = {}
-
-
-# How long a search trusts the in-process caches without asking the database whether the
-# index changed: a write shows in results at most this late, and most searches skip two queries.
-CACHE_CHECK_SECONDS = 2.0
-_checked: dict[tuple, float] = {}
-
-
-def _fresh(cache_key: tuple) -> bool:
-    return time.monotonic() - _checked.get(cache_key, -1e9) < CACHE_CHECK_SECONDS
-
-
-def _invalidate(doc_type: str | None) -> None:
-    """Make this process re-check its caches of ``doc_type`` (all types if None) on the next search."""
-    for key in list(_checked):
-        if doc_type is None or key[1] == doc_type:
-            _checked.pop(key, None)
-
-
-def _profiles_for(doc_type: str) -> _Profiles:
-    cached = _profiles.get(doc_type)
-    if cached is not None and _fresh(("profiles", doc_type)):
-        return cached
-    stats = Document.objects.filter(doc_type=doc_type).aggregate(n=Count("id"), last=Max("updated_at"))
-    gaz = get_gazetteer()
-    key = (stats["n"], stats["last"], gaz.signature)
-    _checked[("profiles", doc_type)] = time.monotonic()
-    if cached is not None and cached.key == key:
-        return cached
-    concepts: dict[int, frozenset[int]] = {}
-    postings: dict[int, list[int]] = {}
-    for doc_id, ids in (
-        Document.objects.filter(doc_type=doc_type).values_list("doc_id", "skill_ids").iterator()
-    ):
-        found = frozenset(c for s in ids or () if (c := gaz.skill_concept.get(s)) is not None)
-        concepts[doc_id] = found
-        for c in found:
-            postings.setdefault(c, []).append(doc_id)
-    profiles = _Profiles(key, concepts, postings)
-    with _cache_lock:
-        _profiles[doc_type] = profiles
-    return profiles
-
-
-def _matrix_for(doc_type: str, embedder: Embedder) -> _Matrix:
-    cache_key = (doc_type, embedder.name, embedder.version)
-    cached = _matrices.get(cache_key)
-    if cached is not None and _fresh(("matrix", *cache_key)):
-        return cached
-    # The version key is over all doc types (no join: ~10x cheaper on 100,000 vectors); any new
-    # or deleted vector of the model rebuilds the matrix.
-    stats = DocumentVector.objects.filter(model_name=embedder.name, model_version=embedder.version).aggregate(
-        n=Count("id"), last=Max("id")
-    )
-    key = (stats["n"], stats["last"])
-    _checked[("matrix", *cache_key)] = time.monotonic()
-    if cached is not None and cached.key == key:
-        return cached
-    vectors = DocumentVector.objects.filter(
-        document__doc_type=doc_type, model_name=embedder.name, model_version=embedder.version
-    )
-    rows = list(vectors.values_list("document__doc_id", "vector").iterator())
-    if rows:
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        matrix = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32).reshape(len(rows), -1)
-    else:
-        ids, matrix = np.zeros(0, np.int64), np.zeros((0, embedder.dim), np.float32)
-    result = _Matrix(key, ids, matrix)
-    with _cache_lock:
-        _matrices[cache_key] = result
-    return result
+# -- in-process caches ------------------------------------------------------------------------
 
 
 def reset_caches() -> None:
-    """Forget the in-process skill and vector caches (tests)."""
-    with _cache_lock:
-        _profiles.clear()
-        _matrices.clear()
-        _checked.clear()
+    """Forget the in-process corpus and vector caches (tests)."""
+    corpus.reset()
+
+
+def touch_index(doc_type: str, *, vectors: bool = True) -> None:
+    """Tell every process that ``doc_type``'s documents (and vectors) changed.
+
+    The services call it themselves; only a loader that writes `Document` rows directly (a
+    benchmark's bulk insert) needs it.
+    """
+    corpus.touch(doc_type, vectors=vectors)
+
+
+def index_version(doc_type: str) -> str | None:
+    """The current version token of ``doc_type`` (None if never touched): a cheap staleness check.
+
+    Callers that keep their own per-process arrays (the showcase's filter columns) use
+    `touch_index` and this as a version counter shared by all processes.
+    """
+    state = corpus.state(doc_type)
+    return state[0] if state else None
 
 
 # -- search ----------------------------------------------------------------------------------
@@ -393,8 +324,109 @@ def _query_words(clean: str) -> tuple[list[str], dict[str, str]]:
     return list(dict.fromkeys(words)), surfaces
 
 
-def _restricted(ids: Iterable[int], restrict: set[int] | None) -> list[int]:
-    return [i for i in ids if restrict is None or i in restrict]
+def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the k best positive scores, best first, ties by row (= by doc_id)."""
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > k:
+        keep = np.argpartition(-scores[candidates], k - 1)[:k]
+        candidates = candidates[keep]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order]
+
+
+def _lexical_scores(
+    data: corpus.Corpus, words: list[str], allowed: np.ndarray | None
+) -> tuple[np.ndarray | None, np.ndarray | None, dict[str, list[tuple[str, float]]]]:
+    """BM25 scores of the query words, and of corpus words close to the unknown ones (typo channel).
+
+    Returns (lexical scores, typo-channel scores, {unknown word: [(corpus word, similarity)]}).
+    """
+    lexical = np.zeros(data.size, np.float32)
+    fuzzy: np.ndarray | None = None
+    variants: dict[str, list[tuple[str, float]]] = {}
+    any_word = False
+    for word in words:
+        found = data.postings(word)
+        if found is not None:
+            rows, weights, idf = found
+            lexical[rows] += np.float32(idf) * weights
+            any_word = True
+            continue
+        close = data.variants(word)
+        if close:
+            variants[word] = close
+            if fuzzy is None:
+                fuzzy = np.zeros(data.size, np.float32)
+            for variant, similarity in close:
+                rows, weights, idf = data.postings(variant)  # type: ignore[misc]
+                fuzzy[rows] += np.float32(idf * similarity) * weights
+    if allowed is not None:
+        if any_word:
+            lexical[~allowed] = 0
+        if fuzzy is not None:
+            fuzzy[~allowed] = 0
+    return (lexical if any_word else None), fuzzy, variants
+
+
+def _skill_scores(
+    data: corpus.Corpus, query_concepts: dict[int, float], allowed: np.ndarray | None
+) -> np.ndarray | None:
+    """Sum over the query's skill concepts a document has of (match score × idf)."""
+    scores: np.ndarray | None = None
+    for concept, weight in query_concepts.items():
+        rows = data.concept_rows.get(concept)
+        if rows is None or not len(rows):
+            continue
+        # A skill few documents have says more than one most of them have.
+        idf = math.log(1 + data.size / len(rows))
+        if scores is None:
+            scores = np.zeros(data.size, np.float32)
+        scores[rows] += np.float32(weight * idf)
+    if scores is not None and allowed is not None:
+        scores[~allowed] = 0
+    return scores
+
+
+def _semantic_top(
+    doc_type: str, data: corpus.Corpus, clean: str, allowed: np.ndarray | None, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(corpus rows, cosines) of the k documents closest to the query, best first."""
+    matrix = corpus.get_matrix(doc_type, get_embedder())
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+    if not len(matrix.doc_ids):
+        return empty
+    rows = matrix.corpus_rows(data)
+    usable = rows >= 0
+    if allowed is not None:
+        usable &= allowed[np.maximum(rows, 0)]
+    query = embed_query(clean)
+    if usable.all():
+        chosen = None
+        sims = matrix.vectors @ query
+    else:
+        chosen = np.flatnonzero(usable)
+        if not len(chosen):
+            return empty
+        # A filter keeps few vectors: multiply only those (a gather is cheaper than the full pass).
+        sims = (
+            matrix.vectors[chosen] @ query
+            if len(chosen) * 4 < len(rows)
+            else (matrix.vectors @ query)[chosen]
+        )
+    k = min(k, len(sims))
+    top = np.argpartition(-sims, k - 1)[:k]
+    top = top[np.lexsort((top, -sims[top]))]
+    vector_index = top if chosen is None else chosen[top]
+    return rows[vector_index], sims[top]
+
+
+def _rrf(ranked: dict[str, np.ndarray], weights: dict[str, float]) -> dict[int, float]:
+    fused: dict[int, float] = {}
+    for channel, rows in ranked.items():
+        weight = weights[channel]
+        for rank, row in enumerate(rows.tolist()):
+            fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank + 1)
+    return fused
 
 
 def search_documents(
@@ -409,92 +441,115 @@ def search_documents(
     """Documents of ``doc_type`` best matching a French query, with explanations.
 
     ``restrict_ids`` limits results to those doc_ids (the caller's filters); ``channels`` picks
-    channels among "lexical", "skills", "semantic" (evaluation baselines) and ``weights`` their
-    weights in the fusion (default `WEIGHTS`). Raises `UserTextError`
-    on an empty or binary query.
+    channels among "lexical", "typos", "skills", "semantic" (evaluation baselines; "typos" is
+    the character-trigram channel for query words no document contains) and ``weights`` their
+    weights in the fusion (default `WEIGHTS`). Raises `UserTextError` on an empty or binary query.
+
+    Each channel takes its CANDIDATES best documents from in-process arrays (`corpus`), so the
+    cost does not grow with the number of documents that contain a query word.
     """
     clean = clean_user_text(query, max_chars=MAX_QUERY_CHARS)
-    restrict = set(restrict_ids) if restrict_ids is not None else None
-    if restrict is not None and not restrict:
+    if restrict_ids is not None and not len(restrict_ids):
         return []
+    data = corpus.get_corpus(doc_type)
+    if not data.size:
+        return []
+    allowed: np.ndarray | None = None
+    if restrict_ids is not None:
+        wanted = (
+            restrict_ids.astype(np.int64, copy=False)
+            if isinstance(restrict_ids, np.ndarray)
+            else np.fromiter(restrict_ids, dtype=np.int64, count=len(restrict_ids))
+        )
+        allowed = np.zeros(data.size, bool)
+        allowed[data.rows_of(wanted)] = True
+        if not allowed.any():
+            return []
     words, surfaces = _query_words(clean)
     gaz = get_gazetteer()
     query_concepts: dict[int, float] = {}
     for m in gaz.find(tokenize(clean)):
         query_concepts[m.concept] = max(query_concepts.get(m.concept, 0.0), m.score)
-    ranked: dict[str, list[int]] = {}
-    semantic_scores: dict[int, float] = {}
-
-    if "lexical" in channels:
-        ranked["lexical"] = [
-            doc_id
-            for doc_id, _ in backends.lexical_search(
-                words, doc_type=doc_type, restrict_ids=restrict, limit=max(CANDIDATES, limit)
-            )
-        ]
-    profiles: _Profiles | None = None
+    depth = max(CANDIDATES, limit)
+    ranked: dict[str, np.ndarray] = {}
+    variants: dict[str, list[tuple[str, float]]] = {}
+    if "lexical" in channels or "typos" in channels:
+        lexical, fuzzy, variants = _lexical_scores(data, words, allowed)
+        if "lexical" in channels and lexical is not None:
+            ranked["lexical"] = _top_rows(lexical, depth)
+        if "typos" in channels and fuzzy is not None:
+            ranked["typos"] = _top_rows(fuzzy, depth)
+        if "typos" not in channels:
+            variants = {}
     if "skills" in channels and query_concepts:
-        profiles = _profiles_for(doc_type)
-        scores: dict[int, float] = {}
-        n_docs = len(profiles.concepts) or 1
-        for concept, weight in query_concepts.items():
-            postings = profiles.postings.get(concept, ())
-            # A skill few documents have says more than one most of them have.
-            idf = math.log(1 + n_docs / len(postings)) if postings else 0.0
-            for doc_id in _restricted(postings, restrict):
-                scores[doc_id] = scores.get(doc_id, 0.0) + weight * idf
-        ranked["skills"] = heapq.nsmallest(max(CANDIDATES, limit), scores, key=lambda d: (-scores[d], d))
+        scores = _skill_scores(data, query_concepts, allowed)
+        if scores is not None:
+            ranked["skills"] = _top_rows(scores, depth)
+    semantic_scores: dict[int, float] = {}
     if "semantic" in channels:
-        embedder = get_embedder()
-        matrix = _matrix_for(doc_type, embedder)
-        if len(matrix.doc_ids):
-            sims = matrix.vectors @ embed_query(clean)
-            if restrict is not None:
-                mask = np.isin(matrix.doc_ids, np.fromiter(restrict, dtype=np.int64, count=len(restrict)))
-                sims = np.where(mask, sims, -np.inf)
-            k = min(max(CANDIDATES, limit), len(sims))
-            top = np.argpartition(-sims, k - 1)[:k]
-            top = top[np.argsort(-sims[top], kind="stable")]
-            top = top[np.isfinite(sims[top])]
-            ranked["semantic"] = [int(matrix.doc_ids[i]) for i in top]
-            semantic_scores = {int(matrix.doc_ids[i]): float(sims[i]) for i in top}
-
+        rows, sims = _semantic_top(doc_type, data, clean, allowed, depth)
+        ranked["semantic"] = rows
+        semantic_scores = dict(zip(rows.tolist(), sims.tolist(), strict=True))
+    ranked = {c: r for c, r in ranked.items() if len(r)}
     weights = {**WEIGHTS, **(weights or {})}
-    fused: dict[int, float] = {}
-    for channel, doc_ids in ranked.items():
-        weight = weights[channel]
-        for rank, doc_id in enumerate(doc_ids):
-            fused[doc_id] = fused.get(doc_id, 0.0) + weight / (RRF_K + rank + 1)
-    best = sum(weights[c] for c in ranked) / (RRF_K + 1) or 1.0
-    order = heapq.nsmallest(limit, fused, key=lambda d: (-fused[d], d))
-    if not order:
+    fused = _rrf(ranked, weights)
+    if not fused:
         return []
-    docs = dict(Document.objects.filter(doc_type=doc_type, doc_id__in=order).values_list("doc_id", "terms"))
-    if profiles is None and query_concepts:
-        profiles = _profiles_for(doc_type)
+    best = sum(weights[c] for c in ranked) / (RRF_K + 1) or 1.0
+    order = heapq.nsmallest(limit, fused, key=lambda r: (-fused[r], r))
+    return _explain(
+        data, order, fused, best, words, surfaces, variants, query_concepts, ranked, semantic_scores
+    )
+
+
+def _explain(
+    data: corpus.Corpus,
+    order: list[int],
+    fused: dict[int, float],
+    best: float,
+    words: list[str],
+    surfaces: dict[str, str],
+    variants: dict[str, list[tuple[str, float]]],
+    query_concepts: dict[int, float],
+    ranked: dict[str, np.ndarray],
+    semantic_scores: dict[int, float],
+) -> list[Hit]:
+    """Hits for the chosen rows, each with its French explanation."""
+    gaz = get_gazetteer()
+    rows = np.asarray(order, dtype=np.int64)
+    has_word = {w: data.has_term(w, rows) for w in words if w in surfaces and w in data.term_index}
+    has_variant = {v: data.has_term(v, rows) for close in variants.values() for v, _ in close}
     # Translated once per search: gettext goes through a thread-local lookup on every call.
     skills_fmt, words_fmt = _("compétences : %s"), _("mots : %s")
+    typos_fmt = _("mots proches : %s")
     sense_fmt, sense_only = _("proximité de sens : %s"), _("proximité de sens")
-    semantic_top = set(ranked.get("semantic", [])[:10])
+    semantic_top = set(ranked["semantic"][:10].tolist()) if "semantic" in ranked else set()
     hits: list[Hit] = []
-    for doc_id in order:
-        doc_words = set(docs.get(doc_id, "").split())
-        matched_words = [surfaces[w] for w in words if w in doc_words and w in surfaces]
-        concepts = profiles.concepts.get(doc_id, frozenset()) if profiles else frozenset()
+    for position, row in enumerate(order):
+        matched_words = [surfaces[w] for w, present in has_word.items() if present[position]]
+        near = [
+            f"{surfaces.get(word, word)} → {variant}"
+            for word, close in variants.items()
+            for variant, _similarity in close
+            if has_variant[variant][position]
+        ]
+        concepts = data.row_concepts[row]
         matched = [gaz.concept_labels[c] for c in query_concepts if c in concepts]
         explanation: list[str] = []
         if matched:
             explanation.append(skills_fmt % ", ".join(matched))
         if matched_words:
             explanation.append(words_fmt % ", ".join(dict.fromkeys(w.lower() for w in matched_words)))
-        if doc_id in semantic_scores and (not explanation or doc_id in semantic_top):
-            explanation.append(sense_fmt % f"{semantic_scores[doc_id]:.2f}".replace(".", ","))
+        if near:
+            explanation.append(typos_fmt % ", ".join(dict.fromkeys(near)))
+        if row in semantic_scores and (not explanation or row in semantic_top):
+            explanation.append(sense_fmt % f"{semantic_scores[row]:.2f}".replace(".", ","))
         if not explanation:
             explanation.append(sense_only)
         hits.append(
             Hit(
-                doc_id=doc_id,
-                score=round(fused[doc_id] / best, 4),
+                doc_id=int(data.doc_ids[row]),
+                score=round(fused[row] / best, 4),
                 explanation=explanation,
                 matched_skills=matched,
             )
@@ -514,11 +569,13 @@ __all__ = [
     "extract_skill_ids",
     "extract_skills",
     "index_documents",
+    "index_version",
     "link_occupations",
     "pending_vectors",
     "remove_documents",
     "reset_caches",
     "search_documents",
     "skill_labels",
+    "touch_index",
     "truncation_message",
 ]

@@ -8,6 +8,7 @@ loads the taxonomy with `filiere reference load`.
 from __future__ import annotations
 
 from filiere.core.loading import read_csv, split_labels
+from filiere.matching.gazetteer import ensure_curated_skills
 from filiere.taxonomy import models as m
 
 
@@ -66,4 +67,5 @@ def load_taxonomy_labels() -> dict[str, int]:
         ],
         batch_size=2000,
     )
+    ensure_curated_skills()
     return {"skills": len(skills)}

@@ -18,7 +18,7 @@ from .transferability import application_sectors, sector_transferability
 router = Router(tags=["showcase"])
 
 
-class SearchIn(Schema):
+class ShowcaseSearchIn(Schema):
     q: str = ""
     region: str = ""
     department: str = ""
@@ -30,7 +30,7 @@ class SearchIn(Schema):
     page: int = 1
 
 
-class FirmOut(Schema):
+class ShowcaseFirmOut(Schema):
     organisation_id: int
     name: str
     score: float | None
@@ -46,20 +46,20 @@ class FirmOut(Schema):
     is_generated: bool
 
 
-class SearchOut(Schema):
+class ShowcaseSearchOut(Schema):
     count: int
     page: int
     num_pages: int
     ranked: bool
     detected_sectors: list[str]
-    results: list[FirmOut]
+    results: list[ShowcaseFirmOut]
 
 
-class ErrorOut(Schema):
+class ShowcaseErrorOut(Schema):
     detail: str
 
 
-class DeclarationOut(Schema):
+class ShowcaseDeclarationOut(Schema):
     skill_id: int
     skill: str
     level: str
@@ -69,20 +69,20 @@ class DeclarationOut(Schema):
     status: str
 
 
-class ReferenceOut(Schema):
+class ShowcaseReferenceOut(Schema):
     client: str
     year: int | None
     sector: str | None
     description: str
 
 
-class CertificationOut(Schema):
+class ShowcaseCertificationOut(Schema):
     name: str
     issuer: str
     year: int | None
 
 
-class ProfileOut(Schema):
+class ShowcaseProfileOut(Schema):
     organisation_id: int
     name: str
     pitch: str
@@ -92,26 +92,26 @@ class ProfileOut(Schema):
     region_code: str
     department_code: str
     is_generated: bool
-    competences: list[DeclarationOut]
-    references: list[ReferenceOut]
-    certifications: list[CertificationOut]
+    competences: list[ShowcaseDeclarationOut]
+    references: list[ShowcaseReferenceOut]
+    certifications: list[ShowcaseCertificationOut]
 
 
-class SectorScoreOut(Schema):
+class ShowcaseSectorScoreOut(Schema):
     code: str
     label: str
     score: float
     skills_covered: list[str]
 
 
-class TransferabilityOut(Schema):
+class ShowcaseTransferabilityOut(Schema):
     skill_count: int
-    application_sectors: list[SectorScoreOut]
-    naf_sectors: list[SectorScoreOut]
+    application_sectors: list[ShowcaseSectorScoreOut]
+    naf_sectors: list[ShowcaseSectorScoreOut]
 
 
-@router.get("/search", response={200: SearchOut, 400: ErrorOut})
-def search(request: HttpRequest, params: Query[SearchIn]) -> Status:
+@router.get("/search", response={200: ShowcaseSearchOut, 400: ShowcaseErrorOut})
+def search(request: HttpRequest, params: Query[ShowcaseSearchIn]) -> Status:
     """Ranked firms for a buyer's text and filters (empty text = browse), with explanations."""
     data = params.dict()
     data["validated"] = "1" if params.validated else ""
@@ -133,7 +133,7 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> Status:
     )
 
 
-@router.get("/firms/{org_id}", response=ProfileOut)
+@router.get("/firms/{org_id}", response=ShowcaseProfileOut)
 def profile(request: HttpRequest, org_id: int) -> dict:
     """A published firm's showcase."""
     showcase = selectors.get_profile_for_user(request.user, org_id)
@@ -197,14 +197,14 @@ def _transferability(skill_ids: list[int]) -> dict:
     }
 
 
-@router.get("/firms/{org_id}/transferability", response=TransferabilityOut)
+@router.get("/firms/{org_id}/transferability", response=ShowcaseTransferabilityOut)
 def firm_transferability(request: HttpRequest, org_id: int) -> dict:
     """Sectors that use the skills a firm declares, best first."""
     selectors.get_profile_for_user(request.user, org_id)
     return _transferability(selectors.profile_skill_ids(org_id))
 
 
-@router.get("/territories/{region_code}/transferability", response=TransferabilityOut)
+@router.get("/territories/{region_code}/transferability", response=ShowcaseTransferabilityOut)
 def territory_transferability(request: HttpRequest, region_code: str) -> dict:
     """Sectors that use the skills the published firms of a region declare."""
     region = get_object_or_404(Region, code=region_code)

@@ -8,3 +8,25 @@ class ShowcaseConfig(AppConfig):
     verbose_name = _("Vitrine des compétences")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.showcase.demo.load_showcase_demo"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import facets
+        from .models import ShowcaseProfile
+
+        # Any ORM write to a profile or its sectors (services, admin, cascades) makes every
+        # process rebuild its filter arrays (see `facets`).
+        def changed(**kwargs: object) -> None:
+            facets.touch()
+
+        post_save.connect(changed, sender=ShowcaseProfile, weak=False, dispatch_uid="showcase_facets_save")
+        post_delete.connect(
+            changed, sender=ShowcaseProfile, weak=False, dispatch_uid="showcase_facets_delete"
+        )
+        m2m_changed.connect(
+            changed,
+            sender=ShowcaseProfile.target_sectors.through,
+            weak=False,
+            dispatch_uid="showcase_facets_m2m",
+        )

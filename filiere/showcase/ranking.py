@@ -6,7 +6,7 @@ two apps share lives in one place: doc_type "showcase_org", doc_id = organisatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from filiere.matching import services as engine
@@ -56,6 +56,8 @@ def remove_documents(doc_ids: Iterable[int]) -> None:
     engine.remove_documents(DOC_TYPE, list(doc_ids))
 
 
-def search_documents(query: str, *, restrict_ids: list[int] | None = None, limit: int = 50) -> list[Any]:
+def search_documents(
+    query: str, *, restrict_ids: Collection[int] | None = None, limit: int = 50
+) -> list[Any]:
     """Ranked showcase organisations (engine Hit objects) for a query."""
     return engine.search_documents(query, doc_type=DOC_TYPE, restrict_ids=restrict_ids, limit=limit)

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from filiere.accounts.selectors import EDITING_ROLES, is_cluster_staff
 from filiere.core.text import fold
 from filiere.organisations.models import HeadcountBand, Organisation
 
-from . import ranking
+from . import facets, ranking
 from .models import (
     CompetenceDeclaration,
     ContactRequest,
@@ -414,32 +416,65 @@ def search_showcase(
         result.rows = _rows(chosen, {}, [])
         return result
     result.ranked = True
-    restrict = list(profiles.values_list("pk", flat=True)) if filters.has_sql_filters else None
-    if restrict == []:
+    restrict = None
+    if filters.has_sql_filters:
+        restrict = facets.profile_ids(filters)
+        if restrict is None:
+            restrict = _profile_ids(profiles)
+    if restrict is not None and not len(restrict):
         return result
     hits = ranking.search_documents(query, restrict_ids=restrict, limit=limit)
     by_id = {hit.doc_id: hit for hit in hits}
     # The index may lag behind an unpublication: keep only firms the filters still allow.
-    found = {p.pk: p for p in profiles.filter(pk__in=list(by_id)).select_related("organisation")}
+    allowed = set(profiles.filter(pk__in=list(by_id)).values_list("pk", flat=True))
     detected = detect_sectors(query)
     result.detected_sectors = detected
     if detected:
         through = ShowcaseProfile.target_sectors.through
         boosted = set(
             through.objects.filter(
-                showcaseprofile_id__in=list(found), sector_id__in=[s.code for s in detected]
+                showcaseprofile_id__in=list(allowed), sector_id__in=[s.code for s in detected]
             ).values_list("showcaseprofile_id", flat=True)
         )
     else:
         boosted = set()
     order = sorted(
-        (pk for pk in by_id if pk in found),
+        (pk for pk in by_id if pk in allowed),
         key=lambda pk: (-(by_id[pk].score * (SECTOR_BOOST if pk in boosted else 1.0)), pk),
     )
     result.count = len(order)
     start = (page - 1) * per_page
-    result.rows = _rows([found[pk] for pk in order[start : start + per_page]], by_id, detected)
+    shown = order[start : start + per_page]
+    found = {p.pk: p for p in _row_profiles().filter(pk__in=shown)}
+    result.rows = _rows([found[pk] for pk in shown if pk in found], by_id, detected)
     return result
+
+
+def _profile_ids(profiles: QuerySet[ShowcaseProfile]) -> np.ndarray:
+    """The ids a filtered queryset selects, as an array, without building a Python object per row.
+
+    A broad filter (a big region, a common sector) selects tens of thousands of firms: through
+    the ORM's row iterator that alone cost more than the whole ranking.
+    """
+    sql, params = profiles.values_list("pk", flat=True).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+
+
+def _row_profiles() -> QuerySet[ShowcaseProfile]:
+    """Profiles with only what a result row shows (no organisation JSON columns to decode)."""
+    return ShowcaseProfile.objects.select_related("organisation").only(
+        "organisation__name",
+        "organisation__is_generated",
+        "pitch",
+        "capacity_now",
+        "available_from",
+        "validated_count",
+        "region_code",
+        "department_code",
+        "headcount_band",
+    )
 
 
 def all_matching_ids(filters: ShowcaseFilters) -> list[int]:

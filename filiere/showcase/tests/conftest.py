@@ -18,13 +18,16 @@ def fast_password_hasher(settings: Any) -> None:
 def fresh_engine(settings: Any, tmp_path_factory: Any) -> Any:
     """The matching engine with its caches emptied (the taxonomy of each test is hand-built)."""
     from filiere.matching import gazetteer, services
+    from filiere.showcase import facets
 
     settings.MATCHING_CACHE_DIR = str(tmp_path_factory.mktemp("matching"))
     gazetteer.reset_gazetteer()
     services.reset_caches()
+    facets.reset()
     yield
     gazetteer.reset_gazetteer()
     services.reset_caches()
+    facets.reset()
 
 
 @pytest.fixture(autouse=True)
