@@ -13,10 +13,11 @@ import io
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from filiere.needs.models import Campaign
 from filiere.needs.selectors import GapTable
 from filiere.organisations.exports import FORMATS, safe_cell
 
-__all__ = ["FORMATS", "export_gap_table", "gap_headers", "gap_rows"]
+__all__ = ["FORMATS", "export_gap_table", "gap_headers", "gap_rows", "invitations_csv"]
 
 
 def gap_headers() -> list[str]:
@@ -64,3 +65,26 @@ def export_gap_table(table: GapTable, fmt: str) -> tuple[bytes, str, str]:
     for row in gap_rows(table):
         dataset.append(row)
     return dataset.export(fmt), content_type, name
+
+
+def invitations_csv(campaign: Campaign) -> bytes:
+    """The invited companies with their private links, for staff who send some links themselves."""
+    from filiere.needs.services import survey_url
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [_("Entreprise"), _("SIREN"), _("Département"), _("Contact"), _("Lien personnel"), _("Répondu le")]
+    )
+    for invitation in campaign.invitations.select_related("organisation").order_by("organisation__name"):
+        writer.writerow(
+            [
+                safe_cell(invitation.organisation.name),
+                safe_cell(invitation.organisation.siren),
+                safe_cell(invitation.department_code),
+                safe_cell(invitation.email),
+                survey_url(invitation),
+                invitation.answered_at.date().isoformat() if invitation.answered_at else "",
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

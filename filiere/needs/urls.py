@@ -11,6 +11,7 @@ urlpatterns = [
     path("campagnes/<int:pk>/modifier/", views.campaign_edit, name="campaign_edit"),
     path("campagnes/<int:pk>/resultats/", views.campaign_results, name="campaign_results"),
     path("campagnes/<int:pk>/contacts/", views.campaign_contacts, name="campaign_contacts"),
+    path("campagnes/<int:pk>/invitations.csv", views.campaign_links, name="campaign_links"),
     path(
         "campagnes/<int:pk>/<str:action>/",
         views.campaign_action,

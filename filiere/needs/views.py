@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.needs import selectors, services
-from filiere.needs.exports import FORMATS, export_gap_table
+from filiere.needs.exports import FORMATS, export_gap_table, invitations_csv
 from filiere.needs.forms import AnswerForm, CampaignForm, ContactsImportForm, GapFiltersForm, NeedLineFormSet
 from filiere.needs.models import Invitation, NeedKind, Status
 
@@ -133,6 +133,14 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("needs:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+def campaign_links(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for_user(request.user, pk, manage=True)
+    response = HttpResponse(invitations_csv(campaign), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="invitations-{campaign.pk}.csv"'
+    return response
 
 
 @login_required

@@ -258,3 +258,15 @@ def test_daily_command_closes_due_campaigns_and_reminds(bfc, capsys):
     call_command("needs", "remind")
     assert "1 campaign(s) closed, 1 mail(s) sent" in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+def test_staff_download_the_private_links_others_cannot(client, bfc):
+    campaign = CampaignFactory()
+    invitation = InvitationFactory(campaign=campaign, email="", organisation__name="=HYPERLINK(1)")
+    url = f"/besoins/campagnes/{campaign.pk}/invitations.csv"
+    client.force_login(RegionalRoleFactory(region=region("44")).user)
+    assert client.get(url).status_code == 404
+    client.force_login(RegionalRoleFactory(region=region("27")).user)
+    text = client.get(url).content.decode("utf-8-sig")
+    assert f"/besoins/enquete/{invitation.token}/" in text
+    assert "'=HYPERLINK(1)" in text
