@@ -20,8 +20,15 @@ ACTION_COLUMNS = [
     "Début",
     "Fin",
     "Avancement",
+    "Poids",
+    "Description",
+    "Étapes",
 ]
-ACTION_OPTIONAL = {"Avancement"}  # computed: exported for reading, ignored on import
+# May be left out of a file: "Avancement" is computed (exported for reading, ignored on import);
+# without "Poids", "Description" or "Étapes", an import leaves those of existing actions alone.
+ACTION_OPTIONAL = {"Avancement", "Poids", "Description", "Étapes"}
+# Steps in one cell, one per line: "[x] Stand régional (15/01/2019)"; "[ ]" for a step not done.
+STEP_DONE, STEP_TODO = "[x]", "[ ]"
 INDICATOR_COLUMNS = [
     "Indicateur",
     "Unité",

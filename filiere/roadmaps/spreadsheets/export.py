@@ -13,9 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from filiere.organisations.models import Organisation
-from filiere.roadmaps.models import (
-    Plan,
-)
+from filiere.roadmaps.models import Action, Plan
 from filiere.roadmaps.selectors import plan_tree
 from filiere.roadmaps.spreadsheets.columns import (
     ACTION_COLUMNS,
@@ -26,6 +24,8 @@ from filiere.roadmaps.spreadsheets.columns import (
     INDICATORS_SHEET,
     LIST_SEPARATOR,
     MEASURE,
+    STEP_DONE,
+    STEP_TODO,
     TARGET,
 )
 
@@ -56,6 +56,14 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _steps(action: Action) -> str:
+    lines = []
+    for step in action.steps.all():
+        due = f" ({step.due_date:%d/%m/%Y})" if step.due_date else ""
+        lines.append(f"{STEP_DONE if step.done else STEP_TODO} {step.title}{due}")
+    return "\n".join(lines)
+
+
 def export_plan_xlsx(plan: Plan) -> bytes:
     """The plan as an XLSX workbook (sheets "Actions" and "Indicateurs")."""
     tree = plan_tree(plan)
@@ -82,10 +90,14 @@ def export_plan_xlsx(plan: Plan) -> bytes:
                         a.start_date,
                         a.end_date,
                         node.progress.value,
+                        _number(a.weight),
+                        a.description,
+                        _steps(a),
                     ]
                 )
     _write_sheet(actions_sheet, ACTION_COLUMNS, rows)
-    for (cell,) in actions_sheet.iter_rows(min_row=2, min_col=13, max_col=13):
+    progress_column = ACTION_COLUMNS.index("Avancement") + 1
+    for (cell,) in actions_sheet.iter_rows(min_row=2, min_col=progress_column, max_col=progress_column):
         cell.number_format = "0%"
 
     indicator_rows = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from filiere.roadmaps.computations import COMPUTATIONS
 from filiere.roadmaps.models import (
     Action,
     ActionStatus,
+    ActionStep,
     Axis,
     Computation,
     Direction,
@@ -41,6 +43,8 @@ from filiere.roadmaps.spreadsheets.columns import (
     INDICATORS_SHEET,
     LIST_SEPARATOR,
     MEASURE,
+    STEP_DONE,
+    STEP_TODO,
     TARGET,
     UnknownOwners,
 )
@@ -162,6 +166,7 @@ class _ActionRow:
     fields: dict[str, Any]
     partners: list[Organisation]
     funders: list[Organisation]
+    steps: list[tuple[str, dt.date | None, bool]] | None = None  # None: no "Étapes" column
 
 
 @dataclass
@@ -296,8 +301,51 @@ class _Reader:
             fields["end_date"] = self.date(record, name, row, "Fin", margin_days=0)
             if fields["start_date"] and fields["end_date"] and fields["end_date"] < fields["start_date"]:
                 self.report.error(name, row, "Fin", _("La fin de l'action précède son début."))
-            parsed.append(_ActionRow(row, *path, fields, lists["Partenaires"], lists["Financeurs"]))
+            if "Poids" in sheet.index:
+                weight = self.number(record, name, row, "Poids", minimum=Decimal(0))
+                fields["weight"] = Decimal(1) if weight is None else weight
+            if "Description" in sheet.index:
+                raw = record.get("Description")
+                fields["description"] = "" if raw is None else str(raw).strip()
+            steps = self.steps(record, name, row) if "Étapes" in sheet.index else None
+            parsed.append(_ActionRow(row, *path, fields, lists["Partenaires"], lists["Financeurs"], steps))
         return parsed
+
+    def steps(self, record: dict[str, Any], sheet: str, row: int) -> list[tuple[str, dt.date | None, bool]]:
+        """The "Étapes" cell: one step a line, "[x] Title (31/01/2019)", "[ ]" when not done."""
+        steps: list[tuple[str, dt.date | None, bool]] = []
+        raw = record.get("Étapes")
+        for line in ("" if raw is None else str(raw)).splitlines():
+            text = " ".join(line.split())
+            if not text:
+                continue
+            done = text.lower().startswith(STEP_DONE)
+            if done or text.startswith(STEP_TODO):
+                text = text[len(STEP_DONE) :].strip()
+            match = _STEP_DATE.search(text)
+            due = None
+            if match:
+                text = text[: match.start()].strip()
+                try:
+                    due = dt.datetime.strptime(match.group(1), "%d/%m/%Y").date()
+                except ValueError:
+                    due = None
+                if due is None or not self.plan.contains(due):
+                    self.report.error(
+                        sheet,
+                        row,
+                        "Étapes",
+                        _(
+                            "Étape « %(title)s » : échéance %(date)s invalide ou hors de la période du plan (%(period)s)."
+                        )
+                        % {"title": text, "date": match.group(1), "period": _period(self.plan)},
+                    )
+                    continue
+            if any(_fold(t) == _fold(text) for t, _d, _done in steps):
+                self.report.error(sheet, row, "Étapes", _("Étape « %(title)s » en double.") % {"title": text})
+                continue
+            steps.append((text[:255], due, done))
+        return steps
 
     def indicators(self, sheet: _Sheet, action_titles: set[str]) -> list[_IndicatorRow]:
         parsed: list[_IndicatorRow] = []
@@ -402,6 +450,9 @@ class _Reader:
         return parsed
 
 
+_STEP_DATE = re.compile(r"\((\d{1,2}/\d{1,2}/\d{4})\)$")
+
+
 class _Natures:
     choices = [(BASELINE, BASELINE), (TARGET, TARGET), (MEASURE, MEASURE)]
 
@@ -498,6 +549,8 @@ def _write(
                 getattr(action, name).set(orgs)
                 changes[name] = [len(current), len(wanted)]
         actions[(objective.pk, _fold(r.title))] = action
+        if r.steps is not None:
+            changes.update(_sync_steps(action, r.steps, created=created))
         if created:
             log_activity(plan=plan, user=user, verb="created", obj=action)
             report.count("actions_created")
@@ -507,6 +560,32 @@ def _write(
         else:
             report.count("actions_unchanged")
     _write_indicators(report, user, plan, indicator_rows)
+
+
+def _sync_steps(
+    action: Action, steps: list[tuple[str, dt.date | None, bool]], *, created: bool
+) -> dict[str, list[Any]]:
+    """Make the action's steps those of the file (matched on their titles); return what changed."""
+    done_label, todo_label = _("réalisée"), _("à faire")
+    existing = {} if created else {_fold(s.title): s for s in action.steps.all()}
+    changes: dict[str, list[Any]] = {}
+    for position, (title, due, done) in enumerate(steps, start=1):
+        step = existing.pop(_fold(title), None)
+        if step is None:
+            ActionStep.objects.create(action=action, title=title, due_date=due, done=done, position=position)
+            changes[f"étape {title}"] = [None, done_label if done else todo_label]
+        elif (step.due_date, step.done, step.position) != (due, done, position):
+            if (step.due_date, step.done) != (due, done):
+                changes[f"étape {title}"] = [
+                    f"{step.due_date or ''} {done_label if step.done else todo_label}".strip(),
+                    f"{due or ''} {done_label if done else todo_label}".strip(),
+                ]
+            step.due_date, step.done, step.position = due, done, position
+            step.save(update_fields=["due_date", "done", "position"])
+    for step in existing.values():
+        changes[f"étape {step.title}"] = [done_label if step.done else todo_label, None]
+        step.delete()
+    return changes
 
 
 def _write_indicators(report: ImportReport, user: Any, plan: Plan, rows: list[_IndicatorRow]) -> None:

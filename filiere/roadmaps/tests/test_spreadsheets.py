@@ -50,7 +50,11 @@ def plan():
     )
     action.partners.add(partner)
     action.funders.add(funder, owner)
-    ActionStepFactory(action=action, done=True)
+    ActionStepFactory(action=action, title="Appel à candidatures", done=True, due_date=dt.date(2018, 10, 1))
+    ActionStepFactory(action=action, title="Bilan", done=False)
+    action.description = "Stand régional\nsur deux lignes"
+    action.weight = Decimal("2.5")
+    action.save()
     ActionFactory(objective=action.objective, title="Instance de gouvernance", owner=owner, status="done")
     indicator = IndicatorFactory(
         plan=plan, name="Emplois", unit="emplois", baseline_value=Decimal(60000), source="Insee"
@@ -89,6 +93,9 @@ def _snapshot(plan) -> list:
             a.end_date,
             sorted(p.pk for p in a.partners.all()),
             sorted(f.pk for f in a.funders.all()),
+            a.weight,
+            a.description,
+            [(s.title, s.due_date, s.done) for s in a.steps.all()],
         )
         for a in Action.objects.filter(objective__axis__plan=plan).order_by("pk")
     ] + [
@@ -278,3 +285,47 @@ def test_export_import_into_an_empty_plan_exports_the_same_workbook(plan):
     copy = PlanFactory(region=region("75"), start_date=plan.start_date, end_date=plan.end_date)
     assert import_plan_xlsx(user=None, plan=copy, file=first).ok
     assert rows(export_plan_xlsx(copy)) == rows(first)
+
+
+def test_steps_weight_and_description_travel_in_the_workbook(plan):
+    workbook = _workbook(export_plan_xlsx(plan))
+    header = [c.value for c in workbook["Actions"][1]]
+    row = dict(zip(header, [c.value for c in workbook["Actions"][2]], strict=True))
+    assert row["Étapes"] == "[x] Appel à candidatures (01/10/2018)\n[ ] Bilan"
+    assert (row["Poids"], row["Description"]) == (2.5, "Stand régional\nsur deux lignes")
+    column = header.index("Étapes") + 1
+    workbook["Actions"].cell(2, column).value = "[x] Bilan (15/01/2019)\n[ ] Compte rendu"
+    report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
+    assert report.ok, report.errors
+    action = Action.objects.get(title="Délégation au CES")
+    assert [(s.title, s.due_date, s.done) for s in action.steps.all()] == [
+        ("Bilan", dt.date(2019, 1, 15), True),
+        ("Compte rendu", None, False),
+    ]
+    changes = ActivityLog.objects.get(verb="updated", object_type="action").changes
+    assert changes["étape Appel à candidatures"] == ["réalisée", None]
+    assert changes["étape Compte rendu"] == [None, "à faire"]
+
+
+def test_bad_steps_are_reported(plan):
+    workbook = _workbook(export_plan_xlsx(plan))
+    header = [c.value for c in workbook["Actions"][1]]
+    workbook["Actions"].cell(2, header.index("Étapes") + 1).value = "[ ] Bilan (01/01/2030)\n[x] A\n[ ] a"
+    workbook["Actions"].cell(2, header.index("Poids") + 1).value = "lourd"
+    report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
+    assert [(e["row"], e["column"], e["message"]) for e in report.errors] == [
+        (2, "Poids", "« lourd » n'est pas un nombre."),
+        (
+            2,
+            "Étapes",
+            "Étape « Bilan » : échéance 01/01/2030 invalide ou hors de la période du plan (25/06/2018 – 31/12/2021).",
+        ),
+        (2, "Étapes", "Étape « a » en double."),
+    ]
+
+
+def test_a_file_without_the_optional_columns_leaves_steps_alone(plan):
+    workbook = _workbook(export_plan_xlsx(plan))
+    workbook["Actions"].delete_cols(ACTION_COLUMNS.index("Poids") + 1, 3)
+    assert import_plan_xlsx(user=None, plan=plan, file=_save(workbook)).ok
+    assert Action.objects.get(title="Délégation au CES").steps.count() == 2
