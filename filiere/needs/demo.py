@@ -137,7 +137,10 @@ def _resolve() -> list[dict[str, Any]]:
     skill_labels = [target[1] for _t, target, _w, _d in NEEDS if target and target[0] == "skill"]
     occ_labels = [target[1] for _t, target, _w, _d in NEEDS if target and target[0] == "occ"]
     skills: dict[str, int] = {}
-    for pk, label in Skill.objects.filter(label__in=skill_labels, kind="esco").values_list("pk", "label"):
+    # ESCO first ("esco" < "rome"), then a ROME savoir with the same label.
+    for pk, label in (
+        Skill.objects.filter(label__in=skill_labels).order_by("kind", "pk").values_list("pk", "label")
+    ):
         skills.setdefault(label, pk)
     occupations = dict(RomeAppellation.objects.filter(label__in=occ_labels).values_list("label", "code_ogr"))
     resolved = []

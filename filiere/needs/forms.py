@@ -47,6 +47,8 @@ class CampaignForm(forms.ModelForm):
         else:
             region_qs = Region.objects.filter(code__in=selectors.creatable_regions(user))
         self.fields["region"].queryset = region_qs
+        if not self.instance.pk and len(regions := list(region_qs[:2])) == 1:
+            self.fields["region"].initial = regions[0].pk
         self.fields["department"].queryset = Department.objects.filter(region__in=region_qs)
         self.fields["epci"].queryset = EPCI.objects.filter(communes__region__in=region_qs).distinct()
         self.fields["cluster"].queryset = clusters

@@ -138,3 +138,13 @@ def test_gap_page_nonsense_filters_are_ignored_not_500(client, case):
     assert response.status_code == 200
     assert "Filtres invalides ignorés." in response.content.decode()
     assert client.get("/besoins/ecarts/", {"campaign": "abc\x00"}).status_code == 404
+
+
+def test_htmx_filter_returns_only_the_results_partial(client, case):
+    response = client.get(
+        "/besoins/ecarts/", {"campaign": case.pk, "horizon": "6m"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="gap-table"' in html
+    assert "+4" in html.split('id="gap-table"', 1)[1]  # software in Côte-d'Or: 10 − 6
