@@ -33,6 +33,7 @@ def bars_svg(
         f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(desc)}</desc>'
     ]
     plot = width - left - right
+    not_available = escape(_("n.d."))
     for i, (label, value) in enumerate(rows):
         y = 5 + i * (bar_h + gap)
         parts.append(
@@ -41,7 +42,7 @@ def bars_svg(
         )
         if value is None:
             parts.append(
-                f'<text x="{left + 4}" y="{y + bar_h * 0.7:.0f}" font-size="13" fill="#555">{escape(_("n.d."))}</text>'
+                f'<text x="{left + 4}" y="{y + bar_h * 0.7:.0f}" font-size="13" fill="#555">{not_available}</text>'
             )
             continue
         w = max(1.0, plot * min(float(value), scale_max) / scale_max)

@@ -72,7 +72,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     years = sorted(set(programme.cohorts.values_list("year", flat=True)))
     charts = {
         "files": bars_svg(
-            title=_("Dossiers et stagiaires par année"),
+            title=_("Dossiers par année"),
             rows=[(f.label, f.files) for f in board.by_year],
             uid="chart-files",
         ),
