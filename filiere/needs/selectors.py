@@ -134,6 +134,20 @@ def get_invitation_by_token(token: str) -> Invitation:
         raise Http404 from exc
 
 
+def invitations_of_user(user: Any) -> QuerySet[Invitation]:
+    """The invitations of the companies `user` belongs to (any role), newest campaign first: a
+    signed-in member reaches the survey without looking for the mail."""
+    if not _signed_in(user):
+        return Invitation.objects.none()
+    orgs = Membership.objects.filter(user=user).values("organisation_id")
+    return (
+        Invitation.objects.filter(organisation_id__in=orgs)
+        .exclude(campaign__status=Status.DRAFT)
+        .select_related("campaign", "organisation")
+        .order_by("-campaign__opens_on", "organisation__name")
+    )
+
+
 def creatable_regions(user: Any) -> list[str]:
     """Codes of the regions where `user` may create a campaign: administered regions, and the
     regions where a cluster they run has its head office. Platform staff: all (empty list = all)."""

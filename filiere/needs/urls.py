@@ -6,6 +6,7 @@ app_name = "needs"
 urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
     path("ecarts/", views.gaps, name="gaps"),
+    path("mes-enquetes/", views.my_surveys, name="my_surveys"),
     path("campagnes/nouvelle/", views.campaign_create, name="campaign_create"),
     path("campagnes/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campagnes/<int:pk>/modifier/", views.campaign_edit, name="campaign_edit"),

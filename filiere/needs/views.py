@@ -32,6 +32,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def my_surveys(request: HttpRequest) -> HttpResponse:
+    invitations = selectors.invitations_of_user(request.user)
+    return render(request, "needs/my_surveys.html", {"invitations": invitations})
+
+
+@login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_create_campaign(request.user):
         raise PermissionDenied

@@ -270,3 +270,14 @@ def test_staff_download_the_private_links_others_cannot(client, bfc):
     text = client.get(url).content.decode("utf-8-sig")
     assert f"/besoins/enquete/{invitation.token}/" in text
     assert "'=HYPERLINK(1)" in text
+
+
+def test_members_find_their_companys_surveys_only(client, bfc):
+    campaign = CampaignFactory(title="Enquête 2026")
+    mine = InvitationFactory(campaign=campaign)
+    theirs = InvitationFactory(campaign=campaign)
+    InvitationFactory(campaign=CampaignFactory(draft=True), organisation=mine.organisation)
+    client.force_login(MembershipFactory(organisation=mine.organisation, role=Role.MEMBER).user)
+    html = client.get("/besoins/mes-enquetes/").content.decode()
+    assert f"/besoins/enquete/{mine.token}/" in html and theirs.token not in html
+    assert html.count("/besoins/enquete/") == 1
