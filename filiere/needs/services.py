@@ -108,6 +108,10 @@ def create_campaign(*, user: Any, **fields: Any) -> Campaign:
             _("Vous ne pouvez conduire une enquête qu'au nom d'une organisation que vous administrez."),
         )
     _check_scope(campaign)
+    if not selectors.can_manage_campaign(user, campaign):
+        # A cluster's staff run a territorial survey in their organisation's name, or they could
+        # not manage it afterwards.
+        raise ValidationError({"owner": _("Choisissez l'organisation qui conduit l'enquête (la vôtre).")})
     campaign.full_clean(exclude=["created_by"])
     campaign.save()
     return campaign

@@ -328,3 +328,46 @@ def test_contacts_import_is_all_or_nothing_with_line_numbers(bfc):
 )
 def test_families(label, family):
     assert family_for(label) == family
+
+
+def test_cluster_staff_create_campaigns_in_their_clusters_name(bfc):
+    cluster = OrganisationFactory(kind=Kind.CLUSTER, siren=None)
+    EstablishmentFactory(organisation=cluster, region_code="27")
+    staff = MembershipFactory(organisation=cluster, role=Role.EDITOR).user
+    dates = {"opens_on": today(), "closes_on": today() + dt.timedelta(days=30)}
+    from filiere.territories.models import Region
+
+    bfc_region = Region.objects.get(code="27")
+    with pytest.raises(ValidationError) as info:
+        services.create_campaign(user=staff, title="Sans porteur", region=bfc_region, **dates)
+    assert "owner" in info.value.message_dict
+    territorial = services.create_campaign(
+        user=staff, title="Région", region=bfc_region, owner=cluster, **dates
+    )
+    members = services.create_campaign(
+        user=staff, title="Adhérents", region=bfc_region, scope=Scope.CLUSTER, cluster=cluster, **dates
+    )
+    assert selectors.can_manage_campaign(staff, territorial) and selectors.can_manage_campaign(staff, members)
+    with pytest.raises(PermissionDenied):
+        services.create_campaign(
+            user=staff, title="Ailleurs", region=department("67").region, owner=cluster, **dates
+        )
+
+
+def test_scope_cannot_change_once_open_but_texts_can(bfc):
+    campaign = CampaignFactory()
+    admin = UserFactory(is_staff=True)
+    services.update_campaign(user=admin, campaign=campaign, title="Nouveau titre", reminder_after_days=10)
+    assert Campaign.objects.get(pk=campaign.pk).title == "Nouveau titre"
+    with pytest.raises(ValidationError, match="périmètre"):
+        services.update_campaign(
+            user=admin, campaign=campaign, scope=Scope.DEPARTMENT, department=department("21")
+        )
+
+
+def test_reminders_task_runs_through_django_tasks(bfc):
+    from django.core.management import call_command
+
+    InvitationFactory(campaign=CampaignFactory(), sent=True)
+    call_command("needs", "remind", "--enqueue")
+    assert len(mail.outbox) == 1
