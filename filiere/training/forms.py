@@ -217,6 +217,12 @@ class ImportForm(forms.Form):
         return upload
 
 
+def _region_select(field: forms.Field) -> None:
+    from filiere.territories.selectors import region_list
+
+    field.widget = forms.Select(choices=[("", _("Toutes"))] + [(r.code, r.name) for r in region_list()])
+
+
 class ReconversionForm(forms.Form):
     occupation = forms.CharField(
         label=_("Métier menacé"),
@@ -225,6 +231,10 @@ class ReconversionForm(forms.Form):
     )
     region = forms.CharField(label=_("Région"), max_length=3, required=False)
     only_in_demand = forms.BooleanField(label=_("Seulement les métiers du numérique"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _region_select(self.fields["region"])
 
     def clean_occupation(self) -> str:
         return _clean_text(self.cleaned_data["occupation"]).strip()
@@ -244,6 +254,10 @@ class GroupForm(forms.Form):
     )
     region = forms.CharField(label=_("Région"), max_length=3, required=False)
     only_in_demand = forms.BooleanField(label=_("Seulement les métiers du numérique"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _region_select(self.fields["region"])
 
     def clean_group(self) -> list[tuple[str, int]]:
         from .reconversion import parse_group

@@ -12,7 +12,7 @@ where `overlap` is the share of the target's core skills (ROME métier ↔ comp�
 0 without one. The source itself is excluded. Each target lists the skills shared, the skills to
 acquire (its core skills the source lacks) and the regional courses teaching them
 (`courses_covering`). Optionally only targets "in demand" are kept: métiers that ROME attaches
-to a NAF division of the INSEE digital sector (c1385).
+to an ICT-services NAF division (58, 61, 62, 63) of the INSEE digital sector (c1385).
 """
 
 from __future__ import annotations
@@ -135,11 +135,17 @@ def _core(links: dict[str, bool]) -> set[str]:
     return core or set(links)
 
 
+# The ICT-services divisions of the INSEE c1385 digital sector. Its manufacturing (26) and trade
+# (46) divisions are left out: ROME attaches electronics assembly and wholesale métiers to them,
+# which are not the digital jobs a reconversion aims at.
+DIGITAL_SERVICE_DIVISIONS = frozenset({"58", "61", "62", "63"})
+
+
 def digital_metier_codes() -> set[str]:
-    """ROME métiers attached to a NAF division of the INSEE digital sector."""
+    """ROME métiers attached to an ICT-services NAF division of the INSEE digital sector."""
     from filiere.taxonomy.selectors import digital_naf_codes
 
-    divisions = {code[:2] for code in digital_naf_codes()}
+    divisions = {code[:2] for code in digital_naf_codes()} & DIGITAL_SERVICE_DIVISIONS
     return set(
         RomeMetier.objects.filter(naf_sectors__naf_division_id__in=divisions).values_list("code", flat=True)
     )
@@ -301,14 +307,16 @@ def group_reconversion(
     *,
     region_code: str | None = None,
     only_in_demand: bool = False,
-    reachable_overlap: float = 0.5,
+    reachable_overlap: float = 0.15,
     targets_per_source: int = 5,
     limit: int = 10,
 ) -> GroupReconversion:
     """Aggregate view for a group of people (ROME métier code, head-count).
 
     A target is "reachable" by the people of a source métier when it is among that métier's
-    `targets_per_source` best and they already hold `reachable_overlap` of its core skills.
+    `targets_per_source` best and they already hold `reachable_overlap` (15 %) of its core
+    skills: real ROME métiers have 10 to 30 core skills, so moving between trades rarely shares
+    more than a third of them, and the table says how many are shared.
     Missing skills count the people of each source once per skill missing for its best target;
     training places are those of `supply_by_skill_and_department` in the region (12 months).
     """

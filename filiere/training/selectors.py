@@ -482,11 +482,14 @@ def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -
         .values_list("skill_id", "skill__label")
         .distinct()
     )
+    # A course sits in the named families of its skills; "other" only when it has none of them.
     families_of_course: dict[int, set[str]] = defaultdict(set)
     for course_id, skill_id in CourseSkill.objects.filter(course_id__in=course_ids).values_list(
         "course_id", "skill_id"
     ):
-        families_of_course[course_id].add(family_of_label(labels[skill_id]))
+        family = family_of_label(labels[skill_id])
+        if family != OTHER_FAMILY[0]:
+            families_of_course[course_id].add(family)
     cells: dict[tuple[str, str], int] = defaultdict(int)
     for course_id, department, distance, places in session_rows:
         column = "" if distance else department

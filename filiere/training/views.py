@@ -186,6 +186,7 @@ def reconversion(request: HttpRequest) -> HttpResponse:
     initial = {
         "group": "\n".join(f"{code};{people}" for code, people in OCCITANIE_AERONAUTICS_GROUP),
         "region": "76",
+        "only_in_demand": True,
     }
     group_form = GroupForm(request.POST or None, initial=initial)
     path = group = None
