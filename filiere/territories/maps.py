@@ -2,8 +2,10 @@
 
 No JavaScript and no tiles: the map prints, works offline and is the same for every visitor.
 It always comes with a table (`map_table_rows`), which is its text alternative and the way
-keyboard and screen-reader users reach the territories (the areas' links are for the mouse and
-stay out of the tab order).
+keyboard users reach the territories: the areas' links stay out of the tab order. A map without
+links is an image (`role="img"`); with links it is a named group (`role="group"`), because an
+image may not contain interactive elements (axe-core: nested-interactive), and each link is
+named after its area and value.
 
 Outlines come from ``FILIERE_DATA_DIR/geo`` (france-geojson, IGN Admin Express / COG, Licence
 Ouverte): the simplified metropolitan files, plus the five overseas regions (DROM) drawn in
@@ -364,7 +366,8 @@ def choropleth_svg(
     full_title = f"{title} ({unit})" if unit else title
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="choropleth" viewBox="0 0 {projection.width} '
-        f'{projection.height}" width="100%" role="img" aria-labelledby="{title_id} {desc_id}" '
+        f'{projection.height}" width="100%" role="{"group" if link else "img"}" '
+        f'aria-labelledby="{title_id} {desc_id}" '
         f'data-level="{escape(level)}">',
         f'<title id="{title_id}">{escape(full_title)}</title><desc id="{desc_id}">{escape(description)}</desc>',
         f'<defs><pattern id="{uid}-nd" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -383,9 +386,12 @@ def choropleth_svg(
             f"<title>{escape(tip)}</title></path>"
         )
         if link is not None:
-            shape = f'<a href="{escape(link(area.code))}" tabindex="-1">{shape}</a>'
+            shape = (
+                f'<a href="{escape(link(area.code))}" tabindex="-1" aria-label="{escape(tip)}">{shape}</a>'
+            )
         out.append(shape)
     out.append("</g>")
+    out.append('<g aria-hidden="true">')  # insets' names and the legend: the table says it all
     for name, x, y in projection.insets:
         out.append(
             f'<rect x="{x}" y="{y:.1f}" width="{INSET_SIZE}" height="{INSET_SIZE}" fill="none" '
@@ -393,7 +399,7 @@ def choropleth_svg(
             f'<text x="{x + 4}" y="{y + 11:.1f}" font-size="9" fill="{DARK_TEXT}">{escape(name)}</text>'
         )
     out.append(_legend(projection, breaks, colours, diverging=diverging, unit=unit, no_data=no_data, uid=uid))
-    out.append("</svg>")
+    out.append("</g></svg>")
     return mark_safe("".join(out))
 
 

@@ -61,7 +61,7 @@ def _number(text: str) -> float | None:
 
 def test_overview_shows_the_map_and_its_table(client, observatory):
     html = _page(client, reverse("observatory:overview"), to="2024")
-    assert 'role="img"' in html and 'data-level="region"' in html
+    assert 'role="group"' in html and 'data-level="region"' in html
     rows = {r[1]: _number(r[2]) for r in _table_rows(html, "map")}
     assert rows["Occitanie"] == 7
     assert rows["Bourgogne-Franche-Comté"] == 2
@@ -241,3 +241,12 @@ def test_api_unknown_territory_and_bad_values(client, observatory):
 
 def test_openapi_snapshot(client, db):
     assert_openapi_snapshot(client, "/api/observatory/", SNAPSHOT)
+
+
+def test_department_epci_and_france_pages(client, observatory):
+    html = _page(client, reverse("observatory:territory", args=["departement", "34"]), to="2024")
+    assert 'href="/observatoire/region/76/"' in html  # its region
+    assert _table_rows(html, "series")[-1][1] == "6"
+    assert "Dijon Métropole" in _page(client, reverse("observatory:territory", args=["epci", "242100410"]))
+    html = _page(client, reverse("observatory:territory", args=["france", "FR"]), to="2024")
+    assert _table_rows(html, "series")[-1][1] == "9"

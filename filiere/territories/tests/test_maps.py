@@ -103,9 +103,11 @@ def test_links_are_for_the_mouse_only_and_escaped():
         {"34": 3}, level="department", title="t", link=lambda code: f"/obs/?d={code}&x=<b>"
     )
     root = _parse(svg)
+    assert root.get("role") == "group"  # an image may not hold links
     links = list(root.iter(f"{SVG}a"))
     assert len(links) == 101
     assert all(a.get("tabindex") == "-1" for a in links)
+    assert {a.get("aria-label") for a in links} >= {"Hérault : 3", "Gers : Pas de donnée"}
     assert "/obs/?d=34&x=<b>" in {a.get("href") for a in links}
     assert "&x=<b>" not in svg  # escaped in the markup
 
