@@ -124,7 +124,7 @@ def load(n: int, *, seed: int = SEED) -> dict[str, Any]:
     now = timezone.now()
     for start in range(0, n, BATCH):
         size = min(BATCH, n - start)
-        offers, offer_skills = [], []
+        offers = []
         for _ in range(size):
             picks = _pick(rng, digital, whole)
             title = rng.choice(TITLES)
@@ -141,8 +141,7 @@ def load(n: int, *, seed: int = SEED) -> dict[str, Any]:
                     contract=rng.choice(CONTRACTS),
                 )  # fmt: skip
             )
-            offer_skills.append(picks)
-        seekers, seeker_skills = [], []
+        seekers = []
         for _ in range(size):
             picks = _pick(rng, digital, whole)
             seekers.append(
@@ -157,7 +156,6 @@ def load(n: int, *, seed: int = SEED) -> dict[str, Any]:
                     summary="Compétences : " + ", ".join(label for _, label in picks),
                 )  # fmt: skip
             )
-            seeker_skills.append(picks)
         with transaction.atomic():
             JobOffer.objects.bulk_create(offers, batch_size=1000)
             JobSeeker.objects.bulk_create(seekers, batch_size=1000)
@@ -179,7 +177,7 @@ def load(n: int, *, seed: int = SEED) -> dict[str, Any]:
                 batch_size=2000,
             )
             docs = []
-            for offer, picks in zip(offers, offer_skills, strict=True):
+            for offer in offers:
                 text = f"{offer.title}\n{offer.description}"
                 docs.append(
                     Document(
@@ -190,7 +188,7 @@ def load(n: int, *, seed: int = SEED) -> dict[str, Any]:
                         skill_ids=offer.skill_ids,
                     )
                 )
-            for seeker, picks in zip(seekers, seeker_skills, strict=True):
+            for seeker in seekers:
                 text = seeker.summary
                 docs.append(
                     Document(
