@@ -326,30 +326,51 @@ def _message(invitation: Invitation, kind: str) -> EmailMessage:
 
 
 def _send(invitations: list[Invitation], kind: str, now: dt.datetime) -> int:
-    """Record then send one mail per invitation; a reminder already recorded today is skipped."""
+    """Record then send one mail per invitation; a reminder already recorded today is skipped.
+
+    Recording first means two runs at once never mail a company twice (the unique constraint on
+    reminders per day); if the mail server then refuses a batch, its records are undone so the
+    next run tries again.
+    """
     today = timezone.localdate(now)
     sent = 0
     connection = get_connection()
     for start in range(0, len(invitations), MAIL_BATCH):
-        messages = []
+        batch: list[tuple[Invitation, InvitationMail]] = []
         for invitation in invitations[start : start + MAIL_BATCH]:
             try:
                 with transaction.atomic():
-                    InvitationMail.objects.create(
+                    record = InvitationMail.objects.create(
                         invitation=invitation, kind=kind, sent_at=now, sent_on=today, to=invitation.email
                     )
-                    update: dict[str, Any] = {"last_mailed_at": now}
-                    if kind == MailKind.INVITATION:
-                        update["sent_at"] = now
-                    else:
-                        update["reminder_count"] = F("reminder_count") + 1
-                    Invitation.objects.filter(pk=invitation.pk).update(**update)
+                    Invitation.objects.filter(pk=invitation.pk).update(**_mailed(kind, now))
             except IntegrityError:  # another run reminded this company today
                 continue
-            messages.append(_message(invitation, kind))
-        if messages:
-            sent += connection.send_messages(messages) or 0
+            batch.append((invitation, record))
+        if not batch:
+            continue
+        try:
+            sent += connection.send_messages([_message(i, kind) for i, _record in batch]) or 0
+        except Exception:  # SMTP down or refusing: undo this batch, the next run retries it
+            logger.exception("needs: %d mail(s) could not be sent", len(batch))
+            with transaction.atomic():
+                InvitationMail.objects.filter(pk__in=[r.pk for _i, r in batch]).delete()
+                for invitation, _record in batch:
+                    Invitation.objects.filter(pk=invitation.pk).update(
+                        sent_at=invitation.sent_at,
+                        last_mailed_at=invitation.last_mailed_at,
+                        reminder_count=invitation.reminder_count,
+                    )
     return sent
+
+
+def _mailed(kind: str, now: dt.datetime) -> dict[str, Any]:
+    update: dict[str, Any] = {"last_mailed_at": now}
+    if kind == MailKind.INVITATION:
+        update["sent_at"] = now
+    else:
+        update["reminder_count"] = F("reminder_count") + 1
+    return update
 
 
 def send_invitations(*, campaign: Campaign, now: dt.datetime | None = None) -> int:

@@ -116,6 +116,8 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "preparer":
             report = services.prepare_invitations(user=request.user, campaign=campaign)
+            if campaign.status == Status.OPEN:
+                services.send_invitations(campaign=campaign)  # companies added to an open campaign
             messages.success(
                 request,
                 _(

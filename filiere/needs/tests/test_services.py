@@ -371,3 +371,20 @@ def test_reminders_task_runs_through_django_tasks(bfc):
     InvitationFactory(campaign=CampaignFactory(), sent=True)
     call_command("needs", "remind", "--enqueue")
     assert len(mail.outbox) == 1
+
+
+def test_a_refused_batch_is_undone_and_retried(bfc, monkeypatch, caplog):
+    invitation = InvitationFactory(campaign=CampaignFactory(), sent=True)
+    before = invitation.last_mailed_at
+
+    def refuse(self, messages):  # noqa: ANN001, ANN202
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    assert services.send_reminders() == 0
+    invitation.refresh_from_db()
+    assert (invitation.reminder_count, invitation.last_mailed_at) == (0, before)
+    assert not InvitationMail.objects.exists()
+    assert "could not be sent" in caplog.text
+    monkeypatch.undo()
+    assert services.send_reminders() == 1
