@@ -115,6 +115,12 @@ class Comparison:
 # --- Territories and periods ------------------------------------------------------------------
 
 
+def is_code(value: str) -> bool:
+    """An official territory code is 1 to 9 ASCII letters or digits ("27", "2A", "242100410");
+    anything else (a NUL byte, markup) is refused before it reaches the database."""
+    return 0 < len(value) <= 9 and value.isascii() and value.isalnum()
+
+
 def get_territory(level_or_slug: str, code: str) -> Territory:
     """The territory named by a request, or 404 (unknown level or code)."""
     from filiere.territories.models import EPCI, Department, FormerRegion, Region
@@ -123,7 +129,7 @@ def get_territory(level_or_slug: str, code: str) -> Territory:
     code = (code or "").strip()
     if level == Level.FRANCE and code == FRANCE_CODE:
         return Territory(Level.FRANCE, FRANCE_CODE, _("France"))
-    if not code or len(code) > 9:
+    if not is_code(code):
         raise Http404
     if level == Level.REGION:
         region = Region.objects.defer("outline").filter(code=code).first()
@@ -403,7 +409,7 @@ def compare_regions(codes: Sequence[str], period: Period) -> Comparison:
 
     Unknown codes are dropped (so a stale link still shows the others); at most MAX_COMPARED.
     """
-    wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))[:MAX_COMPARED]
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c and is_code(c.strip())))[:MAX_COMPARED]
     names = territory_names(Level.REGION, wanted)
     territories = [Territory(Level.REGION, code, names[code]) for code in wanted if code in names]
     comparison = Comparison(territories, list(range(period.start, period.end + 1)))

@@ -282,4 +282,5 @@ def compare(request: HttpRequest) -> HttpResponse:
 def _regions() -> list[tuple[str, str]]:
     from filiere.territories.selectors import region_list
 
-    return list(region_list().values_list("code", "name"))
+    # Regions with establishments in SIRENE: metropolitan and overseas regions (DROM), not the COM.
+    return list(region_list().filter(zone__in=("metro", "drom")).values_list("code", "name"))

@@ -175,7 +175,9 @@ def test_compare_page(client, observatory):
 def test_bad_query_strings_still_show_a_page(client, observatory, params):
     assert client.get(reverse("observatory:overview"), params).status_code == 200
     assert client.get(reverse("observatory:territory", args=["region", "27"]), params).status_code == 200
-    assert client.get(reverse("observatory:compare"), {**params, "r": "27"}).status_code == 200
+    assert (
+        client.get(reverse("observatory:compare"), {**params, "r": ["27", "\x00", "<b>"]}).status_code == 200
+    )
 
 
 @pytest.mark.parametrize(
@@ -183,6 +185,8 @@ def test_bad_query_strings_still_show_a_page(client, observatory, params):
     [
         "/observatoire/region/00/",
         "/observatoire/region/%3Cb%3E/",
+        "/observatoire/region/%00/",
+        "/observatoire/region/27%0027/",
         "/observatoire/canton/27/",
         "/observatoire/departement/99999999999/",
         "/observatoire/ancienne-region/76/",
