@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import Membership, RegionalRole, Role
 from filiere.organisations.models import Organisation
@@ -15,6 +17,7 @@ from filiere.roadmaps.models import (
     Action,
     ActionStatus,
     ActionStep,
+    ActivityLog,
     Axis,
     Indicator,
     IndicatorTarget,
@@ -214,6 +217,72 @@ def find_organisation(text: str) -> Organisation | None:
         or organisations.filter(name__iexact=text).first()
         or organisations.filter(acronym__iexact=text).first()
     )
+
+
+# --- Activity log ------------------------------------------------------------------------------
+
+VERB_LABELS = {
+    "created": _("création"),
+    "updated": _("modification"),
+    "deleted": _("suppression"),
+    "moved": _("déplacement"),
+    "imported": _("import XLSX"),
+    "value_recorded": _("valeur saisie"),
+    "target_set": _("cible fixée"),
+    "computed": _("valeur calculée"),
+    "steps_updated": _("étapes cochées"),
+}
+LOGGED_MODELS = {m._meta.model_name: m for m in (Plan, Axis, Objective, Action, ActionStep, Indicator)}
+# Keys of `ActivityLog.changes` that are not a field of the logged object.
+COUNT_LABELS = {
+    "value": _("valeur"),
+    "date": _("date"),
+    "objectives": _("objectifs"),
+    "actions": _("actions"),
+    "values": _("valeurs mesurées"),
+    "targets": _("cibles"),
+    "axes_created": _("axes créés"),
+    "objectives_created": _("objectifs créés"),
+    "actions_created": _("actions créées"),
+    "actions_updated": _("actions modifiées"),
+    "actions_unchanged": _("actions inchangées"),
+    "indicators_created": _("indicateurs créés"),
+    "indicators_updated": _("indicateurs modifiés"),
+    "indicators_unchanged": _("indicateurs inchangés"),
+}
+
+
+@dataclass
+class ActivityRow:
+    entry: ActivityLog
+    verb: str
+    object_type: str
+    changes: list[tuple[str, Any, Any]]
+
+
+def _field_label(model: Any, name: str) -> str:
+    if name in COUNT_LABELS:
+        return str(COUNT_LABELS[name])
+    try:
+        return str(model._meta.get_field(name.removesuffix("_id")).verbose_name) if model else name
+    except FieldDoesNotExist:
+        return name  # "cible 2021-12-31", "étape Bilan", a step's title…
+
+
+def activity_rows(entries: Iterable[ActivityLog]) -> list[ActivityRow]:
+    """Log entries as a person reads them: French operation and object names, field labels."""
+    rows = []
+    for entry in entries:
+        model = LOGGED_MODELS.get(entry.object_type)
+        rows.append(
+            ActivityRow(
+                entry=entry,
+                verb=str(VERB_LABELS.get(entry.verb, entry.verb)),
+                object_type=str(model._meta.verbose_name) if model else entry.object_type,
+                changes=[(_field_label(model, k), *pair) for k, pair in entry.changes.items()],
+            )
+        )
+    return rows
 
 
 # --- Indicators --------------------------------------------------------------------------------

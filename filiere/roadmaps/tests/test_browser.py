@@ -108,6 +108,8 @@ def test_editing_pages_are_accessible_and_work_without_errors(browser_context, l
         f"/indicateurs/{indicator.pk}/modifier/",
         f"/actions/{action.pk}/",
         f"/action/{action.pk}/supprimer/",
+        f"/{plan.pk}/historique/",
+        f"/{plan.pk}/import/",
     ):
         page.goto(base + path)
         assert_accessible(page)

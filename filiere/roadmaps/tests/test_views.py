@@ -109,7 +109,8 @@ def test_activity_page(client, editor, indicator):
         reverse("roadmaps:indicator_detail", args=[indicator.pk]), {"date": "2020-12-31", "value": "160"}
     )
     html = client.get(reverse("roadmaps:plan_activity", args=[indicator.plan.pk])).content.decode()
-    assert editor.username in html and "value_recorded" in html
+    assert editor.username in html and "valeur saisie" in html and "value_recorded" not in html
+    assert "indicateur « Emplois du numérique »" in html and "valeur : — → 160" in html
 
 
 def test_owner_editor_updates_action_status_budget_and_steps(client, indicator):
@@ -178,4 +179,4 @@ def test_activity_page_hides_who_from_the_public(client, indicator):
         user=UserFactory(username="agent-region"), indicator=indicator, date=dt.date(2020, 1, 1), value=1
     )
     html = client.get(reverse("roadmaps:plan_activity", args=[indicator.plan.pk])).content.decode()
-    assert "value_recorded" in html and "agent-region" not in html
+    assert "valeur saisie" in html and "agent-region" not in html

@@ -175,9 +175,8 @@ def plan_activity(request: HttpRequest, pk: int) -> HttpResponse:
     entries = plan.activity.select_related("user")[:200]
     # Who made a change is shown to the plan's editors only, not to the public.
     show_users = selectors.can_edit_plan(request.user, plan)
-    return render(
-        request, "roadmaps/plan_activity.html", {"plan": plan, "entries": entries, "show_users": show_users}
-    )
+    context = {"plan": plan, "entries": selectors.activity_rows(entries), "show_users": show_users}
+    return render(request, "roadmaps/plan_activity.html", context)
 
 
 @require_POST
