@@ -48,7 +48,7 @@ def rome(reference_territories) -> dict[str, Any]:
     }
     skills = {}
     for key, label in competences.items():
-        comp = RomeCompetence.objects.create(code_ogr=f"c-{key}", kind="competence", label=label)
+        comp = RomeCompetence.objects.create(code_ogr=f"c-{key}"[:10], kind="competence", label=label)
         skills[key] = Skill.objects.create(label=label, kind=SkillKind.ROME, rome_competence=comp)
     links = {
         "I1602": {"diag": True, "proc": True, "doc": False},
@@ -58,7 +58,7 @@ def rome(reference_territories) -> dict[str, Any]:
     }
     for metier, items in links.items():
         for key, core in items.items():
-            RomeMetierCompetence.objects.create(metier_id=metier, competence_id=f"c-{key}", is_core=core)
+            RomeMetierCompetence.objects.create(metier_id=metier, competence_id=f"c-{key}"[:10], is_core=core)
     RomeMobility.objects.create(source_id="I1602", target_id="M1810", order=1)
     sector = RomeNafSector.objects.create(code="62", label="Programmation, conseil", naf_division_id="62")
     RomeMetier.objects.get(code="M1805").naf_sectors.add(sector)

@@ -254,3 +254,10 @@ def test_offer_map_page_and_exports(client, reference_territories):
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.cell(1, 1).value == "Famille de compétences"
     assert client.get(reverse("training:offer_map"), {"region": "zz", "format": "ods"}).status_code == 200
+
+
+def test_admin_lists_courses_and_sessions(client):
+    SessionFactory(course=CourseFactory(title="Administration Linux"))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert "Administration Linux" in client.get("/admin/training/course/").text
+    assert client.get("/admin/training/session/").status_code == 200
