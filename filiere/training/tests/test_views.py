@@ -261,3 +261,13 @@ def test_admin_lists_courses_and_sessions(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert "Administration Linux" in client.get("/admin/training/course/").text
     assert client.get("/admin/training/session/").status_code == 200
+
+
+def test_search_finds_courses_through_skills_found_in_the_query(client, skills):
+    course = CourseFactory(title="Parcours IA", objectives="Modèles prédictifs.", skills=[skills["ml"]])
+    SessionFactory(course=course)
+    SessionFactory(course=CourseFactory(title="Comptabilité"))
+    response = client.get(reverse("training:course_search"), {"q": "machine learning"})
+    assert "Parcours IA" in response.text
+    assert "Comptabilité" not in response.text
+    assert "apprentissage automatique" in response.text  # the explanation names the skill
