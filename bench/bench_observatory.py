@@ -242,8 +242,11 @@ def _clear() -> None:
     BandAggregate.objects.all().delete()
     AggregateRun.objects.all().delete()
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM organisations_establishment")
-        cursor.execute("DELETE FROM organisations_organisation")
+        if connection.vendor == "postgresql":  # DELETE would check every referencing table row by row
+            cursor.execute("TRUNCATE organisations_establishment, organisations_organisation CASCADE")
+        else:
+            cursor.execute("DELETE FROM organisations_establishment")
+            cursor.execute("DELETE FROM organisations_organisation")
     _search_objects(forward=True)
 
 
@@ -267,10 +270,15 @@ def run(args: Namespace) -> dict[str, Any]:
     data_dir = Path(settings.FILIERE_DATA_DIR)
     try:
         load_info = load(args.rows, data_dir=data_dir)
+        print(
+            f"  loaded {load_info['establishments']:,} establishments in {load_info['insert_s']} s",
+            flush=True,
+        )
         started = time.perf_counter()
         report = recompute_aggregates(end_year=2024)
         recompute_s = round(time.perf_counter() - started, 1)
-        pages = measure_pages(page_urls())
+        print(f"  recompute_aggregates(): {recompute_s} s, {report.rows:,} rows", flush=True)
+        pages = measure_pages(page_urls(getattr(args, "requests", REQUESTS)))
     finally:
         _clear()
     result = {
