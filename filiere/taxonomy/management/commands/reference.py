@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from filiere.core.loading import Counts
 from filiere.taxonomy import models as tx
-from filiere.taxonomy.download import MANIFEST, DownloadError, fetch
-from filiere.taxonomy.importers import load_esco, load_naf, load_rome
+from filiere.taxonomy.download import AFTER, ESCO_PORTAL, MANIFEST, DownloadError, fetch
+from filiere.taxonomy.importers import load_esco, load_naf, load_rome, naf_source, rome_versions
 from filiere.territories import models as geo
 from filiere.territories.importers import load_territories
 
@@ -65,10 +65,19 @@ def record_load(dataset: str, counts: Counts) -> tx.ReferenceLoad:
     return record
 
 
+def _sources() -> dict[str, str]:
+    """What the loaders would read in the data directory now: NAF CSV or XLS, ROME version."""
+    if not Path(settings.FILIERE_DATA_DIR).is_dir():
+        return {}
+    versions = rome_versions()
+    return {"naf": naf_source(), "rome": f"v{versions[0]}" if versions else ""}
+
+
 def status() -> dict[str, Any]:
-    """Row counts and last load, per dataset."""
+    """Row counts and last load, per dataset, and which files the loaders would read now."""
     loads = {r.dataset: r for r in tx.ReferenceLoad.objects.all()}
     result: dict[str, Any] = {"data_dir": str(settings.FILIERE_DATA_DIR), "datasets": {}}
+    sources = _sources()
     for name, tables in TABLES.items():
         load = loads.get(name)
         result["datasets"][name] = {
@@ -80,11 +89,24 @@ def status() -> dict[str, Any]:
                 else None
             ),
         }
+        if name in sources:
+            result["datasets"][name]["source"] = sources[name]
     return result
 
 
+DOWNLOAD_HELP = """Télécharger les fichiers officiels et les préparer pour « load » :
+territoires = paquet npm @etalab/decoupage-administratif 6.0.0 (registry.npmjs.org, COG 2026 :
+package/data/*.json extraits dans cog/) + contours france-geojson (geo/) ; la table départements →
+anciennes régions est écrite à partir du COG ; NAF = classeurs XLS de l'INSEE (naf/, lus tels quels ;
+liste c1385 fournie par le code) ; ROME = RefRomeCsv.zip de France Travail (CSV extraits dans rome/) ;
+ESCO = pas d'URL de fichier stable : miroir obligatoire (--base-url). Détail : docs/reference-data.md."""
+
+
 class Command(BaseCommand):
-    help = "Référentiels (territoires, NAF, ROME, ESCO) : load | status | download."
+    help = (
+        "Référentiels (territoires, NAF, ROME, ESCO) : load | status | download. "
+        "Sources officielles et conversions : docs/reference-data.md."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -92,9 +114,15 @@ class Command(BaseCommand):
         load.add_argument("--only", help=f"Jeux à charger, séparés par des virgules ({','.join(DATASETS)}).")
         st = sub.add_parser("status", help="État des référentiels chargés.")
         st.add_argument("--json", action="store_true", help="Sortie JSON.")
-        dl = sub.add_parser("download", help="Télécharger les fichiers officiels.")
-        dl.add_argument("--dest", required=True, help="Répertoire de destination.")
-        dl.add_argument("--base-url", help="Miroir à utiliser à la place des URL officielles.")
+        dl = sub.add_parser("download", help=DOWNLOAD_HELP, description=DOWNLOAD_HELP)
+        dl.add_argument(
+            "--dest", required=True, help="Répertoire de destination (à mettre dans FILIERE_DATA_DIR)."
+        )
+        dl.add_argument(
+            "--base-url",
+            help="Miroir à utiliser à la place des URL officielles : <base-url>/<chemin du manifeste> "
+            "(ex. <base-url>/rome/RefRomeCsv.zip, <base-url>/esco/skills_fr_v1.2.0_merged.csv.gz).",
+        )
         dl.add_argument("--only", help="Jeux à télécharger, séparés par des virgules.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -139,21 +167,45 @@ class Command(BaseCommand):
         self.stdout.write(f"FILIERE_DATA_DIR = {data['data_dir']}")
         for name, info in data["datasets"].items():
             rows = ", ".join(f"{k}={v}" for k, v in info["rows"].items())
-            self.stdout.write(f"{name:<12} {info['loaded_at'] or _('jamais chargé'):<34} {rows}")
+            source = f" [{info['source']}]" if info.get("source") else ""
+            self.stdout.write(f"{name:<12}{source:<8} {info['loaded_at'] or _('jamais chargé'):<34} {rows}")
 
     def download(self, dest: Path, base_url: str | None, names: list[str]) -> None:
         failures = []
         for name in names:
-            for remote in MANIFEST[name]:
+            remotes = MANIFEST[name]
+            if not base_url and all(r.mirror_only for r in remotes):
+                message = _(
+                    "%(name)s : le portail officiel (%(url)s) ne publie pas de fichier à URL stable ; "
+                    "téléchargez-le à la main ou indiquez un miroir avec --base-url."
+                ) % {"name": name, "url": ESCO_PORTAL}
+                failures.append(message)
+                self.stderr.write(self.style.ERROR(_("ÉCHEC %(error)s") % {"error": message}))
+                continue
+            ok = True
+            for remote in remotes:
                 try:
-                    target = fetch(remote, dest, base_url=base_url)
+                    targets = fetch(remote, dest, base_url=base_url)
                 except DownloadError as exc:
+                    ok = False
                     failures.append(str(exc))
                     self.stderr.write(self.style.ERROR(_("ÉCHEC %(error)s") % {"error": exc}))
                 else:
-                    self.stdout.write(f"OK {target}")
+                    for target in targets:
+                        self.stdout.write(f"OK {target}")
+            if ok and name in AFTER:
+                try:
+                    self.stdout.write(f"OK {AFTER[name](dest)}")
+                except DownloadError as exc:
+                    failures.append(str(exc))
+                    self.stderr.write(self.style.ERROR(_("ÉCHEC %(error)s") % {"error": exc}))
         if failures:
             raise CommandError(
                 _("%(count)d téléchargement(s) en échec : %(errors)s")
                 % {"count": len(failures), "errors": "; ".join(failures)}
             )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Terminé. Pour charger : FILIERE_DATA_DIR=%(dest)s filiere reference load") % {"dest": dest}
+            )
+        )
