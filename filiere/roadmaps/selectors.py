@@ -187,6 +187,17 @@ def get_target_for_user(user: Any, pk: int | str) -> IndicatorTarget:
     return target
 
 
+def get_value_for_user(user: Any, pk: int | str) -> IndicatorValue:
+    """The measured value `pk` if `user` may read its plan; Http404 otherwise."""
+    try:
+        value = IndicatorValue.objects.select_related("indicator__plan__region").get(pk=int(pk))
+    except (IndicatorValue.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read_plan(user, value.indicator.plan):
+        raise Http404
+    return value
+
+
 def regions_for_new_plan(user: Any) -> QuerySet[Region]:
     """Regions in which `user` may create a plan: all for platform staff, else those they administer."""
     if not _is_authenticated(user):
@@ -229,6 +240,8 @@ VERB_LABELS = {
     "imported": _("import XLSX"),
     "value_recorded": _("valeur saisie"),
     "target_set": _("cible fixée"),
+    "target_deleted": _("cible supprimée"),
+    "value_deleted": _("valeur supprimée"),
     "computed": _("valeur calculée"),
     "steps_updated": _("étapes cochées"),
 }

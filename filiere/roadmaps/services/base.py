@@ -18,6 +18,7 @@ from filiere.roadmaps.models import (
     Axis,
     Indicator,
     IndicatorTarget,
+    IndicatorValue,
     Objective,
     Plan,
 )
@@ -135,8 +136,8 @@ def _next_position(queryset: Any) -> int:
 TreeObject = Axis | Objective | Action | Indicator | ActionStep
 
 
-def plan_of(obj: TreeObject | IndicatorTarget) -> Plan:
-    """The plan an axis, objective, action, step, indicator or target belongs to."""
+def plan_of(obj: TreeObject | IndicatorTarget | IndicatorValue) -> Plan:
+    """The plan an axis, objective, action, step, indicator, target or value belongs to."""
     if isinstance(obj, Axis | Indicator):
         return obj.plan
     if isinstance(obj, Objective):

@@ -18,6 +18,7 @@ from filiere.roadmaps.models import (
     Axis,
     Indicator,
     IndicatorTarget,
+    IndicatorValue,
     Objective,
     Plan,
     PlanKind,
@@ -196,10 +197,20 @@ def move_node(*, user: Any, obj: TreeObject, direction: str) -> bool:
 
 
 @transaction.atomic
-def delete_node(*, user: Any, obj: TreeObject | IndicatorTarget) -> None:
-    """Delete an axis, objective, action, step, indicator or target (and what hangs below it);
-    the log keeps its title and how many objectives, actions or values went with it."""
+def delete_node(*, user: Any, obj: TreeObject | IndicatorTarget | IndicatorValue) -> None:
+    """Delete an axis, objective, action, step, indicator, target or measured value (and what
+    hangs below it); the log keeps its title and how many objectives, actions or values went with
+    it. A target or a value is logged on its indicator, as it was when set."""
     plan = plan_of(obj)
+    if isinstance(obj, IndicatorTarget | IndicatorValue):
+        if isinstance(obj, IndicatorTarget):
+            verb, changes = "target_deleted", {f"cible {obj.date}": [obj.value, None]}
+        else:
+            verb = "value_deleted"
+            changes = {"value": [obj.value, None], "date": [obj.date, None], "source": [obj.source, None]}
+        log_activity(plan=plan, user=user, verb=verb, obj=obj.indicator, changes=changes)
+        obj.delete()
+        return
     gone: dict[str, list[Any]] = {}
     if isinstance(obj, Axis):
         gone["objectives"] = [obj.objectives.count(), None]
@@ -209,8 +220,6 @@ def delete_node(*, user: Any, obj: TreeObject | IndicatorTarget) -> None:
     elif isinstance(obj, Indicator):
         gone["values"] = [obj.values.count(), None]
         gone["targets"] = [obj.targets.count(), None]
-    elif isinstance(obj, IndicatorTarget):
-        gone["cible"] = [f"{obj.date:%d/%m/%Y} : {obj.value}", None]
     log_activity(plan=plan, user=user, verb="deleted", obj=obj, changes=gone)
     obj.delete()
 

@@ -425,3 +425,28 @@ def test_editors_see_the_editing_links(client, editor, objective):
         in client.get(reverse("roadmaps:indicator_detail", args=[indicator.pk])).content.decode()
     )
     assert reverse("roadmaps:plan_create") in client.get(reverse("roadmaps:plan_list")).content.decode()
+
+
+def test_a_wrong_value_can_be_deleted_by_whoever_may_enter_values(client, objective):
+    from filiere.roadmaps.models import IndicatorValue
+    from filiere.roadmaps.selectors import activity_rows
+
+    from .factories import IndicatorValueFactory
+
+    membership = MembershipFactory(editor=True)
+    action = ActionFactory(objective=objective, owner=membership.organisation)
+    indicator = IndicatorFactory(plan=objective.axis.plan, name="Emplois")
+    indicator.actions.add(action)
+    value = IndicatorValueFactory(indicator=indicator, value=Decimal(9999999), date=dt.date(2020, 1, 1))
+    url = reverse("roadmaps:node_delete", args=["valeur", value.pk])
+    assert client.post(url).status_code == 403  # anonymous, on a public plan
+    client.force_login(UserFactory())
+    assert client.post(url).status_code == 403
+    client.force_login(membership.user)
+    detail = client.get(reverse("roadmaps:indicator_detail", args=[indicator.pk])).content.decode()
+    assert url in detail
+    assert client.post(url).status_code == 302
+    assert not IndicatorValue.objects.exists()
+    row = activity_rows(ActivityLog.objects.filter(verb="value_deleted"))[0]
+    assert (row.verb, row.object_type, row.entry.user) == ("valeur supprimée", "indicateur", membership.user)
+    assert ("valeur", "9999999", None) in row.changes

@@ -353,6 +353,7 @@ NODE_GETTERS = {
     "etape": selectors.get_step_for_user,
     "indicateur": selectors.get_indicator_for_user,
     "cible": selectors.get_target_for_user,
+    "valeur": selectors.get_value_for_user,
 }
 
 
@@ -365,6 +366,8 @@ def _node_for_editor(request: HttpRequest, kind: str, pk: int) -> Any:
     # Steps of an action may be edited by its porteur's editors; the rest is the plan's editors'.
     if kind == "etape":
         allowed = selectors.can_edit_action(request.user, node.action)
+    elif kind == "valeur":  # whoever may enter a value may take back a wrong one
+        allowed = selectors.can_edit_indicator(request.user, node.indicator)
     else:
         allowed = selectors.can_edit_plan(request.user, plan)
     if not allowed:
@@ -377,6 +380,8 @@ def _back_url(kind: str, node: Any) -> str:
         return reverse("roadmaps:action_edit", args=[node.action_id])
     if kind == "cible":
         return reverse("roadmaps:indicator_edit", args=[node.indicator_id])
+    if kind == "valeur":
+        return reverse("roadmaps:indicator_detail", args=[node.indicator_id])
     if kind == "indicateur":
         return reverse("roadmaps:plan_detail", args=[node.plan_id]) + "#indicateurs"
     return reverse("roadmaps:plan_structure", args=[services.plan_of(node).pk])

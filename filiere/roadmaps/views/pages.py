@@ -138,7 +138,10 @@ def _series_rows(indicator: Indicator, node: selectors.IndicatorNode) -> list[di
             }
         )
     rows += [{"date": t.date, "kind": _("Cible"), "value": t.value, "source": ""} for t in node.targets]
-    rows += [{"date": v.date, "kind": _("Mesure"), "value": v.value, "source": v.source} for v in node.values]
+    rows += [
+        {"date": v.date, "kind": _("Mesure"), "value": v.value, "source": v.source, "value_pk": v.pk}
+        for v in node.values
+    ]
     return sorted(rows, key=lambda r: (r["date"] is not None, r["date"]))
 
 
