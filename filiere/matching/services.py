@@ -392,32 +392,14 @@ def _semantic_top(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(corpus rows, cosines) of the k documents closest to the query, best first."""
     matrix = corpus.get_matrix(doc_type, get_embedder())
-    empty = (np.zeros(0, np.int64), np.zeros(0, np.float32))
     if not len(matrix.doc_ids):
-        return empty
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
     rows = matrix.corpus_rows(data)
     usable = rows >= 0
     if allowed is not None:
         usable &= allowed[np.maximum(rows, 0)]
-    query = embed_query(clean)
-    if usable.all():
-        chosen = None
-        sims = matrix.vectors @ query
-    else:
-        chosen = np.flatnonzero(usable)
-        if not len(chosen):
-            return empty
-        # A filter keeps few vectors: multiply only those (a gather is cheaper than the full pass).
-        sims = (
-            matrix.vectors[chosen] @ query
-            if len(chosen) * 4 < len(rows)
-            else (matrix.vectors @ query)[chosen]
-        )
-    k = min(k, len(sims))
-    top = np.argpartition(-sims, k - 1)[:k]
-    top = top[np.lexsort((top, -sims[top]))]
-    vector_index = top if chosen is None else chosen[top]
-    return rows[vector_index], sims[top]
+    indexes, sims = matrix.top(embed_query(clean), k, usable)
+    return rows[indexes], sims
 
 
 def _rrf(ranked: dict[str, np.ndarray], weights: dict[str, float]) -> dict[int, float]:

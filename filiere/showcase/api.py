@@ -52,6 +52,8 @@ class ShowcaseSearchOut(Schema):
     num_pages: int
     ranked: bool
     detected_sectors: list[str]
+    # French notice when the text was cut at the engine's query limit (empty otherwise).
+    notice: str = ""
     results: list[ShowcaseFirmOut]
 
 
@@ -128,6 +130,7 @@ def search(request: HttpRequest, params: Query[ShowcaseSearchIn]) -> Status:
             "num_pages": result.num_pages,
             "ranked": result.ranked,
             "detected_sectors": [s.code for s in result.detected_sectors],
+            "notice": result.notice,
             "results": [row.__dict__ for row in result.rows],
         },
     )

@@ -79,6 +79,28 @@ def test_extract_api_bad_input_is_422(client):
     assert response.status_code == 422 and "binaire" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"text": 123}, 422),
+        ({"texte": "oubli du champ"}, 422),
+        ({"text": "\x01\x02\x03\x04\x05\x06\x07\x08 données"}, 422),
+        ({"text": "<script>alert('machine learning')</script><style>p{}</style>"}, 422),
+    ],
+)
+def test_extract_api_refuses_nonsense_without_a_server_error(client, payload, status):
+    response = client.post("/api/matching/extract", payload, content_type="application/json")
+    assert response.status_code == status
+
+
+def test_extract_api_script_content_is_not_analysed(taxonomy, client):
+    text = "<script>var x = 'cybersécurité';</script>Expert machine learning"
+    response = client.post("/api/matching/extract", {"text": text}, content_type="application/json")
+    skills = response.json()["skills"]
+    assert [s["label"] for s in skills] == ["apprentissage automatique"]
+    assert text[skills[0]["start"] : skills[0]["end"]] == "machine learning"
+
+
 def test_extract_api_truncates_huge_text(taxonomy, client):
     response = client.post(
         "/api/matching/extract", {"text": "cybersécurité " * 8000}, content_type="application/json"

@@ -52,6 +52,23 @@ def test_search_bad_input_is_a_400_with_the_french_message(client, firms):
     assert "binaire" in response.json()["detail"]
 
 
+def test_search_huge_query_is_cut_with_a_notice(client, firms):
+    response = client.get("/api/showcase/search", {"q": "machine learning " * 7_000})  # 112 kB
+    assert response.status_code == 200
+    data = response.json()
+    assert "premiers ont été analysés" in data["notice"] and data["results"][0]["name"] == "Rail ML"
+
+
+@pytest.mark.parametrize("text", ["", "<script>alert(1)</script>", "\x01\x02\x03\x04 \x05\x06"])
+def test_search_empty_script_only_or_control_text_never_fails(client, firms, text):
+    response = client.get("/api/showcase/search", {"q": text})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["detail"].startswith(("Le texte est vide", "Ce fichier semble binaire"))
+    else:
+        assert response.json()["ranked"] is False  # empty text browses
+
+
 def test_profile_detail_and_hidden_profiles(client, firms):
     data = client.get(f"/api/showcase/firms/{firms['rail'].pk}").json()
     assert data["name"] == "Rail ML"

@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from filiere.core.testing import assert_accessible
+
 from .factories import EscoSkillFactory, SkillFactory, UserFactory, editor_of, make_firm
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,10 +69,12 @@ def test_buyer_finds_machine_learning_for_rail_and_sends_a_request(browser_conte
     assert "apprentissage automatique" in explanation and "ferroviaire" in explanation
     assert "8 personnes disponibles" in first.inner_text()
     assert "Santé Data" not in page.locator(".result-list").inner_text()
+    assert_accessible(page)
 
     first.locator("h3 a").click()
     page.wait_for_url(f"**/vitrine/{target.pk}/**")
     assert page.locator("h1").inner_text().startswith("Garonne Learning")
+    assert_accessible(page)
     page.get_by_label("Objet").fill("Maintenance prédictive du matériel roulant")
     page.get_by_label("Message").fill("Bonjour, nous cherchons trois ingénieurs data pour six mois.")
     page.get_by_role("button", name="Envoyer la demande").click()
