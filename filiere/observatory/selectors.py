@@ -54,6 +54,7 @@ class Territory:
     former_regions: tuple[Territory, ...] = ()
     successor: Territory | None = None
     departments: tuple[Territory, ...] = ()
+    epcis: tuple[Territory, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -156,7 +157,16 @@ def get_territory(level_or_slug: str, code: str) -> Territory:
         )
         if row is None:
             raise Http404
-        return Territory(Level.DEPARTMENT, row[0], row[1], parent=Territory(Level.REGION, row[2], row[3]))
+        epcis = tuple(
+            Territory(Level.EPCI, c, n)
+            for c, n in EPCI.objects.filter(communes__department_id=code, communes__kind="commune-actuelle")
+            .distinct()
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        return Territory(
+            Level.DEPARTMENT, row[0], row[1], parent=Territory(Level.REGION, row[2], row[3]), epcis=epcis
+        )
     if level == Level.OLD_REGION:
         row = (
             FormerRegion.objects.filter(code=code)

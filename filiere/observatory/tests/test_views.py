@@ -250,6 +250,7 @@ def test_openapi_snapshot(client, db):
 def test_department_epci_and_france_pages(client, observatory):
     html = _page(client, reverse("observatory:territory", args=["departement", "34"]), to="2024")
     assert 'href="/observatoire/region/76/"' in html  # its region
+    assert 'href="/observatoire/epci/243400017/"' in html  # Montpellier Méditerranée Métropole
     assert _table_rows(html, "series")[-1][1] == "6"
     assert "Dijon Métropole" in _page(client, reverse("observatory:territory", args=["epci", "242100410"]))
     html = _page(client, reverse("observatory:territory", args=["france", "FR"]), to="2024")
