@@ -161,12 +161,15 @@ def load(n: int, *, seed: int = SEED) -> dict[str, Any]:
             JobSeeker.objects.bulk_create(seekers, batch_size=1000)
             if offers[0].pk is None or seekers[0].pk is None:
                 raise RuntimeError("bulk_create did not return ids")
+            shared = {s.pk for s in seekers if rng.random() < 0.8}
             reach = []
             for s in seekers:
                 deps = {s.department_code}
                 pool = GRAND_EST if s.department_code in GRAND_EST else OTHERS
                 deps.update(rng.sample(pool, rng.randint(0, 3)))
-                reach.extend(SeekerDepartment(seeker=s, department_code=d) for d in deps)
+                reach.extend(
+                    SeekerDepartment(seeker=s, department_code=d, shareable=s.pk in shared) for d in deps
+                )
             SeekerDepartment.objects.bulk_create(reach, batch_size=2000)
             Consent.objects.bulk_create(
                 [

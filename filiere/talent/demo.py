@@ -303,11 +303,16 @@ def _load_pipeline(
             )
         JobSeeker.objects.bulk_create(seekers, batch_size=500)
         seekers = list(JobSeeker.objects.filter(email__startswith=f"demo-nege-{year}-").order_by("pk"))
+        consenting = [s for s in seekers if rng.random() < 0.3]
+        shared = {s.pk for s in consenting}
         SeekerDepartment.objects.bulk_create(
-            [SeekerDepartment(seeker=s, department_code=d) for s in seekers for d in services.reach_of(s)],
+            [
+                SeekerDepartment(seeker=s, department_code=d, shareable=s.pk in shared)
+                for s in seekers
+                for d in services.reach_of(s)
+            ],
             batch_size=1000,
         )
-        consenting = [s for s in seekers if rng.random() < 0.3]
         Consent.objects.bulk_create(
             [Consent(seeker=s, purpose=p, given_at=now) for s in consenting
              for p in (ConsentPurpose.SHARE_WITH_COMPANIES, ConsentPurpose.MATCHING)]

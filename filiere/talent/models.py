@@ -132,12 +132,15 @@ class SeekerDepartment(models.Model):
 
     seeker = models.ForeignKey(JobSeeker, on_delete=models.CASCADE, related_name="reach")
     department_code = models.CharField(max_length=3)
+    # Copied from the person's consent (shown to companies, not anonymised) so an offer's
+    # candidates come from one covering index, without joining people and consents.
+    shareable = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["seeker", "department_code"], name="talent_reach_uniq")
         ]
-        indexes = [models.Index(fields=["department_code", "seeker"], name="talent_reach_dep")]
+        indexes = [models.Index(fields=["department_code", "shareable", "seeker"], name="talent_reach_dep")]
 
     def __str__(self) -> str:
         return f"{self.seeker_id} → {self.department_code}"

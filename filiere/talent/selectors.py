@@ -216,7 +216,8 @@ def seeker_query(seeker: JobSeeker) -> str:
     occupations += [m.label for m in seeker.wished_metiers.all()]
     occupations += [o.label_fr for o in seeker.wished_occupations.all()]
     text = " ; ".join([*occupations, *engine.skill_labels(skill_ids)[:30]])
-    return text or seeker.previous_occupation or seeker.summary[:2000]
+    # Without taxonomy skills or wishes, the person's own words still find offers lexically.
+    return text or f"{seeker.previous_occupation}\n{seeker.summary[:2000]}".strip()
 
 
 def offer_query(offer: JobOffer) -> str:
@@ -239,13 +240,20 @@ def _explain(match: OfferMatch, words: dict[str, str]) -> list[str]:
     return parts
 
 
-def match_channels() -> tuple[str, ...]:
-    """Engine channels used for matching people and offers. Semantic is off by default
-    (TALENT_MATCH_SEMANTIC): every candidate's query is a new text, so it would embed one query
-    per search (tens of ms on two cores) while skills and words already carry the structured
-    profile; the engine's public API takes a query text, not a stored document's vector."""
-    semantic = getattr(settings, "TALENT_MATCH_SEMANTIC", False)
-    return ("lexical", "skills", "semantic") if semantic else ("lexical", "skills")
+def match_channels(*, has_skills: bool) -> tuple[str, ...]:
+    """Engine channels used to match people and offers.
+
+    With taxonomy skills on the query side, the skills channel alone: it is what the structured
+    profile says, and the lexical channel over ~30 skill labels cost 3–4× the time at 100,000
+    documents (bench_talent). Without skills (no taxonomy loaded, a bare CV), words too.
+    Semantic is off by default (TALENT_MATCH_SEMANTIC): every candidate's query is a new text, so
+    it would embed one query per search (tens of ms on two cores); the engine's public API takes
+    a query text, not a stored document's vector.
+    """
+    channels = ("skills",) if has_skills else ("lexical", "skills")
+    if getattr(settings, "TALENT_MATCH_SEMANTIC", False):
+        channels = (*channels, "semantic")
+    return channels
 
 
 OCCUPATION_BONUS = 0.3
@@ -289,7 +297,8 @@ def best_offers_for_seeker(seeker: JobSeeker, *, limit: int = 20) -> list[OfferM
     offers = JobOffer.objects.filter(status=OfferStatus.OPEN)
     if reach:
         offers = offers.filter(department_code__in=reach)
-    restrict = list(offers.values_list("pk", flat=True))
+    # No ORDER BY (the model's default ordering sorted every candidate row by date).
+    restrict = list(offers.order_by().values_list("pk", flat=True))
     query = seeker_query(seeker)
     if not restrict or not query.strip():
         return []
@@ -299,7 +308,7 @@ def best_offers_for_seeker(seeker: JobSeeker, *, limit: int = 20) -> list[OfferM
             doc_type=indexing.OFFER_DOC,
             restrict_ids=restrict,
             limit=limit * 3,
-            channels=match_channels(),
+            channels=match_channels(has_skills=bool(indexing.seeker_skill_ids(seeker))),
         )
     except engine.UserTextError:
         return []
@@ -364,21 +373,15 @@ def best_candidates_for_offer(offer: JobOffer, *, viewer: Any = None, limit: int
         else None
     )
     if reach is not None:
-        # One join from the department's rows: (seeker, purpose) is unique, so no duplicates.
-        restrict = list(
-            reach.filter(
-                seeker__anonymised_at__isnull=True,
-                seeker__consents__purpose=ConsentPurpose.SHARE_WITH_COMPANIES,
-                seeker__consents__withdrawn_at__isnull=True,
-            ).values_list("seeker_id", flat=True)
-        )
+        # One covering index: the department's rows carry the consent (see SeekerDepartment).
+        restrict = list(reach.filter(shareable=True).order_by().values_list("seeker_id", flat=True))
     else:
-        restrict = list(shareable_seekers().values_list("pk", flat=True))
+        restrict = list(shareable_seekers().order_by().values_list("pk", flat=True))
     if viewer is not None and _signed_in(viewer) and not viewer.is_staff:
         followed = seekers_for_user(viewer).filter(anonymised_at__isnull=True)
         if reach is not None:
             followed = followed.filter(pk__in=reach.values("seeker_id"))
-        restrict = list(set(restrict) | set(followed.values_list("pk", flat=True)))
+        restrict = list(set(restrict) | set(followed.order_by().values_list("pk", flat=True)))
     if not restrict:
         return []
     try:
@@ -387,16 +390,16 @@ def best_candidates_for_offer(offer: JobOffer, *, viewer: Any = None, limit: int
             doc_type=indexing.SEEKER_DOC,
             restrict_ids=restrict,
             limit=limit * 3,
-            channels=match_channels(),
+            channels=match_channels(has_skills=bool(offer.skill_ids)),
         )
     except engine.UserTextError:
         return []
     ids = [h.doc_id for h in hits]
     found = {
         s.pk: s
-        for s in JobSeeker.objects.filter(pk__in=ids).only(
-            "pk", "first_name", "last_name", "department_code", "contract_wishes", "anonymised_at"
-        )
+        for s in JobSeeker.objects.filter(pk__in=ids)
+        .only("pk", "first_name", "last_name", "department_code", "contract_wishes", "anonymised_at")
+        .order_by()
     }
     wanting = _seekers_wanting_metier(ids, offer.rome_metier_id) if offer.rome_metier_id else set()
     matches = []

@@ -136,10 +136,24 @@ def reach_of(seeker: JobSeeker) -> list[str]:
     return sorted(found)
 
 
+def is_shareable(seeker: JobSeeker) -> bool:
+    """Whether companies may see the person: not anonymised, consent to be shown to them."""
+    return (
+        seeker.anonymised_at is None
+        and Consent.objects.filter(
+            seeker=seeker, purpose=ConsentPurpose.SHARE_WITH_COMPANIES, withdrawn_at__isnull=True
+        ).exists()
+    )
+
+
 def _write_reach(seekers: list[JobSeeker]) -> None:
     SeekerDepartment.objects.filter(seeker__in=seekers).delete()
     SeekerDepartment.objects.bulk_create(
-        [SeekerDepartment(seeker=s, department_code=code) for s in seekers for code in reach_of(s)]
+        [
+            SeekerDepartment(seeker=s, department_code=code, shareable=is_shareable(s))
+            for s in seekers
+            for code in reach_of(s)
+        ]
     )
 
 
@@ -245,6 +259,7 @@ def set_consent(*, seeker: JobSeeker, purpose: str, given: bool, by: Any | None)
         elif consent is not None and consent.withdrawn_at is None:
             consent.withdrawn_at = now
             consent.save(update_fields=["withdrawn_at"])
+        SeekerDepartment.objects.filter(seeker=seeker).update(shareable=is_shareable(seeker))
         indexing.reindex_seekers([seeker.pk])
     touch(seeker)
     return consent
