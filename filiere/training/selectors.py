@@ -154,17 +154,21 @@ def courses_covering(
     )
     if place is not None:
         sessions = sessions.filter(place)
-    first_start = dict(
-        sessions.values("course_id").annotate(first=Min("start_date")).values_list("course_id", "first")
-    )
-    if not first_start:
-        return []
+    # Start from the few courses teaching the skills, then keep those with a session that fits:
+    # the other way round scans every session of the territory.
     covered: dict[int, list[int]] = defaultdict(list)
-    links = CourseSkill.objects.filter(skill_id__in=wanted, course_id__in=list(first_start)).order_by(
-        "skill_id"
-    )
+    links = CourseSkill.objects.filter(skill_id__in=wanted, course__is_published=True).order_by("skill_id")
     for course_id, skill_id in links.values_list("course_id", "skill_id"):
         covered[course_id].append(skill_id)
+    if not covered:
+        return []
+    first_start = dict(
+        sessions.filter(course__skill_links__skill_id__in=wanted)
+        .values("course_id")
+        .annotate(first=Min("start_date"))
+        .values_list("course_id", "first")
+    )
+    covered = {c: skills for c, skills in covered.items() if c in first_start}
     ranked = sorted(covered, key=lambda c: (-len(covered[c]), first_start[c], c))[:limit]
     courses = Course.objects.select_related("organisation").in_bulk(ranked)
     next_by_course: dict[int, list[Session]] = defaultdict(list)
@@ -368,11 +372,9 @@ def search_courses(
         sessions = sessions.filter(distance_learning=True)
     courses = visible_courses(user).filter(pk__in=sessions.values("course_id"))
     if filters.funding:
-        # JSON containment has no SQLite lookup; the course list is small enough to test in Python.
-        funded = [
-            pk for pk, funding in courses.values_list("pk", "funding") if filters.funding in (funding or [])
-        ]
-        courses = courses.filter(pk__in=funded)
+        # JSON containment has no SQLite lookup: match the quoted code in the JSON text instead
+        # (codes are validated choices, so they hold no LIKE wildcard).
+        courses = courses.filter(funding__icontains=f'"{filters.funding}"')
     if filters.certified:
         courses = courses.exclude(certification_code="")
     skill_hits: dict[int, set[int]] = {}
@@ -465,6 +467,7 @@ def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -
     skills is not counted five times in the data row; a course in two families counts in both
     rows, but the totals count each session once. Distance learning is the column "".
     """
+    from filiere.taxonomy.models import Skill
     from filiere.territories.models import Department
 
     today = today or timezone.localdate()
@@ -476,18 +479,18 @@ def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -
     if region_code:
         sessions = sessions.filter(region_code=region_code)
     session_rows = list(sessions.values_list("course_id", "department_code", "distance_learning", "places"))
-    course_ids = {row[0] for row in session_rows}
-    labels = dict(
-        CourseSkill.objects.filter(course_id__in=course_ids)
-        .values_list("skill_id", "skill__label")
-        .distinct()
-    )
+    # Subqueries rather than id lists: a national catalogue exceeds SQLite's parameter limit.
+    links = CourseSkill.objects.filter(course_id__in=sessions.values("course_id"))
+    families_of_skill = {
+        skill_id: family_of_label(label)
+        for skill_id, label in Skill.objects.filter(pk__in=links.values("skill_id")).values_list(
+            "pk", "label"
+        )
+    }
     # A course sits in the named families of its skills; "other" only when it has none of them.
     families_of_course: dict[int, set[str]] = defaultdict(set)
-    for course_id, skill_id in CourseSkill.objects.filter(course_id__in=course_ids).values_list(
-        "course_id", "skill_id"
-    ):
-        family = family_of_label(labels[skill_id])
+    for course_id, skill_id in links.values_list("course_id", "skill_id"):
+        family = families_of_skill[skill_id]
         if family != OTHER_FAMILY[0]:
             families_of_course[course_id].add(family)
     cells: dict[tuple[str, str], int] = defaultdict(int)
