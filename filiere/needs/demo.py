@@ -281,20 +281,22 @@ def _fill(campaign: Campaign, spec: Spec, needs: list[dict[str, Any]], today: dt
     NeedLine.objects.bulk_create(lines, batch_size=2000)
 
 
-def load_needs_demo(*, today: dt.date | None = None) -> dict[str, int]:
-    """Create the three demo campaigns with their invitations and answers; idempotent."""
+def load_needs_demo(*, today: dt.date | None = None) -> list[Campaign]:
+    """The three demo campaigns, created with their invitations and answers when missing; idempotent
+    (`filiere demo` prints how many are up to date)."""
     from filiere.organisations.models import Organisation
     from filiere.territories.models import Region
 
     today = today or timezone.localdate()
     needs = _resolve()
-    created = unchanged = 0
+    campaigns: list[Campaign] = []
     for spec in SPECS:
         region = Region.objects.filter(code=spec.region).first()
         if region is None:
             continue
-        if Campaign.objects.filter(title=spec.title, region=region).exists():
-            unchanged += 1
+        existing = Campaign.objects.filter(title=spec.title, region=region).first()
+        if existing is not None:
+            campaigns.append(existing)
             continue
         owner = Organisation.objects.filter(name=spec.owner, kind="cluster").order_by("pk").first()
         status = Status.CLOSED if spec.closes_on < today else Status.OPEN
@@ -317,5 +319,5 @@ def load_needs_demo(*, today: dt.date | None = None) -> dict[str, int]:
             campaign.closed_at = _at(spec.closes_on, 23) if status == Status.CLOSED else None
             campaign.save()
             _fill(campaign, spec, needs, today)
-        created += 1
-    return {"created": created, "unchanged": unchanged}
+        campaigns.append(campaign)
+    return campaigns
