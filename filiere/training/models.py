@@ -10,11 +10,14 @@ updates, skips unchanged records and never overwrites a field a person edited (`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from filiere.core.models import TimeStampedModel
+from filiere.core.text import fold
 
 
 class Funding(models.TextChoices):
@@ -88,6 +91,7 @@ class Course(TimeStampedModel):
     edited_fields = models.JSONField(_("champs modifiés à la main"), default=list, blank=True)
     raw = models.JSONField(_("enregistrement source"), null=True, blank=True)
     source_hash = models.CharField(max_length=32, blank=True)
+    search_text = models.TextField(blank=True, editable=False, help_text="Folded text searched by words.")
 
     class Meta:
         ordering = ["title", "pk"]
@@ -96,6 +100,16 @@ class Course(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The folded text makes word search accent-insensitive inside the database.
+        self.search_text = fold(
+            " ".join((self.title, self.objectives, self.expected_results, self.description))
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class SkillOrigin(models.TextChoices):

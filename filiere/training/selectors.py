@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet, Sum
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -378,30 +379,40 @@ def search_courses(
     if filters.certified:
         courses = courses.exclude(certification_code="")
     skill_hits: dict[int, set[int]] = {}
+    skill_ids: set[int] = set()
+    labels: dict[int, str] = {}
     explanation: dict[int, list[str]] = defaultdict(list)
     if filters.q:
         words = [w for w in fold(filters.q).split() if len(w) > 1]
         text_q = Q()
         for word in words:
-            text_q &= (
-                Q(title__icontains=word) | Q(objectives__icontains=word) | Q(description__icontains=word)
-            )
+            text_q &= Q(search_text__contains=word)
         try:
             found = extract_skills(filters.q, limit=10)
         except UserTextError:
             found = []
         skill_ids = {m.skill_id for m in found}
         labels = {m.skill_id: m.label for m in found}
-        if skill_ids:
-            for course_id, skill_id in CourseSkill.objects.filter(skill_id__in=skill_ids).values_list(
-                "course_id", "skill_id"
-            ):
-                skill_hits.setdefault(course_id, set()).add(skill_id)
-        folded_ids = set(_folded_text_matches(courses, words)) if words else set()
-        courses = courses.filter(pk__in=set(skill_hits) | folded_ids)
+        matched = Q(pk__in=CourseSkill.objects.filter(skill_id__in=skill_ids).values("course_id"))
+        if words:
+            matched |= text_q
+        hits = (
+            CourseSkill.objects.filter(course=OuterRef("pk"), skill_id__in=skill_ids)
+            .values("course")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        courses = (
+            courses.filter(matched).annotate(hits=Coalesce(Subquery(hits), 0)).order_by("-hits", "title")
+        )
+    rows = list(courses.select_related("organisation")[: max(limit * 4, limit)])
+    if filters.q and skill_ids:
+        # Which of the found skills each shown course teaches, for the ranking and the explanation.
+        links = CourseSkill.objects.filter(skill_id__in=skill_ids, course_id__in=[c.pk for c in rows])
+        for course_id, skill_id in links.values_list("course_id", "skill_id"):
+            skill_hits.setdefault(course_id, set()).add(skill_id)
         for course_id, ids in skill_hits.items():
             explanation[course_id].append(", ".join(sorted(labels[s] for s in ids)))
-    rows = list(courses.select_related("organisation")[: max(limit * 4, limit)])
     first = dict(
         sessions.filter(course_id__in=[c.pk for c in rows])
         .values("course_id")
@@ -415,16 +426,6 @@ def search_courses(
         if len(next_by_course[session.course_id]) < NEXT_SESSIONS:
             next_by_course[session.course_id].append(session)
     return [CourseResult(c, next_by_course[c.pk], explanation.get(c.pk, [])) for c in rows]
-
-
-def _folded_text_matches(courses: QuerySet[Course], words: list[str]) -> list[int]:
-    """Ids of `courses` whose folded title/objectives/content contain every word."""
-    matched = []
-    for pk, title, objectives, description in courses.values_list("pk", "title", "objectives", "description"):
-        text = fold(f"{title} {objectives} {description}")
-        if all(w in text for w in words):
-            matched.append(pk)
-    return matched
 
 
 def funding_choices() -> list[tuple[str, str]]:

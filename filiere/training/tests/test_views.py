@@ -271,3 +271,10 @@ def test_search_finds_courses_through_skills_found_in_the_query(client, skills):
     assert "Parcours IA" in response.text
     assert "Comptabilité" not in response.text
     assert "apprentissage automatique" in response.text  # the explanation names the skill
+
+
+def test_text_search_ignores_accents_and_case(client):
+    SessionFactory(course=CourseFactory(title="Sécurité des Réseaux"))
+    SessionFactory(course=CourseFactory(title="Comptabilité"))
+    page = client.get(reverse("training:course_search"), {"q": "SECURITE reseaux"}).text
+    assert "Sécurité des Réseaux" in page and "Comptabilité" not in page
