@@ -243,6 +243,9 @@ def _clear() -> None:
     AggregateRun.objects.all().delete()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # DELETE would check every referencing table row by row
+            cursor.execute(
+                "SET CONSTRAINTS ALL IMMEDIATE"
+            )  # inside a transaction (tests): fire pending checks
             cursor.execute("TRUNCATE organisations_establishment, organisations_organisation CASCADE")
         else:
             cursor.execute("DELETE FROM organisations_establishment")
