@@ -46,7 +46,9 @@ def bars_svg(
             )
             continue
         w = max(1.0, plot * min(float(value), scale_max) / scale_max)
-        shown = f"{value:g}".replace(".", ",") + (f" {unit}" if unit else "")
+        shown = (f"{value:.1f}" if unit == "%" else f"{value:g}").replace(".", ",") + (
+            f" {unit}" if unit else ""
+        )
         parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{BAR_COLOUR}"/>')
         parts.append(
             f'<text x="{left + w + 6:.1f}" y="{y + bar_h * 0.7:.0f}" font-size="13" fill="#161616">{escape(shown)}</text>'

@@ -201,6 +201,7 @@ class OfferMatch:
     distance_km: float | None
     contract_fit: bool | None
     explanation: list[str] = field(default_factory=list)
+    engine_explanation: list[str] = field(default_factory=list)
 
 
 def seeker_metier_codes(seeker: JobSeeker) -> set[str]:
@@ -229,6 +230,8 @@ def _explain(match: OfferMatch, words: dict[str, str]) -> list[str]:
     parts: list[str] = []
     if match.matched_skills:
         parts.append(words["skills"] % ", ".join(match.matched_skills[:8]))
+    else:  # matched on words or meaning: the engine's own reason ("mots : data, sql")
+        parts.extend(match.engine_explanation[:1])
     if match.occupation_match:
         parts.append(words["occupation"])
     if match.distance_km is not None:
@@ -332,6 +335,7 @@ def best_offers_for_seeker(seeker: JobSeeker, *, limit: int = 20) -> list[OfferM
                 seeker=seeker,
                 score=hit.score,
                 matched_skills=hit.matched_skills,
+                engine_explanation=hit.explanation,
                 occupation_match=bool(offer.rome_metier_id and offer.rome_metier_id in metiers),
                 distance_km=geo.distance_km(seeker.department_code, offer.department_code)
                 if seeker.department_code and offer.department_code
@@ -414,6 +418,7 @@ def best_candidates_for_offer(offer: JobOffer, *, viewer: Any = None, limit: int
                 seeker=seeker,
                 score=hit.score,
                 matched_skills=hit.matched_skills,
+                engine_explanation=hit.explanation,
                 occupation_match=seeker.pk in wanting,
                 distance_km=geo.distance_km(seeker.department_code, offer.department_code)
                 if seeker.department_code and offer.department_code
