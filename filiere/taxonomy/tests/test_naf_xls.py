@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management.base import CommandError
 
+from filiere.taxonomy import importers
 from filiere.taxonomy.importers import (
     C1385_ICT_SUBSECTORS,
     load_naf,
@@ -93,4 +94,32 @@ def test_a_workbook_that_is_not_one_is_a_clear_error(db, xls_only):
 def test_a_missing_workbook_is_a_clear_error(db, xls_only):
     (xls_only / "naf" / "naf2008_5_niveaux.xls").unlink()
     with pytest.raises(CommandError, match=r"introuvable.*naf2008_5_niveaux\.xls"):
+        load_naf()
+
+
+class FakeSheet:
+    def __init__(self, rows: list[list[object]]) -> None:
+        self.rows = rows
+        self.nrows = len(rows)
+
+    def row_values(self, index: int) -> list[object]:
+        return self.rows[index]
+
+
+def test_an_unexpected_code_names_the_file_and_the_line(db, xls_only, monkeypatch):
+    sheets = {
+        "naf/naf2008_5_niveaux.xls": FakeSheet([["NIV5", "NIV4", "NIV3", "NIV2", "NIV1"]]),
+        "naf/int_courts_naf_rev_2.xls": FakeSheet(
+            [
+                ["ligne", "Code", "Intitulé", "65", "40"],
+                [1.0, "SECTION A", "AGRICULTURE", "AGRICULTURE", "AGRICULTURE"],
+                [2.0, "", "", "", ""],
+                [3.0, "01.1X", "Bizarre", "Bizarre", "Bizarre"],
+            ]
+        ),
+    }
+    monkeypatch.setattr(importers, "_xls_sheet", sheets.__getitem__)
+    with pytest.raises(
+        CommandError, match=r"int_courts_naf_rev_2\.xls, ligne 4 : code NAF inattendu '01\.1X'"
+    ):
         load_naf()
