@@ -18,7 +18,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = argv[1:]
     # `filiere import ...` is a Python keyword clash for a module name: the command is `import_data`.
-    if args and args[0] == "import":
+    # `filiere import training FILE` is the training offer's importer (LHÉO XML or CSV).
+    if args[:2] == ["import", "training"]:
+        args[:2] = ["import_training"]
+    elif args and args[0] == "import":
         args[0] = "import_data"
     execute_from_command_line(["filiere", *args])
     return 0

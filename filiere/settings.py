@@ -82,11 +82,12 @@ INSTALLED_APPS = [
     "filiere.organisations",
     "filiere.matching",
     "filiere.showcase",
-    "filiere.roadmaps",
     "filiere.training",
     "filiere.talent",
     "filiere.needs",
     "filiere.observatory",
+    # After the apps it computes indicators from: `filiere demo` runs demo loaders in this order.
+    "filiere.roadmaps",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,13 @@ def test_import_word_maps_to_the_import_data_command(monkeypatch):
     assert seen == [["filiere", "import_data", "sirene", "x.csv"]]
 
 
+def test_import_training_maps_to_the_training_importer(monkeypatch):
+    seen = []
+    monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: seen.append(argv))
+    cli.main(["filiere", "import", "training", "offre.xml", "--format", "lheo"])
+    assert seen == [["filiere", "import_training", "offre.xml", "--format", "lheo"]]
+
+
 def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
     result = subprocess.run(
         [sys.executable, "-c", "import filiere.settings"],
