@@ -272,7 +272,8 @@ def measure(params_list: list[dict[str, Any]]) -> dict[str, Any]:
     from filiere.showcase.selectors import ShowcaseFilters, search_showcase
 
     started = time.perf_counter()
-    search_showcase(ShowcaseFilters.from_params({"q": QUERIES[0]}))  # builds the engine's caches
+    search_showcase(ShowcaseFilters.from_params({"q": QUERIES[0]}))  # builds the engine's arrays
+    search_showcase(ShowcaseFilters.from_params({"region": "76"}))  # and the filters' arrays
     warm_s = time.perf_counter() - started
     for query in QUERIES:  # query embeddings are cached in process, as in production
         search_showcase(ShowcaseFilters.from_params({"q": query}))
@@ -339,7 +340,7 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("firms (published profiles)", f"{load_info['organisations']:,}", ""),
         ("competence declarations", f"{load_info['declarations']:,}", ""),
         ("load (bulk insert + index + generated vectors)", f"{load_info['load_s']} s", ""),
-        ("first search (engine caches)", f"{result['first_search_s']} s", ""),
+        ("first searches (build the engine's and the filters' arrays)", f"{result['first_search_s']} s", ""),
         ("search_showcase p50", f"{result['p50_ms']} ms", ""),
         ("search_showcase p95", f"{result['p95_ms']} ms", f"< {GOAL_P95_MS:.0f} ms: {result['verdict']}"),
         ("matching engine alone (same texts, no filter) p95", f"{result.get('engine_only_p95_ms')} ms", ""),

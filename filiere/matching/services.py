@@ -57,6 +57,8 @@ WEIGHTS = {"lexical": 1.0, "typos": 0.5, "skills": 0.5, "semantic": 1.0}
 RRF_K = 60
 CANDIDATES = 200
 MAX_QUERY_CHARS = 5000
+# The typo channel runs for search-box queries (up to this many words), not for whole texts.
+MAX_TYPO_QUERY_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -340,11 +342,15 @@ def _lexical_scores(
     """BM25 scores of the query words, and of corpus words close to the unknown ones (typo channel).
 
     Returns (lexical scores, typo-channel scores, {unknown word: [(corpus word, similarity)]}).
+    The typo channel serves what people type in a search box: in a longer text (a whole job
+    description ranked against items) most words are simply absent from the corpus, and their
+    near words would only add noise.
     """
     lexical = np.zeros(data.size, np.float32)
     fuzzy: np.ndarray | None = None
     variants: dict[str, list[tuple[str, float]]] = {}
     any_word = False
+    typos = len(words) <= MAX_TYPO_QUERY_WORDS
     for word in words:
         found = data.postings(word)
         if found is not None:
@@ -352,7 +358,7 @@ def _lexical_scores(
             lexical[rows] += np.float32(idf) * weights
             any_word = True
             continue
-        close = data.variants(word)
+        close = data.variants(word) if typos else []
         if close:
             variants[word] = close
             if fuzzy is None:

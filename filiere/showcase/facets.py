@@ -133,11 +133,35 @@ def _day(value: object) -> np.datetime64:
 
 def profile_ids(filters: object) -> np.ndarray | None:
     """Ids of the published profiles passing ``filters`` (a `ShowcaseFilters`), or None if unavailable."""
-    from .selectors import SIZE_BANDS
-
     facets = get_facets()
     if facets is None:
         return None
+    return facets.ids[_mask(facets, filters)]
+
+
+def browse_candidates(filters: object, end: int, *, most: int = 2000) -> tuple[int, np.ndarray | None] | None:
+    """For browsing (most capacity first): the number of firms, and ids sure to hold the first ``end``.
+
+    The ids are every filtered firm whose capacity is at least the ``end``-th largest, so ordering
+    them in SQL (capacity, name, id) gives the same first ``end`` rows as ordering all the firms;
+    None instead of ids when ties make them more than ``most``. None if the arrays are unavailable.
+    """
+    facets = get_facets()
+    if facets is None:
+        return None
+    keep = _mask(facets, filters)
+    ids, capacity = facets.ids[keep], facets.capacity[keep]
+    count = len(ids)
+    if not count:
+        return 0, ids
+    threshold = capacity.min() if end >= count else -np.partition(-capacity, end - 1)[end - 1]
+    candidates = ids[capacity >= threshold]
+    return count, (candidates if len(candidates) <= most else None)
+
+
+def _mask(facets: Facets, filters: object) -> np.ndarray:
+    from .selectors import SIZE_BANDS
+
     keep = np.ones(len(facets.ids), dtype=bool)
     if filters.region:
         keep &= facets.region == filters.region
@@ -160,4 +184,4 @@ def profile_ids(filters: object) -> np.ndarray | None:
         keep &= np.isin(facets.band, bands)
     if filters.validated_only:
         keep &= facets.validated > 0
-    return facets.ids[keep]
+    return keep

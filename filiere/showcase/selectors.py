@@ -406,10 +406,17 @@ def search_showcase(
         return result
     profiles = filter_profiles(filters)
     if not query:
-        result.count = profiles.count()
         start = (page - 1) * per_page
+        browse = profiles
+        picked = facets.browse_candidates(filters, start + per_page)
+        if picked is None:
+            result.count = profiles.count()
+        else:
+            result.count, candidates = picked
+            if candidates is not None:  # sorting a few candidates, not every filtered firm
+                browse = profiles.filter(pk__in=candidates.tolist())
         chosen = list(
-            profiles.select_related("organisation").order_by("-capacity_now", "organisation__name", "pk")[
+            browse.select_related("organisation").order_by("-capacity_now", "organisation__name", "pk")[
                 start : start + per_page
             ]
         )

@@ -74,3 +74,20 @@ def test_validation_and_unpublication_refresh_the_arrays(many_firms, skills):
     assert many_firms[0].pk in facets.profile_ids(everyone)
     services.update_profile(user=UserFactory(is_staff=True), organisation=many_firms[0], is_published=False)
     assert many_firms[0].pk not in facets.profile_ids(everyone)
+
+
+@pytest.mark.parametrize("params", [{}, {"sector": ["rail"]}, {"region": "76"}])
+def test_browse_pages_match_the_sql_order(many_firms, params, monkeypatch):
+    filters = selectors.ShowcaseFilters.from_params(params)
+    expected = list(
+        selectors.filter_profiles(filters)
+        .order_by("-capacity_now", "organisation__name", "pk")
+        .values_list("pk", flat=True)
+    )
+    for per_page in (1, 2, 3):
+        pages = []
+        for page in range(1, 5):
+            result = selectors.search_showcase(filters, page=page, per_page=per_page)
+            assert result.count == len(expected)
+            pages.extend(result.ids)
+        assert pages == expected
