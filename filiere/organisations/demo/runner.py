@@ -218,7 +218,11 @@ def load_generated(
     for line in report.plan:
         target = line.target
         wanted = line.to_generate + line.closed
-        current = Establishment.objects.filter(territory_filter(target), source=Source.GENERATED)
+        # Only this territory's own generated companies: other apps' demos (showcase firms,
+        # training bodies) also flag theirs as generated, and must survive a rerun.
+        current = Establishment.objects.filter(
+            territory_filter(target), source=Source.GENERATED, raw__demo_bucket=target.key
+        )
         if current.count() == wanted:
             report.generated_unchanged += wanted
             continue

@@ -112,6 +112,14 @@ def test_plan_scales_and_never_goes_negative() -> None:
 
 @pytest.mark.django_db
 def test_demo_needs_territories() -> None:
+    from filiere.organisations.demo.common import DEMO_REGIONS
+    from filiere.territories.models import Commune, Region
+
+    # Other tests may have loaded the real territories for the whole session: take the demo
+    # regions' communes away inside this test's transaction (rolled back afterwards).
+    other = Region.objects.exclude(code__in=DEMO_REGIONS).first()
+    if other is not None:
+        Commune.objects.filter(region_id__in=DEMO_REGIONS).update(region=other)
     with pytest.raises(DemoNotReady, match="filiere reference load"):
         small_demo()
     with pytest.raises(CommandError, match="filiere reference load"):
