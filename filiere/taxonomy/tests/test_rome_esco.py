@@ -85,8 +85,3 @@ def test_second_load_writes_nothing(loaded, db):
     for dataset, counts in loaded["second"].items():
         assert (counts.created, counts.updated) == (0, 0), dataset
         assert counts.unchanged == loaded["first"][dataset].created
-
-
-def test_full_load_is_fast(loaded, db):
-    first, second = loaded["seconds"]
-    assert first < 120 and second < 60
