@@ -18,6 +18,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -128,7 +129,12 @@ def _adviser(username: str, first: str, last: str, structure: Organisation) -> A
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, first_name=first, last_name=last, email=f"{username}@exemple.org")
-        user.set_password(DEMO_PASSWORD)
+        # A known password only on a development site (`make run` sets DEBUG): these accounts
+        # see job seekers' files, so a demo loaded in production gets no usable password.
+        if settings.DEBUG:
+            user.set_password(DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()
         user.save()
     Membership.objects.get_or_create(user=user, organisation=structure, defaults={"role": Role.EDITOR})
     return user

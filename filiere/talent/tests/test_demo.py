@@ -9,7 +9,8 @@ from filiere.talent.demo import DEMO_PASSWORD, PROGRAMME, load_talent_demo
 from filiere.talent.models import File, JobOffer, Programme
 
 
-def test_demo_has_the_seed_figures_and_is_idempotent(reference_territories):
+def test_demo_has_the_seed_figures_and_is_idempotent(reference_territories, settings):
+    settings.DEBUG = True  # as under `make run`
     first = load_talent_demo()
     board = selectors.programme_dashboard(Programme.objects.get(name=PROGRAMME))
     assert len(board.by_year) == 3
@@ -23,3 +24,10 @@ def test_demo_has_the_seed_figures_and_is_idempotent(reference_territories):
     second = load_talent_demo()
     assert File.objects.count() == files
     assert dict(first) == dict(second)
+
+
+def test_demo_advisers_get_no_usable_password_outside_development(reference_territories, settings):
+    settings.DEBUG = False
+    load_talent_demo()
+    adviser = get_user_model().objects.get(username="conseiller-nege")
+    assert not adviser.has_usable_password()
