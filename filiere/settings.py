@@ -188,3 +188,14 @@ LOGGING = {
 
 # Directory search: how many matching rows are counted for facets before counts say "more than".
 DIRECTORY_FACET_LIMIT = env_int("DIRECTORY_FACET_LIMIT", 2000)
+
+# Absolute address of the site, for links in e-mails (survey invitations).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Skill-needs surveys: the most reminders one company gets per campaign.
+NEEDS_MAX_REMINDERS = env_int("NEEDS_MAX_REMINDERS", 3)
+# Job seekers' profiles without activity for this many days are anonymised (GDPR retention).
+TALENT_RETENTION_DAYS = env_int("TALENT_RETENTION_DAYS", 730)
+# Talent matching also uses the semantic (embedding) channel; off: skills and words only.
+TALENT_MATCH_SEMANTIC = env_bool("TALENT_MATCH_SEMANTIC", False)
+# First year of the observatory's computed series.
+OBSERVATORY_FIRST_YEAR = env_int("OBSERVATORY_FIRST_YEAR", 2008)
