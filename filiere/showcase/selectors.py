@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -284,8 +284,10 @@ def filter_profiles(filters: ShowcaseFilters, queryset: QuerySet | None = None) 
         qs = qs.filter(department_code=filters.department)
     if filters.sector:
         through = ShowcaseProfile.target_sectors.through
+        # EXISTS rather than IN (subquery): SQLite would build the whole list of the sector's
+        # firms even to check the 50 ranked ones; EXISTS is one index probe per firm looked at.
         qs = qs.filter(
-            pk__in=through.objects.filter(sector_id__in=filters.sector).values("showcaseprofile_id")
+            Exists(through.objects.filter(showcaseprofile_id=OuterRef("pk"), sector_id__in=filters.sector))
         )
     if filters.capacity_min:
         qs = qs.filter(capacity_now__gte=filters.capacity_min)
