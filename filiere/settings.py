@@ -199,3 +199,6 @@ TALENT_RETENTION_DAYS = env_int("TALENT_RETENTION_DAYS", 730)
 TALENT_MATCH_SEMANTIC = env_bool("TALENT_MATCH_SEMANTIC", False)
 # First year of the observatory's computed series.
 OBSERVATORY_FIRST_YEAR = env_int("OBSERVATORY_FIRST_YEAR", 2008)
+# Matching engine: vectors compared exactly before the semantic channel switches to a first pass
+# on a 96-dimension projection followed by exact re-ranking of its candidates.
+MATCHING_EXACT_MAX_VECTORS = env_int("MATCHING_EXACT_MAX_VECTORS", 20000)

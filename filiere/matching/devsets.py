@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from filiere.core.loading import read_csv
 from filiere.core.text import fold
+from filiere.taxonomy.importers import rome_file
 
-ROME = "rome/unix_{}_v460_utf8.csv"
 SEED = 20260
 
 
@@ -35,13 +35,13 @@ class DevSet:
 
 def metier_competences(n_queries: int = 150, seed: int = SEED) -> DevSet:
     """Dev set (a): métier definition → its core compétences (among all sampled métiers' ones)."""
-    labels = {r["code_ogr"]: r["libelle_competence"] for r in read_csv(ROME.format("referentiel_competence"))}
+    labels = {r["code_ogr"]: r["libelle_competence"] for r in read_csv(rome_file("referentiel_competence"))}
     core: dict[str, list[str]] = defaultdict(list)
-    for link in read_csv(ROME.format("coherence_item")):
+    for link in read_csv(rome_file("coherence_item")):
         if link["coeur_metier"] and link["code_ogr"] in labels:
             core[link["code_rome"]].append(link["code_ogr"])
     texts: dict[str, list[str]] = defaultdict(list)
-    for row in read_csv(ROME.format("texte")):
+    for row in read_csv(rome_file("texte")):
         if row["libelle_type_texte"] == "definition":
             texts[row["code_rome"]].append(row["libelle_texte"].replace("''", "'"))
     candidates = sorted(code for code in core if texts.get(code) and len(core[code]) >= 3)
@@ -100,10 +100,10 @@ def rewrite_title(label: str, rng: random.Random) -> str:
 def appellation_metier(n_queries: int = 300, seed: int = SEED) -> DevSet:
     """Dev set (b): rewritten appellations → their métier (items are the métiers)."""
     rng = random.Random(seed)
-    metiers = {r["code_rome"]: r["libelle_rome"] for r in read_csv(ROME.format("referentiel_code_rome"))}
+    metiers = {r["code_rome"]: r["libelle_rome"] for r in read_csv(rome_file("referentiel_code_rome"))}
     appellations = sorted(
         (r["code_ogr"], r["libelle_appellation_long"], r["code_rome"])
-        for r in read_csv(ROME.format("referentiel_appellation"))
+        for r in read_csv(rome_file("referentiel_appellation"))
         if r["code_rome"] in metiers
     )
     sample = rng.sample(appellations, min(n_queries, len(appellations)))
