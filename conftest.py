@@ -51,6 +51,12 @@ def reference_territories(_reference_territories_session: dict[str, Any], db: No
     return _reference_territories_session
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    """MD5 instead of PBKDF2 in every test: a hash costs microseconds, not 0.3 s."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",

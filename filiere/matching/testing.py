@@ -7,6 +7,9 @@ loads the taxonomy with `filiere reference load`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 from filiere.core.loading import read_csv, split_labels
 from filiere.matching.gazetteer import ensure_curated_skills
 from filiere.taxonomy import models as m
@@ -69,3 +72,42 @@ def load_taxonomy_labels() -> dict[str, int]:
     )
     ensure_curated_skills()
     return {"skills": len(skills)}
+
+
+def engine_with_fresh_caches(
+    settings: Any, tmp_path_factory: Any, *also: Callable[[], None]
+) -> Iterator[None]:
+    """For an autouse fixture (`yield from`): the engine with empty caches around each test.
+
+    Tests build their own small taxonomies, so the gazetteer, the per-process search arrays and
+    the on-disk cache must not carry over from one test to the next; `also` resets an app's own
+    caches (showcase facets, talent geography).
+    """
+    from filiere.matching import gazetteer, occupations, services
+
+    def reset() -> None:
+        gazetteer.reset_gazetteer()
+        occupations.reset_occupation_index()
+        services.reset_caches()
+        for extra in also:
+            extra()
+
+    settings.MATCHING_CACHE_DIR = str(tmp_path_factory.mktemp("matching"))
+    reset()
+    yield
+    reset()
+
+
+def hand_built_skills(rows: dict[str, tuple[str, list[str]]], *, uri_prefix: str = "t-") -> dict[str, Any]:
+    """ESCO-backed `Skill` rows from {key: (label, alternative labels)}, then a fresh gazetteer."""
+    from filiere.matching import gazetteer
+    from filiere.taxonomy.tests.factories import EscoBackedSkillFactory, EscoSkillFactory
+
+    result = {}
+    for key, (label, alt) in rows.items():
+        esco = EscoSkillFactory(
+            uri=f"http://data.europa.eu/esco/skill/{uri_prefix}{key}", label_fr=label, alt_labels_fr=alt
+        )
+        result[key] = EscoBackedSkillFactory(esco_skill=esco, label=label)
+    gazetteer.reset_gazetteer()
+    return result

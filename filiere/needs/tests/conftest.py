@@ -6,27 +6,15 @@ from typing import Any
 
 import pytest
 
+from filiere.matching.testing import engine_with_fresh_caches
+
 from .factories import department, region
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def fresh_engine(settings: Any, tmp_path_factory: Any) -> Any:
     """The matching engine with its caches emptied (the taxonomy of each test is hand-built)."""
-    from filiere.matching import gazetteer, occupations, services
-
-    settings.MATCHING_CACHE_DIR = str(tmp_path_factory.mktemp("matching"))
-    gazetteer.reset_gazetteer()
-    occupations.reset_occupation_index()
-    services.reset_caches()
-    yield
-    gazetteer.reset_gazetteer()
-    occupations.reset_occupation_index()
-    services.reset_caches()
+    yield from engine_with_fresh_caches(settings, tmp_path_factory)
 
 
 @pytest.fixture

@@ -16,9 +16,3 @@ def territories(db):
     DepartmentFactory(code="25", name="Doubs", region=bfc)
     DepartmentFactory(code="34", name="Hérault", region=occ)
     return {"27": bfc, "76": occ}
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """PBKDF2 costs ~0.3 s a hash on these machines; tests do not need its strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,28 +25,18 @@ from filiere.showcase.models import (
     SavedSearch,
     ShowcaseProfile,
 )
-from filiere.taxonomy.models import EscoSkill, Skill, SkillKind
+from filiere.taxonomy.models import Skill
+from filiere.taxonomy.tests.factories import EscoBackedSkillFactory as SkillFactory
+from filiere.taxonomy.tests.factories import EscoSkillFactory
 
-__all__ = ["EstablishmentFactory", "MembershipFactory", "OrganisationFactory", "UserFactory"]
-
-
-class EscoSkillFactory(DjangoModelFactory):
-    class Meta:
-        model = EscoSkill
-        django_get_or_create = ("uri",)
-
-    uri = factory.Sequence(lambda n: f"http://data.europa.eu/esco/skill/test-{n}")
-    label_fr = factory.Sequence(lambda n: f"compétence {n}")
-    skill_type = "skill/competence"
-
-
-class SkillFactory(DjangoModelFactory):
-    class Meta:
-        model = Skill
-
-    label = factory.LazyAttribute(lambda s: s.esco_skill.label_fr if s.esco_skill else "compétence locale")
-    kind = SkillKind.ESCO
-    esco_skill = factory.SubFactory(EscoSkillFactory)
+__all__ = [
+    "EscoSkillFactory",
+    "SkillFactory",
+    "EstablishmentFactory",
+    "MembershipFactory",
+    "OrganisationFactory",
+    "UserFactory",
+]
 
 
 class ProfileFactory(DjangoModelFactory):

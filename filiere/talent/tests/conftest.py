@@ -6,28 +6,15 @@ from typing import Any
 
 import pytest
 
-from .factories import EscoSkillFactory, SkillFactory
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from filiere.matching.testing import engine_with_fresh_caches, hand_built_skills
 
 
 @pytest.fixture(autouse=True)
 def fresh_engine(settings: Any, tmp_path_factory: Any) -> Any:
     """The matching engine with its caches emptied (each test's taxonomy is hand-built)."""
-    from filiere.matching import gazetteer, services
     from filiere.talent import geo
 
-    settings.MATCHING_CACHE_DIR = str(tmp_path_factory.mktemp("matching"))
-    gazetteer.reset_gazetteer()
-    services.reset_caches()
-    geo.reset()
-    yield
-    gazetteer.reset_gazetteer()
-    services.reset_caches()
-    geo.reset()
+    yield from engine_with_fresh_caches(settings, tmp_path_factory, geo.reset)
 
 
 @pytest.fixture
@@ -41,13 +28,4 @@ def skills(db: None) -> dict[str, Any]:
         "security": ("cybersécurité", ["sécurité informatique"]),
         "excel": ("utiliser un tableur", ["Excel"]),
     }
-    result = {}
-    for key, (label, alt) in rows.items():
-        esco = EscoSkillFactory(
-            uri=f"http://data.europa.eu/esco/skill/t-{key}", label_fr=label, alt_labels_fr=alt
-        )
-        result[key] = SkillFactory(esco_skill=esco, label=label)
-    from filiere.matching import gazetteer
-
-    gazetteer.reset_gazetteer()
-    return result
+    return hand_built_skills(rows)

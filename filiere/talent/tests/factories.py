@@ -19,34 +19,23 @@ from filiere.organisations.tests.factories import (
 )
 from filiere.talent import services
 from filiere.talent.models import Cohort, ConsentPurpose, Gender, JobSeeker, Programme
-from filiere.taxonomy.models import EscoSkill, Skill, SkillKind
+from filiere.taxonomy.tests.factories import EscoBackedSkillFactory as SkillFactory
+from filiere.taxonomy.tests.factories import EscoSkillFactory
 
-__all__ = ["PASSWORD", "MembershipFactory", "OrganisationFactory", "UserFactory"]
+__all__ = [
+    "EscoSkillFactory",
+    "SkillFactory",
+    "PASSWORD",
+    "MembershipFactory",
+    "OrganisationFactory",
+    "UserFactory",
+]
 
 
 class StructureFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Agence France Travail {n}")
     kind = Kind.PUBLIC_BODY
     siren = None
-
-
-class EscoSkillFactory(DjangoModelFactory):
-    class Meta:
-        model = EscoSkill
-        django_get_or_create = ("uri",)
-
-    uri = factory.Sequence(lambda n: f"http://data.europa.eu/esco/skill/talent-{n}")
-    label_fr = factory.Sequence(lambda n: f"compétence {n}")
-    skill_type = "skill/competence"
-
-
-class SkillFactory(DjangoModelFactory):
-    class Meta:
-        model = Skill
-
-    label = factory.LazyAttribute(lambda s: s.esco_skill.label_fr)
-    kind = SkillKind.ESCO
-    esco_skill = factory.SubFactory(EscoSkillFactory)
 
 
 class SeekerFactory(DjangoModelFactory):

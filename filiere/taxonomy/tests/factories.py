@@ -56,3 +56,14 @@ class SkillFactory(DjangoModelFactory):
     class Params:
         esco = factory.Trait(kind=SkillKind.ESCO, esco_skill=factory.SubFactory(EscoSkillFactory))
         rome = factory.Trait(kind=SkillKind.ROME, rome_competence=factory.SubFactory(RomeCompetenceFactory))
+
+
+class EscoBackedSkillFactory(DjangoModelFactory):
+    """A `Skill` concept over an ESCO skill, labelled like it (what the apps' tests build on)."""
+
+    class Meta:
+        model = Skill
+
+    label = factory.LazyAttribute(lambda s: s.esco_skill.label_fr if s.esco_skill else "compétence locale")
+    kind = SkillKind.ESCO
+    esco_skill = factory.SubFactory(EscoSkillFactory)
