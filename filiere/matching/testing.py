@@ -13,6 +13,7 @@ from typing import Any
 from filiere.core.loading import read_csv, split_labels
 from filiere.matching.gazetteer import ensure_curated_skills
 from filiere.taxonomy import models as m
+from filiere.taxonomy.importers import rome_file
 
 
 def load_taxonomy_labels() -> dict[str, int]:
@@ -30,11 +31,11 @@ def load_taxonomy_labels() -> dict[str, int]:
     m.EscoSkill.objects.bulk_create(esco, batch_size=2000)
     rome = [
         m.RomeCompetence(code_ogr=r["code_ogr"], kind="competence", label=r["libelle_competence"])
-        for r in read_csv("rome/unix_referentiel_competence_v460_utf8.csv")
+        for r in read_csv(rome_file("referentiel_competence"))
     ]
     rome += [
         m.RomeCompetence(code_ogr=r["code_ogr_savoir"], kind="savoir", label=r["libelle_savoir"])
-        for r in read_csv("rome/unix_referentiel_savoir_v460_utf8.csv")
+        for r in read_csv(rome_file("referentiel_savoir"))
     ]
     rome = list({c.code_ogr: c for c in rome}.values())
     m.RomeCompetence.objects.bulk_create(rome, batch_size=2000)
@@ -53,9 +54,7 @@ def load_taxonomy_labels() -> dict[str, int]:
         ],
         batch_size=2000,
     )
-    metiers = {
-        r["code_rome"]: r["libelle_rome"] for r in read_csv("rome/unix_referentiel_code_rome_v460_utf8.csv")
-    }
+    metiers = {r["code_rome"]: r["libelle_rome"] for r in read_csv(rome_file("referentiel_code_rome"))}
     m.RomeMetier.objects.bulk_create([m.RomeMetier(code=c, label=label) for c, label in metiers.items()])
     m.RomeAppellation.objects.bulk_create(
         [
@@ -65,7 +64,7 @@ def load_taxonomy_labels() -> dict[str, int]:
                 label_short=r["libelle_appellation_court"],
                 metier_id=r["code_rome"],
             )
-            for r in read_csv("rome/unix_referentiel_appellation_v460_utf8.csv")
+            for r in read_csv(rome_file("referentiel_appellation"))
             if r["code_rome"] in metiers
         ],
         batch_size=2000,
