@@ -6,7 +6,6 @@ Views, the API and exports all read through these functions, so the numbers neve
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -32,8 +31,6 @@ from filiere.needs.models import (
     Scope,
     Status,
 )
-
-logger = logging.getLogger(__name__)
 
 STAFF_ROLES = (Role.EDITOR, Role.ADMIN)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -452,18 +449,21 @@ def campaign_results(campaign: Campaign, *, limit: int = 15) -> Results:
 # --- Gap: demand minus supply ------------------------------------------------------------------
 
 
-def training_supply(
-    *, region_code: str | None, skill_ids: list[int] | None = None
-) -> dict[tuple[int, str], int]:
-    """Training places of the coming 12 months per (skill id, department code; "" = distance
-    learning), read from the training app."""
-    try:
-        from filiere.training.selectors import supply_by_skill_and_department
-    except ImportError:  # the training app's selector has not landed yet: no supply known
-        logger.warning("filiere.training.selectors.supply_by_skill_and_department is missing")
-        return {}
+def family_supply(*, region_code: str | None) -> dict[tuple[str, str], int]:
+    """Training places per (family, department; "" = distance learning), each session counted
+    once per family it teaches (a course with three software skills offers its places once)."""
+    from filiere.taxonomy.models import Skill
+    from filiere.training.selectors import session_supply
 
-    return supply_by_skill_and_department(region_code=region_code, skill_ids=skill_ids)
+    sessions = session_supply(region_code=region_code)
+    labels = dict(
+        Skill.objects.filter(pk__in={s for _d, _p, ids in sessions for s in ids}).values_list("pk", "label")
+    )
+    result: dict[tuple[str, str], int] = defaultdict(int)
+    for department, places, skill_ids in sessions:
+        for family in {family_for(labels.get(skill_id, "")) for skill_id in skill_ids}:
+            result[(family, department)] += places
+    return dict(result)
 
 
 def supply_by_family(supply: Mapping[tuple[int, str], int]) -> dict[tuple[str, str], int]:
@@ -550,7 +550,8 @@ def gap_table(filters: GapFilters, *, supply: Mapping[tuple[int, str], int] | No
     """Demand (horizon-weighted people needed) minus supply (training places over 12 months) per
     skill family × department of the campaign's region, largest gap first.
 
-    `supply` is the skill-level supply; by default read from the training app. Distance-learning
+    `supply` is a skill-level supply to use instead of the training app's sessions (by default,
+    `family_supply`: each session counted once per family it teaches). Distance-learning
     places (department "") are not placed on a department: they count in the region-wide rows
     per family (`by_family`) only.
     """
@@ -559,8 +560,9 @@ def gap_table(filters: GapFilters, *, supply: Mapping[tuple[int, str], int] | No
     campaign = filters.campaign
     departments = dict(Department.objects.filter(region_id=campaign.region_id).values_list("code", "name"))
     if supply is None:
-        supply = training_supply(region_code=campaign.region_id)
-    families_supply = supply_by_family(supply)
+        families_supply = family_supply(region_code=campaign.region_id)
+    else:
+        families_supply = supply_by_family(supply)
     demand = demand_by_family_and_department(filters)
     keys = set(demand) | {k for k in families_supply if k[1]}
     if filters.department:

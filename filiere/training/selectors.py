@@ -227,6 +227,39 @@ def supply_by_skill_and_department(
     return dict(supply)
 
 
+def session_supply(
+    *,
+    region_code: str | None = None,
+    today: dt.date | None = None,
+    horizon_days: int = SUPPLY_HORIZON_DAYS,
+) -> list[tuple[str, int, frozenset[int]]]:
+    """The same sessions as `supply_by_skill_and_department`, one tuple each: (department code,
+    "" for distance learning; places; ids of the skills its course teaches).
+
+    For totals over groups of skills (a skill family): a session teaching three skills of one
+    family offers its places once to that family, which summing the per-skill supply would not.
+    """
+    today = today or timezone.localdate()
+    sessions = Session.objects.filter(
+        course__is_published=True,
+        start_date__gte=today,
+        start_date__lte=today + dt.timedelta(days=horizon_days),
+        status__in=[SessionStatus.OPEN, SessionStatus.FULL],
+    )
+    if region_code:
+        sessions = sessions.filter(region_code=region_code)
+    rows = list(sessions.values_list("course_id", "department_code", "distance_learning", "places"))
+    skills: dict[int, set[int]] = defaultdict(set)
+    for course_id, skill_id in CourseSkill.objects.filter(course_id__in={r[0] for r in rows}).values_list(
+        "course_id", "skill_id"
+    ):
+        skills[course_id].add(skill_id)
+    return [
+        ("" if distance else department, places or 0, frozenset(skills[course_id]))
+        for course_id, department, distance, places in rows
+    ]
+
+
 # --- Skill families -------------------------------------------------------------------------
 
 # Families of the training map, matched on the folded skill label, first match wins (cyber

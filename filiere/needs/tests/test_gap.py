@@ -151,3 +151,15 @@ def test_htmx_filter_returns_only_the_results_partial(client, case):
     assert response.status_code == 200
     assert "<html" not in html and 'id="gap-table"' in html
     assert "+4" in html.split('id="gap-table"', 1)[1]  # software in Côte-d'Or: 10 − 6
+
+
+def test_a_session_offers_its_places_once_to_each_family_it_teaches(bfc, skills):
+    """A course teaching two skills of one family: its 10 places count 10 for that family, not 20."""
+    from filiere.taxonomy.models import Skill
+
+    agile = Skill.objects.create(label="méthodes agiles de conduite de projet", kind="local")
+    campaign = CampaignFactory()
+    course = CourseFactory(skills=[skills["project"], agile])
+    SessionFactory(course=course, department_code="71", places=10)
+    table = selectors.gap_table(selectors.GapFilters(campaign=campaign))
+    assert [(r.family, r.department_code, r.supply) for r in table.rows] == [("project", "71", 10)]
