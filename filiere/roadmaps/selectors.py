@@ -121,81 +121,54 @@ def can_edit_indicator(user: Any, indicator: Indicator) -> bool:
     return Membership.objects.filter(user=user, organisation_id__in=owners, role__in=EDITOR_ROLES).exists()
 
 
+def _get_in_readable_plan(user: Any, model: type[Any], pk: int | str, plan_path: str, *related: str) -> Any:
+    """The `model` row `pk` if `user` may read the plan it belongs to (reached through
+    `plan_path`, e.g. "objective__axis__plan"); Http404 otherwise, as for an unknown id."""
+    try:
+        obj = model.objects.select_related(f"{plan_path}__region", *related).get(pk=int(pk))
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    plan = obj
+    for part in plan_path.split("__"):
+        plan = getattr(plan, part)
+    if not can_read_plan(user, plan):
+        raise Http404
+    return obj
+
+
 def get_action_for_user(user: Any, pk: int | str) -> Action:
     """The action `pk` if `user` may read its plan; Http404 otherwise."""
-    try:
-        action = Action.objects.select_related("objective__axis__plan__region", "owner").get(pk=int(pk))
-    except (Action.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not can_read_plan(user, action.objective.axis.plan):
-        raise Http404
-    return action
+    return _get_in_readable_plan(user, Action, pk, "objective__axis__plan", "owner")
 
 
 def get_indicator_for_user(user: Any, pk: int | str) -> Indicator:
     """The indicator `pk` if `user` may read its plan; Http404 otherwise."""
-    try:
-        indicator = Indicator.objects.select_related("plan__region").get(pk=int(pk))
-    except (Indicator.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not can_read_plan(user, indicator.plan):
-        raise Http404
-    return indicator
+    return _get_in_readable_plan(user, Indicator, pk, "plan")
 
 
 def get_axis_for_user(user: Any, pk: int | str) -> Axis:
     """The axis `pk` if `user` may read its plan; Http404 otherwise."""
-    try:
-        axis = Axis.objects.select_related("plan__region").get(pk=int(pk))
-    except (Axis.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not can_read_plan(user, axis.plan):
-        raise Http404
-    return axis
+    return _get_in_readable_plan(user, Axis, pk, "plan")
 
 
 def get_objective_for_user(user: Any, pk: int | str) -> Objective:
     """The objective `pk` if `user` may read its plan; Http404 otherwise."""
-    try:
-        objective = Objective.objects.select_related("axis__plan__region").get(pk=int(pk))
-    except (Objective.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not can_read_plan(user, objective.axis.plan):
-        raise Http404
-    return objective
+    return _get_in_readable_plan(user, Objective, pk, "axis__plan")
 
 
 def get_step_for_user(user: Any, pk: int | str) -> ActionStep:
     """The step `pk` if `user` may read its plan; Http404 otherwise."""
-    try:
-        step = ActionStep.objects.select_related("action__objective__axis__plan__region").get(pk=int(pk))
-    except (ActionStep.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not can_read_plan(user, step.action.objective.axis.plan):
-        raise Http404
-    return step
+    return _get_in_readable_plan(user, ActionStep, pk, "action__objective__axis__plan")
 
 
 def get_target_for_user(user: Any, pk: int | str) -> IndicatorTarget:
     """The indicator target `pk` if `user` may read its plan; Http404 otherwise."""
-    try:
-        target = IndicatorTarget.objects.select_related("indicator__plan__region").get(pk=int(pk))
-    except (IndicatorTarget.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not can_read_plan(user, target.indicator.plan):
-        raise Http404
-    return target
+    return _get_in_readable_plan(user, IndicatorTarget, pk, "indicator__plan")
 
 
 def get_value_for_user(user: Any, pk: int | str) -> IndicatorValue:
     """The measured value `pk` if `user` may read its plan; Http404 otherwise."""
-    try:
-        value = IndicatorValue.objects.select_related("indicator__plan__region").get(pk=int(pk))
-    except (IndicatorValue.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not can_read_plan(user, value.indicator.plan):
-        raise Http404
-    return value
+    return _get_in_readable_plan(user, IndicatorValue, pk, "indicator__plan")
 
 
 def regions_for_new_plan(user: Any) -> QuerySet[Region]:
