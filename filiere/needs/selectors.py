@@ -466,17 +466,6 @@ def family_supply(*, region_code: str | None) -> dict[tuple[str, str], int]:
     return dict(result)
 
 
-def supply_by_family(supply: Mapping[tuple[int, str], int]) -> dict[tuple[str, str], int]:
-    """Skill-level supply grouped into families (same grouping as the demand)."""
-    from filiere.taxonomy.models import Skill
-
-    labels = dict(Skill.objects.filter(pk__in={s for s, _d in supply}).values_list("pk", "label"))
-    result: dict[tuple[str, str], int] = defaultdict(int)
-    for (skill_id, department), places in supply.items():
-        result[(family_for(labels.get(skill_id, "")), department)] += places
-    return dict(result)
-
-
 @dataclass(frozen=True)
 class GapFilters:
     campaign: Campaign
@@ -546,23 +535,20 @@ def demand_by_family_and_department(filters: GapFilters) -> dict[tuple[str, str]
     return dict(result)
 
 
-def gap_table(filters: GapFilters, *, supply: Mapping[tuple[int, str], int] | None = None) -> GapTable:
+def gap_table(filters: GapFilters, *, supply: Mapping[tuple[str, str], int] | None = None) -> GapTable:
     """Demand (horizon-weighted people needed) minus supply (training places over 12 months) per
     skill family × department of the campaign's region, largest gap first.
 
-    `supply` is a skill-level supply to use instead of the training app's sessions (by default,
-    `family_supply`: each session counted once per family it teaches). Distance-learning
-    places (department "") are not placed on a department: they count in the region-wide rows
-    per family (`by_family`) only.
+    `supply` (places per (family, department)) replaces the training app's sessions, read by
+    default through `family_supply` (each session counted once per family it teaches).
+    Distance-learning places (department "") are not placed on a department: they count in the
+    region-wide rows per family (`by_family`) only.
     """
     from filiere.territories.models import Department
 
     campaign = filters.campaign
     departments = dict(Department.objects.filter(region_id=campaign.region_id).values_list("code", "name"))
-    if supply is None:
-        families_supply = family_supply(region_code=campaign.region_id)
-    else:
-        families_supply = supply_by_family(supply)
+    families_supply = family_supply(region_code=campaign.region_id) if supply is None else supply
     demand = demand_by_family_and_department(filters)
     keys = set(demand) | {k for k in families_supply if k[1]}
     if filters.department:

@@ -1,8 +1,8 @@
 """Reads of the training offer, shared by the views, the API and other apps (talent, needs).
 
-Other apps call only `courses_covering`, `supply_by_skill_and_department`, `get_course_for_user`
-and `skill_families`; their names and arguments are a contract (new arguments are keyword-only
-with defaults).
+Other apps call only `courses_covering`, `supply_by_skill_and_department`, `session_supply`,
+`get_course_for_user` and `skill_families`; their names and arguments are a contract (new
+arguments are keyword-only with defaults).
 """
 
 from __future__ import annotations
