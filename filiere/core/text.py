@@ -34,4 +34,4 @@ def fold(text: str) -> str:
     quick = text.translate(_FAST)
     if not quick.isascii():
         return _slow_fold(text)
-    return _SPACES.sub(" ", quick.lower()).strip()
+    return " ".join(quick.lower().split())

@@ -17,12 +17,17 @@ import functools
 import gzip
 import hashlib
 import json
+import queue
+import sqlite3
+import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from json.encoder import encode_basestring_ascii as _quote_json
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -374,6 +379,70 @@ def _max_query_params() -> int:
     return connection.features.max_query_params or 65535
 
 
+_TIMESTAMPS = frozenset({"created_at", "updated_at"})
+# Rows per multi-row INSERT on SQLite (bounded by the bound-parameter limit).
+_ROWS_PER_INSERT = 500
+
+
+def _execute_qmark(cursor: Any, sql: str, params: Sequence[Any]) -> None:
+    """SQLite: run a statement written with `?` placeholders straight on the driver's cursor.
+
+    Django's SQLite cursor rewrites `%s` into `?` with a regular expression over the whole
+    statement at every call: over the import's multi-row INSERTs (tens of thousands of
+    placeholders each) that cost about 0.6 s per million-line file. Errors are still Django's.
+    """
+    with connection.wrap_database_errors:
+        sqlite3.Cursor.execute(cursor.cursor, sql, params)
+
+
+def _existing(
+    model: type[models.Model], key: str, keys: Iterable[str], columns: Sequence[str]
+) -> dict[str, tuple]:
+    """key value → (other columns) of the rows of `model` whose `key` is in `keys`, by plain SQL.
+
+    The ORM's `filter(key__in=...)` prepares each of the batch's thousands of values through the
+    field: a quarter of a second per million-line import. JSON columns come back decoded.
+    """
+    keys = list(keys)
+    if not keys:
+        return {}
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in (key, *columns)]
+    decode = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    select = ", ".join(quote(f.column) for f in fields)
+    found: dict[str, tuple] = {}
+    step = max(1, _max_query_params() - 1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), step):
+            chunk = keys[start : start + step]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {select} FROM {quote(meta.db_table)} WHERE {quote(fields[0].column)} IN ({marks})",
+                chunk,
+            )
+            for row in cursor.fetchall():
+                if decode:
+                    row = list(row)
+                    for i in decode:
+                        if isinstance(row[i], str):
+                            row[i] = json.loads(row[i])
+                found[row[0]] = tuple(row[1:])
+    return found
+
+
+def _dump_json(value: Any) -> str:
+    """`json.dumps`, twice as fast for the flat {str: str} dicts of raw records (C-escaped strings
+    joined without the encoder's per-call machinery); anything else goes to `json.dumps`."""
+    if type(value) is dict:
+        quote = _quote_json
+        try:
+            return "{" + ",".join([quote(k) + ":" + quote(v) for k, v in value.items()]) + "}"
+        except TypeError:  # a value that is not a string
+            pass
+    return json.dumps(value)
+
+
 class _RowWriter:
     """INSERT / UPDATE by `executemany` with values adapted once per type.
 
@@ -411,7 +480,7 @@ class _RowWriter:
         where Django's call chain cost more than the conversion (90,000 calls per 1 M-row import)."""
         if connection.vendor == "sqlite":
             if isinstance(field, models.JSONField) and field.encoder is None:
-                return json.dumps
+                return _dump_json
             if type(field) is models.DateField:
                 return str
         return functools.partial(field.get_db_prep_save, connection=connection)
@@ -426,15 +495,7 @@ class _RowWriter:
         now = self._value("updated_at", timezone.now())
         columns = ", ".join(connection.ops.quote_name(self.fields[n].column) for n in self.names)
         sql = f"INSERT INTO {self.table} ({columns})"
-        index, adapt, value = self.index, self.adapt, self._value
-        created_at, updated_at = index["created_at"], index["updated_at"]
-        params = []
-        for values in rows:
-            row = self.defaults.copy()
-            for name, item in values.items():
-                row[index[name]] = value(name, item) if name in adapt else item
-            row[created_at] = row[updated_at] = now
-            params.append(row)
+        params = self._rows(rows, now)
         if connection.vendor == "postgresql":
             # COPY: a multi-row INSERT spends seconds in psycopg's client-side parameter binding.
             with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {sql[12:]} FROM STDIN") as copy:
@@ -443,8 +504,10 @@ class _RowWriter:
             return []
         # Multi-row VALUES rather than executemany: on SQLite the FTS5 trigger of the establishment
         # table flushes its index at every statement, which made a row-per-statement insert 4× slower.
-        per_statement = max(1, min(1000, _max_query_params() // len(self.names)))
-        one_row = f"({', '.join(['%s'] * len(self.names))})"
+        # Every statement but a batch's last has the same number of rows, so SQLite prepares it
+        # once (the driver caches statements by text), and it is written with `?` placeholders.
+        per_statement = max(1, min(_ROWS_PER_INSERT, _max_query_params() // len(self.names)))
+        one_row = f"({', '.join(['?'] * len(self.names))})"
         suffix = ""
         if returning:
             columns = [
@@ -457,10 +520,41 @@ class _RowWriter:
             for start in range(0, len(params), per_statement):
                 chunk = params[start : start + per_statement]
                 values = ", ".join([one_row] * len(chunk))
-                cursor.execute(f"{sql} VALUES {values}{suffix}", [v for r in chunk for v in r])
+                _execute_qmark(cursor, f"{sql} VALUES {values}{suffix}", [v for r in chunk for v in r])
                 if returning:
                     returned.extend(cursor.fetchall())
         return returned
+
+    def _rows(self, rows: list[dict[str, Any]], now: Any) -> list[list[Any]]:
+        """Rows as lists in column order, defaults filled in and dates / JSON adapted.
+
+        The dicts of one batch share their keys (`fields()` builds them all alike): one
+        `itemgetter` per key order picks every column of a row in one call, from the row's values
+        followed by the defaults and the timestamps (always the writer's).
+        """
+        tail = [*self.defaults]
+        tail[self.index["created_at"]] = tail[self.index["updated_at"]] = now
+        out = []
+        shape: tuple[str, ...] | None = None
+        pick: Callable[[list[Any]], tuple[Any, ...]] = itemgetter(0)
+        adapt: list[tuple[int, Callable[[Any], Any]]] = []
+        for values in rows:
+            keys = tuple(values)
+            if keys != shape:
+                shape, given = keys, {name: i for i, name in enumerate(keys)}
+                order = [
+                    len(keys) + j if name in _TIMESTAMPS or name not in given else given[name]
+                    for j, name in enumerate(self.names)
+                ]
+                pick = itemgetter(*order)
+                adapt = [(j, self.adapters[name]) for j, name in enumerate(self.names)
+                         if name in self.adapt and name in given]  # fmt: skip
+            row = list(pick([*values.values(), *tail]))
+            for j, adapter in adapt:
+                if row[j] is not None:
+                    row[j] = adapter(row[j])
+            out.append(row)
+        return out
 
     def update(self, rows: list[tuple[int, dict[str, Any]]], names: list[str]) -> None:
         if not rows:
@@ -480,6 +574,19 @@ class _RowWriter:
 # --- the per-kind logic --------------------------------------------------------------------------
 
 
+# The columns `_EtablissementSpec.fields` reads, in the order it unpacks them.
+_ETAB_PICKED = (
+    "siret", "etablissementSiege", "codeCommuneEtablissement", "enseigne1Etablissement",
+    "enseigne2Etablissement", "enseigne3Etablissement", "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement", "typeVoieEtablissement", "libelleVoieEtablissement",
+    "complementAdresseEtablissement", "distributionSpecialeEtablissement", "libelleCommuneEtablissement",
+    "libelleCommuneEtrangerEtablissement", "codePostalEtablissement", "denominationUsuelleEtablissement",
+    "etatAdministratifEtablissement", "anneeEffectifsEtablissement", "caractereEmployeurEtablissement",
+    "activitePrincipaleEtablissement", "nomenclatureActivitePrincipaleEtablissement",
+    "trancheEffectifsEtablissement", "dateCreationEtablissement", "dateDebut", "statutDiffusionEtablissement",
+)  # fmt: skip
+
+
 class _EtablissementSpec:
     kind: EtabKind = "etablissement"
     key_column = "siret"
@@ -496,6 +603,7 @@ class _EtablissementSpec:
             ix["activitePrincipaleEtablissement"],
         )
         self.i_commune = ix["codeCommuneEtablissement"]
+        self._pick = itemgetter(*(ix[column] for column in _ETAB_PICKED))
         self.territories = territories
         self.regions = regions
         self.departments = departments
@@ -525,36 +633,22 @@ class _EtablissementSpec:
         return siret
 
     def fields(self, row: list[str], line: str, source_hash: str, org_name: str) -> dict[str, Any]:
-        ix = self.ix
-        get = row.__getitem__
-
-        def col(name: str) -> str:
-            return _clean(get(ix[name]))
-
-        commune_code = get(self.i_commune)
+        (siret, head_office, commune_code, sign1, sign2, sign3, number, repetition, street_type,
+         street_name, complement, special, city, foreign_city, postcode, name, state, year, employer,
+         naf, nomenclature, band, created, started, diffusion) = self._pick(row)  # fmt: skip
+        clean = _clean
         commune_id, department, region = self.territories.locate(commune_code)
-        signs = [s for s in (col("enseigne1Etablissement"), col("enseigne2Etablissement"),
-                             col("enseigne3Etablissement")) if s]  # fmt: skip
+        sign = " ".join([s for s in (clean(sign1), clean(sign2), clean(sign3)) if s])[:255]
         street = " ".join(
-            p for p in (col("numeroVoieEtablissement"), col("indiceRepetitionEtablissement"),
-                        col("typeVoieEtablissement"), col("libelleVoieEtablissement")) if p
-        )  # fmt: skip
-        address = ", ".join(
-            p
-            for p in (col("complementAdresseEtablissement"), street, col("distributionSpecialeEtablissement"))
-            if p
+            [p for p in (clean(number), clean(repetition), clean(street_type), clean(street_name)) if p]
         )
-        city = col("libelleCommuneEtablissement") or col("libelleCommuneEtrangerEtablissement")
-        postcode = col("codePostalEtablissement")
-        name = col("denominationUsuelleEtablissement")[:255]
-        sign = " ".join(signs)[:255]
-        state = get(ix["etatAdministratifEtablissement"])
-        year = get(ix["anneeEffectifsEtablissement"])
-        employer = get(ix["caractereEmployeurEtablissement"])
-        naf = get(self.i_naf)
+        address = ", ".join([p for p in (clean(complement), street, clean(special)) if p])
+        city = clean(city) or clean(foreign_city)
+        postcode = clean(postcode)
+        name = clean(name)[:255]
         return {
-            "siret": get(self.i_siret),
-            "is_head_office": get(ix["etablissementSiege"]) == "true",
+            "siret": siret,
+            "is_head_office": head_office == "true",
             "name": name,
             "sign": sign,
             "address": address[:255],
@@ -566,15 +660,15 @@ class _EtablissementSpec:
             "region_code": region,
             "kind": Kind.COMPANY,
             "naf_code": naf[:6],
-            "naf_nomenclature": get(ix["nomenclatureActivitePrincipaleEtablissement"])[:8],
+            "naf_nomenclature": nomenclature[:8],
             "is_digital": naf in self.digital,
-            "headcount_band": get(ix["trancheEffectifsEtablissement"])[:2],
+            "headcount_band": band[:2],
             "headcount_year": int(year) if year.isdigit() else None,
             "is_employer": True if employer == "O" else False if employer == "N" else None,
-            "creation_date": _date(get(ix["dateCreationEtablissement"]), "dateCreationEtablissement"),
+            "creation_date": _date(created, "dateCreationEtablissement"),
             "state": State.CLOSED if state == "F" else State.ACTIVE,
-            "closure_date": _date(get(ix["dateDebut"]), "dateDebut") if state == "F" else None,
-            "is_diffusible": get(ix["statutDiffusionEtablissement"]) == "O",
+            "closure_date": _date(started, "dateDebut") if state == "F" else None,
+            "is_diffusible": diffusion == "O",
             "search_text": search_text_for(org_name, name, sign, city, postcode),
             "source": Source.SIRENE,
             "raw": {k: v for k, v in zip(self.header, row, strict=True) if v},
@@ -591,12 +685,7 @@ class _EtablissementSpec:
 
     def write(self, batch: dict[str, tuple[int, str, list[str], str]], counts: dict[str, int]) -> None:
         """Upsert one batch of establishments (SIRET → line number, line, row, hash)."""
-        existing = {
-            siret: (pk, digest, edited)
-            for siret, pk, digest, edited in Establishment.objects.filter(siret__in=list(batch)).values_list(
-                "siret", "pk", "source_hash", "edited_fields"
-            )
-        }
+        existing = _existing(Establishment, "siret", batch, ("id", "source_hash", "edited_fields"))
         todo = []
         for siret, entry in batch.items():
             known = existing.get(siret)
@@ -637,12 +726,7 @@ class _EtablissementSpec:
 
     def _organisations(self, rows: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
         """SIREN → (organisation id, name used for search), creating the unknown ones."""
-        found = {
-            siren: (pk, name, diffusible)
-            for siren, pk, name, diffusible in Organisation.objects.filter(siren__in=list(rows)).values_list(
-                "siren", "pk", "name", "is_diffusible"
-            )
-        }
+        found = _existing(Organisation, "siren", rows, ("id", "name", "is_diffusible"))
         missing = [
             {
                 "siren": siren,
@@ -728,12 +812,7 @@ class _UniteLegaleSpec:
 
     def write(self, batch: dict[str, tuple[int, str, list[str], str]], counts: dict[str, int]) -> None:
         """Upsert one batch of legal units (SIREN → line number, line, row, hash)."""
-        existing = {
-            siren: (pk, digest, edited, name)
-            for siren, pk, digest, edited, name in Organisation.objects.filter(
-                siren__in=list(batch)
-            ).values_list("siren", "pk", "source_hash", "edited_fields", "name")
-        }
+        existing = _existing(Organisation, "siren", batch, ("id", "source_hash", "edited_fields", "name"))
         now = timezone.now()
         new, plain, edited, renamed = [], [], {}, set()
         for siren, (_, line, row, digest) in batch.items():
@@ -962,7 +1041,11 @@ def _run(
                 kind=RUN_KINDS[kind], files=[str(path)], options=options, report_path=str(report_path or "")
             )
             result.run = run
-        report = _Report(counts, report_path)
+        # The reader's counts (read, kept, rejected, duplicates) run ahead of the writes: each
+        # batch carries them as they were when it was cut, and `counts` takes them once it is
+        # committed, so an interrupted run records how far the committed work went.
+        scanned = _new_counts()
+        report = _Report(scanned, report_path)
         bar = _progress_bar(total, path.name) if progress else None
         position = [0]
 
@@ -971,52 +1054,21 @@ def _run(
             bar.update(now - position[0])
             position[0] = now
 
+        records = _records(
+            binary, naf_codes=codes, known_sirens=known_sirens, counts=scanned, tick=tick if bar else None
+        )
+        batches = _batches(
+            records, spec, path=path, codes=codes, known_sirens=known_sirens, report=report,
+            counts=scanned, batch_size=batch_size if write else 0,
+        )  # fmt: skip
+        if write:
+            batches = _read_ahead(batches)
         try:
-            batch: dict[str, tuple[int, str, list[str], str]] = {}
-            records = _records(
-                binary, naf_codes=codes, known_sirens=known_sirens, counts=counts, tick=tick if bar else None
-            )
-            for line_no, raw_line in records:
-                try:
-                    line = raw_line.decode("utf-8")
-                except UnicodeDecodeError:
-                    report.reject(
-                        path, line_no, "encodage invalide (UTF-8 attendu)", raw_line.decode("latin-1")
-                    )
-                    continue
-                try:
-                    row = _split(line)
-                except csv.Error as exc:
-                    report.reject(path, line_no, f"ligne CSV illisible ({exc})", line)
-                    continue
-                if len(row) != spec.ncols:
-                    report.reject(path, line_no, f"{len(row)} colonnes au lieu de {spec.ncols}", line)
-                    continue
-                if (
-                    codes is not None
-                    and row[spec.i_naf] not in codes
-                    and (known_sirens is None or row[spec.i_siren] not in known_sirens)
-                ):
-                    continue
-                if not spec.in_territory(row):
-                    continue
-                try:
-                    key = spec.validate(row)
-                except Rejected as exc:
-                    report.reject(path, line_no, str(exc), line)
-                    continue
-                counts["kept"] += 1
-                if not write:
-                    continue
-                if key in batch:
-                    counts["duplicates"] += 1
-                batch[key] = (line_no, line, row, _hash(line))
-                if len(batch) >= batch_size:
-                    _flush(spec, batch, counts, result, on_batch)
-                    batch = {}
-            if batch:
-                _flush(spec, batch, counts, result, on_batch)
+            for batch, so_far in batches:
+                _flush(spec, batch, counts, so_far, result, on_batch)
+            _merge_scan_counts(counts, scanned)
         except BaseException as exc:
+            batches.close()  # stops and joins the reader before its counts are read
             if run is not None:
                 _finish(
                     run, counts, report, ImportRun.Status.INTERRUPTED, error=f"{type(exc).__name__}: {exc}"
@@ -1035,7 +1087,122 @@ def _run(
     return result
 
 
-def _flush(spec: Any, batch: dict, counts: dict[str, int], result: ImportResult,
+def _batches(
+    records: Iterable[tuple[int, bytes]],
+    spec: Any,
+    *,
+    path: Path,
+    codes: frozenset[str] | None,
+    known_sirens: set[str] | None,
+    report: _Report,
+    counts: dict[str, int],
+    batch_size: int,
+) -> Iterator[tuple[dict[str, tuple[int, str, list[str], str]], dict[str, int]]]:
+    """Decode, parse, filter and validate records: (batch, counts so far) every `batch_size` kept.
+
+    A batch maps the record's key (SIRET, SIREN) to (line number, line, row, hash): a key seen
+    twice keeps its last line and counts a duplicate. With `batch_size` 0 nothing is batched
+    (a scan). Rejections go to `report`, with their line number and reason.
+    """
+    batch: dict[str, tuple[int, str, list[str], str]] = {}
+    for line_no, raw_line in records:
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError:
+            report.reject(path, line_no, "encodage invalide (UTF-8 attendu)", raw_line.decode("latin-1"))
+            continue
+        try:
+            row = _split(line)
+        except csv.Error as exc:
+            report.reject(path, line_no, f"ligne CSV illisible ({exc})", line)
+            continue
+        if len(row) != spec.ncols:
+            report.reject(path, line_no, f"{len(row)} colonnes au lieu de {spec.ncols}", line)
+            continue
+        if (
+            codes is not None
+            and row[spec.i_naf] not in codes
+            and (known_sirens is None or row[spec.i_siren] not in known_sirens)
+        ):
+            continue
+        if not spec.in_territory(row):
+            continue
+        try:
+            key = spec.validate(row)
+        except Rejected as exc:
+            report.reject(path, line_no, str(exc), line)
+            continue
+        counts["kept"] += 1
+        if not batch_size:
+            continue
+        if key in batch:
+            counts["duplicates"] += 1
+        batch[key] = (line_no, line, row, _hash(line))
+        if len(batch) >= batch_size:
+            yield batch, dict(counts)
+            batch = {}
+    if batch:
+        yield batch, dict(counts)
+
+
+_SCAN_COUNTS = ("read", "kept", "rejected", "duplicates")
+
+
+def _merge_scan_counts(counts: dict[str, int], scanned: Mapping[str, int]) -> None:
+    for key in _SCAN_COUNTS:
+        counts[key] = scanned[key]
+
+
+_END = object()
+
+
+def _read_ahead(items: Iterator[Any], depth: int = 2) -> Generator[Any, None, None]:
+    """Iterate `items` in a thread, at most `depth` items ahead of the consumer.
+
+    The import's reading (scanning a 40 M-line file, parsing, validating) is Python; its writing
+    spends most of its time inside the database driver, which releases the GIL: run side by
+    side they overlap on a machine with two cores or more. The reader never touches the
+    database. An exception in the reader is raised here; when the consumer stops early
+    (exception, Ctrl-C, `close()`), the reader is told to stop and is joined.
+    """
+    out: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((_END, exc))
+            return
+        put((_END, None))
+
+    reader = threading.Thread(target=produce, name="sirene-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item, error = out.get()
+            if item is _END:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
+def _flush(spec: Any, batch: dict, counts: dict[str, int], so_far: Mapping[str, int], result: ImportResult,
            on_batch: Callable[[ImportResult], None] | None) -> None:  # fmt: skip
     # Counted apart and merged after the commit, so a rolled-back batch leaves the counts right.
     delta = dict.fromkeys(("created", "updated", "unchanged"), 0)
@@ -1043,6 +1210,7 @@ def _flush(spec: Any, batch: dict, counts: dict[str, int], result: ImportResult,
         spec.write(batch, delta)
     for key, value in delta.items():
         counts[key] += value
+    _merge_scan_counts(counts, so_far)
     if on_batch is not None:
         on_batch(result)
 

@@ -414,3 +414,80 @@ def test_a_line_that_is_not_utf8_is_rejected(tmp_path: Path) -> None:
     result = import_sirene_file(path)
     assert (result.counts["created"], result.counts["rejected"]) == (1, 1)
     assert result.rejections[0]["line"] == 2 and "UTF-8" in result.rejections[0]["reason"]
+
+
+# --- the writer's fast paths and the read-ahead thread ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"siren": "123456789", "libelle": "CAFÉ « Œuvre » d'Île"},
+        {"quote": 'a "b" \\ c', "control": "tab\there\nline", "empty": ""},
+        {"nested": {"a": 1}},
+        {"number": 3, "none": None},
+        ["a", "list"],
+        "a string",
+    ],
+)
+def test_fast_json_encoding_reads_back_as_json_dumps(value: object) -> None:
+    from filiere.organisations.importers.sirene import _dump_json
+
+    assert json.loads(_dump_json(value)) == json.loads(json.dumps(value)) == value
+
+
+def test_rows_are_built_in_column_order_with_defaults_and_the_writers_timestamps() -> None:
+    writer = _RowWriter(Organisation)
+    rows = writer._rows(
+        [
+            {"siren": "111111111", "name": "Un", "raw": {"k": "v"}},
+            {"siren": "222222222", "name": "Deux", "raw": None},
+            {"name": "Trois", "siren": "333333333", "updated_at": "ignored"},  # another key order
+        ],
+        "NOW",
+    )
+    column = {name: i for i, name in enumerate(writer.names)}
+    assert [r[column["siren"]] for r in rows] == ["111111111", "222222222", "333333333"]
+    assert [r[column["name"]] for r in rows] == ["Un", "Deux", "Trois"]
+    raw = rows[0][column["raw"]]  # adapted: JSON text on SQLite, psycopg's Jsonb on PostgreSQL
+    assert (json.loads(raw) if isinstance(raw, str) else raw.obj) == {"k": "v"}
+    assert rows[1][column["raw"]] is None
+    assert {r[column["updated_at"]] for r in rows} == {r[column["created_at"]] for r in rows} == {"NOW"}
+    assert rows[2][column["kind"]] == Organisation._meta.get_field("kind").get_default()
+    assert all(len(r) == len(writer.names) for r in rows)
+
+
+def test_read_ahead_keeps_the_order_and_raises_the_readers_error() -> None:
+    from filiere.organisations.importers.sirene import _read_ahead
+
+    assert list(_read_ahead(iter(range(50)), depth=2)) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("ligne 3 : boom")
+
+    reader = _read_ahead(failing())
+    assert next(reader) == 1
+    with pytest.raises(ValueError, match="boom"):
+        next(reader)
+
+
+def test_read_ahead_stops_its_thread_when_the_consumer_stops() -> None:
+    import threading
+
+    from filiere.organisations.importers.sirene import _read_ahead
+
+    produced = []
+
+    def endless():
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    reader = _read_ahead(endless(), depth=2)
+    assert next(reader) == 0
+    reader.close()
+    assert not any(t.name == "sirene-reader" for t in threading.enumerate())
+    assert len(produced) <= 4  # never more than `depth` items ahead (+ the one being handed over)
