@@ -118,7 +118,8 @@ def rank_sql(column: str) -> str:
     return f"CASE WHEN {column} = %s OR {column} LIKE %s THEN 0 WHEN {column} LIKE %s THEN 1 ELSE 2 END"
 
 
-def _rank_params(words: list[str]) -> list[str]:
+def rank_params(words: list[str]) -> list[str]:
+    """The parameters of `rank_sql` for the folded query words."""
     phrase = " ".join(words)
     return [phrase, f"{phrase} %", f"{phrase}%"]
 
@@ -154,7 +155,7 @@ def search_establishments(
             where=[f"{FTS_TABLE}.rowid = {ESTABLISHMENT_TABLE}.id", f"{FTS_TABLE} MATCH %s"],
             params=[expression],
             select=rank,
-            select_params=_rank_params(words),
+            select_params=rank_params(words),
         )
     if vendor == "postgresql":
         expression = " & ".join([tsquery_expression(words)] + [f"({' | '.join(group)})" for group in groups])
@@ -162,7 +163,7 @@ def search_establishments(
             where=[f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"],
             params=[expression],
             select=rank,
-            select_params=_rank_params(words),
+            select_params=rank_params(words),
         )
     # Any other engine: a slow but correct fallback on the folded text.
     for word in words:
@@ -222,7 +223,7 @@ def starts_with_query(
         where=where,
         params=params,
         select={"search_rank": rank_sql(HEAD_SQL)},
-        select_params=_rank_params(words),
+        select_params=rank_params(words),
     )
 
 

@@ -32,6 +32,8 @@ from .search import (
     facet_token,
     not_starting_with_query,
     query_words,
+    rank_params,
+    rank_sql,
     search_establishments,
     starts_with_query,
     supports_facet_tokens,
@@ -284,19 +286,31 @@ def search_directory(
     """
     limit = settings.DIRECTORY_FACET_LIMIT
     per_page = max(1, min(per_page, MAX_PER_PAGE))
+    asked = (max(1, page) - 1) * per_page
     counts = _broad_query_counts(filters, limit, with_facets=with_facets)
     if counts is None:
-        counts = count_facets(filter_establishments(filters), limit, with_facets=with_facets)
+        counts = count_facets(
+            filter_establishments(filters), limit, with_facets=with_facets, page=(filters.q, asked, per_page)
+        )
     total = counts.pop("_count")[""]
+    ranked = counts.pop("_page", None)
     lower_bound = total > limit
     count = min(total, limit)
     num_pages = max(1, math.ceil(count / per_page))
     page = max(1, min(page, num_pages))
     offset = (page - 1) * per_page
-    # Two steps: order narrow rows (id, rank, name), then load the page's objects; sorting
-    # full rows joined to their organisation costs far more when thousands of rows match.
-    ids = page_ids(filters, offset, per_page, many=lower_bound)
-    by_id = Establishment.objects.select_related("organisation").in_bulk(ids)
+    if ranked is not None and not lower_bound and offset == asked:
+        # Every match was read by the count: its statement also ordered them for the page,
+        # so the full-text index is not searched a second time.
+        ids = [int(pk) for pk, _ in sorted(ranked.items(), key=lambda item: item[1])]
+    else:
+        # Two steps: order narrow rows (id, rank, name), then load the page's objects; sorting
+        # full rows joined to their organisation costs far more when thousands of rows match.
+        ids = page_ids(filters, offset, per_page, many=lower_bound)
+    # The raw source records (a kilobyte of JSON each) are never shown in a result list.
+    by_id = (
+        Establishment.objects.select_related("organisation").defer("raw", "organisation__raw").in_bulk(ids)
+    )
     results = [by_id[pk] for pk in ids if pk in by_id]
     result = DirectoryPage(
         filters=filters,
@@ -333,25 +347,49 @@ def _broad_query_counts(
     return counts if counts["_count"][""] > limit else None
 
 
-def count_facets(matched: QuerySet, limit: int, *, with_facets: bool = True) -> dict[str, dict[str, int]]:
+def count_facets(
+    matched: QuerySet,
+    limit: int,
+    *,
+    with_facets: bool = True,
+    page: tuple[str, int, int] | None = None,
+) -> dict[str, dict[str, int]]:
     """Counts per facet value over the first `limit` matching rows, plus `_count` (up to limit + 1).
 
     One statement on both engines: the matching rows' facet columns are read once into a
     materialised CTE, then grouped once per facet (a hand-made GROUPING SETS, which SQLite lacks).
+
+    `page` = (query, offset, size) also gives `_page`, id → position of the rows [offset,
+    offset + size) of the directory order (relevance for `query`, name, id) among the rows read:
+    the page itself whenever every match was read (`_count` ≤ `limit`).
     """
     columns = list(FACET_FIELDS.values())
-    inner_sql, params = matched.order_by().values_list(*columns)[: limit + 1].query.sql_with_params()
-    aliases = [f"c{i}" for i in range(len(columns))]
+    words = query_words(page[0]) if page is not None else []
+    extra = ["id", "name", *(["search_text"] if words else [])] if page is not None else []
+    inner_sql, params = matched.order_by().values_list(*columns, *extra)[: limit + 1].query.sql_with_params()
+    aliases = [f"c{i}" for i in range(len(columns))] + [f"p{i}" for i in range(len(extra))]
     parts = ["SELECT '_count', '', COUNT(*) FROM m"]
     if with_facets:
         # The extra row beyond the limit only tells "more than limit"; facets count `limit` rows.
         parts += [
             f"SELECT '{facet}', CAST({alias} AS VARCHAR(20)), COUNT(*) FROM (SELECT * FROM m LIMIT %s) s GROUP BY {alias}"
-            for facet, alias in zip(FACET_FIELDS, aliases, strict=True)
+            for facet, alias in zip(FACET_FIELDS, aliases[: len(columns)], strict=True)
         ]
-    sql = f"WITH m ({', '.join(aliases)}) AS MATERIALIZED ({inner_sql}) " + " UNION ALL ".join(parts)
     all_params = [*params, *([limit] * (len(parts) - 1))]
+    if page is not None:
+        _, offset, size = page
+        # p0 = id, p1 = name, p2 = search_text: the order of `directory_order`.
+        order = f"{rank_sql('p2')}, p1, p0" if words else "p1, p0"
+        parts.append(
+            f"SELECT '_page', CAST(p0 AS VARCHAR(20)), rn FROM (SELECT p0, ROW_NUMBER() OVER (ORDER BY {order}) AS rn"
+            " FROM m) ranked WHERE rn > %s AND rn <= %s AND (SELECT COUNT(*) FROM m) <= %s"
+        )
+        # Only when every match was read (else the page comes from `page_ids`): no sort for nothing.
+        all_params += [*(rank_params(words) if words else []), offset, offset + size, limit]
+    sql = f"WITH m ({', '.join(aliases)}) AS MATERIALIZED ({inner_sql}) " + " UNION ALL ".join(parts)
     counts: dict[str, dict[str, int]] = {"_count": {"": 0}}
+    if page is not None:
+        counts["_page"] = {}
     with connections[matched.db].cursor() as cursor:
         cursor.execute(sql, all_params)
         for facet, value, n in cursor.fetchall():
@@ -423,22 +461,21 @@ def _naf_labels_from_file() -> dict[str, str]:
 
 
 def naf_labels_for(codes: Iterable[str]) -> dict[str, str]:
-    """NAF sous-classe labels: from taxonomy.NafCode when loaded, else from the INSEE CSV file."""
+    """NAF sous-classe labels: from the INSEE file that taxonomy.NafCode is loaded from (read once
+    per process), the database only for codes the file lacks. A facet of a broad search holds
+    hundreds of codes: an `IN` query for them cost more than the rest of the page's labels."""
     wanted = {c for c in codes if c}
     if not wanted:
         return {}
-    labels: dict[str, str] = {}
-    try:
-        naf_model = apps.get_model("taxonomy", "NafCode")
-    except LookupError:
-        naf_model = None
-    if naf_model is not None:
-        labels = dict(naf_model.objects.filter(code__in=wanted).values_list("code", "label"))
-    if len(labels) < len(wanted):
-        from_file = _naf_labels_from_file()
-        for code in wanted - labels.keys():
-            if code in from_file:
-                labels[code] = from_file[code]
+    from_file = _naf_labels_from_file()
+    labels = {code: from_file[code] for code in wanted if code in from_file}
+    missing = wanted - labels.keys()
+    if missing:
+        try:
+            naf_model = apps.get_model("taxonomy", "NafCode")
+        except LookupError:
+            return labels
+        labels.update(naf_model.objects.filter(code__in=missing).values_list("code", "label"))
     return labels
 
 

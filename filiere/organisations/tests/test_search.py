@@ -344,3 +344,32 @@ def test_name_prefix_hits_come_first():
         result = search_directory(DirectoryFilters(q="martin"), per_page=5)
     # Whole word first, then as-typed prefix, then elsewhere in the text, each by name.
     assert names(result) == ["Martin", "Martin Lyon", "Martin SARL", "Martinez Frères", "Boulangerie Martin"]
+
+
+@pytest.mark.parametrize("q", ["mar", "martin", "dijon", ""])
+@pytest.mark.parametrize("extra", [{}, {"region": ("27",)}])
+def test_pages_ordered_by_the_count_statement_are_the_directory_order(q, extra):
+    """Below the facet limit the count statement also orders the page (no second index search)."""
+    make_prefix_sample()
+    for name in ("Éole", "eole", "Ébène", "abeille", "Zoé"):  # case and accents: the collation's order
+        EstablishmentFactory(organisation__name=name, city="Dijon")
+    filters = DirectoryFilters(q=q, **extra)
+    expected = list(ordered_establishments(filters).values_list("id", flat=True))
+    assert expected
+    for per_page in (1, 3, 20):
+        for page in range(1, len(expected) // per_page + 2):
+            result = search_directory(filters, page=page, per_page=per_page)
+            assert not result.count_is_lower_bound
+            start = (result.page - 1) * per_page
+            assert [e.pk for e in result.results] == expected[start : start + per_page], (per_page, page)
+
+
+def test_a_search_below_the_facet_limit_reads_the_full_text_index_once():
+    from django.test.utils import CaptureQueriesContext
+
+    make_prefix_sample()
+    marker = "MATCH" if connection.vendor == "sqlite" else "to_tsquery"
+    with CaptureQueriesContext(connection) as captured:
+        result = search_directory(DirectoryFilters(q="martin", region=("27",)))
+    assert result.count == 4 and not result.count_is_lower_bound
+    assert sum(marker in q["sql"] for q in captured.captured_queries) == 1
