@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from filiere.core.models import ImportRun
 from filiere.organisations.importers import SireneFormatError, import_sirene, import_sirene_file, scan_sirene
@@ -491,3 +492,21 @@ def test_read_ahead_stops_its_thread_when_the_consumer_stops() -> None:
     reader.close()
     assert not any(t.name == "sirene-reader" for t in threading.enumerate())
     assert len(produced) <= 4  # never more than `depth` items ahead (+ the one being handed over)
+
+
+def test_row_writer_inserts_given_columns_and_fills_the_others_with_defaults() -> None:
+    writer = _RowWriter(Organisation)
+    rows = [
+        {"siren": "111111111", "name": "Un", "raw": {"k": "v"}},
+        {"siren": "222222222", "name": "Deux", "raw": None},
+        {"name": "Trois", "siren": "333333333"},  # another shape: another statement
+    ]
+    returned = writer.insert(rows, returning=("siren", "id"))
+    saved = {o.siren: o for o in Organisation.objects.all()}
+    assert set(saved) == {"111111111", "222222222", "333333333"}
+    if connection.vendor == "sqlite":  # PostgreSQL's COPY returns nothing; the caller re-reads
+        assert {siren: pk for siren, pk in returned} == {s: o.pk for s, o in saved.items()}
+    assert saved["111111111"].raw == {"k": "v"} and saved["222222222"].raw is None
+    assert saved["333333333"].name == "Trois"
+    assert {o.kind for o in saved.values()} == {Organisation._meta.get_field("kind").get_default()}
+    assert all(o.edited_fields == [] and o.created_at == o.updated_at for o in saved.values())
