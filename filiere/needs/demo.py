@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from filiere.needs import selectors
-from filiere.needs.families import family_for
 from filiere.needs.models import (
     Answer,
     Campaign,
@@ -36,6 +35,7 @@ from filiere.needs.models import (
     Scope,
     Status,
 )
+from filiere.taxonomy.families import family_for
 
 D = dt.date
 

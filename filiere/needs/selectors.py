@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from filiere.accounts.models import Membership, Role
 from filiere.accounts.selectors import administered_region_codes, is_regional_admin
-from filiere.needs.families import family_choices, family_for, family_label
 from filiere.needs.models import (
     Answer,
     Campaign,
@@ -31,6 +30,7 @@ from filiere.needs.models import (
     Scope,
     Status,
 )
+from filiere.taxonomy.families import family_choices, family_for, family_label
 
 STAFF_ROLES = (Role.EDITOR, Role.ADMIN)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")

@@ -26,7 +26,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.needs import selectors
-from filiere.needs.families import family_for
 from filiere.needs.models import (
     MAX_PEOPLE_PER_LINE,
     Answer,
@@ -42,6 +41,7 @@ from filiere.needs.models import (
     Scope,
     Status,
 )
+from filiere.taxonomy.families import family_for
 
 logger = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from filiere.accounts.selectors import organisations_editable_by
 from filiere.core.text import fold
 from filiere.organisations.models import Kind, Organisation
+from filiere.taxonomy.families import OTHER, family_choices, family_for
 
 from .models import Course, CourseSkill, Funding, Session, SessionStatus
 
@@ -262,97 +263,21 @@ def session_supply(
 
 # --- Skill families -------------------------------------------------------------------------
 
-# Families of the training map, matched on the folded skill label, first match wins (cyber
-# before networks: "sécurité des réseaux" is cybersecurity). Kept small on purpose: a family is
-# a row of a table people read, not a classification.
-FAMILIES: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
-    (
-        "cyber",
-        _("Cybersécurité"),
-        ("cyber", "securite informatique", "securite des", "cryptograph", "intrusion", "vulnerab", "pentest"),
-    ),
-    (
-        "data_ai",
-        _("Données et intelligence artificielle"),
-        (
-            "donnee",
-            "data",
-            "apprentissage automatique",
-            "machine learning",
-            "intelligence artificielle",
-            "statisti",
-            "exploration de donnees",
-        ),
-    ),
-    (
-        "cloud_devops",
-        _("Cloud, DevOps et infrastructures"),
-        (
-            "cloud",
-            "devops",
-            "reseau",
-            "infrastructure",
-            "linux",
-            "virtualis",
-            "conteneur",
-            "docker",
-            "kubernetes",
-            "administration des systemes",
-            "administration systeme",
-        ),
-    ),
-    (
-        "software",
-        _("Développement logiciel et web"),
-        (
-            "programm",
-            "developpement",
-            "logiciel",
-            "web",
-            "javascript",
-            "java",
-            "python",
-            "php",
-            "html",
-            "css",
-            "application",
-            "code",
-        ),
-    ),
-    ("project", _("Gestion de projet et méthodes"), ("projet", "agile", "scrum", "gestion", "management")),
-    (
-        "industry",
-        _("Aéronautique et industrie"),
-        ("aeronaut", "aeronef", "avion", "maintenance", "mecaniq", "industri", "usinage"),
-    ),
-)
-OTHER_FAMILY = ("other", _("Autres compétences"))
-
-
-def family_of_label(label: str) -> str:
-    """The family key of a skill label ("other" when none matches)."""
-    folded = fold(label)
-    for key, _label, words in FAMILIES:
-        if any(word in folded for word in words):
-            return key
-    return OTHER_FAMILY[0]
+# One grouping for the training map and the needs gap table: `filiere.taxonomy.families`.
 
 
 def family_labels() -> dict[str, str]:
-    """Family key → French (translated) label, in display order."""
-    labels = {key: str(label) for key, label, _words in FAMILIES}
-    labels[OTHER_FAMILY[0]] = str(OTHER_FAMILY[1])
-    return labels
+    """Family code → French (translated) label, in display order, "Autres compétences" last."""
+    return dict(family_choices())
 
 
 def skill_families(skill_ids: Iterable[int]) -> dict[int, str]:
-    """Skill id → family key (see `FAMILIES`), for the training map and the needs gap table."""
+    """Skill id → family code (`filiere.taxonomy.families`), for the training map and the gap table."""
     from filiere.taxonomy.models import Skill
 
     ids = {int(s) for s in skill_ids}
     return {
-        pk: family_of_label(label)
-        for pk, label in Skill.objects.filter(pk__in=ids).values_list("pk", "label")
+        pk: family_for(label) for pk, label in Skill.objects.filter(pk__in=ids).values_list("pk", "label")
     }
 
 
@@ -516,7 +441,7 @@ def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -
     # Subqueries rather than id lists: a national catalogue exceeds SQLite's parameter limit.
     links = CourseSkill.objects.filter(course_id__in=sessions.values("course_id"))
     families_of_skill = {
-        skill_id: family_of_label(label)
+        skill_id: family_for(label)
         for skill_id, label in Skill.objects.filter(pk__in=links.values("skill_id")).values_list(
             "pk", "label"
         )
@@ -525,12 +450,12 @@ def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -
     families_of_course: dict[int, set[str]] = defaultdict(set)
     for course_id, skill_id in links.values_list("course_id", "skill_id"):
         family = families_of_skill[skill_id]
-        if family != OTHER_FAMILY[0]:
+        if family != OTHER:
             families_of_course[course_id].add(family)
     cells: dict[tuple[str, str], int] = defaultdict(int)
     for course_id, department, distance, places in session_rows:
         column = "" if distance else department
-        for family in families_of_course.get(course_id) or {OTHER_FAMILY[0]}:
+        for family in families_of_course.get(course_id) or {OTHER}:
             cells[(family, column)] += places or 0
     all_labels = family_labels()
     used_families = {f for f, _d in cells}

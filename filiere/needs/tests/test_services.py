@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from filiere.accounts.models import Role
 from filiere.needs import selectors, services
-from filiere.needs.families import family_for
 from filiere.needs.models import Answer, Campaign, InvitationMail, MailKind, NeedLine, Scope, Status
 from filiere.needs.services import NeedInput
 from filiere.organisations.models import Kind
+from filiere.taxonomy.families import family_for
 
 from .factories import (
     CampaignFactory,

@@ -1,4 +1,8 @@
-"""Skill families: the grouping the gap table counts in (our own, documented in docs/needs.md).
+"""Skill families: the one grouping of skills that regional tables count in.
+
+The needs gap table (demand against supply) and the training-offer map (places by family and
+department) both read it, so their rows are the same families. Our own grouping, documented in
+docs/needs.md.
 
 ESCO's hierarchy is too fine and too uneven for a regional table (its "ICT" branch mixes
 programming, networks and ICT law), and ROME's domains are about occupations, not skills. So we
@@ -6,6 +10,8 @@ group by keywords read in the folded label of the skill or occupation a need was
 (or of the respondent's own words when the engine found nothing): the first family whose
 keyword appears wins, in the order below, and everything else is "Autres compétences". Supply
 is grouped the same way from the labels of the skills courses teach, so both sides meet.
+"Aéronautique et industrie" comes last: the Occitanie aeronautics reconversion case needs it,
+and a software or data skill that mentions industry stays in its own family.
 """
 
 from __future__ import annotations
@@ -210,6 +216,11 @@ FAMILIES: tuple[Family, ...] = (
             "informatique industrielle",
             "architecte logiciel",
         ),
+    ),
+    Family(
+        "industry",
+        _("Aéronautique et industrie"),
+        ("aeronaut", "aeronef", "avion", "mecaniq", "industri", "usinage"),
     ),
 )
 BY_CODE = {f.code: f for f in FAMILIES}
