@@ -322,6 +322,10 @@ def test_contacts_import_is_all_or_nothing_with_line_numbers(bfc):
         ("gestion de projets par méthode Agile", "project"),
         ("Ingénieur commercial / Ingénieure commerciale", "sales"),
         ("Avant-vente", "sales"),
+        ("maintenance aéronautique", "industry"),
+        ("Usinage de pièces mécaniques", "industry"),
+        ("informatique industrielle", "software"),  # software's keywords come first
+        ("tierce maintenance applicative", "other"),
         ("soudure à l'arc", "other"),
         ("société", "other"),  # "soc" is a whole word only
     ],
