@@ -289,8 +289,10 @@ def search_directory(
     asked = (max(1, page) - 1) * per_page
     counts = _broad_query_counts(filters, limit, with_facets=with_facets)
     if counts is None:
+        # A page past the limit can only be the last page once clamped: `page_ids` reads it.
+        ordered_page = (filters.q, asked, per_page) if asked < limit else None
         counts = count_facets(
-            filter_establishments(filters), limit, with_facets=with_facets, page=(filters.q, asked, per_page)
+            filter_establishments(filters), limit, with_facets=with_facets, page=ordered_page
         )
     total = counts.pop("_count")[""]
     ranked = counts.pop("_page", None)

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Contract, FileState, Gender, OutcomeDelay, OutcomeStatus
+from .models import Contract, FileState, Gender, OfferStatus, OutcomeDelay, OutcomeStatus
 
 
 class DateInput(forms.DateInput):
@@ -158,6 +158,24 @@ class OfferForm(forms.Form):
     rome_appellation = forms.CharField(
         label=_("Appellation ROME (code OGR, facultatif)"), max_length=10, required=False
     )
+
+
+class OfferEditForm(OfferForm):
+    """The offer form of an existing offer: its status too (pourvue, fermée: no longer proposed)."""
+
+    status = forms.ChoiceField(label=_("Statut"), choices=OfferStatus.choices)
+
+    @classmethod
+    def initial_for(cls, offer: Any) -> dict[str, Any]:
+        return {
+            "title": offer.title,
+            "description": offer.description,
+            "commune_code": offer.commune_id or "",
+            "contract": offer.contract,
+            "positions": offer.positions,
+            "rome_appellation": offer.rome_appellation.code_ogr if offer.rome_appellation else "",
+            "status": offer.status,
+        }
 
 
 class ApplyForm(forms.Form):

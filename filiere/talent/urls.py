@@ -19,4 +19,5 @@ urlpatterns = [
     path("offres/", views.offer_list, name="offer_list"),
     path("offres/nouvelle/", views.offer_create, name="offer_create"),
     path("offres/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("offres/<int:pk>/modifier/", views.offer_edit, name="offer_edit"),
 ]

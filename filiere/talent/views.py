@@ -18,8 +18,17 @@ from filiere.accounts.selectors import organisations_editable_by
 
 from . import selectors, services
 from .charts import bars_svg
-from .forms import ApplyForm, CohortForm, MoveForm, OfferForm, OpenFileForm, OutcomeForm, SeekerForm
-from .models import AgeBand, ConsentPurpose, FileState
+from .forms import (
+    ApplyForm,
+    CohortForm,
+    MoveForm,
+    OfferEditForm,
+    OfferForm,
+    OpenFileForm,
+    OutcomeForm,
+    SeekerForm,
+)
+from .models import AgeBand, ConsentPurpose, FileState, OfferStatus
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -336,24 +345,47 @@ def offer_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = OfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            offer = services.save_offer(
-                organisation=organisations[0],
-                by=request.user,
-                title=d["title"],
-                description=d["description"],
-                commune_code=d["commune_code"],
-                contract=d["contract"],
-                positions=d["positions"],
-                rome_appellation_code=d["rome_appellation"],
-            )
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                name = {"commune": "commune_code"}.get(name, name)
-                form.add_error(name if name in form.fields else None, errors)
-        else:
+        offer = _save_offer(form, organisation=organisations[0], user=request.user)
+        if offer is not None:
             messages.success(request, _("Offre publiée."))
             return redirect("talent:offer_detail", offer.pk)
     context = {"form": form, "organisation": organisations[0]}
     return render(request, "talent/offer_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An offer's editors change it (skills and occupation are found again), or close it."""
+    offer = selectors.get_offer_for_user(request.user, pk)
+    if not selectors.can_edit_offer(request.user, offer):
+        raise Http404(_("Offre introuvable."))
+    form = OfferEditForm(request.POST or None, initial=OfferEditForm.initial_for(offer))
+    if request.method == "POST" and form.is_valid():
+        if _save_offer(form, organisation=offer.organisation, user=request.user, offer=offer) is not None:
+            messages.success(request, _("Offre enregistrée."))
+            return redirect("talent:offer_detail", offer.pk)
+    context = {"form": form, "organisation": offer.organisation, "offer": offer}
+    return render(request, "talent/offer_form.html", context, status=400 if form.errors else 200)
+
+
+def _save_offer(form: OfferForm, *, organisation: Any, user: Any, offer: Any = None) -> Any:
+    """Save a valid offer form through the service; None, with the errors on the form, if refused."""
+    d = form.cleaned_data
+    try:
+        return services.save_offer(
+            organisation=organisation,
+            by=user,
+            title=d["title"],
+            description=d["description"],
+            commune_code=d["commune_code"],
+            contract=d["contract"],
+            positions=d["positions"],
+            rome_appellation_code=d["rome_appellation"],
+            status=d.get("status") or (offer.status if offer else OfferStatus.OPEN),
+            offer=offer,
+        )
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            name = {"commune": "commune_code"}.get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
+        return None

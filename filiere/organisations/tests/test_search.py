@@ -373,3 +373,13 @@ def test_a_search_below_the_facet_limit_reads_the_full_text_index_once():
         result = search_directory(DirectoryFilters(q="martin", region=("27",)))
     assert result.count == 4 and not result.count_is_lower_bound
     assert sum(marker in q["sql"] for q in captured.captured_queries) == 1
+
+
+@pytest.mark.parametrize("q", ["martin", ""])
+def test_a_page_far_beyond_the_last_gives_the_last_page(q):
+    make_prefix_sample()
+    filters = DirectoryFilters(q=q)
+    expected = list(ordered_establishments(filters).values_list("id", flat=True))
+    result = search_directory(filters, page=10**20, per_page=3)
+    assert result.page == -(-len(expected) // 3)
+    assert [e.pk for e in result.results] == expected[(result.page - 1) * 3 :]

@@ -7,16 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from filiere.accounts.models import Role
 from filiere.core.testing import assert_openapi_snapshot
 from filiere.talent import services
 from filiere.talent.models import Application, Cohort, FileState, JobSeeker, OutcomeStatus
 
 from .factories import (
     CohortFactory,
+    MembershipFactory,
     OrganisationFactory,
     ProgrammeFactory,
     SeekerFactory,
     StructureFactory,
+    UserFactory,
     adviser_of,
 )
 
@@ -150,3 +153,66 @@ def test_pages_render_for_an_adviser(client, nege):
 
 def test_openapi_snapshot(client):
     assert_openapi_snapshot(client, "/api/talent/", Path(__file__).parent / "snapshots" / "openapi.json")
+
+
+def _company_editor(client):
+    company = OrganisationFactory(name="Octo Grand Est")
+    editor = UserFactory()
+    MembershipFactory(user=editor, organisation=company, role=Role.EDITOR)
+    client.force_login(editor)
+    return company
+
+
+def test_an_editor_changes_an_offer_and_its_skills_follow(client, skills):
+    company = _company_editor(client)
+    offer = services.save_offer(organisation=company, by=None, title="Technicien support", description="")
+    before = set(offer.skill_ids)
+    url = f"/talents/offres/{offer.pk}/modifier/"
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="Technicien support"' in page.content.decode()
+    data = {"title": "Développeur Java", "description": "Développement Java et SQL.", "commune_code": "",
+            "contract": offer.contract, "positions": 2, "rome_appellation": "", "status": "open"}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    offer.refresh_from_db()
+    assert (offer.title, offer.positions) == ("Développeur Java", 2)
+    assert offer.skill_ids and set(offer.skill_ids) != before  # found again from the new text
+    assert "Modifier l'offre" in client.get(f"/talents/offres/{offer.pk}/").content.decode()
+
+
+def test_a_filled_offer_is_no_longer_public(client):
+    company = _company_editor(client)
+    offer = services.save_offer(organisation=company, by=None, title="Technicien support")
+    data = {"title": offer.title, "description": "", "commune_code": "", "contract": offer.contract,
+            "positions": 1, "rome_appellation": "", "status": "filled"}  # fmt: skip
+    assert client.post(f"/talents/offres/{offer.pk}/modifier/", data).status_code == 302
+    client.logout()
+    assert client.get(f"/talents/offres/{offer.pk}/").status_code == 404
+
+
+def test_offer_edit_refuses_nonsense_and_keeps_the_offer(client):
+    company = _company_editor(client)
+    offer = services.save_offer(organisation=company, by=None, title="Technicien support")
+    url = f"/talents/offres/{offer.pk}/modifier/"
+    bad = {"title": "", "description": "", "commune_code": "99999", "contract": "stage-de-3-ans",
+           "positions": 0, "rome_appellation": "", "status": "open"}  # fmt: skip
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert {"title", "contract", "positions"} <= set(form.errors)
+    unknown = client.post(url, {**bad, "title": "Support", "contract": offer.contract, "positions": 1})
+    assert unknown.status_code == 400 and "Code commune inconnu" in unknown.content.decode()
+    offer.refresh_from_db()
+    assert offer.title == "Technicien support"
+
+
+def test_only_the_companys_editors_open_the_offer_edit_page(client):
+    offer = services.save_offer(organisation=OrganisationFactory(), by=None, title="Technicien support")
+    url = f"/talents/offres/{offer.pk}/modifier/"
+    assert client.get(url).status_code == 302  # login first
+    _company_editor(client)  # an editor of another company
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, {"title": "Piraté", "contract": offer.contract, "positions": 1}).status_code == 404
+    )
+    offer.refresh_from_db()
+    assert offer.title == "Technicien support"
