@@ -43,29 +43,40 @@ def _cog() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, A
 
 @pytest.fixture
 def demo_territories(db: None) -> None:
-    """Real COG rows for the demo regions: every Île-de-France commune, towns of 10,000+ elsewhere."""
+    """Real COG rows for the demo regions: every Île-de-France commune, towns of 10,000+ elsewhere.
+
+    When the session's full reference (root conftest `reference_territories`) is already in the
+    database, the same real rows are there: conflicts are ignored, whatever order tests run in.
+    """
     regions, departments, communes = _cog()
     Region.objects.bulk_create(
-        Region(code=r["code"], name=r["nom"]) for r in regions if r["code"] in DEMO_REGIONS
+        (Region(code=r["code"], name=r["nom"]) for r in regions if r["code"] in DEMO_REGIONS),
+        ignore_conflicts=True,
     )
     Department.objects.bulk_create(
-        Department(code=d["code"], name=d["nom"], region_id=d["region"])
-        for d in departments
-        if d["region"] in DEMO_REGIONS
+        (
+            Department(code=d["code"], name=d["nom"], region_id=d["region"])
+            for d in departments
+            if d["region"] in DEMO_REGIONS
+        ),
+        ignore_conflicts=True,
     )
     has_insee_code = any(f.name == "insee_code" for f in Commune._meta.get_fields())
     Commune.objects.bulk_create(
-        Commune(
-            code=c["code"],
-            name=c["nom"],
-            kind=c["type"],
-            department_id=c["departement"],
-            region_id=c["region"],
-            postcodes=c.get("codesPostaux", []),
-            population=c.get("population"),
-            **({"insee_code": c["code"]} if has_insee_code else {}),
-        )
-        for c in communes
+        (
+            Commune(
+                code=c["code"],
+                name=c["nom"],
+                kind=c["type"],
+                department_id=c["departement"],
+                region_id=c["region"],
+                postcodes=c.get("codesPostaux", []),
+                population=c.get("population"),
+                **({"insee_code": c["code"]} if has_insee_code else {}),
+            )
+            for c in communes
+        ),
+        ignore_conflicts=True,
     )
 
 
