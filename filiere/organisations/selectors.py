@@ -462,6 +462,14 @@ def _naf_labels_from_file() -> dict[str, str]:
         return {}
 
 
+def _naf_code_model() -> Any:
+    """taxonomy.NafCode, or None when the taxonomy app is not installed."""
+    try:
+        return apps.get_model("taxonomy", "NafCode")
+    except LookupError:
+        return None
+
+
 def naf_labels_for(codes: Iterable[str]) -> dict[str, str]:
     """NAF sous-classe labels: from the INSEE file that taxonomy.NafCode is loaded from (read once
     per process), the database only for codes the file lacks. A facet of a broad search holds
@@ -472,23 +480,18 @@ def naf_labels_for(codes: Iterable[str]) -> dict[str, str]:
     from_file = _naf_labels_from_file()
     labels = {code: from_file[code] for code in wanted if code in from_file}
     missing = wanted - labels.keys()
-    if missing:
-        try:
-            naf_model = apps.get_model("taxonomy", "NafCode")
-        except LookupError:
-            return labels
+    naf_model = _naf_code_model()
+    if missing and naf_model is not None:
         labels.update(naf_model.objects.filter(code__in=missing).values_list("code", "label"))
     return labels
 
 
 def all_naf_labels() -> dict[str, str]:
-    """Every known NAF sous-classe label (file first, taxonomy.NafCode overriding when loaded)."""
-    labels = dict(_naf_labels_from_file())
-    try:
-        naf_model = apps.get_model("taxonomy", "NafCode")
-    except LookupError:
-        return labels
-    labels.update(naf_model.objects.values_list("code", "label"))
+    """Every known NAF label, with the same precedence as `naf_labels_for`: the INSEE file, the
+    database for codes the file lacks (so an export and the pages never disagree)."""
+    naf_model = _naf_code_model()
+    labels = dict(naf_model.objects.values_list("code", "label")) if naf_model is not None else {}
+    labels.update(_naf_labels_from_file())
     return labels
 
 

@@ -444,7 +444,8 @@ def _dump_json(value: Any) -> str:
 
 
 class _RowWriter:
-    """INSERT / UPDATE by `executemany` with values adapted once per type.
+    """INSERT (multi-row statements on SQLite, COPY on PostgreSQL) and UPDATE (`executemany`),
+    with values adapted once per type.
 
     Why not `bulk_create` / `bulk_update`: on a batch of a few thousand rows they spend most of
     their time building model instances and compiling per-field SQL (and `bulk_update` writes a

@@ -24,6 +24,14 @@ POSTGRES_LIKE = [
     f"{TABLE}_commune_id_4ffa91fa_like",
     f"{TABLE}_siret_5a534f03_like",
 ]
+LIKE_COLUMNS = {
+    name: column
+    for name, column in zip(
+        POSTGRES_LIKE,
+        ["region_code", "state", "department_code", "kind", "naf_code", "headcount_band", "commune_id", "siret"],
+        strict=True,
+    )
+}
 RESTORE = {
     f"{TABLE}_region_code_fb0ac93f": "region_code",
     f"{TABLE}_state_837d7d80": "state",
@@ -39,6 +47,10 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     for name, column in RESTORE.items():
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} ({column})")
+    if schema_editor.connection.vendor == "postgresql":
+        for name in POSTGRES_LIKE:
+            column = LIKE_COLUMNS[name]
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} ({column} varchar_pattern_ops)")
 
 
 class Migration(migrations.Migration):

@@ -383,3 +383,14 @@ def test_a_page_far_beyond_the_last_gives_the_last_page(q):
     result = search_directory(filters, page=10**20, per_page=3)
     assert result.page == -(-len(expected) // 3)
     assert [e.pk for e in result.results] == expected[(result.page - 1) * 3 :]
+
+
+def test_naf_labels_of_pages_and_exports_agree_file_first_then_database():
+    from filiere.organisations.selectors import _naf_labels_from_file, all_naf_labels, naf_labels_for
+    from filiere.taxonomy.models import NafCode, NafLevel
+
+    official = _naf_labels_from_file()["62.01Z"]
+    NafCode.objects.update_or_create(code="62.01Z", defaults={"level": NafLevel.SOUS_CLASSE, "label": "Autre"})
+    NafCode.objects.update_or_create(code="99.99Z", defaults={"level": NafLevel.SOUS_CLASSE, "label": "Essai"})
+    for labels in (naf_labels_for(["62.01Z", "99.99Z"]), all_naf_labels()):
+        assert (labels["62.01Z"], labels["99.99Z"]) == (official, "Essai")
