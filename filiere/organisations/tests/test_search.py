@@ -390,7 +390,11 @@ def test_naf_labels_of_pages_and_exports_agree_file_first_then_database():
     from filiere.taxonomy.models import NafCode, NafLevel
 
     official = _naf_labels_from_file()["62.01Z"]
-    NafCode.objects.update_or_create(code="62.01Z", defaults={"level": NafLevel.SOUS_CLASSE, "label": "Autre"})
-    NafCode.objects.update_or_create(code="99.99Z", defaults={"level": NafLevel.SOUS_CLASSE, "label": "Essai"})
+    NafCode.objects.update_or_create(
+        code="62.01Z", defaults={"level": NafLevel.SOUS_CLASSE, "label": "Autre"}
+    )
+    NafCode.objects.update_or_create(
+        code="99.99Z", defaults={"level": NafLevel.SOUS_CLASSE, "label": "Essai"}
+    )
     for labels in (naf_labels_for(["62.01Z", "99.99Z"]), all_naf_labels()):
         assert (labels["62.01Z"], labels["99.99Z"]) == (official, "Essai")
