@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -189,8 +190,16 @@ LOGGING = {
 # Directory search: how many matching rows are counted for facets before counts say "more than".
 DIRECTORY_FACET_LIMIT = env_int("DIRECTORY_FACET_LIMIT", 2000)
 
-# Absolute address of the site, for links in e-mails (survey invitations).
+# Absolute address of the site, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Mail: one URL for the server (smtp://user:password@host:587/?tls=True, smtp+ssl://…:465,
+# console:// in development); messages are sent by the task worker (core.mail).
+EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
+vars().update(dj_email_url.parse(EMAIL_URL))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <ne-pas-repondre@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Skill-needs surveys: the most reminders one company gets per campaign.
 NEEDS_MAX_REMINDERS = env_int("NEEDS_MAX_REMINDERS", 3)
 # Job seekers' profiles without activity for this many days are anonymised (GDPR retention).

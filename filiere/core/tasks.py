@@ -1,0 +1,14 @@
+"""Background tasks shared by every app (django-tasks)."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+from django_tasks import task
+
+
+@task()
+def send_mail(*, to: list[str], subject: str, body: str, from_email: str, reply_to: list[str]) -> int:
+    """Send one message through the configured mail backend (`EMAIL_URL`); raises on failure so
+    the worker records the task as failed."""
+    message = EmailMessage(subject, body, from_email, to, reply_to=reply_to or None)
+    return message.send(fail_silently=False)
