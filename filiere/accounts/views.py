@@ -19,3 +19,15 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
         "regions": Region.objects.filter(code__in=administered_region_codes(request.user)),
     }
     return render(request, "accounts/my_organisations.html", context)
+
+
+@login_required
+def space(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's space: links to every page their roles use."""
+    from filiere.territories.models import Region
+
+    context = {
+        "memberships": memberships_of(request.user),
+        "regions": Region.objects.filter(code__in=administered_region_codes(request.user)),
+    }
+    return render(request, "accounts/space.html", context)
