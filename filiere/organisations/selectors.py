@@ -17,14 +17,12 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from filiere.accounts.models import Role
-from filiere.accounts.selectors import is_regional_admin
+from filiere.accounts.permissions import may_edit_organisation
 from filiere.territories.models import Department, Region
 
 from .models import Establishment, HeadcountBand, Kind, Organisation, Relation, State
@@ -527,7 +525,7 @@ def can_see_identity(user: Any, organisation: Organisation) -> bool:
     Diffusible organisations: everyone. Non-diffusible ones: only people who can edit them
     (the organisation's own editors, regional administrators, platform staff).
     """
-    return organisation.is_diffusible or can_edit_organisation(user, organisation)
+    return organisation.is_diffusible or may_edit_organisation(user, organisation)
 
 
 def public_name(organisation: Organisation | None, *, establishment: Establishment | None = None) -> str:
@@ -546,17 +544,6 @@ def organisation_region_codes(organisation: Organisation) -> set[str]:
     return set(
         organisation.establishments.exclude(region_code="").values_list("region_code", flat=True).distinct()
     )
-
-
-def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
-    """Platform staff, the organisation's editors/admins, and administrators of one of its regions."""
-    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    if user.memberships.filter(organisation=organisation, role__in=[Role.EDITOR, Role.ADMIN]).exists():
-        return True
-    return any(is_regional_admin(user, code) for code in organisation_region_codes(organisation))
 
 
 def organisation_establishments(organisation: Organisation) -> QuerySet:

@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from filiere.accounts.permissions import may_edit_organisation
+
 from .models import Organisation
 from .search import search_text_for
-from .selectors import can_edit_organisation
 
 EDITABLE_FIELDS = ("name", "description", "website", "tags")
 
@@ -39,7 +40,7 @@ def update_organisation(*, user: Any, organisation: Organisation, data: dict[str
     `edited_fields`, so the SIRENE importer never overwrites a human edit. The establishments'
     search text is rebuilt when the name or tags change. Raises PermissionDenied without rights.
     """
-    if not can_edit_organisation(user, organisation):
+    if not may_edit_organisation(user, organisation):
         raise PermissionDenied("Vous ne pouvez pas modifier cette organisation.")
     changed: list[str] = []
     for name in EDITABLE_FIELDS:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from filiere.accounts.permissions import may_edit_organisation
+
 from . import exports, selectors
 from .forms import OrganisationEditForm
 from .models import HeadcountBand, Kind, Source
@@ -63,7 +65,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organisation": organisation,
         "display_name": selectors.public_name(organisation) if not identity_visible else organisation.name,
         "identity_visible": identity_visible,
-        "can_edit": selectors.can_edit_organisation(request.user, organisation),
+        "can_edit": may_edit_organisation(request.user, organisation),
         "naf_label": selectors.naf_label(organisation.naf_code),
         "headcount_label": HeadcountBand(organisation.headcount_band).label
         if organisation.headcount_band in HeadcountBand.values
@@ -91,7 +93,7 @@ SOURCE_LICENCES = {  # lazy: translated when the page renders
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an organisation's public profile (its editors, regional admins, platform staff)."""
     organisation = selectors.get_organisation_for_user(request.user, pk)
-    if not selectors.can_edit_organisation(request.user, organisation):
+    if not may_edit_organisation(request.user, organisation):
         raise PermissionDenied
     form = OrganisationEditForm.for_organisation(
         organisation, request.POST if request.method == "POST" else None

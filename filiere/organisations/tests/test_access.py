@@ -7,9 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from filiere.accounts.models import Role
-from filiere.accounts.selectors import is_cluster_staff, is_regional_admin, organisations_editable_by
+from filiere.accounts.permissions import (
+    is_cluster_staff,
+    is_regional_admin,
+    may_edit_organisation,
+    organisations_editable_by,
+)
 from filiere.organisations.models import Kind
-from filiere.organisations.selectors import DirectoryFilters, can_edit_organisation, search_directory
+from filiere.organisations.selectors import DirectoryFilters, search_directory
 from filiere.organisations.services import update_organisation
 
 from .factories import (
@@ -92,9 +97,9 @@ def test_rights(org, territories):
     staff = UserFactory(is_staff=True)
     regional = RegionalRoleFactory(region=territories["27"]).user
     other_region = RegionalRoleFactory(region=territories["76"]).user
-    assert can_edit_organisation(staff, org)
-    assert can_edit_organisation(regional, org)
-    assert not can_edit_organisation(other_region, org)
+    assert may_edit_organisation(staff, org)
+    assert may_edit_organisation(regional, org)
+    assert not may_edit_organisation(other_region, org)
     assert is_regional_admin(regional, "27") and not is_regional_admin(regional, "76")
     assert list(organisations_editable_by(regional)) == [org]
     assert list(organisations_editable_by(other_region)) == []
