@@ -135,6 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
+            # A transaction takes the write lock when it begins, so a second writer waits for
+            # `timeout` instead of failing at once with "database is locked" (a deferred
+            # transaction that read first cannot wait: SQLite refuses its lock upgrade).
+            "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-64000;",
         }
     )
