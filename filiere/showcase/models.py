@@ -111,6 +111,15 @@ class CompetenceDeclaration(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    # The cluster in whose name the declaration was validated: the public badge names it.
+    validated_for = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validée par le cluster"),
+    )
 
     class Meta:
         ordering = ["organisation", "skill__label"]

@@ -1,7 +1,8 @@
 """Reads of the showcase shared by the pages, the API, the alerts and the benchmark.
 
-Rights: `can_edit_showcase` (the firm's editors/admins, platform staff), `can_validate`
-(cluster staff, platform staff). Every object named by a request is resolved by
+Rights come from `filiere.accounts.permissions`: a firm's showcase is edited by whoever edits the
+firm (`may_edit_organisation`); its declarations are validated by the staff of a cluster it is a
+member of (`may_validate_organisation`). Every object named by a request is resolved by
 `get_profile_for_user`, `get_declaration_for_user` or `get_contact_request_for_user`.
 The buyer search is `search_showcase`: SQL filters on the profile table give the ids the
 matching engine may rank, then the engine ranks them and explains each hit.
@@ -21,8 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from filiere.accounts.models import Membership
-from filiere.accounts.selectors import EDITING_ROLES, is_cluster_staff
+from filiere.accounts import permissions
 from filiere.core.text import fold
 from filiere.organisations.models import HeadcountBand, Organisation
 
@@ -49,37 +49,17 @@ SIZE_BANDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 # --- Rights ---------------------------------------------------------------------------------
 
 
 def can_edit_showcase(user: Any, organisation: Organisation | int) -> bool:
-    """Whether `user` may edit a firm's showcase: its editors/admins, or platform staff."""
-    if not _signed_in(user):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    org_id = organisation if isinstance(organisation, int) else organisation.pk
-    return Membership.objects.filter(user=user, organisation_id=org_id, role__in=EDITING_ROLES).exists()
-
-
-def can_validate(user: Any) -> bool:
-    """Whether `user` validates declared competences: cluster staff or platform staff."""
-    if not _signed_in(user):
-        return False
-    return bool(user.is_staff or user.is_superuser or is_cluster_staff(user))
+    """Whether `user` may edit a firm's showcase: whoever may edit the firm."""
+    return permissions.may_edit_organisation(user, organisation)
 
 
 def editable_organisations(user: Any) -> QuerySet[Organisation]:
     """Organisations whose showcase `user` edits through a membership (staff: none listed)."""
-    if not _signed_in(user):
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user, memberships__role__in=EDITING_ROLES).order_by(
-        "name"
-    )
+    return permissions.organisations_with_role(user).order_by("name")
 
 
 # --- Access functions ---------------------------------------------------------------------------
@@ -94,7 +74,9 @@ def get_profile_for_user(user: Any, organisation_id: int) -> ShowcaseProfile:
     profile = ShowcaseProfile.objects.select_related("organisation").filter(pk=organisation_id).first()
     if profile is not None and profile.is_published:
         return profile
-    if can_edit_showcase(user, organisation_id) or (profile is not None and can_validate(user)):
+    if can_edit_showcase(user, organisation_id) or (
+        profile is not None and permissions.may_validate_organisation(user, organisation_id)
+    ):
         if profile is None:
             organisation = Organisation.objects.filter(pk=organisation_id).first()
             if organisation is None:
@@ -115,7 +97,11 @@ def get_declaration_for_user(
     )
     if declaration is None:
         raise Http404
-    allowed = can_validate(user) if for_validation else can_edit_showcase(user, declaration.organisation_id)
+    allowed = (
+        permissions.may_validate_organisation(user, declaration.organisation_id)
+        if for_validation
+        else can_edit_showcase(user, declaration.organisation_id)
+    )
     if not allowed:
         raise Http404
     return declaration
@@ -123,12 +109,12 @@ def get_declaration_for_user(
 
 def contact_requests_for_user(user: Any) -> QuerySet[ContactRequest]:
     """Contact requests `user` may see: sent by them, or received by a firm they edit."""
-    if not _signed_in(user):
+    if not permissions.is_signed_in(user):
         return ContactRequest.objects.none()
     qs = ContactRequest.objects.select_related("organisation", "buyer", "buyer_organisation")
-    if user.is_staff or user.is_superuser:
+    if permissions.is_platform_staff(user):
         return qs
-    editable = Membership.objects.filter(user=user, role__in=EDITING_ROLES).values("organisation_id")
+    editable = permissions.organisations_with_role(user).values("pk")
     return qs.filter(Q(buyer=user) | Q(organisation_id__in=editable))
 
 
@@ -142,18 +128,12 @@ def get_contact_request_for_user(user: Any, contact_id: int) -> ContactRequest:
 
 def is_target_side(user: Any, contact: ContactRequest) -> bool:
     """Whether `user` answers for the firm a contact request was sent to."""
-    if not _signed_in(user):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user=user, organisation_id=contact.organisation_id, role__in=EDITING_ROLES
-    ).exists()
+    return permissions.is_platform_staff(user) or permissions.has_role(user, contact.organisation_id)
 
 
 def get_saved_search_for_user(user: Any, saved_id: int) -> SavedSearch:
     """A saved search of `user` (Http404 for anyone else's)."""
-    if not _signed_in(user):
+    if not permissions.is_signed_in(user):
         raise Http404
     saved = SavedSearch.objects.filter(pk=saved_id, user=user).first()
     if saved is None:
@@ -161,10 +141,13 @@ def get_saved_search_for_user(user: Any, saved_id: int) -> SavedSearch:
     return saved
 
 
-def pending_declarations() -> QuerySet[CompetenceDeclaration]:
-    """Declarations waiting for a cluster's validation, oldest first."""
+def pending_declarations(user: Any) -> QuerySet[CompetenceDeclaration]:
+    """Declarations waiting for validation by `user`: those of the members of the clusters they
+    validate for (all for platform staff), oldest first."""
     return (
-        CompetenceDeclaration.objects.filter(status=DeclarationStatus.DRAFT)
+        CompetenceDeclaration.objects.filter(
+            status=DeclarationStatus.DRAFT, organisation__in=permissions.organisations_validated_by(user)
+        )
         .select_related("organisation", "skill")
         .order_by("created_at", "pk")
     )
@@ -504,7 +487,7 @@ def profile_declarations(
 ) -> QuerySet[CompetenceDeclaration]:
     """A firm's declared competences, validated first, then by skill label."""
     qs = CompetenceDeclaration.objects.filter(organisation_id=organisation_id).select_related(
-        "skill", "validated_by"
+        "skill", "validated_by", "validated_for"
     )
     if not include_rejected:
         qs = qs.exclude(status=DeclarationStatus.REJECTED)

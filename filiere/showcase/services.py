@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.accounts import permissions
 from filiere.accounts.models import Membership
-from filiere.accounts.selectors import EDITING_ROLES
 from filiere.organisations.models import Establishment, Organisation
 from filiere.taxonomy.models import Skill
 
@@ -39,7 +39,7 @@ from .models import (
     Sector,
     ShowcaseProfile,
 )
-from .selectors import ShowcaseFilters, all_matching_ids, can_edit_showcase, can_validate, is_target_side
+from .selectors import ShowcaseFilters, all_matching_ids, can_edit_showcase, is_target_side
 
 # status -> the statuses the target firm may move a request to.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -160,10 +160,11 @@ def declare_competence(
     declaration.capacity_available_now = capacity_available_now
     declaration.available_from = available_from
     declaration.note = note.strip()
-    if not (user.is_staff or user.is_superuser):
+    if not permissions.is_platform_staff(user):
         declaration.status = DeclarationStatus.DRAFT
         declaration.validated_by = None
         declaration.validated_at = None
+        declaration.validated_for = None
     declaration.save()
     refresh_profile(organisation.pk)
     return declaration
@@ -182,14 +183,33 @@ def remove_declaration(*, user: Any, declaration: CompetenceDeclaration) -> None
 
 @transaction.atomic
 def validate_declaration(
-    *, user: Any, declaration: CompetenceDeclaration, approve: bool = True
+    *,
+    user: Any,
+    declaration: CompetenceDeclaration,
+    approve: bool = True,
+    cluster: Organisation | None = None,
 ) -> CompetenceDeclaration:
-    """Validate or reject a declared competence (cluster staff or platform staff only)."""
-    _require(can_validate(user), _("Seules les équipes des clusters valident les compétences."))
+    """Validate or reject a declared competence in the name of `cluster`: the staff of a cluster
+    the firm is a member of (platform staff for any firm). Without `cluster`, the first such
+    cluster by name; a platform staff decision on a firm in no cluster names no cluster."""
+    organisation_id = declaration.organisation_id
+    _require(
+        permissions.may_validate_organisation(user, organisation_id),
+        _("Seules les équipes des clusters dont l'entreprise est membre valident ses compétences."),
+    )
+    clusters = permissions.validating_clusters(user, organisation_id).order_by("name", "pk")
+    if cluster is not None:
+        _require(
+            clusters.filter(pk=cluster.pk).exists(),
+            _("Vous ne validez pas au nom de ce cluster pour cette entreprise."),
+        )
+    else:
+        cluster = clusters.first()
     declaration.status = DeclarationStatus.VALIDATED if approve else DeclarationStatus.REJECTED
     declaration.validated_by = user
     declaration.validated_at = timezone.now()
-    declaration.save(update_fields=["status", "validated_by", "validated_at", "updated_at"])
+    declaration.validated_for = cluster
+    declaration.save(update_fields=["status", "validated_by", "validated_at", "validated_for", "updated_at"])
     refresh_profile(declaration.organisation_id)
     return declaration
 
@@ -246,7 +266,7 @@ def add_certification(
 def _firm_emails(organisation_id: int) -> list[str]:
     return sorted(
         set(
-            Membership.objects.filter(organisation_id=organisation_id, role__in=EDITING_ROLES)
+            Membership.objects.filter(organisation_id=organisation_id, role__in=permissions.EDITING_ROLES)
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )
@@ -268,13 +288,10 @@ def send_contact_request(
     search_query: str = "",
 ) -> ContactRequest:
     """A signed-in buyer writes to a published firm; its editors get an email."""
-    _require(bool(user and user.is_authenticated), _("Connectez-vous pour contacter une entreprise."))
+    _require(permissions.is_signed_in(user), _("Connectez-vous pour contacter une entreprise."))
     if not ShowcaseProfile.objects.filter(pk=organisation.pk, is_published=True).exists():
         raise ValidationError(_("Cette entreprise n'a pas de vitrine publiée."))
-    if (
-        buyer_organisation is not None
-        and not Membership.objects.filter(user=user, organisation=buyer_organisation).exists()
-    ):
+    if buyer_organisation is not None and buyer_organisation.pk not in permissions.organisation_ids_of(user):
         raise PermissionDenied(_("Vous n'êtes pas membre de cette organisation."))
     subject, message = subject.strip(), message.strip()
     if not subject or not message:

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from filiere.accounts import permissions
 from filiere.organisations.models import Organisation
 from filiere.taxonomy.models import Skill
 from filiere.territories.models import Region
@@ -75,10 +76,15 @@ def profile(request: HttpRequest, org_id: int) -> HttpResponse:
     """A firm's showcase: pitch, competences, references, certifications and the contact form."""
     showcase = selectors.get_profile_for_user(request.user, org_id)
     organisation = showcase.organisation
+    declarations = list(selectors.profile_declarations(org_id)) if showcase.pk else []
     context = {
         "profile": showcase,
         "organisation": organisation,
-        "declarations": list(selectors.profile_declarations(org_id)) if showcase.pk else [],
+        "declarations": declarations,
+        # The badge names the clusters that vouched for the firm.
+        "validating_clusters": sorted(
+            {d.validated_for.name for d in declarations if d.status == "validated" and d.validated_for}
+        ),
         "sectors": list(showcase.target_sectors.all()) if showcase.pk else [],
         "references": list(Reference.objects.filter(organisation_id=org_id).select_related("sector")),
         "certifications": list(Certification.objects.filter(organisation_id=org_id)),
@@ -240,7 +246,7 @@ def edit(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def validation(request: HttpRequest) -> HttpResponse:
     """Cluster staff validate or reject declared competences."""
-    if not selectors.can_validate(request.user):
+    if not permissions.is_platform_staff(request.user) and not permissions.is_cluster_staff(request.user):
         raise PermissionDenied
     if request.method == "POST":
         declaration = selectors.get_declaration_for_user(
@@ -252,7 +258,9 @@ def validation(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Décision enregistrée."))
         return redirect("showcase:validation")
     return render(
-        request, "showcase/validation.html", {"declarations": list(selectors.pending_declarations()[:200])}
+        request,
+        "showcase/validation.html",
+        {"declarations": list(selectors.pending_declarations(request.user)[:200])},
     )
 
 

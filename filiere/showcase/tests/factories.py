@@ -105,9 +105,15 @@ def editor_of(organisation: Any, role: str = Role.EDITOR, **user: Any) -> Any:
     return MembershipFactory(organisation=organisation, role=role, user=UserFactory(**user)).user
 
 
-def cluster_staff(**user: Any) -> Any:
-    """An editor of a cluster organisation (validates competences)."""
-    cluster = OrganisationFactory(kind=Kind.CLUSTER, siren=None, name="Digital 113")
+def cluster_staff(*members: Any, cluster: Any | None = None, **user: Any) -> Any:
+    """An editor of a cluster organisation, which validates the competences of its `members`
+    (each given a "member of" relation to the cluster)."""
+    from filiere.organisations.tests.factories import RelationFactory
+
+    if cluster is None:
+        cluster = OrganisationFactory(kind=Kind.CLUSTER, siren=None, name="Digital 113")
+    for member in members:
+        RelationFactory(source=member, target=cluster)
     return editor_of(cluster, **user)
 
 

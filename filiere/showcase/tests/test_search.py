@@ -107,7 +107,7 @@ def test_validated_only_filter(firms, skills):
     from .factories import cluster_staff
 
     declaration = firms["nimes"].competence_declarations.first()
-    services.validate_declaration(user=cluster_staff(), declaration=declaration)
+    services.validate_declaration(user=cluster_staff(firms["nimes"]), declaration=declaration)
     assert names(search(validated="1")) == ["Nîmes Data"]
 
 
@@ -258,7 +258,7 @@ def test_validation_page_for_cluster_staff_only(client, firms):
 
     client.force_login(UserFactory())
     assert client.get("/vitrine/validation/").status_code == 403
-    client.force_login(cluster_staff())
+    client.force_login(cluster_staff(firms["rail"]))
     declaration = firms["rail"].competence_declarations.first()
     declaration.status = "draft"
     declaration.save()

@@ -9,15 +9,19 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.http import Http404
 
 from filiere.accounts.models import Role
+from filiere.organisations.models import Kind
 from filiere.showcase import selectors, services
 from filiere.showcase.models import ContactStatus, DeclarationStatus, SavedSearch, ShowcaseProfile
 
 from .factories import (
     ContactRequestFactory,
     DeclarationFactory,
+    MembershipFactory,
     OrganisationFactory,
+    ProfileFactory,
     UserFactory,
     cluster_staff,
     editor_of,
@@ -67,7 +71,7 @@ def test_cluster_staff_validates_and_the_firm_edit_resets_it(skills):
     firm = OrganisationFactory()
     editor = editor_of(firm)
     declaration = services.declare_competence(user=editor, organisation=firm, skill=skills["ml"])
-    validator = cluster_staff()
+    validator = cluster_staff(firm)
     services.validate_declaration(user=validator, declaration=declaration)
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.VALIDATED
@@ -91,7 +95,7 @@ def test_rejected_declaration_leaves_capacity_and_search_text(skills):
     declaration = services.declare_competence(
         user=editor_of(firm), organisation=firm, skill=skills["ml"], people_count=5, capacity_available_now=5
     )
-    services.validate_declaration(user=cluster_staff(), declaration=declaration, approve=False)
+    services.validate_declaration(user=cluster_staff(firm), declaration=declaration, approve=False)
     assert ShowcaseProfile.objects.get(pk=firm.pk).capacity_now == 0
     assert selectors.profile_skill_ids(firm.pk) == []
 
@@ -99,7 +103,53 @@ def test_rejected_declaration_leaves_capacity_and_search_text(skills):
 def test_pending_declarations_list_drafts_only(skills):
     draft = DeclarationFactory(skill=skills["ml"])
     DeclarationFactory(skill=skills["data"], validated=True)
-    assert list(selectors.pending_declarations()) == [draft]
+    assert list(selectors.pending_declarations(UserFactory(is_staff=True))) == [draft]
+
+
+def test_cluster_staff_validate_only_their_members(skills):
+    member, outsider = OrganisationFactory(name="Membre"), OrganisationFactory(name="Hors cluster")
+    validator = cluster_staff(member)
+    mine = services.declare_competence(user=editor_of(member), organisation=member, skill=skills["ml"])
+    theirs = services.declare_competence(user=editor_of(outsider), organisation=outsider, skill=skills["ml"])
+    assert list(selectors.pending_declarations(validator)) == [mine]
+    with pytest.raises(PermissionDenied):
+        services.validate_declaration(user=validator, declaration=theirs)
+    with pytest.raises(Http404):
+        selectors.get_declaration_for_user(validator, theirs.pk, for_validation=True)
+    theirs.refresh_from_db()
+    assert theirs.status == DeclarationStatus.DRAFT
+
+
+def test_cluster_staff_do_not_read_an_outsiders_unpublished_showcase(skills):
+    outsider = OrganisationFactory()
+    ProfileFactory(organisation=outsider, is_published=False)
+    with pytest.raises(Http404):
+        selectors.get_profile_for_user(cluster_staff(OrganisationFactory()), outsider.pk)
+    member = OrganisationFactory()
+    ProfileFactory(organisation=member, is_published=False)
+    assert selectors.get_profile_for_user(cluster_staff(member), member.pk).pk == member.pk
+
+
+def test_the_badge_names_the_cluster_that_validated(client, skills):
+    firm = OrganisationFactory()
+    ProfileFactory(organisation=firm)
+    declaration = services.declare_competence(user=editor_of(firm), organisation=firm, skill=skills["ml"])
+    cluster = OrganisationFactory(kind=Kind.CLUSTER, siren=None, name="Aerospace Valley")
+    services.validate_declaration(user=cluster_staff(firm, cluster=cluster), declaration=declaration)
+    declaration.refresh_from_db()
+    assert declaration.validated_for == cluster
+    page = client.get(f"/vitrine/{firm.pk}/").content.decode()
+    assert "Validé par Aerospace Valley" in page and "validée par Aerospace Valley" in page
+
+
+def test_a_validator_names_only_a_cluster_the_firm_belongs_to(skills):
+    firm = OrganisationFactory()
+    declaration = services.declare_competence(user=editor_of(firm), organisation=firm, skill=skills["ml"])
+    validator = cluster_staff(firm)
+    other = OrganisationFactory(kind=Kind.CLUSTER, siren=None)
+    MembershipFactory(user=validator, organisation=other, role="editor")
+    with pytest.raises(PermissionDenied):
+        services.validate_declaration(user=validator, declaration=declaration, cluster=other)
 
 
 # --- Contact requests ---------------------------------------------------------------------------
