@@ -1,6 +1,6 @@
 """Exports of the gap table (CSV, XLSX, ODS): the same rows, in the same order, as the page.
 
-Text cells go through the directory's formula-injection guard (`organisations.exports.safe_cell`);
+Text cells go through the shared formula-injection guard (`core.exports.safe_cell`);
 numbers stay numbers, so a spreadsheet can sum them (and a negative gap is not mistaken for a
 formula).
 """
@@ -13,9 +13,9 @@ import io
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from filiere.core.exports import FORMATS, safe_cell
 from filiere.needs.models import Campaign
 from filiere.needs.selectors import GapTable
-from filiere.organisations.exports import FORMATS, safe_cell
 
 __all__ = ["FORMATS", "export_gap_table", "gap_headers", "gap_rows", "invitations_csv"]
 

@@ -2,7 +2,7 @@
 
 A page builds its `Table`s from the selectors once; the template shows them and the download
 writes the very same cells, so a file can never disagree with the page. Text cells go through
-`organisations.exports.safe_cell` (a leading apostrophe before = + - @), numbers stay numbers.
+`core.exports.safe_value` (a leading apostrophe before = + - @), numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from filiere.core.exports import FORMATS, safe_value
 from filiere.observatory.selectors import BreakdownRow, Comparison, FigureRow, Territory, YearRow
-from filiere.organisations.exports import FORMATS, safe_cell
 from filiere.territories.maps import MapRow, format_value
 
 Cell = str | int | float | None
@@ -41,9 +41,7 @@ class Table:
 
     def cells(self) -> list[list[Cell]]:
         """Rows as written to files: text neutralised against formula injection, numbers kept."""
-        return [
-            [c if isinstance(c, int | float) or c is None else safe_cell(c) for c in row] for row in self.rows
-        ]
+        return [[safe_value(c) for c in row] for row in self.rows]
 
 
 def series_table(territory: Territory, rows: Sequence[YearRow], *, digital_only: bool = True) -> Table:

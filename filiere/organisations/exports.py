@@ -5,8 +5,8 @@ XLSX and ODS are built in memory by tablib, so they are capped at SPREADSHEET_MA
 (documented here and on the refusal page): above it, the user is told to narrow the search
 or download the CSV, never silently given a truncated file.
 
-Cells that start with = + - @ (or a tab / carriage return) get a leading apostrophe, so a
-spreadsheet never runs a formula planted in an organisation's name (CSV injection).
+Cells go through `core.exports.safe_cell` (a leading apostrophe before = + - @, tab, carriage
+return), so a spreadsheet never runs a formula planted in an organisation's name (CSV injection).
 """
 
 from __future__ import annotations
@@ -18,17 +18,13 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from filiere.core.exports import FORMATS, safe_cell
+
 from .models import HeadcountBand, Kind, Source, State
 from .selectors import all_naf_labels, public_name
 
 SPREADSHEET_MAX_ROWS = 50_000
 CHUNK_SIZE = 2_000
-FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
-}
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def headers() -> list[str]:
@@ -53,18 +49,6 @@ def headers() -> list[str]:
         _("Date de fermeture"),
         _("Source"),
     ]
-
-
-def safe_cell(value: object) -> str:
-    """A cell as text, neutralised against formula injection."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def rows(queryset: QuerySet) -> Iterator[list[str]]:

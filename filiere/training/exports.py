@@ -1,6 +1,6 @@
 """Exports of the training map (skill family × department) as CSV, XLSX or ODS.
 
-Cells go through the directory's `safe_cell`, so a spreadsheet never runs a formula planted in a
+Cells go through the shared `core.exports.safe_cell`, so a spreadsheet never runs a formula planted in a
 label (CSV injection).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import tablib
 from django.utils.translation import gettext as _
 
-from filiere.organisations.exports import FORMATS, safe_cell
+from filiere.core.exports import FORMATS, safe_cell
 
 from .selectors import OfferMap
 

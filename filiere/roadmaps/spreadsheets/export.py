@@ -1,4 +1,8 @@
-"""Export a plan to the workbook format."""
+"""Export a plan to the workbook format.
+
+Text cells go through the shared formula guard (`core.exports.safe_value`): an action titled
+`=HYPERLINK(…)` is written as inert text with a leading apostrophe, which the importer removes.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from filiere.core.exports import safe_value
 from filiere.organisations.models import Organisation
 from filiere.roadmaps.models import Action, Plan
 from filiere.roadmaps.selectors import plan_tree
@@ -37,7 +42,7 @@ def _write_sheet(sheet: Any, columns: list[str], rows: Iterable[list[Any]]) -> N
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([safe_value(value) for value in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, dt.date):
                 cell.number_format = DATE_FORMAT

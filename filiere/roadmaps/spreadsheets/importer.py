@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from filiere.core.exports import unguard
 from filiere.organisations.models import Organisation
 from filiere.roadmaps.computations import COMPUTATIONS
 from filiere.roadmaps.models import (
@@ -84,7 +85,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(unguard(str(value)).split())
 
 
 def _choice(value: str, choices: Any) -> str | None:
@@ -116,11 +117,9 @@ def _period(plan: Plan) -> str:
 class _Sheet:
     """Rows of a sheet as dicts keyed by column name, after checking the header."""
 
-    def __init__(
-        self, report: ImportReport, name: str, rows: list[tuple[Any, ...]], columns: list[str]
-    ) -> None:
+    def __init__(self, report: ImportReport, name: str, rows: _Rows, columns: list[str]) -> None:
         self.report, self.name = report, name
-        header = [_text(c) for c in (rows[0] if rows else ())]
+        header = [_text(c) for c in rows.header]
         known = {_fold(c): c for c in columns}
         self.index: dict[str, int] = {}
         for position, title in enumerate(header):
@@ -148,12 +147,10 @@ class _Sheet:
                 _("Colonne manquante « %(column)s » ; colonnes attendues : %(expected)s.")
                 % {"column": column, "expected": ", ".join(columns)},
             )
-        self.rows = rows[1:]
+        self.rows = rows.body
 
     def records(self) -> Iterable[tuple[int, dict[str, Any]]]:
-        for number, row in enumerate(self.rows, start=2):
-            if all(_text(c) == "" for c in row):
-                continue
+        for number, row in self.rows:
             yield number, {c: (row[i] if i < len(row) else None) for c, i in self.index.items()}
 
 
@@ -457,16 +454,53 @@ class _Natures:
     choices = [(BASELINE, BASELINE), (TARGET, TARGET), (MEASURE, MEASURE)]
 
 
-def _load_rows(file: IO[bytes] | bytes, report: ImportReport) -> dict[str, list[tuple[Any, ...]]] | None:
+# A sheet is read row by row (openpyxl read_only) and each row only as wide as its header: a
+# stray cell at column XFD would otherwise widen every row to 16,384 cells (a 63 KB workbook
+# took 1.38 GB). Empty rows are skipped as they stream by, and a sheet stops at MAX_ROWS.
+MAX_COLUMNS = 200
+MAX_ROWS = 10_000
+
+
+@dataclass
+class _Rows:
+    """A sheet's header (row 1) and its non-empty rows, each with its row number in the sheet."""
+
+    header: tuple[Any, ...] = ()
+    body: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
+
+
+def _read_sheet(sheet: Any, report: ImportReport) -> _Rows:
+    first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+    width = max((i + 1 for i, cell in enumerate(first) if _text(cell)), default=0)
+    rows = _Rows(header=tuple(first[:width]))
+    if width == 0:
+        return rows
+    for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+        if all(cell is None or _text(cell) == "" for cell in row):
+            continue
+        if len(rows.body) == MAX_ROWS:
+            report.error(
+                sheet.title,
+                number,
+                None,
+                _("Feuille trop longue : au plus %(limit)s lignes remplies.") % {"limit": MAX_ROWS},
+            )
+            break
+        rows.body.append((number, tuple(row)))
+    return rows
+
+
+def _load_rows(file: IO[bytes] | bytes, report: ImportReport) -> dict[str, _Rows] | None:
     data = file if isinstance(file, bytes) else file.read()
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         report.error("", None, None, _("Le fichier n'est pas un classeur XLSX lisible."))
         return None
-    sheets = {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in workbook.worksheets}
-    workbook.close()
-    return sheets
+    try:
+        return {ws.title: _read_sheet(ws, report) for ws in workbook.worksheets}
+    finally:
+        workbook.close()
 
 
 def import_plan_xlsx(
@@ -479,7 +513,7 @@ def import_plan_xlsx(
     """
     report = ImportReport()
     sheets = _load_rows(file, report)
-    if sheets is None:
+    if sheets is None or report.errors:
         return report
     if ACTIONS_SHEET not in sheets:
         report.error(

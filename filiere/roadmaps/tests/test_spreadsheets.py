@@ -329,3 +329,57 @@ def test_a_file_without_the_optional_columns_leaves_steps_alone(plan):
     workbook["Actions"].delete_cols(ACTION_COLUMNS.index("Poids") + 1, 3)
     assert import_plan_xlsx(user=None, plan=plan, file=_save(workbook)).ok
     assert Action.objects.get(title="Délégation au CES").steps.count() == 2
+
+
+def test_a_far_right_cell_on_every_row_keeps_the_import_small(plan):
+    """One stray cell at column XFD per row used to widen every row to 16,384 cells (1.38 GB)."""
+    import tracemalloc
+
+    workbook = _workbook(export_plan_xlsx(plan))
+    sheet = workbook["Actions"]
+    template = [c.value for c in sheet[2]]
+    for number in range(3, 1503):
+        if number < 23:  # twenty more real actions, the rest are rows holding only the stray cell
+            for column, value in enumerate(template, start=1):
+                sheet.cell(number, column).value = value
+            sheet.cell(number, ACTION_COLUMNS.index("Action") + 1).value = f"Action {number}"
+        sheet.cell(number, 16384).value = "x"  # column XFD
+    sheet.cell(2, 16384).value = "x"
+    data = _save(workbook)
+    assert load_workbook(io.BytesIO(data), read_only=True)["Actions"].max_column == 16384
+    tracemalloc.start()
+    try:
+        report = import_plan_xlsx(user=None, plan=plan, file=data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.ok, report.errors
+    assert report.counts["actions_created"] == 20
+    assert peak < 40 * 1024 * 1024  # 1,500 rows × 16,384 cells would be ~200 MB
+
+
+def test_a_sheet_past_the_row_limit_is_refused(plan, monkeypatch):
+    from filiere.roadmaps.spreadsheets import importer
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 1)
+    report = import_plan_xlsx(user=None, plan=plan, file=export_plan_xlsx(plan))
+    assert [(e["sheet"], e["row"], e["message"]) for e in report.errors] == [
+        ("Actions", 3, "Feuille trop longue : au plus 1 lignes remplies."),
+        ("Indicateurs", 3, "Feuille trop longue : au plus 1 lignes remplies."),
+    ]
+
+
+def test_export_neutralises_formulas_and_import_restores_them(plan):
+    action = Action.objects.get(title="Délégation au CES")
+    action.title = '=HYPERLINK("http://evil","clic")'
+    action.owner_name, action.owner = "+33 5 00 00 00 00", None
+    action.save()
+    data = export_plan_xlsx(plan)
+    workbook = _workbook(data)
+    row = dict(zip(ACTION_COLUMNS, [c for c in workbook["Actions"][2]], strict=True))
+    assert row["Action"].data_type == "s" and row["Action"].value == '\'=HYPERLINK("http://evil","clic")'
+    assert row["Porteur"].value == "'+33 5 00 00 00 00"
+    assert row["Budget prévu"].data_type == "n"
+    before = _snapshot(plan)
+    assert import_plan_xlsx(user=None, plan=plan, file=data, unknown_owners="keep_name").ok
+    assert _snapshot(plan) == before
