@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from filiere.organisations.models import Organisation
+
 from .models import Contract, FileState, Gender, OfferStatus, OutcomeDelay, OutcomeStatus
 
 
@@ -158,6 +160,21 @@ class OfferForm(forms.Form):
     rome_appellation = forms.CharField(
         label=_("Appellation ROME (code OGR, facultatif)"), max_length=10, required=False
     )
+
+    def __init__(self, *args: Any, organisations: list[Any] | None = None, **kwargs: Any) -> None:
+        """With `organisations` (a new offer), the company it is published for, among those."""
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields = {
+                "organisation": forms.ModelChoiceField(
+                    label=_("Entreprise"),
+                    queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]).order_by(
+                        "name"
+                    ),
+                    initial=organisations[0].pk if len(organisations) == 1 else None,
+                ),
+                **self.fields,
+            }
 
 
 class OfferEditForm(OfferForm):

@@ -1,10 +1,13 @@
 """Reads of the talent app: access functions, matching, skill gaps, the programme dashboard and
 the GDPR export. Views, the API, the demo and the benchmark all call these.
 
-Access rules: an adviser is a user with a membership in a structure (France Travail agency,
-Mission locale, cluster…). They see the people their structure follows and the people who have a
-file in a programme their structure runs; nobody else (404). Every adviser access to a person
-is logged (`services.log_access`). Platform staff see everything.
+Access rules are `filiere.accounts.permissions` (advisers, `people_visible_to`, `may_see_person`,
+`may_erase_person`, `may_publish_offer_for`): an adviser is a member of a structure (France
+Travail agency, Mission locale, cluster…); they see the people their structure follows and the
+people who have a file in a programme their structure runs; a partner structure of a programme
+sees only the people it follows; nobody else (404). Every read of a person by someone else than
+themselves (profile, programme file, cohort list, name search) is logged (`services.log_access`).
+Platform staff see everything.
 """
 
 from __future__ import annotations
@@ -19,27 +22,23 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from filiere.accounts.models import Membership
-from filiere.accounts.selectors import administered_region_codes, organisations_editable_by
+from filiere.accounts import permissions
+from filiere.accounts.permissions import is_adviser, people_visible_to
 from filiere.matching import services as engine
 
 from . import geo, indexing
+from .dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: F401 (the selector)
 from .models import (
-    EMPLOYED,
     AccessLog,
-    AgeBand,
     Application,
     Cohort,
     Consent,
     ConsentPurpose,
     File,
     FileState,
-    Gender,
     JobOffer,
     JobSeeker,
     OfferStatus,
-    Outcome,
-    OutcomeStatus,
     Programme,
     SeekerDepartment,
 )
@@ -47,42 +46,7 @@ from .models import (
 # -- access ----------------------------------------------------------------------------------
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def structure_ids(user: Any) -> set[int]:
-    """Organisations the user belongs to (any role): the structures they advise for."""
-    if not _signed_in(user):
-        return set()
-    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-
-
-def is_adviser(user: Any) -> bool:
-    """Whether the user may use the advisers' pages (staff, or member of a structure that follows
-    people or runs a programme)."""
-    if not _signed_in(user):
-        return False
-    if user.is_staff:
-        return True
-    ids = structure_ids(user)
-    return bool(ids) and (
-        JobSeeker.objects.filter(structure_id__in=ids).exists()
-        or Programme.objects.filter(Q(structure_id__in=ids) | Q(partners__in=ids)).exists()
-    )
-
-
-def seekers_for_user(user: Any) -> QuerySet[JobSeeker]:
-    """People the user may see as an adviser."""
-    if not _signed_in(user):
-        return JobSeeker.objects.none()
-    if user.is_staff:
-        return JobSeeker.objects.all()
-    ids = structure_ids(user)
-    if not ids:
-        return JobSeeker.objects.none()
-    in_programmes = File.objects.filter(cohort__programme__structure_id__in=ids).values("seeker_id")
-    return JobSeeker.objects.filter(Q(structure_id__in=ids) | Q(pk__in=in_programmes))
+__all__ = ["is_adviser", "people_visible_to"]  # the advisers' rights, asked here by the views
 
 
 def get_seeker_for_user(user: Any, pk: int, *, what: str = "profil") -> JobSeeker:
@@ -90,11 +54,11 @@ def get_seeker_for_user(user: Any, pk: int, *, what: str = "profil") -> JobSeeke
     themselves); 404 otherwise. An adviser's access is logged with `what`."""
     from .services import log_access
 
-    if _signed_in(user):
+    if permissions.is_signed_in(user):
         own = JobSeeker.objects.filter(pk=pk, user=user).first()
         if own is not None:
             return own
-    seeker = seekers_for_user(user).filter(pk=pk).select_related("structure", "adviser", "commune").first()
+    seeker = people_visible_to(user).filter(pk=pk).select_related("structure", "adviser", "commune").first()
     if seeker is None:
         raise Http404(_("Personne introuvable."))
     log_access(seeker=seeker, user=user, what=what)
@@ -103,7 +67,7 @@ def get_seeker_for_user(user: Any, pk: int, *, what: str = "profil") -> JobSeeke
 
 def own_seeker(user: Any) -> JobSeeker | None:
     """The job-seeker profile of the signed-in person, if any."""
-    if not _signed_in(user):
+    if not permissions.is_signed_in(user):
         return None
     return JobSeeker.objects.filter(user=user, anonymised_at__isnull=True).first()
 
@@ -111,12 +75,12 @@ def own_seeker(user: Any) -> JobSeeker | None:
 def programmes_for_user(user: Any) -> QuerySet[Programme]:
     """Programmes the user may follow: run by or partnered with their structure, in a region they
     administer, or all for staff."""
-    if not _signed_in(user):
+    if not permissions.is_signed_in(user):
         return Programme.objects.none()
-    if user.is_staff:
+    if permissions.is_platform_staff(user):
         return Programme.objects.all()
-    ids = structure_ids(user)
-    regions = administered_region_codes(user)
+    ids = permissions.structure_ids(user)
+    regions = permissions.administered_region_codes(user)
     return Programme.objects.filter(
         Q(structure_id__in=ids) | Q(partners__in=ids) | Q(region_id__in=regions)
     ).distinct()
@@ -124,9 +88,7 @@ def programmes_for_user(user: Any) -> QuerySet[Programme]:
 
 def can_manage_programme(user: Any, programme: Programme) -> bool:
     """Whether the user may create cohorts and move files (member of the running structure)."""
-    if not _signed_in(user):
-        return False
-    return bool(user.is_staff) or programme.structure_id in structure_ids(user)
+    return permissions.is_platform_staff(user) or programme.structure_id in permissions.structure_ids(user)
 
 
 def get_programme_for_user(user: Any, pk: int) -> Programme:
@@ -148,24 +110,29 @@ def get_cohort_for_user(user: Any, pk: int) -> Cohort:
 
 
 def get_file_for_user(user: Any, pk: int) -> File:
-    """A programme file: for members of the running structure, and advisers of the person."""
+    """A programme file: for members of the running structure, and advisers of the person
+    (a partner structure: only the people it follows). The read is logged."""
+    from .services import log_access
+
     file = (
         File.objects.filter(pk=pk)
-        .filter(Q(cohort__programme__in=programmes_for_user(user)) | Q(seeker__in=seekers_for_user(user)))
+        .filter(Q(cohort__programme__in=programmes_for_user(user)) | Q(seeker__in=people_visible_to(user)))
         .select_related("cohort__programme", "seeker")
         .first()
     )
     if file is None:
         raise Http404(_("Dossier introuvable."))
-    if not can_manage_programme(user, file.cohort.programme) and file.seeker_id not in set(
-        seekers_for_user(user).filter(pk=file.seeker_id).values_list("pk", flat=True)
+    if not can_manage_programme(user, file.cohort.programme) and not permissions.may_see_person(
+        user, file.seeker
     ):
         raise Http404(_("Dossier introuvable."))
+    log_access(seeker=file.seeker, user=user, what=f"dossier {file.pk}")
     return file
 
 
 def can_edit_offer(user: Any, offer: JobOffer) -> bool:
-    return organisations_editable_by(user).filter(pk=offer.organisation_id).exists()
+    """An offer is edited by the editors of the company named on it (`may_publish_offer_for`)."""
+    return permissions.may_publish_offer_for(user, offer.organisation_id)
 
 
 def get_offer_for_user(user: Any, pk: int) -> JobOffer:
@@ -381,8 +348,8 @@ def best_candidates_for_offer(offer: JobOffer, *, viewer: Any = None, limit: int
         restrict = list(reach.filter(shareable=True).order_by().values_list("seeker_id", flat=True))
     else:
         restrict = list(shareable_seekers().order_by().values_list("pk", flat=True))
-    if viewer is not None and _signed_in(viewer) and not viewer.is_staff:
-        followed = seekers_for_user(viewer).filter(anonymised_at__isnull=True)
+    if viewer is not None and permissions.is_signed_in(viewer) and not permissions.is_platform_staff(viewer):
+        followed = people_visible_to(viewer).filter(anonymised_at__isnull=True)
         if reach is not None:
             followed = followed.filter(pk__in=reach.values("seeker_id"))
         restrict = list(set(restrict) | set(followed.order_by().values_list("pk", flat=True)))
@@ -498,115 +465,17 @@ def _courses_in_reach(
 # -- dashboard -------------------------------------------------------------------------------
 
 
-@dataclass
-class Figures:
-    """Pipeline figures of a group of files."""
-
-    label: str
-    files: int = 0
-    trainees: int = 0
-    completed: int = 0
-    outcome6_known: int = 0
-    employed6: int = 0
-
-    @property
-    def completion_rate(self) -> float | None:
-        return round(100 * self.completed / self.trainees, 1) if self.trainees else None
-
-    @property
-    def back_to_work_rate(self) -> float | None:
-        return round(100 * self.employed6 / self.outcome6_known, 1) if self.outcome6_known else None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "files": self.files,
-            "trainees": self.trainees,
-            "completed": self.completed,
-            "completion_rate": self.completion_rate,
-            "outcome6_known": self.outcome6_known,
-            "employed6": self.employed6,
-            "back_to_work_rate": self.back_to_work_rate,
-        }
+# The programme dashboard (3, 6 and 12 months, unknown situations) is `talent.dashboard`,
+# imported above: `selectors.programme_dashboard` stays the one entry point.
 
 
-@dataclass
-class Dashboard:
-    programme: Programme
-    total: Figures
-    by_year: list[Figures]
-    by_gender: list[Figures]
-    by_age: list[Figures]
-    by_department: list[Figures]
-    states: list[tuple[str, int]]
-    outcomes6: list[tuple[str, int]]
-
-
-def _add(fig: Figures, row: dict[str, Any], outcome: str | None) -> None:
-    fig.files += 1
-    if row["entered_training"]:
-        fig.trainees += 1
-    if row["state"] in (FileState.TRAINED, FileState.PLACED):
-        fig.completed += 1
-        if outcome and outcome != OutcomeStatus.UNKNOWN:
-            fig.outcome6_known += 1
-            fig.employed6 += outcome in EMPLOYED
-
-
-def programme_dashboard(programme: Programme, *, year: int | None = None) -> Dashboard:
-    """Files per year, trainees, completion rate and back-to-work rate at 6 months, by gender,
-    age band and department.
-
-    Trainees: files that entered training. Completion: trainees who finished (trained or placed).
-    Back to work at 6 months: among those who finished and whose 6-month situation is known, the
-    share in employment (CDI, CDD, alternance or business creation). Reads only the files' copied
-    facts, never identities, so an erased person still counts.
-    """
-    files = File.objects.filter(cohort__programme=programme)
-    if year:
-        files = files.filter(cohort__year=year)
-    rows = list(
-        files.values(
-            "pk", "cohort__year", "state", "entered_training", "gender", "age_band", "department_code"
-        )
-    )
-    outcomes = dict(Outcome.objects.filter(file__in=files, months=6).values_list("file_id", "status"))
-    from filiere.territories.models import Department
-
-    dep_names = dict(Department.objects.values_list("code", "name"))
-    total = Figures(_("Ensemble"))
-    years: dict[int, Figures] = {}
-    genders = {g.value: Figures(str(g.label)) for g in Gender}
-    ages = {a.value: Figures(str(a.label)) for a in AgeBand}
-    departments: dict[str, Figures] = {}
-    states: Counter[str] = Counter()
-    outcome_counts: Counter[str] = Counter()
-    for row in rows:
-        outcome = outcomes.get(row["pk"])
-        year_fig = years.setdefault(row["cohort__year"], Figures(str(row["cohort__year"])))
-        dep = row["department_code"] or ""
-        dep_fig = departments.setdefault(
-            dep, Figures(f"{dep_names.get(dep, '')} ({dep})" if dep else _("Non renseigné"))
-        )
-        for fig in (total, year_fig, genders[row["gender"]], ages[row["age_band"]], dep_fig):
-            _add(fig, row, outcome)
-        states[row["state"]] += 1
-        if outcome and row["state"] in (FileState.TRAINED, FileState.PLACED):
-            outcome_counts[outcome] += 1
-    return Dashboard(
-        programme=programme,
-        total=total,
-        by_year=[years[y] for y in sorted(years)],
-        by_gender=[f for f in genders.values() if f.files],
-        by_age=[f for f in ages.values() if f.files],
-        by_department=sorted(departments.values(), key=lambda f: -f.files),
-        states=[(str(s.label), states[s.value]) for s in FileState],
-        outcomes6=[(str(s.label), outcome_counts[s.value]) for s in OutcomeStatus],
-    )
-
-
-def cohort_files(cohort: Cohort) -> QuerySet[File]:
-    return cohort.files.select_related("seeker").order_by("seeker__last_name", "pk")
+def cohort_files(cohort: Cohort, user: Any) -> QuerySet[File]:
+    """The files of a cohort `user` may see by name: all of them for the running structure (and
+    platform staff); for a partner structure or regional staff, only the people they may see."""
+    files = cohort.files.select_related("seeker").order_by("seeker__last_name", "pk")
+    if can_manage_programme(user, cohort.programme):
+        return files
+    return files.filter(seeker__in=people_visible_to(user))
 
 
 def file_counts(cohort: Cohort) -> dict[str, int]:
@@ -710,12 +579,18 @@ def access_log(seeker: JobSeeker, *, limit: int = 50) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(seeker=seeker).select_related("user")[:limit]
 
 
-def advisers_seekers(user: Any, *, q: str = "", limit: int = 100) -> list[JobSeeker]:
-    """The people the adviser follows (their structure), by name, optionally filtered."""
-    qs = seekers_for_user(user).filter(anonymised_at__isnull=True)
+def advisers_seekers(user: Any, *, q: str = "", limit: int = 100, what: str = "") -> list[JobSeeker]:
+    """The people the adviser follows (their structure), by name, optionally filtered. With
+    `what`, each person returned is written to the access log (a page that shows their names)."""
+    qs = people_visible_to(user).filter(anonymised_at__isnull=True)
     if q:
         qs = qs.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q))
-    return list(qs.order_by("last_name", "first_name", "pk")[:limit])
+    seekers = list(qs.order_by("last_name", "first_name", "pk")[:limit])
+    if what:
+        from .services import log_accesses
+
+        log_accesses(seekers=seekers, user=user, what=what)
+    return seekers
 
 
 def group_by_state(files: list[File]) -> dict[str, list[File]]:

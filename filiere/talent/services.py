@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.accounts import permissions
 from filiere.matching import services as engine
 from filiere.organisations.models import Organisation
 from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier, Skill
@@ -267,8 +268,17 @@ def set_consent(*, seeker: JobSeeker, purpose: str, given: bool, by: Any | None)
 
 def log_access(*, seeker: JobSeeker, user: Any, what: str) -> None:
     """Log that `user` opened `what` about `seeker` (profile, export, matches…)."""
-    AccessLog.objects.create(
-        seeker=seeker, user=user if getattr(user, "is_authenticated", False) else None, what=what[:100]
+    log_accesses(seekers=[seeker], user=user, what=what)
+
+
+def log_accesses(*, seekers: Iterable[JobSeeker], user: Any, what: str) -> None:
+    """Log that `user` read `what` about each of `seekers` (a cohort list, a name search…), in one
+    query. A person reading their own profile is not logged."""
+    who = user if permissions.is_signed_in(user) else None
+    AccessLog.objects.bulk_create(
+        AccessLog(seeker=seeker, user=who, what=what[:100])
+        for seeker in seekers
+        if who is None or seeker.user_id != who.pk
     )
 
 
@@ -289,7 +299,17 @@ def save_offer(
     offer: JobOffer | None = None,
 ) -> JobOffer:
     """Create or update an offer: link its title to ROME/ESCO (or the given appellation),
-    extract its skills from title + description, reindex it."""
+    extract its skills from title + description, reindex it. A person (`by`) publishes only for a
+    company they edit (`permissions.may_publish_offer_for`); `by=None` is the demo or an import."""
+    if by is not None and not permissions.may_publish_offer_for(by, organisation):
+        raise PermissionDenied(
+            _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
+        )
+    if offer is not None and offer.organisation_id != organisation.pk and by is not None:
+        if not permissions.may_publish_offer_for(by, offer.organisation_id):
+            raise PermissionDenied(
+                _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
+            )
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("L'intitulé est obligatoire.")})
@@ -498,11 +518,21 @@ def record_outcome(*, file: File, months: int, status: str, observed_on: dt.date
 
 def erase_seeker(*, seeker: JobSeeker, by: Any | None = None) -> JobSeeker:
     """Erase a person's identity (right to erasure, or retention): blank every identifying field,
-    drop their skills, wishes, consents, applications' messages and index document, unlink their
-    account. Their programme files keep gender, age band, department, states and outcomes, so the
-    dashboard's figures do not change."""
+    drop their skills, wishes, consents, applications' messages and index document, and anonymise
+    and deactivate their user account if they have one. Their programme files keep gender, age
+    band, department, states and outcomes, so the dashboard's figures do not change.
+
+    `by` is the person themselves or an adviser of the structure that follows them
+    (`permissions.may_erase_person`); `by=None` is the retention job."""
+    if by is not None and not (
+        (seeker.user_id is not None and seeker.user_id == getattr(by, "pk", None))
+        or permissions.may_erase_person(by, seeker)
+    ):
+        raise PermissionDenied(_("Seule la structure qui suit cette personne peut effacer ses données."))
     with transaction.atomic():
         seeker = JobSeeker.objects.select_for_update().get(pk=seeker.pk)
+        if seeker.user_id is not None:
+            _anonymise_account(seeker.user)
         for name in ("first_name", "last_name", "email", "phone", "summary", "previous_occupation"):
             setattr(seeker, name, "")
         seeker.birth_year = None
@@ -526,6 +556,18 @@ def erase_seeker(*, seeker: JobSeeker, by: Any | None = None) -> JobSeeker:
         FileTransition.objects.filter(file__seeker=seeker).update(reason="")
         engine.remove_documents(indexing.SEEKER_DOC, [seeker.pk])
     return seeker
+
+
+def _anonymise_account(user: Any) -> None:
+    """Blank a person's account and close it: no name, no email, no password, no memberships.
+    The row stays (other records point to it) but names nobody."""
+    user.username = f"efface-{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.memberships.all().delete()
+    user.regional_roles.all().delete()
 
 
 def anonymise_inactive(*, now: dt.datetime | None = None) -> int:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filiere.accounts.selectors import organisations_editable_by
+from filiere.accounts import permissions
 
 from . import selectors, services
 from .charts import bars_svg
@@ -100,7 +100,20 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             uid="chart-gender",
         ),
     }
-    context = {"programme": programme, "board": board, "charts": charts, "years": years, "year": year}
+    horizons = [f.months for f in board.total.outcomes]
+    situations = [
+        (label, [dict(board.situations[m])[label] for m in horizons])
+        for label, _n in board.situations[horizons[0]]
+    ]
+    context = {
+        "programme": programme,
+        "board": board,
+        "charts": charts,
+        "years": years,
+        "year": year,
+        "horizons": horizons,
+        "situations": situations,
+    }
     return render(request, "talent/dashboard.html", context)
 
 
@@ -125,7 +138,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Dossier ouvert."))
                 return redirect("talent:file_detail", file.pk)
-    files = list(selectors.cohort_files(cohort))
+    files = list(selectors.cohort_files(cohort, request.user))
+    services.log_accesses(seekers=[f.seeker for f in files], user=request.user, what=f"promotion {cohort.pk}")
     context = {
         "cohort": cohort,
         "files": files,
@@ -189,7 +203,9 @@ def seeker_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     q = request.GET.get("q", "")[:100]
     return render(
-        request, "talent/seeker_list.html", {"seekers": selectors.advisers_seekers(request.user, q=q), "q": q}
+        request,
+        "talent/seeker_list.html",
+        {"seekers": selectors.advisers_seekers(request.user, q=q, what="liste des personnes"), "q": q},
     )
 
 
@@ -266,10 +282,12 @@ def seeker_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def seeker_erase(request: HttpRequest, pk: int) -> HttpResponse:
     seeker = selectors.get_seeker_for_user(request.user, pk, what="effacement")
+    is_self = seeker.user_id == request.user.pk
+    if not is_self and not permissions.may_erase_person(request.user, seeker):
+        raise PermissionDenied
     if request.POST.get("confirm") != "1":
         messages.error(request, _("Cochez la case de confirmation pour effacer ces données."))
         return redirect("talent:seeker_detail", seeker.pk)
-    is_self = seeker.user_id == request.user.pk
     services.erase_seeker(seeker=seeker, by=request.user)
     messages.success(
         request, _("Les données personnelles ont été effacées ; les statistiques anonymes sont conservées.")
@@ -340,16 +358,17 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def offer_create(request: HttpRequest) -> HttpResponse:
-    organisations = list(organisations_editable_by(request.user).order_by("name")[:50])
+    # Only the companies the user edits themselves: staff do not publish in a company's name.
+    organisations = list(permissions.organisations_with_role(request.user).order_by("name")[:50])
     if not organisations:
         raise Http404
-    form = OfferForm(request.POST or None)
+    form = OfferForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        offer = _save_offer(form, organisation=organisations[0], user=request.user)
+        offer = _save_offer(form, organisation=form.cleaned_data["organisation"], user=request.user)
         if offer is not None:
             messages.success(request, _("Offre publiée."))
             return redirect("talent:offer_detail", offer.pk)
-    context = {"form": form, "organisation": organisations[0]}
+    context = {"form": form, "organisation": organisations[0] if len(organisations) == 1 else None}
     return render(request, "talent/offer_form.html", context, status=400 if form.errors else 200)
 
 
