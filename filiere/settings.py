@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -178,6 +179,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+# Recurring jobs, enqueued by `filiere scheduler` (core.scheduler) and run by the task worker:
+# task path -> daily local time "HH:MM" or an interval. The observatory is rebuilt every night,
+# and within 15 minutes of a SIRENE import; the roadmaps' computed indicators read it after.
+SCHEDULE: dict[str, str | timedelta] = {
+    "filiere.observatory.tasks.recompute": "02:00",
+    "filiere.observatory.tasks.recompute_after_import": timedelta(minutes=15),
+    "filiere.talent.tasks.anonymise_inactive_profiles": "03:30",
+    "filiere.roadmaps.tasks.refresh_indicators": "04:30",
+    "filiere.showcase.tasks.saved_search_alerts": "07:00",
+    "filiere.needs.tasks.needs_reminders": "09:00",
+}
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -49,3 +49,25 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+
+class ScheduledJob(models.Model):
+    """The last run of one recurring task that `filiere scheduler` enqueued (see core.scheduler).
+
+    One row per task of `settings.SCHEDULE`. A run is enqueued only by the process whose
+    conditional UPDATE moves `last_slot` forward, in the same transaction as the task's row in the
+    queue, so two schedulers or a restarted one never enqueue the same run twice.
+    """
+
+    task_path = models.CharField(_("tâche"), max_length=200, unique=True)
+    last_slot = models.DateTimeField(_("dernière échéance mise en file"), null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(_("mise en file le"), null=True, blank=True)
+    last_result_id = models.CharField(_("identifiant de la tâche"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["task_path"]
+        verbose_name = _("tâche planifiée")
+        verbose_name_plural = _("tâches planifiées")
+
+    def __str__(self) -> str:
+        return self.task_path
