@@ -13,7 +13,7 @@ Roles, defined here once:
 - **adviser** of a structure (talent): any member of an organisation that follows people or runs
   or partners a programme. They see the people their structure follows and the people with a file
   in a programme their structure runs; a partner structure sees only the people it follows.
-  Erasing a person is for editors/admins of the structure that follows them (`ADVISER_ROLES`).
+  Erasing a person is for the advisers of the structure that follows them, only.
 
 Functions take the user first and return a bool (`may_*`, `is_*`) or a QuerySet / set of what the
 user may act on. Apps resolve objects in their own `get_<thing>_for_user` selectors, which call
@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 EDITING_ROLES = (Role.EDITOR, Role.ADMIN)
 ADMIN_ROLES = (Role.ADMIN,)
-# Roles of a structure's membership that act for the structure on a person's file (erasure).
-ADVISER_ROLES = (Role.EDITOR, Role.ADMIN)
+# An adviser is any member of a structure: talent has no finer role (an agency's counsellors are
+# plain members of it).
+ADVISER_ROLES = (Role.MEMBER, Role.EDITOR, Role.ADMIN)
 
 
 def _org_id(organisation: Any) -> int | None:
@@ -300,7 +301,9 @@ def may_see_person(user: Any, person: JobSeeker) -> bool:
 
 
 def may_erase_person(user: Any, person: JobSeeker) -> bool:
-    """Erase a person (GDPR): editors/admins of the structure that follows them, only."""
+    """Erase a person (GDPR): the advisers of the structure that follows them, only (not the
+    structure running a programme they are in, a partner, regional or platform staff). The
+    person themselves may also erase their data (see `talent.services.erase_seeker`)."""
     if not is_signed_in(user) or person is None:
         return False
     return has_role(user, person.structure_id, ADVISER_ROLES)
