@@ -60,6 +60,25 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "Filière")
+# A region's own look: its logo (an address on this site, e.g. /static/…, so the CSP allows it)
+# and main colour (#rrggbb), served as CSS custom properties by /theme.css.
+SITE_LOGO_URL = env_str("SITE_LOGO_URL")
+SITE_PRIMARY_COLOR = env_str("SITE_PRIMARY_COLOR", "#1d4f91")
+if not (
+    len(SITE_PRIMARY_COLOR) == 7
+    and SITE_PRIMARY_COLOR[0] == "#"
+    and all(c in "0123456789abcdefABCDEF" for c in SITE_PRIMARY_COLOR[1:])
+):
+    raise ImproperlyConfigured(f"SITE_PRIMARY_COLOR must be a #rrggbb colour, got {SITE_PRIMARY_COLOR!r}")
+# Who runs the site (usually the region): shown in the legal notice, the accessibility statement
+# and the personal-data page (the operator is the data controller).
+OPERATOR_NAME = env_str("OPERATOR_NAME")
+OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS")
+OPERATOR_PHONE = env_str("OPERATOR_PHONE")
+OPERATOR_EMAIL = env_str("OPERATOR_EMAIL")
+OPERATOR_PUBLICATION_DIRECTOR = env_str("OPERATOR_PUBLICATION_DIRECTOR")
+OPERATOR_HOST = env_str("OPERATOR_HOST")
+OPERATOR_DPO_EMAIL = env_str("OPERATOR_DPO_EMAIL", OPERATOR_EMAIL)
 
 # Reference data (../shared/data in development): read in place, never copied into the repository.
 FILIERE_DATA_DIR = Path(env_str("FILIERE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
@@ -73,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # For its templates and static files: /api/docs loads Swagger UI from this site, not a CDN.
+    "ninja",
     "template_partials",
     "axes",
     "django_tasks",
@@ -196,6 +217,8 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The CSRF failure page in the site's layout and language (Django's own is bare English).
+CSRF_FAILURE_VIEW = "filiere.core.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

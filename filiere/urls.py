@@ -21,6 +21,10 @@ urlpatterns = [
     path("", include("filiere.core.urls")),
 ]
 
+# Error pages in the site's layout and language: 400, 403 and 404 are Django's handlers with our
+# templates (rendered with the request); 500 renders without it (core.views.server_error).
+handler500 = "filiere.core.views.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -3,4 +3,10 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    return {"SITE_NAME": settings.SITE_NAME}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_LOGO_URL": settings.SITE_LOGO_URL,
+        "OPERATOR_NAME": settings.OPERATOR_NAME,
+        # The demo-accounts link in the footer; Django's `debug` processor also needs INTERNAL_IPS.
+        "SITE_DEBUG": settings.DEBUG,
+    }

@@ -51,6 +51,13 @@ SEED = 1_2013
 REGION = "44"
 PROGRAMME = "Numéric Emploi Grand Est"
 DEMO_PASSWORD = "nege-demo-2026"
+# Listed on the development site's demo-accounts page (core) and in the README.
+DEMO_ADVISERS = (
+    ("conseiller-nege", "conseiller du dispositif Numéric Emploi Grand Est"),
+    ("conseillere-france-travail", "conseillère de France Travail Strasbourg Meinau"),
+    ("conseiller-mission-locale", "conseiller de la Mission locale de Mulhouse"),
+    ("chargee-rhenatic", "chargée de mission du cluster Rhénatic"),
+)
 YEARS = (2023, 2024, 2025)
 FILES_PER_YEAR = 500
 OFFERS = 200

@@ -41,6 +41,16 @@ from filiere.organisations.models import (
 
 DEMO_SOURCES = (Source.SEED, Source.GENERATED, Source.TECHONMAP)
 BATCH = 1000
+# The demo accounts' password on a development site (DEBUG, as `make run` sets it), documented in
+# the README and on /comptes-de-demonstration/. Without DEBUG (`--with-users`), each new account
+# gets a random password printed once, as these accounts can edit and validate.
+DEMO_PASSWORD = "filiere-demo-2026"
+DEMO_USERS: tuple[tuple[str, str], ...] = (
+    ("admin", "administrateur de la plateforme"),
+    ("region-bfc", "administratrice régionale Bourgogne-Franche-Comté"),
+    ("bfc-numerique", "équipe du cluster BFC numérique (éditeur)"),
+    ("entreprise", "éditeur d'une entreprise générée de Bourgogne-Franche-Comté"),
+)
 
 Writer = Callable[[str], None]
 
@@ -249,7 +259,11 @@ def load_generated(
 
 
 def create_demo_users(seeds: dict[str, Organisation]) -> list[tuple[str, str | None, str]]:
-    """The demo accounts; a password is only set (and returned) when the account is new."""
+    """The demo accounts; a password is returned only when this run set it.
+
+    With DEBUG every account gets DEMO_PASSWORD (also an existing one with another password, so a
+    development database is never locked out); otherwise a new account gets a random password.
+    """
     from filiere.accounts.models import Membership, RegionalRole, Role, User
     from filiere.territories.models import Region
 
@@ -260,21 +274,24 @@ def create_demo_users(seeds: dict[str, Organisation]) -> list[tuple[str, str | N
         .order_by("name")
         .first()
     )
-    specs: list[tuple[str, str, dict[str, Any]]] = [
-        ("admin", "administrateur de la plateforme", {"is_staff": True, "is_superuser": True}),
-        ("region-bfc", "administratrice régionale Bourgogne-Franche-Comté", {}),
-        ("bfc-numerique", "équipe du cluster BFC numérique (éditeur)", {}),
-        ("entreprise", f"éditeur de l'entreprise {company.name if company else '—'}", {}),
-    ]
+    labels = dict(DEMO_USERS)
+    labels["entreprise"] = f"éditeur de l'entreprise {company.name if company else '—'}"
+    flags: dict[str, dict[str, Any]] = {"admin": {"is_staff": True, "is_superuser": True}}
     accounts = []
-    for username, label, flags in specs:
+    for username, label in labels.items():
         user = User.objects.filter(username=username).first()
         password = None
         if user is None:
-            password = secrets.token_urlsafe(9)
-            user = User(username=username, email=f"{username}@demo.filiere.invalid", **flags)
+            password = DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(9)
+            user = User(
+                username=username, email=f"{username}@demo.filiere.invalid", **flags.get(username, {})
+            )
             user.set_password(password)
             user.save()
+        elif settings.DEBUG and not user.check_password(DEMO_PASSWORD):
+            password = DEMO_PASSWORD
+            user.set_password(password)
+            user.save(update_fields=["password"])
         if username == "region-bfc" and Region.objects.filter(code="27").exists():
             RegionalRole.objects.get_or_create(user=user, region_id="27")
         if username == "bfc-numerique" and "bfc-numerique" in seeds:
