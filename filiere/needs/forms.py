@@ -37,12 +37,12 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from filiere.accounts.selectors import memberships_of
+        from filiere.accounts.permissions import is_platform_staff, memberships_of
         from filiere.needs import selectors
         from filiere.territories.models import EPCI, Department, Region
 
         clusters = selectors.runnable_clusters(user)
-        if user.is_staff:
+        if is_platform_staff(user):
             region_qs = Region.objects.all()
         else:
             region_qs = Region.objects.filter(code__in=selectors.creatable_regions(user))

@@ -17,8 +17,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.accounts import permissions
 from filiere.accounts.models import Membership, Role
-from filiere.accounts.selectors import administered_region_codes, is_regional_admin
+from filiere.accounts.permissions import administered_region_codes, is_regional_admin, is_signed_in
 from filiere.needs.models import (
     Answer,
     Campaign,
@@ -32,7 +33,7 @@ from filiere.needs.models import (
 )
 from filiere.taxonomy.families import family_choices, family_for, family_label
 
-STAFF_ROLES = (Role.EDITOR, Role.ADMIN)
+STAFF_ROLES = permissions.EDITING_ROLES  # who runs a campaign for an organisation
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 # Demand is compared with the training places of the coming 12 months: a need within a year
@@ -43,22 +44,17 @@ HORIZON_WEIGHTS: dict[str, float] = {Horizon.MONTHS_6: 1.0, Horizon.YEAR_1: 1.0,
 # --- Access ------------------------------------------------------------------------------------
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def _staff_org_ids(user: Any) -> set[int]:
-    return set(
-        Membership.objects.filter(user=user, role__in=STAFF_ROLES).values_list("organisation_id", flat=True)
-    )
+    """The organisations `user` edits or administers (kept by name: needs.services asks it)."""
+    return permissions.organisation_ids_of(user, STAFF_ROLES)
 
 
 def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
     """Platform staff, the region's administrators, and editors/admins of the organisation running
     the campaign or of the cluster whose members it surveys."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
-    if user.is_staff or is_regional_admin(user, campaign.region_id):
+    if permissions.is_platform_staff(user) or is_regional_admin(user, campaign.region_id):
         return True
     orgs = _staff_org_ids(user)
     return bool({campaign.owner_id, campaign.cluster_id} & orgs - {None})
@@ -74,9 +70,9 @@ def can_read_results(user: Any, campaign: Campaign) -> bool:
 def managed_campaigns(user: Any) -> QuerySet[Campaign]:
     """Campaigns `user` manages (see `can_manage_campaign`)."""
     campaigns = Campaign.objects.select_related("region", "department", "epci", "cluster", "owner")
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return campaigns.none()
-    if user.is_staff:
+    if permissions.is_platform_staff(user):
         return campaigns
     orgs = _staff_org_ids(user)
     return campaigns.filter(
@@ -134,9 +130,9 @@ def get_invitation_by_token(token: str) -> Invitation:
 def invitations_of_user(user: Any) -> QuerySet[Invitation]:
     """The invitations of the companies `user` belongs to (any role), newest campaign first: a
     signed-in member reaches the survey without looking for the mail."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return Invitation.objects.none()
-    orgs = Membership.objects.filter(user=user).values("organisation_id")
+    orgs = permissions.organisation_ids_of(user)
     return (
         Invitation.objects.filter(organisation_id__in=orgs)
         .exclude(campaign__status=Status.DRAFT)
@@ -148,7 +144,7 @@ def invitations_of_user(user: Any) -> QuerySet[Invitation]:
 def creatable_regions(user: Any) -> list[str]:
     """Codes of the regions where `user` may create a campaign: administered regions, and the
     regions where a cluster they run has its head office. Platform staff: all (empty list = all)."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return []
     from filiere.organisations.models import Establishment, Kind
 
@@ -172,9 +168,11 @@ def creatable_regions(user: Any) -> list[str]:
 
 def can_create_campaign(user: Any) -> bool:
     """Platform staff, regional administrators and cluster staff create campaigns."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
-    return bool(user.is_staff or creatable_regions(user) or runnable_clusters(user).exists())
+    return bool(
+        permissions.is_platform_staff(user) or creatable_regions(user) or runnable_clusters(user).exists()
+    )
 
 
 def runnable_clusters(user: Any) -> QuerySet:
@@ -183,9 +181,9 @@ def runnable_clusters(user: Any) -> QuerySet:
     from filiere.organisations.models import Kind, Organisation
 
     clusters = Organisation.objects.filter(kind=Kind.CLUSTER)
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return clusters.none()
-    if user.is_staff:
+    if permissions.is_platform_staff(user):
         return clusters
     return clusters.filter(
         Q(pk__in=_staff_org_ids(user)) | Q(establishments__region_code__in=administered_region_codes(user))
