@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from filiere.accounts.models import Membership, RegionalRole, Role
+from filiere.accounts import permissions
+from filiere.accounts.permissions import is_regional_admin, is_signed_in
 from filiere.organisations.models import Organisation
 from filiere.roadmaps.models import (
     Action,
@@ -35,29 +36,18 @@ from filiere.roadmaps.progress import (
 )
 from filiere.territories.models import Region
 
-EDITOR_ROLES = (Role.EDITOR, Role.ADMIN)
-
-
-# --- Access ------------------------------------------------------------------------------------
-
-
-def _is_authenticated(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated)
-
-
-def _is_regional_admin(user: Any, region_id: str) -> bool:
-    return RegionalRole.objects.filter(user=user, region_id=region_id).exists()
+# --- Access (the roles are accounts.permissions'; the plan rules are here) ----------------------
 
 
 def plans_for_user(user: Any) -> QuerySet[Plan]:
     """Plans `user` may read: public ones, plus private ones of their region or organisations."""
     plans = Plan.objects.select_related("region")
-    if not _is_authenticated(user):
+    if not is_signed_in(user):
         return plans.filter(is_public=True)
-    if user.is_staff:
+    if permissions.is_platform_staff(user):
         return plans
-    orgs = Membership.objects.filter(user=user).values("organisation_id")
-    regions = RegionalRole.objects.filter(user=user).values("region_id")
+    orgs = permissions.organisation_ids_of(user)
+    regions = permissions.administered_region_codes(user)
     return plans.filter(
         Q(is_public=True)
         | Q(region_id__in=regions)
@@ -71,11 +61,11 @@ def can_read_plan(user: Any, plan: Plan) -> bool:
     administrators and members of the plan's partner organisations or of an action's porteur."""
     if plan.is_public:
         return True
-    if not _is_authenticated(user):
+    if not is_signed_in(user):
         return False
-    if user.is_staff or _is_regional_admin(user, plan.region_id):
+    if permissions.is_platform_staff(user) or is_regional_admin(user, plan.region_id):
         return True
-    orgs = Membership.objects.filter(user=user).values("organisation_id")
+    orgs = permissions.organisation_ids_of(user)
     return (
         plan.partners.filter(pk__in=orgs).exists()
         or Action.objects.filter(objective__axis__plan=plan, owner__in=orgs).exists()
@@ -95,30 +85,28 @@ def get_plan_for_user(user: Any, pk: int | str) -> Plan:
 
 def can_edit_plan(user: Any, plan: Plan) -> bool:
     """Platform staff and the region's administrators edit the whole plan."""
-    if not _is_authenticated(user):
+    if not is_signed_in(user):
         return False
-    return bool(user.is_staff) or _is_regional_admin(user, plan.region_id)
+    return permissions.is_platform_staff(user) or is_regional_admin(user, plan.region_id)
 
 
 def can_edit_action(user: Any, action: Action) -> bool:
     """Whoever edits the plan, plus editors and admins of the action's porteur organisation."""
     if can_edit_plan(user, action.objective.axis.plan):
         return True
-    if not _is_authenticated(user) or action.owner_id is None:
+    if not is_signed_in(user) or action.owner_id is None:
         return False
-    return Membership.objects.filter(
-        user=user, organisation_id=action.owner_id, role__in=EDITOR_ROLES
-    ).exists()
+    return permissions.has_role(user, action.owner_id)
 
 
 def can_edit_indicator(user: Any, indicator: Indicator) -> bool:
     """Whoever edits the plan, plus editors of the porteur of an action the indicator measures."""
     if can_edit_plan(user, indicator.plan):
         return True
-    if not _is_authenticated(user):
+    if not is_signed_in(user):
         return False
-    owners = indicator.actions.exclude(owner=None).values("owner_id")
-    return Membership.objects.filter(user=user, organisation_id__in=owners, role__in=EDITOR_ROLES).exists()
+    owners = set(indicator.actions.exclude(owner=None).values_list("owner_id", flat=True))
+    return bool(owners & permissions.organisation_ids_of(user, permissions.EDITING_ROLES))
 
 
 def _get_in_readable_plan(user: Any, model: type[Any], pk: int | str, plan_path: str, *related: str) -> Any:
@@ -173,13 +161,11 @@ def get_value_for_user(user: Any, pk: int | str) -> IndicatorValue:
 
 def regions_for_new_plan(user: Any) -> QuerySet[Region]:
     """Regions in which `user` may create a plan: all for platform staff, else those they administer."""
-    if not _is_authenticated(user):
+    if not is_signed_in(user):
         return Region.objects.none()
-    if user.is_staff:
+    if permissions.is_platform_staff(user):
         return Region.objects.order_by("name")
-    return Region.objects.filter(
-        code__in=RegionalRole.objects.filter(user=user).values("region_id")
-    ).order_by("name")
+    return Region.objects.filter(code__in=permissions.administered_region_codes(user)).order_by("name")
 
 
 def can_create_plan(user: Any) -> bool:
