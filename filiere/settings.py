@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `runserver` leaves static files to whitenoise, as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
@@ -96,6 +98,7 @@ INSTALLED_APPS = [
     "ninja",
     "template_partials",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "filiere.core",
@@ -115,6 +118,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "filiere.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,10 +186,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Login rate limiting (django-axes): lock a username+IP pair after N failures for one hour.
+# Login rate limiting (django-axes): a username+IP pair is locked for an hour after
+# LOGIN_FAILURE_LIMIT failures, and a username alone after LOGIN_ACCOUNT_FAILURE_LIMIT failures
+# from any number of addresses (password spraying from many IPs). Axes has one limit for every
+# parameter set, so core.login_limits gives the account its own, higher one; it reads the
+# parameter sets in this order.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 30)
+AXES_HANDLER = "filiere.core.login_limits.AccountAndAddressHandler"
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+# The client address behind TRUSTED_PROXY_COUNT reverse proxies (X-Forwarded-For read from the
+# right, where no client can write); django-ipware, which the AXES_IPWARE_* settings need, is
+# not installed.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "filiere.core.login_limits.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -198,6 +214,19 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Production: `filiere collectstatic` writes hashed, compressed copies that whitenoise serves with
+# far-future cache headers. Development, the test suite (DEBUG off, but no collectstatic) and
+# the benchmarks serve the apps' static folders as they are.
+STATIC_COLLECTED = env_bool("STATIC_COLLECTED", not DEBUG and "pytest" not in sys.modules)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
@@ -219,6 +248,40 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # The CSRF failure page in the site's layout and language (Django's own is bare English).
 CSRF_FAILURE_VIEW = "filiere.core.views.csrf_failure"
+
+# Behind a TLS-terminating reverse proxy (docs/deploy.md). Off by default so `make serve` and a
+# plain-HTTP test install work; the production env file turns them on.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    # Only when the proxy always sets (or strips) X-Forwarded-Proto: clients could forge it otherwise.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# Content-Security-Policy (django-csp 4): no inline script anywhere (behaviour lives in static
+# files such as core/filiere.js), nothing loaded from another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # 'unsafe-inline' for styles only: several apps' pages carry a <style> block of their
+        # own, the SVG charts and maps colour and size their shapes in style attributes, and
+        # htmx adds its indicator style. Styles cannot run code; scripts stay strict.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # data: for the small SVG icons Swagger UI (/api/docs) inlines.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    # Try the policy on a live site first: browsers report violations instead of blocking.
+    CONTENT_SECURITY_POLICY_REPORT_ONLY, CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY, {}
 
 LOGGING = {
     "version": 1,
