@@ -19,7 +19,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from filiere.accounts.selectors import organisations_editable_by
+from filiere.accounts.permissions import (
+    is_platform_staff,
+    is_signed_in,
+    may_edit_organisation,
+    organisations_editable_by,
+)
 from filiere.core.text import fold
 from filiere.organisations.models import Kind, Organisation
 from filiere.taxonomy.families import OTHER, family_choices, family_for
@@ -34,10 +39,6 @@ NEXT_SESSIONS = 3
 # --- Access ---------------------------------------------------------------------------------
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def training_bodies_editable_by(user: Any) -> QuerySet[Organisation]:
     """Training bodies and schools whose courses `user` may create and edit (editors/admins of
     the organisation, administrators of one of its regions, platform staff)."""
@@ -45,27 +46,21 @@ def training_bodies_editable_by(user: Any) -> QuerySet[Organisation]:
 
 
 def can_edit_course(user: Any, course: Course) -> bool:
-    """Whether `user` may edit `course` (and see it while it is a draft)."""
-    if not _signed_in(user):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return organisations_editable_by(user).filter(pk=course.organisation_id).exists()
+    """Whether `user` may edit `course` (and see it while it is a draft): whoever edits its body."""
+    return may_edit_organisation(user, course.organisation_id)
 
 
 def can_import_training(user: Any) -> bool:
     """Platform staff and editors of at least one training body may upload an offer file."""
-    if not _signed_in(user):
-        return False
-    return bool(user.is_staff or user.is_superuser or training_bodies_editable_by(user).exists())
+    return is_platform_staff(user) or training_bodies_editable_by(user).exists()
 
 
 def visible_courses(user: Any = None) -> QuerySet[Course]:
     """Courses `user` may read: published ones, plus the drafts of the bodies they edit."""
     published = Course.objects.filter(is_published=True)
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return published
-    if user.is_staff or user.is_superuser:
+    if is_platform_staff(user):
         return Course.objects.all()
     editable = organisations_editable_by(user).values("pk")
     return Course.objects.filter(Q(is_published=True) | Q(organisation__in=editable))
