@@ -24,6 +24,15 @@ class OfferOut(Schema):
     skills: list[str]
 
 
+class FollowOut(Schema):
+    months: int
+    known: int
+    employed: int
+    back_to_work_rate: float | None
+    not_yet_due: int
+    due_unknown: int
+
+
 class FiguresOut(Schema):
     label: str
     files: int
@@ -33,11 +42,13 @@ class FiguresOut(Schema):
     outcome6_known: int
     employed6: int
     back_to_work_rate: float | None
+    outcomes: list[FollowOut]
 
 
 class DashboardOut(Schema):
     programme: str
     total: FiguresOut
+    by_cohort: list[FiguresOut]
     by_year: list[FiguresOut]
     by_gender: list[FiguresOut]
     by_age: list[FiguresOut]
@@ -86,12 +97,15 @@ def get_offer(request: HttpRequest, offer_id: int) -> dict[str, Any]:
 
 @router.get("/programmes/{programme_id}/dashboard", response=DashboardOut)
 def programme_dashboard(request: HttpRequest, programme_id: int, year: int | None = None) -> dict[str, Any]:
-    """A programme's figures: files, trainees, completion and back-to-work rate at 6 months."""
+    """A programme's figures: files, trainees, completion, and the situation at 3, 6 and 12 months
+    (known, employed, back-to-work rate, not yet due, due but unknown), per cohort, year, gender,
+    age band and department."""
     programme = selectors.get_programme_for_user(request.user, programme_id)
     board = selectors.programme_dashboard(programme, year=year)
     return {
         "programme": programme.name,
         "total": board.total.as_dict(),
+        "by_cohort": [f.as_dict() for f in board.by_cohort],
         "by_year": [f.as_dict() for f in board.by_year],
         "by_gender": [f.as_dict() for f in board.by_gender],
         "by_age": [f.as_dict() for f in board.by_age],
