@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.accounts import permissions
 from filiere.needs import selectors
 from filiere.needs.models import (
     MAX_PEOPLE_PER_LINE,
@@ -97,14 +98,14 @@ def create_campaign(*, user: Any, **fields: Any) -> Campaign:
     _require(selectors.can_create_campaign(user), _("Vous ne pouvez pas créer de campagne d'enquête."))
     campaign = Campaign(created_by=user, status=Status.DRAFT, **fields)
     regions = selectors.creatable_regions(user)
-    if not user.is_staff and campaign.region_id not in regions:
+    if not permissions.is_platform_staff(user) and campaign.region_id not in regions:
         if not (campaign.scope == Scope.CLUSTER and _cluster_allowed(user, campaign.cluster)):
             raise PermissionDenied(_("Vous ne pouvez pas créer de campagne dans cette région."))
     if campaign.scope == Scope.CLUSTER:
         _require(_cluster_allowed(user, campaign.cluster), _("Vous n'animez pas ce cluster."))
     if campaign.owner is not None:
         _require(
-            user.is_staff or campaign.owner.pk in selectors._staff_org_ids(user),
+            permissions.is_platform_staff(user) or campaign.owner.pk in selectors._staff_org_ids(user),
             _("Vous ne pouvez conduire une enquête qu'au nom d'une organisation que vous administrez."),
         )
     _check_scope(campaign)
