@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
+from filiere.core.mail import absolute_url
 from filiere.needs import selectors
 from filiere.needs.models import (
     MAX_PEOPLE_PER_LINE,
@@ -55,17 +56,13 @@ def _require(condition: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def site_url() -> str:
-    """Absolute base of the links in mails (setting SITE_URL)."""
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
 def max_reminders() -> int:
     return int(getattr(settings, "NEEDS_MAX_REMINDERS", 3))
 
 
 def survey_url(invitation: Invitation) -> str:
-    return site_url() + reverse("needs:survey", args=[invitation.token])
+    """The invitation's private survey link, absolute (mails, exports)."""
+    return absolute_url(reverse("needs:survey", args=[invitation.token]))
 
 
 # --- Campaigns ---------------------------------------------------------------------------------

@@ -84,11 +84,12 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from filiere.accounts.permissions import is_signed_in, organisation_ids_of
         from filiere.organisations.models import Organisation
 
         field = self.fields["buyer_organisation"]
-        if user is not None and user.is_authenticated:
-            field.queryset = Organisation.objects.filter(memberships__user=user).order_by("name")
+        if is_signed_in(user):
+            field.queryset = Organisation.objects.filter(pk__in=organisation_ids_of(user)).order_by("name")
         else:
             field.queryset = Organisation.objects.none()
 

@@ -399,7 +399,7 @@ def save_search(
     *, user: Any, filters: ShowcaseFilters, name: str = "", frequency: str = Frequency.WEEKLY
 ) -> SavedSearch:
     """Keep a buyer's search; the firms it matches today are marked seen (alerts are for new ones)."""
-    _require(bool(user and user.is_authenticated), _("Connectez-vous pour enregistrer une recherche."))
+    _require(permissions.is_signed_in(user), _("Connectez-vous pour enregistrer une recherche."))
     if frequency not in Frequency.values:
         raise ValidationError(_("Fréquence inconnue."))
     return SavedSearch.objects.create(

@@ -92,7 +92,7 @@ def profile(request: HttpRequest, org_id: int) -> HttpResponse:
         "contact_form": ContactForm(
             user=request.user, initial={"search_query": request.GET.get("q", "")[:500]}
         )
-        if request.user.is_authenticated
+        if permissions.is_signed_in(request.user)
         else None,
     }
     return render(request, "showcase/profile.html", context)
