@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
 from filiere.core.mail import absolute_url
+from filiere.core.params import DB_INT_MAX, parse_int
 from filiere.needs import selectors
 from filiere.needs.models import (
     MAX_PEOPLE_PER_LINE,
@@ -482,9 +483,9 @@ def resolve_choice(value: str, text: str) -> Resolved | None:
 
     if value in ("", "text"):
         return Resolved(NeedKind.TEXT, text.strip())
-    if value.startswith("skill:") and value[6:].isdigit():
-        label = Skill.objects.filter(pk=int(value[6:])).values_list("label", flat=True).first()
-        return Resolved(NeedKind.SKILL, label, skill_id=int(value[6:])) if label else None
+    if value.startswith("skill:") and (skill_id := parse_int(value[6:])) is not None:
+        label = Skill.objects.filter(pk=skill_id).values_list("label", flat=True).first()
+        return Resolved(NeedKind.SKILL, label, skill_id=skill_id) if label else None
     parts = value.split(":", 2)
     if len(parts) == 3 and parts[0] == "occ":
         kind, code = parts[1], parts[2]
@@ -519,8 +520,8 @@ def _int_or_none(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        return parse_int(value, minimum=-DB_INT_MAX)
     return None
 
 

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from filiere.core.params import parse_int
 from filiere.needs import selectors, services
 from filiere.needs.exports import FORMATS, export_gap_table, invitations_csv
 from filiere.needs.forms import AnswerForm, CampaignForm, ContactsImportForm, GapFiltersForm, NeedLineFormSet
@@ -292,8 +293,8 @@ def _survey_post(request: HttpRequest, invitation: Invitation, context: dict[str
     data = request.POST.copy()
     if action == "add":
         total = data.get("lines-TOTAL_FORMS", "")
-        if total.isdigit():
-            data["lines-TOTAL_FORMS"] = str(min(int(total) + 1, services.MAX_LINES))
+        if (count := parse_int(total)) is not None:
+            data["lines-TOTAL_FORMS"] = str(min(count + 1, services.MAX_LINES))
     formset = NeedLineFormSet(data, prefix="lines")
     answer_form = AnswerForm(data)
     valid = formset.is_valid() and answer_form.is_valid()
@@ -372,7 +373,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.campaigns_for_user(request.user).exclude(status=Status.DRAFT))
     by_pk = {c.pk: c for c in campaigns}
     raw = request.GET.get("campaign", "")
-    campaign = by_pk.get(int(raw)) if raw.isdigit() else None
+    campaign = by_pk.get(parse_int(raw))  # type: ignore[arg-type]
     if raw and campaign is None:
         raise Http404  # a campaign the user may not read: not revealed
     if not campaigns:

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.core.params import parse_int
 from filiere.observatory.aggregates import first_year
 from filiere.observatory.models import (
     FRANCE_CODE,
@@ -233,10 +234,7 @@ def default_end_year(bounds: tuple[int, int]) -> int:
 
 
 def _year(raw: object) -> int | None:
-    text = str(raw or "").strip()
-    if len(text) == 4 and text.isdigit():
-        return int(text)
-    return None
+    return parse_int(str(raw or "").strip(), minimum=1000, maximum=9999)
 
 
 def parse_period(raw_from: object, raw_to: object, *, bounds: tuple[int, int]) -> Period:

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
+from filiere.core.params import parse_int
 from filiere.core.text import fold
 from filiere.organisations.models import HeadcountBand, Organisation
 
@@ -38,6 +39,7 @@ from .models import (
 
 PER_PAGE = 20
 SEARCH_LIMIT = 50
+MAX_PAGE = 10_000
 SECTOR_BOOST = 1.25  # a firm that targets the sector named in the query ranks a little higher
 
 # Size bands a buyer picks, as INSEE headcount codes.
@@ -71,6 +73,8 @@ def get_profile_for_user(user: Any, organisation_id: int) -> ShowcaseProfile:
     Published profiles are public; an unpublished one is visible to those who edit it and to
     validators. A firm with no profile yet gets an unsaved empty one for its editors.
     """
+    if parse_int(organisation_id) is None:  # past the database's integers: names nothing
+        raise Http404
     profile = ShowcaseProfile.objects.select_related("organisation").filter(pk=organisation_id).first()
     if profile is not None and profile.is_published:
         return profile
@@ -383,6 +387,7 @@ def search_showcase(
     the engine ranks the firms the SQL filters allow; firms that target a sector the text names
     get a small boost and the sector in their explanation.
     """
+    page = min(max(1, page), MAX_PAGE)  # a page number past any result must not reach SQL's OFFSET
     result = ShowcaseResult(filters=filters, page=page, per_page=per_page, limit=limit)
     try:
         query, result.notice = ranking.clean_query(filters.q) if filters.q.strip() else ("", "")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from filiere.accounts import permissions
+from filiere.core.params import parse_int
 from filiere.organisations.models import Organisation
 from filiere.taxonomy.models import Skill
 from filiere.territories.models import Region
@@ -37,10 +38,15 @@ from .transferability import application_sectors, sector_transferability
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
+    return parse_int(request.GET.get("page", "1"), minimum=1) or 1
+
+
+def _posted_id(request: HttpRequest) -> int:
+    """The object id a form posted (its "id" field); nonsense names nothing: 404."""
+    pk = parse_int(request.POST.get("id", ""), minimum=1)
+    if pk is None:
+        raise Http404
+    return pk
 
 
 def _first_error(form) -> str:  # type: ignore[no-untyped-def]
@@ -216,11 +222,11 @@ def edit(request: HttpRequest, org_id: int) -> HttpResponse:
         )
         done = True
     elif action == "remove_declaration":
-        declaration = selectors.get_declaration_for_user(request.user, int(request.POST.get("id", "0") or 0))
+        declaration = selectors.get_declaration_for_user(request.user, _posted_id(request))
         services.remove_declaration(user=request.user, declaration=declaration)
         done = True
     elif action == "remove_reference":
-        reference = get_object_or_404(Reference, pk=request.POST.get("id") or 0, organisation=organisation)
+        reference = get_object_or_404(Reference, pk=_posted_id(request), organisation=organisation)
         services.remove_reference(user=request.user, reference=reference)
         done = True
     if done:
@@ -250,7 +256,7 @@ def validation(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         declaration = selectors.get_declaration_for_user(
-            request.user, int(request.POST.get("id", "0") or 0), for_validation=True
+            request.user, _posted_id(request), for_validation=True
         )
         services.validate_declaration(
             user=request.user, declaration=declaration, approve=request.POST.get("decision") == "validate"
@@ -291,7 +297,7 @@ def save_search(request: HttpRequest) -> HttpResponse:
 def saved_searches(request: HttpRequest) -> HttpResponse:
     """The user's saved searches, with a delete button."""
     if request.method == "POST":
-        saved = selectors.get_saved_search_for_user(request.user, int(request.POST.get("id", "0") or 0))
+        saved = selectors.get_saved_search_for_user(request.user, _posted_id(request))
         saved.delete()
         messages.success(request, _("Recherche supprimée."))
         return redirect("showcase:saved_searches")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.accounts import permissions
+from filiere.core.params import parse_int
 
 from . import selectors, services
 from .charts import bars_svg
@@ -75,8 +76,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.get_programme_for_user(request.user, pk)
-    year_param = request.GET.get("annee", "")
-    year = int(year_param) if year_param.isdigit() and len(year_param) == 4 else None
+    year = parse_int(request.GET.get("annee", ""), minimum=1000, maximum=9999)
     board = selectors.programme_dashboard(programme, year=year)
     years = sorted(set(programme.cohorts.values_list("year", flat=True)))
     charts = {

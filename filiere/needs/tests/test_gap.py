@@ -163,3 +163,8 @@ def test_a_session_offers_its_places_once_to_each_family_it_teaches(bfc, skills)
     SessionFactory(course=course, department_code="71", places=10)
     table = selectors.gap_table(selectors.GapFilters(campaign=campaign))
     assert [(r.family, r.department_code, r.supply) for r in table.rows] == [("project", "71", 10)]
+
+
+@pytest.mark.parametrize("value", ["²", "1²", "99999999999999999999999", "abc", "-1"])
+def test_nonsense_campaign_is_404(client, case, value):
+    assert client.get("/besoins/ecarts/", {"campaign": value}).status_code == 404

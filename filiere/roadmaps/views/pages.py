@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from filiere.core.params import parse_int
 from filiere.roadmaps import selectors, services
 from filiere.roadmaps.charts import indicator_chart, plan_chart
 from filiere.roadmaps.forms import (
@@ -77,7 +78,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            step_ids = {int(i) for i in request.POST.getlist("steps_done") if i.isdigit()}
+            step_ids = {n for i in request.POST.getlist("steps_done") if (n := parse_int(i)) is not None}
             services.set_steps_done(user=request.user, action=action, done_ids=step_ids)
             messages.success(request, _("Action mise à jour."))
             return redirect("roadmaps:action_detail", pk=action.pk)

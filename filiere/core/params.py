@@ -1,0 +1,25 @@
+"""Numbers read from a query string or a form field, safely.
+
+`"²".isdigit()` is True but `int("²")` raises, and an id past 2**63 overflows SQLite's integers:
+both used to end in a server error. `parse_int` accepts ASCII digits only, within the range of
+a database integer, and says None otherwise, so a view can answer 404 or ignore the parameter.
+"""
+
+from __future__ import annotations
+
+DB_INT_MAX = 2**63 - 1
+
+
+def parse_int(value: object, *, minimum: int = 0, maximum: int = DB_INT_MAX) -> int | None:
+    """The integer in `value` ("42", " 42 ", "-3" when minimum allows it), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value if value is not None else "").strip()
+        digits = text[1:] if text.startswith("-") else text
+        if not digits or len(digits) > 19 or not (digits.isascii() and digits.isdigit()):
+            return None
+        number = int(text)
+    return number if minimum <= number <= maximum else None
