@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Min, Sum
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
 from filiere.accounts.models import Membership
+from filiere.core.mail import absolute_url, send_templated_mail
 from filiere.organisations.models import Establishment, Organisation
 from filiere.taxonomy.models import Skill
 
@@ -263,14 +263,16 @@ def add_certification(
 # --- Contact requests ---------------------------------------------------------------------------
 
 
-def _firm_emails(organisation_id: int) -> list[str]:
-    return sorted(
-        set(
-            Membership.objects.filter(organisation_id=organisation_id, role__in=permissions.EDITING_ROLES)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+def _firm_emails(organisation_id: int) -> dict[str, list[str]]:
+    """The firm's editors' addresses grouped by the language they read (French unless they chose)."""
+    by_language: dict[str, set[str]] = {}
+    for email, language in (
+        Membership.objects.filter(organisation_id=organisation_id, role__in=permissions.EDITING_ROLES)
+        .exclude(user__email="")
+        .values_list("user__email", "user__language")
+    ):
+        by_language.setdefault(language or settings.LANGUAGE_CODE, set()).add(email)
+    return {language: sorted(emails) for language, emails in sorted(by_language.items())}
 
 
 def _log(contact: ContactRequest, status: str, user: Any, at: dt.datetime) -> None:
@@ -308,16 +310,20 @@ def send_contact_request(
     )
     _log(contact, ContactStatus.SENT, user, now)
     contact.save()
-    recipients = _firm_emails(organisation.pk)
-    if recipients:
-        inbox = reverse("showcase:inbox")
-        send_mail(
-            _("Nouvelle demande de contact : %(subject)s") % {"subject": contact.subject},
-            _("%(buyer)s vous a écrit via la vitrine :\n\n%(message)s\n\nRépondez depuis %(url)s")
-            % {"buyer": user.get_full_name() or user.username, "message": contact.message, "url": inbox},
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-            fail_silently=True,
+    context = {
+        "subject": contact.subject,
+        "message": contact.message,
+        "buyer": user.get_full_name() or user.username,
+        "inbox_url": absolute_url(reverse("showcase:inbox")),
+    }
+    for language, recipients in _firm_emails(organisation.pk).items():
+        # Sent by the task worker once the request is saved; the buyer can be answered directly.
+        send_templated_mail(
+            "showcase/mail/contact_request",
+            to=recipients,
+            context=context,
+            language=language,
+            reply_to=[user.email] if user.email else [],
         )
     return contact
 
@@ -349,13 +355,18 @@ def set_contact_status(
     _log(contact, status, user, now)
     contact.save()
     if status in (ContactStatus.ANSWERED, ContactStatus.DECLINED) and contact.buyer.email:
-        send_mail(
-            _("Votre demande « %(subject)s » : %(status)s")
-            % {"subject": contact.subject, "status": contact.get_status_display().lower()},
-            contact.answer or _("L'entreprise a mis à jour votre demande."),
-            settings.DEFAULT_FROM_EMAIL,
-            [contact.buyer.email],
-            fail_silently=True,
+        send_templated_mail(
+            "showcase/mail/contact_status",
+            to=[contact.buyer.email],
+            context={
+                "subject": contact.subject,
+                # Lazy: rendered in the buyer's language.
+                "status": ContactStatus(status).label,
+                "answer": contact.answer,
+                "firm": contact.organisation.name,
+                "requests_url": absolute_url(reverse("showcase:requests")),
+            },
+            language=contact.buyer.language or None,
         )
     return contact
 
@@ -376,15 +387,15 @@ def send_contact_followups(*, now: dt.datetime | None = None) -> int:
     ).select_related("organisation")
     count = 0
     for contact in due:
-        recipients = _firm_emails(contact.organisation_id)
-        if recipients:
-            send_mail(
-                _("Votre échange « %(subject)s » a-t-il abouti ?") % {"subject": contact.subject},
-                _("Un contrat a-t-il été signé, et pour quel montant ? Indiquez-le depuis %(url)s")
-                % {"url": reverse("showcase:requests")},
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
-                fail_silently=True,
+        for language, recipients in _firm_emails(contact.organisation_id).items():
+            send_templated_mail(
+                "showcase/mail/contact_followup",
+                to=recipients,
+                context={
+                    "subject": contact.subject,
+                    "requests_url": absolute_url(reverse("showcase:requests")),
+                },
+                language=language,
             )
         contact.followup_sent_at = now
         contact.save(update_fields=["followup_sent_at", "updated_at"])
@@ -434,17 +445,21 @@ def run_saved_search_alerts(*, now: dt.datetime | None = None, force: bool = Fal
             names = dict(
                 Organisation.objects.filter(pk__in=new_ids[:MAX_ALERT_FIRMS]).values_list("pk", "name")
             )
-            lines = [
-                f"- {names[pk]} : {reverse('showcase:profile', args=[pk])}"
+            firms = [
+                {"name": names[pk], "url": absolute_url(reverse("showcase:profile", args=[pk]))}
                 for pk in new_ids[:MAX_ALERT_FIRMS]
                 if pk in names
             ]
-            send_mail(
-                _("Vitrine : %(count)s nouvelle(s) entreprise(s) pour « %(name)s »")
-                % {"count": len(new_ids), "name": saved.name},
-                "\n".join(lines),
-                settings.DEFAULT_FROM_EMAIL,
-                [saved.user.email],
+            send_templated_mail(
+                "showcase/mail/saved_search_alert",
+                to=[saved.user.email],
+                context={
+                    "count": len(new_ids),
+                    "name": saved.name,
+                    "firms": firms,
+                    "searches_url": absolute_url(reverse("showcase:saved_searches")),
+                },
+                language=saved.user.language or None,
             )
             sent += 1
         saved.last_seen_ids = sorted(seen | set(current))

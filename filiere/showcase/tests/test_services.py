@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.http import Http404
 
 from filiere.accounts.models import Role
+from filiere.core.mail import absolute_url
 from filiere.organisations.models import Kind
 from filiere.showcase import selectors, services
 from filiere.showcase.models import ContactStatus, DeclarationStatus, SavedSearch, ShowcaseProfile
@@ -160,19 +161,24 @@ def firm(skills):
     return make_firm("Aéro Data", skills=[skills["ml"]], sectors=["rail"], pitch="Data et ML.")
 
 
-def test_contact_request_lifecycle_timestamps_each_step(firm):
+def test_contact_request_lifecycle_timestamps_each_step(firm, django_capture_on_commit_callbacks):
     firm_editor = editor_of(firm, email="firm@example.org")
     buyer = UserFactory(email="buyer@example.org")
-    contact = services.send_contact_request(
-        user=buyer, organisation=firm, subject="Maintenance prédictive", message="Bonjour"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        contact = services.send_contact_request(
+            user=buyer, organisation=firm, subject="Maintenance prédictive", message="Bonjour"
+        )
     assert contact.status == ContactStatus.SENT and contact.sent_at
     assert mail.outbox[-1].to == ["firm@example.org"]
+    assert mail.outbox[-1].reply_to == ["buyer@example.org"]
+    assert absolute_url("/vitrine/demandes/") in mail.outbox[-1].body
     services.set_contact_status(user=firm_editor, contact=contact, status=ContactStatus.READ)
-    services.set_contact_status(
-        user=firm_editor, contact=contact, status=ContactStatus.ANSWERED, answer="Volontiers"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_contact_status(
+            user=firm_editor, contact=contact, status=ContactStatus.ANSWERED, answer="Volontiers"
+        )
     assert mail.outbox[-1].to == ["buyer@example.org"]
+    assert "Volontiers" in mail.outbox[-1].body and "répondue" in mail.outbox[-1].subject
     services.set_contact_status(
         user=firm_editor, contact=contact, status=ContactStatus.DEAL_SIGNED, deal_amount=Decimal("120000")
     )
@@ -235,7 +241,10 @@ def test_buyer_cannot_speak_for_an_organisation_they_do_not_belong_to(firm):
 # --- Saved searches ------------------------------------------------------------------------------
 
 
-def test_saved_search_alert_fires_once_for_a_new_firm(skills, firm):
+def test_saved_search_alert_fires_once_for_a_new_firm(
+    skills, firm, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://filiere.example.fr"
     buyer = UserFactory(email="acheteur@example.org")
     filters = selectors.ShowcaseFilters.from_params({"q": "apprentissage automatique", "sector": ["rail"]})
     saved = services.save_search(user=buyer, filters=filters)
@@ -245,11 +254,13 @@ def test_saved_search_alert_fires_once_for_a_new_firm(skills, firm):
         "Rail Learning", skills=[skills["ml"]], sectors=["rail"], pitch="Machine learning ferroviaire."
     )
     mail.outbox.clear()
-    assert services.run_saved_search_alerts(force=True) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.run_saved_search_alerts(force=True) == 1
     assert mail.outbox[0].to == ["acheteur@example.org"]
     assert "Rail Learning" in mail.outbox[0].body
-    assert f"/vitrine/{newcomer.pk}/" in mail.outbox[0].body
-    assert services.run_saved_search_alerts(force=True) == 0
+    assert f"https://filiere.example.fr/vitrine/{newcomer.pk}/" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.run_saved_search_alerts(force=True) == 0
     assert len(mail.outbox) == 1
 
 
@@ -269,14 +280,15 @@ def test_alerts_command(firm, capsys):
     assert "0 alert(s) sent, 0 contact follow-up(s)" in capsys.readouterr().out
 
 
-def test_answered_requests_get_one_follow_up_a_month_later(firm):
+def test_answered_requests_get_one_follow_up_a_month_later(firm, django_capture_on_commit_callbacks):
     editor = editor_of(firm, email="firm@example.org")
     contact = ContactRequestFactory(organisation=firm)
     services.set_contact_status(user=editor, contact=contact, status=ContactStatus.ANSWERED)
     assert services.send_contact_followups() == 0
     mail.outbox.clear()
     later = contact.answered_at + dt.timedelta(days=31)
-    assert services.send_contact_followups(now=later) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_contact_followups(now=later) == 1
     assert mail.outbox[0].to == ["firm@example.org"] and "montant" in mail.outbox[0].body
     assert services.send_contact_followups(now=later) == 0
 
