@@ -26,6 +26,7 @@ from filiere.core.mail import absolute_url, send_templated_mail
 from filiere.organisations.models import Establishment, Organisation
 from filiere.taxonomy.models import Skill
 
+from .capacity import check_declared_people
 from .indexing import reindex_organisations
 from .models import (
     Certification,
@@ -143,14 +144,11 @@ def declare_competence(
         can_edit_showcase(user, organisation),
         _("Vous ne pouvez pas déclarer de compétences pour cette entreprise."),
     )
-    if people_count < 0 or capacity_available_now < 0:
-        raise ValidationError(_("Les effectifs ne peuvent pas être négatifs."))
-    if capacity_available_now > people_count:
-        raise ValidationError(
-            _(
-                "Il ne peut pas y avoir plus de personnes disponibles que de personnes qui maîtrisent la compétence."
-            )
-        )
+    check_declared_people(
+        band=organisation.headcount_band,
+        people_count=people_count,
+        capacity_available_now=capacity_available_now,
+    )
     ShowcaseProfile.objects.get_or_create(organisation=organisation)
     declaration, created = CompetenceDeclaration.objects.get_or_create(
         organisation=organisation, skill=skill, defaults={"level": level}
