@@ -20,12 +20,22 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from filiere.organisations.models import Establishment, Kind, Organisation, Source, State
+from filiere.organisations.models import (
+    Establishment,
+    Kind,
+    Organisation,
+    Relation,
+    RelationKind,
+    Source,
+    State,
+)
 from filiere.organisations.search import search_text_for
 from filiere.taxonomy.models import Skill, SkillKind
 
+from .capacity import check_declared_people, headcount_ceiling
 from .indexing import reindex_organisations
 from .models import (
     Certification,
@@ -125,6 +135,9 @@ NAMES_B = [
     "Solutions",
 ]
 HEADCOUNTS = ["03", "11", "12", "12", "21", "21", "22", "31", "32", "41"]
+TOULOUSE_DEPARTMENT = "31"
+#: Bands of firms with at least 3 employees.
+EMPLOYER_BANDS = ("02", "03", "11", "12", "21", "22", "31", "32", "41", "42", "51", "52", "53")
 TOULOUSE = ("31555", "31000", "Toulouse", "31")
 OTHER_PLACES = [
     ("31069", "31700", "Blagnac", "31"),
@@ -165,16 +178,27 @@ def _skill(candidates: tuple[str, ...], result: DemoResult) -> Skill:
 
 
 def _firms(rng: random.Random, result: DemoResult) -> list[Organisation]:
+    # Toulouse first (004: « à Toulouse et dans sa proche agglomération, où sont concentrés plus
+    # de 50 % des effectifs régionaux du numérique »): TESC Force members, then other generated
+    # firms of Haute-Garonne; only firms with employees, whose engineers are what a showcase shows.
     existing = list(
         Organisation.objects.filter(
             kind=Kind.COMPANY,
             is_generated=True,
             state=State.ACTIVE,
-            establishments__region_code=REGION,
+            establishments__department_code=TOULOUSE_DEPARTMENT,
+            headcount_band__in=EMPLOYER_BANDS,
         )
         .exclude(source_hash__startswith=DEMO_HASH)
+        .annotate(
+            in_tesc=Exists(
+                Relation.objects.filter(
+                    source=OuterRef("pk"), kind=RelationKind.MEMBER_OF, target__name="TESC Force"
+                )
+            )
+        )
         .distinct()
-        .order_by("-is_digital", "pk")[:FIRMS]
+        .order_by("-in_tesc", "-is_digital", "pk")[:FIRMS]
     )
     ours = {o.source_hash: o for o in Organisation.objects.filter(source_hash__startswith=DEMO_HASH)}
     needed = FIRMS - len(existing)
@@ -237,9 +261,14 @@ def load_showcase_demo(*, seed: int = SEED) -> DemoResult:
         targets = list(dict.fromkeys(rng.choices(TARGETS, weights=TARGET_WEIGHTS, k=rng.randint(2, 4))))
         between_assignments = rng.random() < 0.75  # intercontrats after the aeronautics stop
         keep = []
+        ceiling = headcount_ceiling(organisation.headcount_band) or 80
         for skill, _phrase in picks:
-            people = rng.randint(3, 80)
+            # Never more people than the firm employs (showcase.capacity, checked by the service).
+            people = rng.randint(min(3, ceiling), min(80, ceiling))
             capacity = rng.randint(1, max(1, people // 3)) if between_assignments else 0
+            check_declared_people(
+                band=organisation.headcount_band, people_count=people, capacity_available_now=capacity
+            )
             validated = rng.random() < 0.6
             declaration, _ = CompetenceDeclaration.objects.update_or_create(
                 organisation=organisation,
