@@ -25,6 +25,14 @@ from .permissions import (  # noqa: F401 (re-exports, see the docstring)
 # --- Invitations, join requests, members (access functions) ---------------------------------
 
 
+def _first(queryset: QuerySet, pk: Any) -> Any | None:
+    """The row `pk` of `queryset`, or None (also for ids no database column can hold)."""
+    try:
+        return queryset.filter(pk=int(pk)).first()
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
 def find_user_by_email(email: str) -> Any | None:
     """The account whose login is `email` (username = e-mail) or, for older accounts, whose
     e-mail address it is; None when there is none."""
@@ -46,7 +54,7 @@ def get_administered_organisation(user: Any, organisation_id: int) -> Any:
 
     from .permissions import may_administer_organisation
 
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    organisation = _first(Organisation.objects.all(), organisation_id)
     if organisation is None or not may_administer_organisation(user, organisation):
         raise Http404
     return organisation
@@ -56,7 +64,7 @@ def get_membership_for_admin(user: Any, membership_id: int) -> Membership:
     """A membership of an organisation `user` administers (Http404 otherwise)."""
     from .permissions import may_administer_organisation
 
-    membership = Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    membership = _first(Membership.objects.select_related("user", "organisation"), membership_id)
     if membership is None or not may_administer_organisation(user, membership.organisation):
         raise Http404
     return membership
@@ -66,7 +74,7 @@ def get_invitation_for_admin(user: Any, invitation_id: int) -> Invitation:
     """An invitation to an organisation `user` administers (Http404 otherwise)."""
     from .permissions import may_administer_organisation
 
-    invitation = Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
+    invitation = _first(Invitation.objects.select_related("organisation"), invitation_id)
     if invitation is None or not may_administer_organisation(user, invitation.organisation):
         raise Http404
     return invitation
@@ -76,9 +84,7 @@ def get_join_request_for_admin(user: Any, join_request_id: int) -> JoinRequest:
     """A join request to an organisation `user` administers (Http404 otherwise)."""
     from .permissions import may_administer_organisation
 
-    join_request = (
-        JoinRequest.objects.select_related("user", "organisation").filter(pk=join_request_id).first()
-    )
+    join_request = _first(JoinRequest.objects.select_related("user", "organisation"), join_request_id)
     if join_request is None or not may_administer_organisation(user, join_request.organisation):
         raise Http404
     return join_request
