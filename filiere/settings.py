@@ -290,8 +290,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# Directory search: how many matching rows are counted for facets before counts say "more than".
+# Directory search: counts are exact unless counting every match takes longer than
+# DIRECTORY_EXACT_COUNT_MS; then the first DIRECTORY_FACET_LIMIT matches are counted ("more than").
 DIRECTORY_FACET_LIMIT = env_int("DIRECTORY_FACET_LIMIT", 2000)
+DIRECTORY_EXACT_COUNT_MS = env_int("DIRECTORY_EXACT_COUNT_MS", 40)
 
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

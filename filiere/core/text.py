@@ -35,3 +35,29 @@ def fold(text: str) -> str:
     if not quick.isascii():
         return _slow_fold(text)
     return " ".join(quick.lower().split())
+
+
+_WORD = re.compile(r"\b\w+\b")
+
+
+def restore_capital_accents(texts: dict[str, str]) -> dict[str, str]:
+    """The same texts with capitals given back their accent, learned from the texts themselves.
+
+    Official nomenclatures often drop the accent of a capital ("Edition de logiciels" beside
+    "Édition de jeux" and "édition de livres" in INSEE's NAF): a capitalised word whose accented
+    form appears elsewhere in `texts` ("édition", "Édition") is written that way.
+    """
+    accented: dict[str, str] = {}
+    for text in texts.values():
+        for word in _WORD.findall(text):
+            first = word[0]
+            bare = _slow_fold(first)
+            if bare != first.lower() and bare.isascii():
+                accented.setdefault(bare.upper() + word[1:], first.upper() + word[1:])
+    if not accented:
+        return dict(texts)
+
+    def fix(match: re.Match[str]) -> str:
+        return accented.get(match.group(0), match.group(0))
+
+    return {key: _WORD.sub(fix, text) for key, text in texts.items()}

@@ -9,6 +9,8 @@ state, folded text) so that a search with facets touches one table.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +63,27 @@ class HeadcountBand(models.TextChoices):
     B51 = "51", _("2 000 à 4 999 salariés")
     B52 = "52", _("5 000 à 9 999 salariés")
     B53 = "53", _("10 000 salariés et plus")
+
+
+# Headcount bands from the biggest to the smallest, then non-employers (unknown bands go last).
+HEADCOUNT_ORDER = (
+    "53",
+    "52",
+    "51",
+    "42",
+    "41",
+    "32",
+    "31",
+    "22",
+    "21",
+    "12",
+    "11",
+    "03",
+    "02",
+    "01",
+    "00",
+    "NN",
+)
 
 
 class EditableRecord(TimeStampedModel):
@@ -152,15 +175,56 @@ class Establishment(EditableRecord):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     search_text = models.TextField(blank=True, help_text="Folded text indexed by full-text search.")
+    # The directory's order when browsing without text (lower first): open and diffusible
+    # establishments before closed or non-diffusible ones, then the biggest headcount first.
+    # Computed by the database, so no importer or loader can forget it.
+    directory_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(state=State.CLOSED, then=models.Value(40)),
+            models.When(is_diffusible=False, then=models.Value(20)),
+            default=models.Value(0),
+        )
+        + models.Case(
+            *(
+                models.When(headcount_band=band, then=models.Value(i))
+                for i, band in enumerate(HEADCOUNT_ORDER)
+            ),
+            default=models.Value(len(HEADCOUNT_ORDER)),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("établissement")
         verbose_name_plural = _("établissements")
-        indexes = [models.Index(fields=["region_code", "is_digital", "state"], name="estab_facets_idx")]
+        indexes = [
+            models.Index(fields=["region_code", "is_digital", "state"], name="estab_facets_idx"),
+            # Browsing without text: a region's page, or the digital sector of all France.
+            models.Index(
+                fields=["region_code", "directory_rank", "name", "id"], name="estab_region_rank_idx"
+            ),
+            models.Index(
+                fields=["is_digital", "directory_rank", "name", "id"], name="estab_digital_rank_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name or self.organisation.name} ({self.siret or '—'})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every establishment must be findable by its name: a loader or a test that creates one
+        # without the folded text (importers write it in bulk) gets it here, so the directory
+        # never holds a row the full-text index cannot find.
+        if not self.search_text and self.organisation_id:
+            from .search import establishment_search_text
+
+            self.search_text = establishment_search_text(self.organisation, self)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class College(models.Model):
@@ -205,3 +269,4 @@ class Relation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.source} {self.get_kind_display()} {self.target}"
+

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 
@@ -55,6 +55,23 @@ def search_text_for(*parts: str | None, tags: Iterable[str] = ()) -> str:
     words = [p for p in parts if p]
     words.extend(t for t in tags if t)
     return fold(" ".join(words))
+
+
+def establishment_search_text(organisation: Any, establishment: Any) -> str:
+    """The folded search text of an establishment from its own and its organisation's fields.
+
+    Non-diffusible units are indexed without names, so a name search cannot reveal them.
+    """
+    public = organisation.is_diffusible and establishment.is_diffusible
+    return search_text_for(
+        organisation.name if public else "",
+        organisation.acronym if public else "",
+        establishment.name if public and establishment.name != organisation.name else "",
+        establishment.sign if public else "",
+        establishment.city,
+        establishment.postcode,
+        tags=organisation.tags or (),
+    )
 
 
 def query_words(query: str) -> list[str]:

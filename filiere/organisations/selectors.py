@@ -10,22 +10,26 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from filiere.accounts.permissions import may_edit_organisation
+from filiere.accounts.models import Membership
+from filiere.core.text import restore_capital_accents
+from filiere.accounts.permissions import administered_region_codes, may_edit_organisation, organisation_ids_of
 from filiere.territories.models import Department, Region
 
-from .models import Establishment, HeadcountBand, Kind, Organisation, Relation, State
+from .models import Establishment, HeadcountBand, Kind, Organisation, Relation, RelationKind, State
 from .search import (
     facet_token,
     not_starting_with_query,
@@ -162,11 +166,15 @@ class DirectoryPage:
     filters: DirectoryFilters
     results: list[Establishment]
     count: int
-    count_is_lower_bound: bool  # true when more than `facet_limit` rows matched
+    # True when exact counting ran out of time and more than `facet_limit` rows matched: the
+    # count is then "more than N" and facet counts cover the first N matches only.
+    count_is_lower_bound: bool
     facet_limit: int
     page: int
     per_page: int
     facets: list[Facet] = field(default_factory=list)
+    # Matches per department (every department, not only the facet's biggest): the map view.
+    department_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def num_pages(self) -> int:
@@ -236,9 +244,69 @@ def _starts_with_query(filters: DirectoryFilters) -> QuerySet | None:
 
 
 def directory_order(filters: DirectoryFilters) -> list[str]:
-    """Relevance, then name, then id; without text every rank is equal, so name and id only
-    (which lets the (region_code, name, id) index serve region pages without a sort)."""
-    return ["search_rank", "name", "id"] if query_words(filters.q) else ["name", "id"]
+    """Relevance, then name, then id. Without text: `directory_rank` (open and diffusible first,
+    then the biggest headcount), name, id, which the (region_code | is_digital, directory_rank,
+    name, id) indexes serve without a sort. The page itself puts featured organisations first
+    (`browse_page_ids`)."""
+    return ["search_rank", "name", "id"] if query_words(filters.q) else ["directory_rank", "name", "id"]
+
+
+def default_filters(user: Any) -> DirectoryFilters:
+    """The directory before any search: the active digital-sector establishments of the
+    visitor's region (`visitor_region_code`), or of all France."""
+    region = visitor_region_code(user)
+    return DirectoryFilters(region=(region,) if region else (), digital=True, state=(State.ACTIVE,))
+
+
+def visitor_region_code(user: Any) -> str:
+    """The region a signed-in visitor works for: the one they administer, else the region of
+    their organisation's head office (or first establishment); "" when unknown."""
+    regions = sorted(administered_region_codes(user))
+    if regions:
+        return regions[0]
+    organisation_ids = organisation_ids_of(user)
+    if not organisation_ids:
+        return ""
+    code = (
+        Establishment.objects.filter(organisation_id__in=organisation_ids)
+        .exclude(region_code="")
+        .order_by("-is_head_office", "id")
+        .values_list("region_code", flat=True)
+        .first()
+    )
+    return code or ""
+
+
+def featured_organisation_ids() -> set[int]:
+    """Organisations that live on the platform: a published showcase, members with an account,
+    or member organisations of their own (clusters). Browsing shows them first. A few hundred
+    ids: three small tables, read by their own indexes (never a scan of the directory)."""
+    showcase = Organisation.objects.filter(showcase_profile__is_published=True).values_list("id", flat=True)
+    members = Membership.objects.values_list("organisation_id", flat=True).distinct()
+    clusters = (
+        Relation.objects.filter(kind=RelationKind.MEMBER_OF).values_list("target_id", flat=True).distinct()
+    )
+    return {*showcase, *members, *clusters}
+
+
+def browse_page_ids(filters: DirectoryFilters, offset: int, size: int) -> list[int]:
+    """The ids of rows [offset, offset + size) when browsing without text: establishments of
+    featured organisations first (`featured_organisation_ids`), then the others, each part in
+    `directory_order` (an index range, never a sort of every match)."""
+    matched = filter_establishments(filters)
+    order = directory_order(filters)
+    end = offset + size
+    featured = featured_organisation_ids()
+    if not featured:
+        return list(matched.order_by(*order).values_list("id", flat=True)[offset:end])
+    first = list(
+        matched.filter(organisation_id__in=featured).order_by(*order).values_list("id", flat=True)[:end]
+    )
+    if len(first) == end:
+        return first[offset:]
+    rest = matched.exclude(organisation_id__in=featured).order_by(*order).values_list("id", flat=True)
+    skip = max(0, offset - len(first))
+    return first[offset:] + list(rest[skip : skip + end - max(offset, len(first))])
 
 
 def ordered_establishments(filters: DirectoryFilters) -> QuerySet:
@@ -255,6 +323,8 @@ def page_ids(filters: DirectoryFilters, offset: int, size: int, *, many: bool) -
     matches (rank 2) ordered by name: a broad prefix ("mar", 70,000 matches) never sorts every
     match. With fewer matches, one query orders them all (at most the facet limit).
     """
+    if not query_words(filters.q):
+        return browse_page_ids(filters, offset, size)
     matched = filter_establishments(filters)
     end = offset + size
     head = _starts_with_query(filters) if many else None
@@ -271,42 +341,55 @@ def page_ids(filters: DirectoryFilters, offset: int, size: int, *, many: bool) -
 
 
 def search_directory(
-    filters: DirectoryFilters, *, page: int = 1, per_page: int = PER_PAGE, with_facets: bool = True
+    filters: DirectoryFilters,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    with_facets: bool = True,
+    count_budget_ms: int | None = None,
 ) -> DirectoryPage:
-    """Search the directory: one page of results, the (capped) count, and facet counts.
+    """Search the directory: one page of results, the count, and facet counts.
 
-    Two queries: one reads the facet columns of the matching rows (at most
-    `settings.DIRECTORY_FACET_LIMIT` + 1 of them) and counts them in Python, the other reads
-    the page (`page_ids`). Above the limit, the count is a lower bound ("plus de N") and facet
-    counts are over the first N matching rows (those starting with the query when there are
-    enough, see `_broad_query_counts`; else in index order), which keeps a search over a million
-    rows fast; below it every number is exact.
+    Counts are exact: one statement groups every match by each facet column
+    (`count_facets`), under a time budget (`settings.DIRECTORY_EXACT_COUNT_MS`). A query too
+    broad for it (a prefix matching tens of thousands of rows on a million) falls back to
+    counting the first `settings.DIRECTORY_FACET_LIMIT` matches (those starting with the query
+    when there are enough, see `_broad_query_counts`): the count is then "plus de N" and the
+    page says its facet counts are partial. The page comes from the same statement when every
+    match was read and there are at most N of them, else from `page_ids`.
+    `count_budget_ms` overrides the setting (the directory's default view allows more).
     """
     limit = settings.DIRECTORY_FACET_LIMIT
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     asked = (max(1, page) - 1) * per_page
-    counts = _broad_query_counts(filters, limit, with_facets=with_facets)
+    with_words = bool(query_words(filters.q))
+    matched = filter_establishments(filters)
+    # Without text the order needs featured organisations first: `browse_page_ids` reads it.
+    # A page past the limit can only be the last page once clamped: `page_ids` reads it.
+    ordered_page = (filters.q, asked, per_page) if with_words and asked < limit else None
+    counts = exact_counts(
+        matched, limit, with_facets=with_facets, page=ordered_page, budget_ms=count_budget_ms
+    )
+    exact = counts is not None
     if counts is None:
-        # A page past the limit can only be the last page once clamped: `page_ids` reads it.
-        ordered_page = (filters.q, asked, per_page) if asked < limit else None
-        counts = count_facets(
-            filter_establishments(filters), limit, with_facets=with_facets, page=ordered_page
-        )
+        counts = _broad_query_counts(filters, limit, with_facets=with_facets)
+    if counts is None:
+        counts = count_facets(matched, limit, with_facets=with_facets, page=ordered_page)
     total = counts.pop("_count")[""]
     ranked = counts.pop("_page", None)
-    lower_bound = total > limit
-    count = min(total, limit)
+    lower_bound = not exact and total > limit
+    count = total if exact else min(total, limit)
     num_pages = max(1, math.ceil(count / per_page))
     page = max(1, min(page, num_pages))
     offset = (page - 1) * per_page
-    if ranked is not None and not lower_bound and offset == asked:
+    if ranked is not None and total <= limit and offset == asked:
         # Every match was read by the count: its statement also ordered them for the page,
         # so the full-text index is not searched a second time.
         ids = [int(pk) for pk, _ in sorted(ranked.items(), key=lambda item: item[1])]
     else:
         # Two steps: order narrow rows (id, rank, name), then load the page's objects; sorting
         # full rows joined to their organisation costs far more when thousands of rows match.
-        ids = page_ids(filters, offset, per_page, many=lower_bound)
+        ids = page_ids(filters, offset, per_page, many=total > limit)
     # The raw source records (a kilobyte of JSON each) are never shown in a result list.
     by_id = (
         Establishment.objects.select_related("organisation").defer("raw", "organisation__raw").in_bulk(ids)
@@ -322,8 +405,70 @@ def search_directory(
         per_page=per_page,
     )
     if with_facets:
+        result.department_counts = {code: n for code, n in counts.get("department", {}).items() if code}
         result.facets = _facets(filters, counts)
     return result
+
+
+def exact_counts(
+    matched: QuerySet,
+    limit: int,
+    *,
+    with_facets: bool,
+    page: tuple[str, int, int] | None,
+    budget_ms: int | None = None,
+) -> dict[str, dict[str, int]] | None:
+    """`count_facets` over every match, or None when it would take longer than `budget_ms`
+    (default `settings.DIRECTORY_EXACT_COUNT_MS`; 0: no limit): the database stops the statement."""
+    budget = budget_ms if budget_ms is not None else settings.DIRECTORY_EXACT_COUNT_MS
+    try:
+        with time_budget(matched.db, budget):
+            return count_facets(matched, None, with_facets=with_facets, page=page, page_limit=limit)
+    except OperationalError as error:
+        if not _is_timeout(error):
+            raise
+        return None
+
+
+def _is_timeout(error: Exception) -> bool:
+    text = str(error).lower()
+    return "interrupted" in text or "statement timeout" in text or "canceling statement" in text
+
+
+@contextmanager
+def time_budget(using: str, milliseconds: int) -> Iterator[None]:
+    """Stop the statements run inside after `milliseconds` (an OperationalError is raised).
+
+    SQLite: a progress handler interrupts the statement past the deadline. PostgreSQL: a
+    `statement_timeout` local to a savepoint (rolled back with it on timeout, restored after).
+    Other engines, or a budget of 0: no limit.
+    """
+    connection = connections[using]
+    if milliseconds <= 0 or connection.vendor not in ("sqlite", "postgresql"):
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        deadline = time.perf_counter() + milliseconds / 1000
+
+        def past_deadline() -> int:
+            return 1 if time.perf_counter() > deadline else 0
+
+        raw.set_progress_handler(past_deadline, 1000)
+        try:
+            yield
+        finally:
+            raw.set_progress_handler(None, 0)
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            (previous,) = cursor.fetchone()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(milliseconds)}ms"])
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
 
 
 def _broad_query_counts(
@@ -349,43 +494,57 @@ def _broad_query_counts(
 
 def count_facets(
     matched: QuerySet,
-    limit: int,
+    limit: int | None,
     *,
     with_facets: bool = True,
     page: tuple[str, int, int] | None = None,
+    page_limit: int | None = None,
 ) -> dict[str, dict[str, int]]:
     """Counts per facet value over the first `limit` matching rows, plus `_count` (up to limit + 1).
+
+    `limit` None: over every matching row (exact counts, see `exact_counts`).
 
     One statement on both engines: the matching rows' facet columns are read once into a
     materialised CTE, then grouped once per facet (a hand-made GROUPING SETS, which SQLite lacks).
 
     `page` = (query, offset, size) also gives `_page`, id → position of the rows [offset,
     offset + size) of the directory order (relevance for `query`, name, id) among the rows read:
-    the page itself whenever every match was read (`_count` ≤ `limit`).
+    the page itself whenever every match was read and there are at most `page_limit` (default
+    `limit`) of them: past that, ordering them all costs more than `page_ids`.
     """
     columns = list(FACET_FIELDS.values())
     words = query_words(page[0]) if page is not None else []
     extra = ["id", "name", *(["search_text"] if words else [])] if page is not None else []
-    inner_sql, params = matched.order_by().values_list(*columns, *extra)[: limit + 1].query.sql_with_params()
+    rows = matched.order_by().values_list(*columns, *extra)
+    if limit is not None:
+        rows = rows[: limit + 1]
+    inner_sql, params = rows.query.sql_with_params()
     aliases = [f"c{i}" for i in range(len(columns))] + [f"p{i}" for i in range(len(extra))]
     parts = ["SELECT '_count', '', COUNT(*) FROM m"]
     if with_facets:
         # The extra row beyond the limit only tells "more than limit"; facets count `limit` rows.
+        source = "(SELECT * FROM m LIMIT %s) s" if limit is not None else "m"
         parts += [
-            f"SELECT '{facet}', CAST({alias} AS VARCHAR(20)), COUNT(*) FROM (SELECT * FROM m LIMIT %s) s GROUP BY {alias}"
+            f"SELECT '{facet}', CAST({alias} AS VARCHAR(20)), COUNT(*) FROM {source} GROUP BY {alias}"
             for facet, alias in zip(FACET_FIELDS, aliases[: len(columns)], strict=True)
         ]
-    all_params = [*params, *([limit] * (len(parts) - 1))]
+    all_params = [*params, *([limit] * (len(parts) - 1) if limit is not None else [])]
     if page is not None:
         _, offset, size = page
         # p0 = id, p1 = name, p2 = search_text: the order of `directory_order`.
         order = f"{rank_sql('p2')}, p1, p0" if words else "p1, p0"
         parts.append(
             f"SELECT '_page', CAST(p0 AS VARCHAR(20)), rn FROM (SELECT p0, ROW_NUMBER() OVER (ORDER BY {order}) AS rn"
-            " FROM m) ranked WHERE rn > %s AND rn <= %s AND (SELECT COUNT(*) FROM m) <= %s"
+            " FROM m WHERE (SELECT COUNT(*) FROM m) <= %s) ranked WHERE rn > %s AND rn <= %s"
         )
-        # Only when every match was read (else the page comes from `page_ids`): no sort for nothing.
-        all_params += [*(rank_params(words) if words else []), offset, offset + size, limit]
+        # Only when every match was read and they are few (else the page comes from `page_ids`):
+        # the condition sits inside, so no row reaches the sort otherwise.
+        all_params += [
+            *(rank_params(words) if words else []),
+            page_limit if page_limit is not None else limit,
+            offset,
+            offset + size,
+        ]
     sql = f"WITH m ({', '.join(aliases)}) AS MATERIALIZED ({inner_sql}) " + " UNION ALL ".join(parts)
     counts: dict[str, dict[str, int]] = {"_count": {"": 0}}
     if page is not None:
@@ -430,6 +589,11 @@ def _selected_values(filters: DirectoryFilters, facet: str) -> tuple[str, ...]:
     return getattr(filters, facet)
 
 
+def region_name(code: str) -> str:
+    """A region's name (its code when unknown)."""
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
 def facet_labels(counts: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
     """Human labels for facet values: territory names, NAF labels, choice labels."""
     region_codes = set(counts.get("region", ()))
@@ -455,9 +619,11 @@ def _naf_labels_from_file() -> dict[str, str]:
     path = settings.FILIERE_DATA_DIR / "naf" / "naf_rev2_sous_classes_5_niveaux.csv"
     try:
         with open(path, encoding="utf-8", newline="") as handle:
-            return {row["sous_classe"]: row["libelle_sous_classe"] for row in csv.DictReader(handle)}
+            labels = {row["sous_classe"]: row["libelle_sous_classe"] for row in csv.DictReader(handle)}
     except FileNotFoundError:
         return {}
+    # INSEE writes "Edition de logiciels applicatifs" beside "Édition de jeux électroniques".
+    return restore_capital_accents(labels)
 
 
 def _naf_code_model() -> Any:

@@ -10,26 +10,11 @@ from django.db import transaction
 from filiere.accounts.permissions import may_edit_organisation
 
 from .models import Organisation
-from .search import search_text_for
+from .search import establishment_search_text
+
+__all__ = ["establishment_search_text", "update_organisation"]
 
 EDITABLE_FIELDS = ("name", "description", "website", "tags")
-
-
-def establishment_search_text(organisation: Organisation, establishment: Any) -> str:
-    """The folded search text of an establishment from its own and its organisation's fields.
-
-    Non-diffusible units are indexed without names, so a name search cannot reveal them.
-    """
-    public = organisation.is_diffusible and establishment.is_diffusible
-    return search_text_for(
-        organisation.name if public else "",
-        organisation.acronym if public else "",
-        establishment.name if public and establishment.name != organisation.name else "",
-        establishment.sign if public else "",
-        establishment.city,
-        establishment.postcode,
-        tags=organisation.tags or (),
-    )
 
 
 @transaction.atomic

@@ -31,20 +31,45 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+# The parameters that make a search; without any of them the directory shows its default view.
+SEARCH_PARAMS = ("q", *selectors.FACET_FIELDS)
+# The default view (every active digital establishment of a region or of France) is the page most
+# visitors land on: its counts get more time to be exact than a search as you type does.
+DEFAULT_VIEW_COUNT_MS = 1000
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """The directory: a GET form (works without JavaScript); HTMX requests get the results partial."""
-    filters = selectors.DirectoryFilters.from_params(request.GET)
-    result = selectors.search_directory(filters, page=_page_number(request))
+    """The directory: a GET form (works without JavaScript); HTMX requests get the results partial.
+
+    Without a search, the active digital establishments of the visitor's region (or of France),
+    featured organisations first (`selectors.default_filters`). `vue=carte` shows the results
+    on a map of departments instead of the list.
+    """
+    is_default = not any(name in request.GET for name in SEARCH_PARAMS)
+    if is_default:
+        filters = selectors.default_filters(request.user)
+    else:
+        filters = selectors.DirectoryFilters.from_params(request.GET)
+    as_map = request.GET.get("vue") == "carte"
+    result = selectors.search_directory(
+        filters, page=_page_number(request), count_budget_ms=DEFAULT_VIEW_COUNT_MS if is_default else None
+    )
     query = urlencode(filters.as_params())
+    page_query = f"{query}&vue=carte" if as_map and query else ("vue=carte" if as_map else query)
     context = {
         "filters": filters,
         "result": result,
         "rows": selectors.present_results(result.results),
         "query": query,
-        "page_prefix": f"?{query}&page=" if query else "?page=",
+        "is_default": is_default,
+        "default_region": selectors.region_name(filters.region[0]) if is_default and filters.region else "",
+        "as_map": as_map,
+        "page_prefix": f"?{page_query}&page=" if page_query else "?page=",
         "export_formats": list(exports.FORMATS),
     }
+    if as_map:
+        context.update(_results_map(filters, result))
     template = "organisations/search.html"
     # A history-restore request (back button after the cache expired) needs the whole page.
     if request.htmx and not request.htmx.history_restore_request:
@@ -52,6 +77,30 @@ def search(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _results_map(filters: selectors.DirectoryFilters, result: selectors.DirectoryPage) -> dict[str, object]:
+    """The results per department as a choropleth (server-side SVG) and its table."""
+    from filiere.territories.maps import choropleth_svg, map_table_rows
+
+    others = urlencode([pair for pair in filters.as_params() if pair[0] != "department"])
+
+    def link(code: str) -> str:
+        return f"?{others}&department={code}&vue=carte" if others else f"?department={code}&vue=carte"
+
+    values = {code: float(n) for code, n in result.department_counts.items()}
+    return {
+        "map_svg": choropleth_svg(
+            values,
+            level="department",
+            title=_("Résultats par département"),
+            unit=_("établissements"),
+            link=link,
+            uid="directory-map",
+            table_id="directory-map-table",
+        ),
+        "map_rows": [row for row in map_table_rows(values, "department", link=link) if row.value],
+    }
 
 
 @require_GET

@@ -454,7 +454,8 @@ class _RowWriter:
     """
 
     def __init__(self, model: type[models.Model]) -> None:
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        # Generated columns (Establishment.directory_rank) are the database's to write.
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
         self.table = connection.ops.quote_name(model._meta.db_table)
         self.pk_column = connection.ops.quote_name(model._meta.pk.column)
         self.fields = {f.attname: f for f in fields}

@@ -23,6 +23,14 @@ def search(**kwargs):
     return search_directory(DirectoryFilters(**kwargs))
 
 
+@pytest.fixture
+def no_time_for_exact_counts(monkeypatch):
+    """Exact counting runs out of its time budget (as a broad query over a million rows does)."""
+    from filiere.organisations import selectors
+
+    monkeypatch.setattr(selectors, "exact_counts", lambda *args, **kwargs: None)
+
+
 def test_query_words_are_folded_and_stripped_of_syntax():
     assert query_words('Cité "Numérique" OR *') == ["cite", "numerique", "or"]
     assert fts5_expression(["cite", "num"]) == '"cite" "num"*'
@@ -77,10 +85,31 @@ def test_relevance_then_name():
     ]
 
 
-def test_no_query_orders_by_name():
+def test_no_query_orders_by_name_within_a_headcount_band():
     for name in ("Charlie", "alpha", "Bravo"):
-        EstablishmentFactory(organisation__name=name)
+        EstablishmentFactory(organisation__name=name, headcount_band="11")
     assert sorted(names(search()), key=str.lower) == ["alpha", "Bravo", "Charlie"]
+    assert names(search()) == list(
+        Establishment.objects.order_by("directory_rank", "name", "id").values_list("name", flat=True)
+    )
+
+
+def test_browsing_puts_featured_then_open_diffusible_and_biggest_first():
+    from filiere.accounts.models import Membership
+    from .factories import UserFactory
+
+    EstablishmentFactory(organisation__name="A fermée", state=State.CLOSED, headcount_band="53")
+    EstablishmentFactory(organisation__name="B non diffusible", is_diffusible=False, headcount_band="53")
+    EstablishmentFactory(organisation__name="C petite", headcount_band="01")
+    EstablishmentFactory(organisation__name="D grande", headcount_band="42")
+    EstablishmentFactory(organisation__name="E sans effectif", headcount_band="")
+    member = EstablishmentFactory(organisation__name="F avec membres", headcount_band="NN")
+    Membership.objects.create(user=UserFactory(), organisation=member.organisation)
+    expected = ["F avec membres", "D grande", "C petite", "E sans effectif", "B non diffusible", "A fermée"]
+    assert names(search()) == expected
+    for per_page in (1, 2, 4):
+        pages = [search_directory(DirectoryFilters(), page=p, per_page=per_page) for p in range(1, 7)]
+        assert [n for page in pages for n in names(page)][:6] == expected
 
 
 def test_search_index_follows_updates_and_deletes():
@@ -142,7 +171,7 @@ def test_search_objects_are_repaired_after_a_table_remake():
 )
 def test_each_facet_filters(territories, filters, expected):
     make_sample()
-    assert names(search(**filters)) == expected
+    assert sorted(names(search(**filters))) == expected
 
 
 def make_sample():
@@ -208,7 +237,33 @@ def test_text_and_facets_combine(territories):
 
 
 @override_settings(DIRECTORY_FACET_LIMIT=3)
-def test_counting_is_capped_and_says_so(territories):
+def test_counts_are_exact_beyond_the_facet_limit(territories):
+    make_sample()
+    EstablishmentFactory(organisation__name="Encore une")
+    result = search()
+    assert result.count == 5
+    assert not result.count_is_lower_bound
+    assert sum(facet(result, "state").values()) == 5
+    assert result.department_counts == {"21": 3, "25": 1, "34": 1}
+
+
+def test_a_statement_past_its_time_budget_is_stopped_and_the_connection_still_works():
+    from django.db import OperationalError
+
+    from filiere.organisations.selectors import time_budget
+
+    slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) SELECT count(*) FROM n"
+    with pytest.raises(OperationalError), time_budget("default", 20), connection.cursor() as cursor:
+        cursor.execute(slow)
+    with time_budget("default", 5000), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
+
+
+@override_settings(DIRECTORY_FACET_LIMIT=3)
+def test_counting_is_capped_and_says_so_when_exact_counts_take_too_long(
+    territories, no_time_for_exact_counts
+):
     make_sample()
     EstablishmentFactory(organisation__name="Encore une")
     result = search()
@@ -333,7 +388,7 @@ def test_pages_of_many_matches_keep_the_directory_order(q, extra, per_page):
         assert [e.pk for e in search_directory(filters, per_page=per_page).results] == expected[:per_page]
 
 
-def test_name_prefix_hits_come_first():
+def test_name_prefix_hits_come_first(no_time_for_exact_counts):
     make_prefix_sample()
     with override_settings(DIRECTORY_FACET_LIMIT=2):
         result = search_directory(DirectoryFilters(q="mar"), per_page=5)
@@ -398,3 +453,14 @@ def test_naf_labels_of_pages_and_exports_agree_file_first_then_database():
     )
     for labels in (naf_labels_for(["62.01Z", "99.99Z"]), all_naf_labels()):
         assert (labels["62.01Z"], labels["99.99Z"]) == (official, "Essai")
+
+
+def test_activity_facet_labels_are_the_accented_insee_labels():
+    from filiere.organisations.selectors import naf_labels_for
+
+    labels = naf_labels_for(["58.29C", "62.01Z", "63.11Z"])
+    assert labels == {
+        "58.29C": "Édition de logiciels applicatifs",
+        "62.01Z": "Programmation informatique",
+        "63.11Z": "Traitement de données, hébergement et activités connexes",
+    }

@@ -20,7 +20,7 @@ def test_search_page_full(client, territories):
     EstablishmentFactory(organisation__name="Cité Numérique", sign="La Cité")
     EstablishmentFactory(organisation__name="Boulangerie Martin", closed=True, organisation__is_digital=False)
     EstablishmentFactory(organisation__name="Démo SAS", generated=True)
-    response = client.get(reverse("organisations:search"))
+    response = client.get(reverse("organisations:search"), {"q": ""})
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" in body and 'id="directory-form"' in body
@@ -65,13 +65,90 @@ def test_search_page_paginates_with_filters_kept(client):
     assert "Page 2 sur 2" in body
 
 
-def test_search_page_honest_about_capped_counts(client, settings):
+def test_search_page_counts_exactly_beyond_the_facet_limit(client, settings):
     settings.DIRECTORY_FACET_LIMIT = 2
     for i in range(3):
         EstablishmentFactory(organisation__name=f"Entreprise {i}")
-    body = client.get(reverse("organisations:search")).content.decode()
+    body = client.get(reverse("organisations:search"), {"q": ""}).content.decode()
+    assert "3 résultats" in body and "Plus de" not in body
+
+
+def test_search_page_honest_about_capped_counts(client, settings, monkeypatch):
+    from filiere.organisations import selectors
+
+    monkeypatch.setattr(selectors, "exact_counts", lambda *args, **kwargs: None)  # out of time
+    settings.DIRECTORY_FACET_LIMIT = 2
+    for i in range(3):
+        EstablishmentFactory(organisation__name=f"Entreprise {i}")
+    body = client.get(reverse("organisations:search"), {"q": ""}).content.decode()
     assert "Plus de 2 résultats" in body
-    assert "Comptes calculés sur les 2 premiers résultats." in body
+    assert "comptes calculés sur les 2 premiers résultats." in body
+
+
+def _default_sample():
+    EstablishmentFactory(organisation__name="Dijon Data", organisation__is_digital=True)
+    EstablishmentFactory(
+        organisation__name="Montpellier Web",
+        organisation__is_digital=True,
+        region_code="76",
+        department_code="34",
+    )
+    EstablishmentFactory(organisation__name="Bijouterie fermée", closed=True, organisation__is_digital=True)
+    EstablishmentFactory(organisation__name="Boulangerie", organisation__is_digital=False)
+
+
+def test_default_view_shows_active_digital_establishments_of_france(client, territories):
+    _default_sample()
+    body = client.get(reverse("organisations:search")).content.decode()
+    assert "Dijon Data" in body and "Montpellier Web" in body
+    assert "Bijouterie fermée" not in body and "Boulangerie" not in body
+    assert 'id="default-view"' in body and "secteur numérique en France" in body
+    assert 'name="state" value="A" checked' in body and 'name="digital" value="1" checked' in body
+    # Ticking nothing is a search of the whole directory.
+    whole = client.get(reverse("organisations:search"), {"q": ""}).content.decode()
+    assert "Bijouterie fermée" in whole and 'id="default-view"' not in whole
+
+
+def test_default_view_of_a_regional_admin_is_their_region(client, territories):
+    from filiere.accounts.models import RegionalRole
+
+    from .factories import UserFactory
+
+    _default_sample()
+    user = UserFactory()
+    RegionalRole.objects.create(user=user, region=territories["76"])
+    client.force_login(user)
+    body = client.get(reverse("organisations:search")).content.decode()
+    assert "Montpellier Web" in body and "Dijon Data" not in body
+    assert "secteur numérique en Occitanie" in body
+
+
+def test_default_view_of_a_member_is_their_organisation_region(client, territories):
+    from filiere.accounts.models import Membership
+
+    from .factories import UserFactory
+
+    _default_sample()
+    user = UserFactory()
+    own = EstablishmentFactory(organisation__name="Ma boîte", region_code="76", department_code="34")
+    Membership.objects.create(user=user, organisation=own.organisation)
+    client.force_login(user)
+    body = client.get(reverse("organisations:search")).content.decode()
+    assert "Montpellier Web" in body and "Dijon Data" not in body
+
+
+def test_map_view_draws_results_by_department(client, territories):
+    _default_sample()
+    response = client.get(reverse("organisations:search"), {"q": "", "vue": "carte"})
+    body = response.content.decode()
+    assert "<svg" in body and 'data-level="department"' in body
+    assert 'id="directory-map-table"' in body
+    # One row per department with results, linking to the same search narrowed to it.
+    assert "Côte-d&#x27;Or (21)</a></th><td>3</td>" in body
+    assert "Hérault (34)</a></th><td>1</td>" in body
+    assert "?q=&amp;department=34&amp;vue=carte" in body or "?department=34&amp;vue=carte" in body
+    assert 'class="result-list"' not in body
+    assert 'name="vue" value="carte"' in body  # the form keeps the view
 
 
 def test_names_are_escaped(client):
