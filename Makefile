@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FILIERE_DATA_DIR ?= $(abspath ../shared/data)
 
-.PHONY: run test test-pg bench lint venv chromium migrate reference demo messages clean
+.PHONY: run serve serve-demo test test-pg bench lint venv chromium migrate reference demo messages clean
 
 $(BIN)/filiere: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,29 @@ demo: reference
 run: demo
 	DEBUG=1 $(BIN)/filiere compilemessages --ignore=.venv >/dev/null 2>&1 || true
 	DEBUG=1 $(BIN)/filiere runserver 127.0.0.1:8000
+
+# The whole set as in production, on this machine and PostgreSQL: gunicorn, the task worker and
+# the scheduler from the Procfile (honcho). Plain HTTP on 127.0.0.1:8000, mail printed by the
+# worker. Data: `make serve-demo` once, or `filiere reference load` / `filiere demo` with the
+# same DATABASE_URL. See docs/deploy.md for a real server.
+SERVE_ENV = DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} \
+	SECRET_KEY=$${SECRET_KEY:-serve-local-only-not-a-secret} DEBUG=0 \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_COOKIES=0 \
+	TASKS_BACKEND=django_tasks_db.DatabaseBackend EMAIL_URL=$${EMAIL_URL:-console://} \
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:8000} PATH=$(CURDIR)/$(BIN):$$PATH
+
+serve: venv
+	$(SERVE_ENV) $(BIN)/filiere createdb
+	$(SERVE_ENV) $(BIN)/filiere migrate --noinput
+	$(SERVE_ENV) $(BIN)/filiere compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(SERVE_ENV) $(BIN)/filiere collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(BIN)/honcho start -f Procfile
+
+serve-demo: venv
+	$(SERVE_ENV) $(BIN)/filiere createdb
+	$(SERVE_ENV) $(BIN)/filiere migrate --noinput
+	$(SERVE_ENV) $(BIN)/filiere reference load
+	$(SERVE_ENV) $(BIN)/filiere demo
 
 test: venv chromium
 	SECRET_KEY=test-only $(BIN)/pytest -q $(PYTEST_ARGS)
