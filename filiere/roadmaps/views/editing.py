@@ -1,7 +1,8 @@
 """Editing a plan: the plan, its axes, objectives, actions, steps, indicators and targets.
 
 Plan editors (staff, the region's administrators) edit everything; editors of an action's porteur
-edit that action and its steps. Every write goes through `services`, which log it."""
+edit that action and its steps. Every page asks to sign in first (302 to the login page), as the
+other apps' private pages do. Every write goes through `services`, which log it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -59,6 +61,7 @@ def _form_page(
     return render(request, "roadmaps/edit_form.html", context, status=400 if form.errors else 200)
 
 
+@login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_create_plan(request.user):
         raise PermissionDenied
@@ -76,6 +79,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form=form, plan=None, title=_("Nouveau plan"))
 
 
+@login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = PlanForm(
@@ -98,6 +102,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form=form, plan=plan, title=_("Modifier le plan"))
 
 
+@login_required
 def plan_structure(request: HttpRequest, pk: int) -> HttpResponse:
     """The editors' view of the tree: add, edit, reorder and delete axes, objectives and actions."""
     plan = _editable_plan(request, pk)
@@ -108,6 +113,7 @@ def plan_structure(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"plan": plan, "tree": tree})
 
 
+@login_required
 def axis_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = NodeForm(request.POST or None, with_kind=True, initial={"kind": plan.axis_kind})
@@ -123,6 +129,7 @@ def axis_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form=form, plan=plan, title=_("Ajouter un axe"))
 
 
+@login_required
 def axis_edit(request: HttpRequest, pk: int) -> HttpResponse:
     axis = selectors.get_axis_for_user(request.user, pk)
     plan = _editable_plan(request, axis.plan_id)
@@ -141,6 +148,7 @@ def axis_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     axis = selectors.get_axis_for_user(request.user, pk)
     plan = _editable_plan(request, axis.plan_id)
@@ -158,6 +166,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form=form, plan=plan, title=title)
 
 
+@login_required
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective = selectors.get_objective_for_user(request.user, pk)
     plan = _editable_plan(request, objective.axis.plan_id)
@@ -180,6 +189,7 @@ def _after_action_save(request: HttpRequest, form: ActionEditForm) -> None:
         messages.warning(request, _("Attention : le budget consommé dépasse le budget prévu."))
 
 
+@login_required
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     objective = selectors.get_objective_for_user(request.user, pk)
     plan = _editable_plan(request, objective.axis.plan_id)
@@ -206,6 +216,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form=form, plan=plan, title=title, wide=True)
 
 
+@login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Every field of an action, its steps and its indicators (plan editors and porteur's editors)."""
     action = selectors.get_action_for_user(request.user, pk)
@@ -241,6 +252,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roadmaps/action_edit.html", context, status=400 if form.errors else 200)
 
 
+@login_required
 @require_POST
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.get_action_for_user(request.user, pk)
@@ -266,6 +278,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roadmaps/action_edit.html", context, status=400)
 
 
+@login_required
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = IndicatorForm(request.POST or None, plan=plan)
@@ -288,6 +301,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form=form, plan=plan, title=_("Nouvel indicateur"), wide=True)
 
 
+@login_required
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """An indicator's definition and its targets by date (plan editors)."""
     indicator = selectors.get_indicator_for_user(request.user, pk)
@@ -326,6 +340,7 @@ def _indicator_edit_page(
     return render(request, "roadmaps/indicator_edit.html", context, status=status)
 
 
+@login_required
 @require_POST
 def target_add(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = selectors.get_indicator_for_user(request.user, pk)
@@ -387,6 +402,7 @@ def _back_url(kind: str, node: Any) -> str:
     return reverse("roadmaps:plan_structure", args=[services.plan_of(node).pk])
 
 
+@login_required
 def node_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """GET: what would be deleted, and a confirmation button; POST: delete it."""
     node = _node_for_editor(request, kind, pk)
@@ -421,6 +437,7 @@ def node_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return render(request, "roadmaps/node_delete.html", context)
 
 
+@login_required
 @require_POST
 def node_move(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Move a node one place up or down; an HTMX request gets the structure back, others a redirect."""
