@@ -143,6 +143,10 @@ def _adviser(username: str, first: str, last: str, structure: Organisation) -> A
         else:
             user.set_unusable_password()
         user.save()
+    elif settings.DEBUG and not user.check_password(DEMO_PASSWORD):
+        # A development database loaded once without DEBUG: give the documented password back.
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     Membership.objects.get_or_create(user=user, organisation=structure, defaults={"role": Role.EDITOR})
     return user
 

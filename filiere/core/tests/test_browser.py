@@ -14,7 +14,14 @@ from filiere.core.testing import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/", "/mentions-legales/", "/accessibilite/", "/donnees-personnelles/", "/contact/", "/plan-du-site/"]
+PAGES = [
+    "/",
+    "/mentions-legales/",
+    "/accessibilite/",
+    "/donnees-personnelles/",
+    "/contact/",
+    "/plan-du-site/",
+]
 
 
 def test_mobile_menu_is_a_disclosure_button(browser_context, live_server):
@@ -22,7 +29,9 @@ def test_mobile_menu_is_a_disclosure_button(browser_context, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/")
     button = page.get_by_role("button", name="Menu")
-    directory = page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Annuaire")
+    directory = page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Annuaire"
+    )
     assert button.is_visible() and button.get_attribute("aria-expanded") == "false"
     assert not directory.is_visible()
     # The search box is on the first screen, not pushed down by the links.
@@ -47,7 +56,11 @@ def test_desktop_shows_the_navigation_without_a_button(browser_context, live_ser
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(live_server.url + "/")
     assert not page.get_by_role("button", name="Menu").is_visible()
-    assert page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Annuaire").is_visible()
+    assert (
+        page.get_by_role("navigation", name="Navigation principale")
+        .get_by_role("link", name="Annuaire")
+        .is_visible()
+    )
 
 
 @pytest.mark.parametrize("width", [1280, 390])
