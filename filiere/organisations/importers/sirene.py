@@ -1081,6 +1081,8 @@ def _run(
         result = ImportResult(kind=RUN_KINDS[kind], path=str(path), counts=counts)
         run = None
         if write:
+            # Runs of killed processes are marked interrupted before this one starts.
+            ImportRun.objects.mark_abandoned()
             run = ImportRun.objects.create(
                 kind=RUN_KINDS[kind], files=[str(path)], options=options, report_path=str(report_path or "")
             )
@@ -1255,6 +1257,8 @@ def _flush(spec: Any, batch: dict, counts: dict[str, int], so_far: Mapping[str, 
     for key, value in delta.items():
         counts[key] += value
     _merge_scan_counts(counts, so_far)
+    if result.run is not None:
+        result.run.beat(counts)  # at most every HEARTBEAT_SECONDS: a killed run is then found
     if on_batch is not None:
         on_batch(result)
 

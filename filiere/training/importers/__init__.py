@@ -394,6 +394,8 @@ def import_training(
         raise TrainingFormatError(_("format inconnu « %(fmt)s » (lheo ou csv)") % {"fmt": fmt})
     counts = dict.fromkeys(COUNT_KEYS, 0)
     rejections: list[dict[str, str]] = []
+    # Runs of killed processes are marked interrupted before this one starts.
+    ImportRun.objects.mark_abandoned()
     run = ImportRun.objects.create(
         kind=RUN_KIND, files=[filename] if filename else [], options={"format": fmt, "user_id": user_id}
     )
@@ -404,6 +406,7 @@ def import_training(
             for record in reader(stream):
                 counts["read"] += 1
                 writer.write(record)
+                run.beat(counts)  # at most every HEARTBEAT_SECONDS
     except TrainingFormatError as exc:
         _finish(run, counts, rejections, ImportRun.Status.FAILED, str(exc))
         raise
