@@ -169,6 +169,10 @@ class FilierePasswordResetForm(PasswordResetForm):
     """Django's reset form, with the mail in our templates, in the person's language, with a
     link on SITE_URL (not the request's host), queued through `core.mail` after commit."""
 
+    email = forms.EmailField(
+        label=_("Adresse e-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
     def send_mail(
         self,
         subject_template_name: str,

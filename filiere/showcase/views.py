@@ -177,7 +177,7 @@ def edit(request: HttpRequest, org_id: int) -> HttpResponse:
     """A firm's editors manage its showcase: pitch, sectors, competences, references, certifications."""
     organisation = get_object_or_404(Organisation, pk=org_id)
     if not selectors.can_edit_showcase(request.user, organisation):
-        raise Http404
+        raise PermissionDenied  # the organisation is public (directory): refused, not hidden
     showcase = selectors.get_profile_for_user(request.user, org_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     profile_form = ProfileForm(

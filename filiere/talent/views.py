@@ -377,7 +377,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """An offer's editors change it (skills and occupation are found again), or close it."""
     offer = selectors.get_offer_for_user(request.user, pk)
     if not selectors.can_edit_offer(request.user, offer):
-        raise Http404(_("Offre introuvable."))
+        raise PermissionDenied  # the offer is visible (open) to them: refused, not hidden
     form = OfferEditForm(request.POST or None, initial=OfferEditForm.initial_for(offer))
     if request.method == "POST" and form.is_valid():
         if _save_offer(form, organisation=offer.organisation, user=request.user, offer=offer) is not None:

@@ -248,9 +248,9 @@ def test_edit_page_declares_a_competence(client, skills):
     assert firm.competence_declarations.get().level == "expert"
 
 
-def test_edit_page_is_404_for_non_editors(client, firms):
+def test_edit_page_is_403_for_non_editors(client, firms):
     client.force_login(UserFactory())
-    assert client.get(f"/vitrine/{firms['rail'].pk}/modifier/").status_code == 404
+    assert client.get(f"/vitrine/{firms['rail'].pk}/modifier/").status_code == 403
 
 
 def test_validation_page_for_cluster_staff_only(client, firms):

@@ -209,10 +209,53 @@ def test_only_the_companys_editors_open_the_offer_edit_page(client):
     offer = services.save_offer(organisation=OrganisationFactory(), by=None, title="Technicien support")
     url = f"/talents/offres/{offer.pk}/modifier/"
     assert client.get(url).status_code == 302  # login first
-    _company_editor(client)  # an editor of another company
-    assert client.get(url).status_code == 404
+    _company_editor(client)  # an editor of another company: the open offer is public, the edit refused
+    assert client.get(url).status_code == 403
     assert (
-        client.post(url, {"title": "Piraté", "contract": offer.contract, "positions": 1}).status_code == 404
+        client.post(url, {"title": "Piraté", "contract": offer.contract, "positions": 1}).status_code == 403
     )
     offer.refresh_from_db()
     assert offer.title == "Technicien support"
+
+
+def test_people_list_is_paginated_with_the_total(client):
+    structure = StructureFactory()
+    for i in range(120):
+        SeekerFactory(structure=structure, last_name=f"Nom{i:03d}", first_name="Ana")
+    client.force_login(adviser_of(structure))
+    page = client.get("/talents/personnes/").content.decode()
+    assert "120 personnes" in page and "1 à 50 ci-dessous" in page
+    assert "Nom000" in page and "Nom050" not in page
+    assert 'href="?page=2"' in page and 'href="?page=3"' in page
+    last = client.get("/talents/personnes/", {"page": 3}).content.decode()
+    assert "Nom119" in last and "Nom099" not in last and "101 à 120 ci-dessous" in last
+    found = client.get("/talents/personnes/", {"q": "nom11"}).content.decode()
+    assert "10 personnes" in found and "Nom110" in found and 'class="pagination"' not in found
+    assert client.get("/talents/personnes/", {"page": "x"}).status_code == 200  # first page
+
+
+def test_staff_without_a_structure_create_a_profile_for_a_structure_they_pick(client):
+    from filiere.talent.models import JobSeeker
+
+    followed = SeekerFactory(structure=StructureFactory(name="Mission locale de Mulhouse"))
+    other = StructureFactory(name="France Travail Strasbourg Meinau")
+    SeekerFactory(structure=other)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert "/talents/personnes/nouvelle/" in client.get("/talents/").content.decode()
+    form = client.get("/talents/personnes/nouvelle/")
+    assert form.status_code == 200
+    assert (
+        "Mission locale de Mulhouse" in form.content.decode() and 'name="structure"' in form.content.decode()
+    )
+    data = {"first_name": "Léa", "last_name": "Muller", "gender": "F", "structure": other.pk}
+    assert client.post("/talents/personnes/nouvelle/", data).status_code == 302
+    assert JobSeeker.objects.get(last_name="Muller").structure == other
+    assert followed.structure != other
+
+
+def test_no_new_profile_link_for_who_cannot_create_one(client):
+    member = UserFactory()
+    client.force_login(member)
+    assert "/talents/personnes/nouvelle/" not in client.get("/talents/").content.decode()
+    assert client.get("/talents/personnes/nouvelle/").status_code == 404

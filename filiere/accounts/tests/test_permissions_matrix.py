@@ -1,0 +1,328 @@
+"""Every main private URL × every role: the status code each role gets (docs/permissions.md).
+
+The convention, the same in every app:
+
+- anonymous on a private page → 302 to the login page ("login");
+- signed in, but the object named by the URL is hidden from them → 404 (its existence is not
+  revealed: a private plan, a person, a campaign of another region, an organisation they do not
+  administer…);
+- signed in, the object is visible to them (a public organisation, a published showcase, an open
+  offer, a person they follow) or the page names no object, but they may not do this → 403;
+- allowed → 200 for a page, 302 (to the next page) for an action that succeeded.
+
+A failing cell is reported as `test_matrix[<url>-<role>]`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from filiere.accounts.models import RegionalRole, Role
+from filiere.needs.models import Campaign, Scope, Status
+from filiere.organisations.models import Kind
+from filiere.organisations.tests.factories import (
+    EstablishmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    RegionFactory,
+    RelationFactory,
+    UserFactory,
+)
+from filiere.roadmaps.models import Plan
+from filiere.showcase.models import CompetenceDeclaration, ContactRequest, ShowcaseProfile
+from filiere.talent import services as talent_services
+from filiere.talent.models import Cohort, JobOffer, JobSeeker, Programme
+from filiere.taxonomy.tests.factories import EscoBackedSkillFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "signed_in",
+    "member",
+    "editor",
+    "admin",
+    "cluster_x",
+    "cluster_y",
+    "regional",
+    "regional_other",
+    "adviser",
+    "adviser_other",
+    "platform_staff",
+]
+
+LOGIN = "login"  # 302 to the login page
+
+
+@dataclass
+class World:
+    """A small world: firm F (member of cluster X) in region R, a person P followed by
+    structure S, which runs the programme of cohort C; cluster Y and structure T elsewhere."""
+
+    users: dict[str, Any]
+    firm: Any
+    cluster_x: Any
+    declaration: Any
+    contact: Any
+    seeker: Any
+    cohort: Any
+    file: Any
+    offer: Any
+    campaign: Any
+    plan: Any
+
+
+def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
+    organisation = OrganisationFactory(name=name, kind=kind, siren=None)
+    EstablishmentFactory(organisation=organisation, region_code=region_code, siret=None)
+    return organisation
+
+
+@pytest.fixture
+def world() -> World:
+    region = RegionFactory(code="27", name="Bourgogne-Franche-Comté")
+    other_region = RegionFactory(code="44", name="Grand Est")
+    firm = _org("Firme F", "27")
+    cluster_x = _org("Cluster X", "27", Kind.CLUSTER)
+    cluster_y = _org("Cluster Y", "44", Kind.CLUSTER)
+    RelationFactory(source=firm, target=cluster_x)
+    structure = _org("Agence S", "27", Kind.PUBLIC_BODY)
+    other_structure = _org("Agence T", "44", Kind.PUBLIC_BODY)
+
+    def member_of(organisation: Any, role: str) -> Any:
+        return MembershipFactory(organisation=organisation, role=role).user
+
+    users: dict[str, Any] = {
+        "anonymous": None,
+        "signed_in": UserFactory(),
+        "member": member_of(firm, Role.MEMBER),
+        "editor": member_of(firm, Role.EDITOR),
+        "admin": member_of(firm, Role.ADMIN),
+        "cluster_x": member_of(cluster_x, Role.EDITOR),
+        "cluster_y": member_of(cluster_y, Role.EDITOR),
+        "regional": RegionalRole.objects.create(user=UserFactory(), region=region).user,
+        "regional_other": RegionalRole.objects.create(user=UserFactory(), region=other_region).user,
+        "adviser": member_of(structure, Role.MEMBER),
+        "adviser_other": member_of(other_structure, Role.MEMBER),
+        "platform_staff": UserFactory(is_staff=True),
+    }
+    ShowcaseProfile.objects.create(organisation=firm, is_published=True)
+    declaration = CompetenceDeclaration.objects.create(organisation=firm, skill=EscoBackedSkillFactory())
+    contact = ContactRequest.objects.create(
+        buyer=UserFactory(),
+        organisation=firm,
+        subject="Projet",
+        message="Bonjour",
+        sent_at=dt.datetime.now(dt.UTC),
+    )
+    now = dt.datetime.now(dt.UTC)
+    seeker = JobSeeker.objects.create(
+        first_name="Awa", last_name="P", structure=structure, last_activity_at=now
+    )
+    JobSeeker.objects.create(first_name="Tom", last_name="Q", structure=other_structure, last_activity_at=now)
+    programme = Programme.objects.create(name="Programme S", structure=structure, region=region)
+    cohort = Cohort.objects.create(
+        programme=programme,
+        name="Promotion 2025",
+        year=2025,
+        start_date=dt.date(2025, 3, 1),
+        end_date=dt.date(2025, 9, 30),
+        places=20,
+    )
+    file = talent_services.open_file(cohort=cohort, seeker=seeker, by=None)
+    offer = JobOffer.objects.create(organisation=firm, title="Technicien support", skill_ids=[])
+    today = dt.date.today()
+    campaign = Campaign.objects.create(
+        title="Besoins du cluster X",
+        region=region,
+        scope=Scope.CLUSTER,
+        cluster=cluster_x,
+        owner=cluster_x,
+        status=Status.OPEN,
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=30),
+    )
+    plan = Plan.objects.create(
+        title="Feuille de route R",
+        region=region,
+        start_date=dt.date(2024, 1, 1),
+        end_date=dt.date(2027, 12, 31),
+        is_public=False,
+    )
+    return World(users, firm, cluster_x, declaration, contact, seeker, cohort, file, offer, campaign, plan)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL: how to request it, and the status of each role (default for the others)."""
+
+    name: str
+    method: str
+    url: Any  # World -> str
+    data: Any = None  # World -> dict (POST)
+    allowed: tuple[str, ...] = ()  # roles that get `ok`
+    ok: int = 200
+    default: int | str = 404  # every other signed-in role
+    others: tuple[tuple[str, int | str], ...] = ()  # exceptions to `default`
+    anonymous: int | str = LOGIN
+
+    def expected(self, role: str) -> int | str:
+        if role == "anonymous":
+            return self.anonymous
+        if role in self.allowed:
+            return self.ok
+        return dict(self.others).get(role, self.default)
+
+
+ORG_EDITORS = ("editor", "admin", "regional", "platform_staff")
+ORG_ADMINS = ("admin", "regional", "platform_staff")
+VALIDATORS = ("cluster_x", "cluster_y", "platform_staff")
+EVERYONE_SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
+
+CASES = [
+    Case(
+        "organisation_edit",
+        "get",
+        lambda w: reverse("organisations:edit", args=[w.firm.pk]),
+        allowed=ORG_EDITORS,
+        default=403,  # the directory is public: the organisation is visible to everyone
+    ),
+    Case(
+        "organisation_members",
+        "get",
+        lambda w: reverse("accounts:members", args=[w.firm.pk]),
+        allowed=ORG_ADMINS,
+    ),
+    Case(
+        "showcase_edit",
+        "get",
+        lambda w: reverse("showcase:edit", args=[w.firm.pk]),
+        allowed=ORG_EDITORS,
+        default=403,  # the showcase is published: visible to everyone
+    ),
+    Case(
+        "showcase_validation_queue",
+        "get",
+        lambda w: reverse("showcase:validation"),
+        allowed=VALIDATORS,
+        default=403,
+    ),
+    Case(
+        "showcase_validate",
+        "post",
+        lambda w: reverse("showcase:validation"),
+        data=lambda w: {"id": w.declaration.pk, "decision": "validate"},
+        allowed=("cluster_x", "platform_staff"),
+        ok=302,
+        default=403,
+        others=(("cluster_y", 404),),  # not one of their members' declarations
+    ),
+    Case(
+        "showcase_inbox",
+        "get",
+        lambda w: reverse("showcase:inbox"),
+        allowed=EVERYONE_SIGNED_IN,  # each sees only their own requests (tested in showcase)
+    ),
+    Case(
+        "showcase_contact_status",
+        "post",
+        lambda w: reverse("showcase:contact_status", args=[w.contact.pk]),
+        data=lambda w: {"status": "read"},
+        allowed=("editor", "admin", "platform_staff"),
+        ok=302,
+    ),
+    Case(
+        "talent_person",
+        "get",
+        lambda w: reverse("talent:seeker_detail", args=[w.seeker.pk]),
+        allowed=("adviser", "platform_staff"),
+    ),
+    Case(
+        "talent_person_list",
+        "get",
+        lambda w: reverse("talent:seeker_list"),
+        allowed=("adviser", "adviser_other", "platform_staff"),
+    ),
+    Case(
+        "talent_cohort",
+        "get",
+        lambda w: reverse("talent:cohort_detail", args=[w.cohort.pk]),
+        allowed=("adviser", "regional", "platform_staff"),  # regional staff: counts, no names
+    ),
+    Case(
+        "talent_file",
+        "get",
+        lambda w: reverse("talent:file_detail", args=[w.file.pk]),
+        allowed=("adviser", "platform_staff"),
+    ),
+    Case(
+        "talent_erase",
+        "post",
+        lambda w: reverse("talent:seeker_erase", args=[w.seeker.pk]),
+        data=lambda w: {"confirm": "1"},
+        allowed=("adviser",),
+        ok=302,
+        others=(("platform_staff", 403),),  # sees the person, does not follow them
+    ),
+    Case(
+        "talent_offer_create",
+        "get",
+        lambda w: reverse("talent:offer_create"),
+        allowed=("editor", "admin", "cluster_x", "cluster_y"),  # editors of some organisation
+    ),
+    Case(
+        "talent_offer_edit",
+        "get",
+        lambda w: reverse("talent:offer_edit", args=[w.offer.pk]),
+        allowed=("editor", "admin"),
+        default=403,  # the offer is open: visible to everyone
+    ),
+    Case(
+        "needs_campaign_create",
+        "get",
+        lambda w: reverse("needs:campaign_create"),
+        allowed=("cluster_x", "cluster_y", "regional", "regional_other", "platform_staff"),
+        default=403,
+    ),
+    Case(
+        "needs_campaign_manage",
+        "get",
+        lambda w: reverse("needs:campaign_detail", args=[w.campaign.pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+    ),
+    Case(
+        "roadmaps_plan_edit",
+        "get",
+        lambda w: reverse("roadmaps:plan_edit", args=[w.plan.pk]),
+        allowed=("regional", "platform_staff"),
+    ),
+]
+
+MATRIX = [pytest.param(case, role, id=f"{case.name}-{role}") for case in CASES for role in ROLES]
+
+
+@pytest.mark.parametrize(("case", "role"), MATRIX)
+def test_matrix(client: Any, world: World, case: Case, role: str) -> None:
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    url = case.url(world)
+    if case.method == "post":
+        response = client.post(url, case.data(world) if case.data else {})
+    else:
+        response = client.get(url)
+    expected = case.expected(role)
+    if expected == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")), (
+            f"{case.name} × {role}: {response.status_code} {response.get('Location', '')}"
+        )
+        return
+    got = response.status_code
+    if got == 302 and response["Location"].startswith(reverse("accounts:login")):
+        got = LOGIN
+    assert got == expected, f"{case.name} × {role}: expected {expected}, got {got}"
