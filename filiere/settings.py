@@ -294,6 +294,9 @@ LOGGING = {
 # DIRECTORY_EXACT_COUNT_MS; then the first DIRECTORY_FACET_LIMIT matches are counted ("more than").
 DIRECTORY_FACET_LIMIT = env_int("DIRECTORY_FACET_LIMIT", 2000)
 DIRECTORY_EXACT_COUNT_MS = env_int("DIRECTORY_EXACT_COUNT_MS", 40)
+# Largest XLSX/ODS export built inside a request; above it anonymous visitors are pointed to the
+# CSV (streamed) and signed-in users' files are built by the task worker (organisations.exports).
+EXPORT_MAX_ROWS_INLINE = env_int("EXPORT_MAX_ROWS_INLINE", 5000)
 
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -270,3 +271,30 @@ class Relation(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.source} {self.get_kind_display()} {self.target}"
 
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("en préparation")
+    READY = "ready", _("prêt")
+    FAILED = "failed", _("échec")
+
+
+class DirectoryExport(models.Model):
+    """A spreadsheet of a directory search, built by the task worker for a signed-in user.
+
+    The file is kept in the database (a few MB at most: SPREADSHEET_MAX_ROWS rows) and deleted
+    EXPORT_RETENTION after it was asked for (see `exports.request_export`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_exports"
+    )
+    fmt = models.CharField(max_length=4)
+    query = models.TextField(blank=True)  # the search's GET parameters, as in the page's address
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    row_count = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.fmt} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"

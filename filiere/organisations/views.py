@@ -20,7 +20,7 @@ from filiere.accounts.permissions import may_edit_organisation
 
 from . import exports, selectors
 from .forms import OrganisationEditForm
-from .models import HeadcountBand, Kind, Source
+from .models import ExportStatus, HeadcountBand, Kind, Source
 from .services import update_organisation
 
 
@@ -161,7 +161,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The current search as CSV (streamed), XLSX or ODS (capped, see exports.SPREADSHEET_MAX_ROWS)."""
+    """The current search as CSV (streamed) or XLSX/ODS: built here up to EXPORT_MAX_ROWS_INLINE rows,
+    above it refused to anonymous visitors and queued for signed-in users (see exports.py)."""
     filters = selectors.DirectoryFilters.from_params(request.GET)
     queryset = selectors.ordered_establishments(filters)
     content_type, _ext = exports.FORMATS[fmt]
@@ -170,15 +171,43 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = StreamingHttpResponse(exports.csv_lines(queryset), content_type=content_type)
         response["Content-Disposition"] = disposition
         return response
-    count = queryset.values("id")[: exports.SPREADSHEET_MAX_ROWS + 1].count()
-    if count > exports.SPREADSHEET_MAX_ROWS:
-        query = urlencode(filters.as_params())
-        return render(
-            request,
-            "organisations/export_too_large.html",
-            {"limit": exports.SPREADSHEET_MAX_ROWS, "fmt": fmt, "query": query},
-            status=400,
-        )
+    inline, most = exports.max_rows_inline(), exports.SPREADSHEET_MAX_ROWS
+    count = exports.count_up_to(queryset, most if request.user.is_authenticated else inline)
+    query = urlencode(filters.as_params())
+    if count > inline:
+        if request.user.is_authenticated and count <= most:
+            job = exports.request_export(user=request.user, fmt=fmt, query=query)
+            return redirect("organisations:export_status", pk=job.pk)
+        signed_in = request.user.is_authenticated
+        context = {"limit": most if signed_in else inline, "fmt": fmt, "query": query, "signed_in": signed_in}
+        return render(request, "organisations/export_too_large.html", context, status=400)
     response = HttpResponse(exports.spreadsheet(queryset, fmt), content_type=content_type)
     response["Content-Disposition"] = disposition
+    return response
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """A queued export: "in preparation" (the page reloads itself), then its download link."""
+    job = exports.get_export_for_user(request.user, pk)
+    context = {
+        "export": job,
+        "expires": job.created_at + exports.EXPORT_RETENTION,
+        "pending": job.status == ExportStatus.PENDING,
+    }
+    return render(request, "organisations/export_status.html", context)
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file of a ready export (its owner only)."""
+    job = exports.get_export_for_user(request.user, pk)
+    if job.status != ExportStatus.READY:
+        return redirect("organisations:export_status", pk=job.pk)
+    response = HttpResponse(bytes(job.content), content_type=exports.FORMATS[job.fmt][0])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(job.fmt, job.created_at.date())}"'
+    )
     return response

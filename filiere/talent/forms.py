@@ -115,6 +115,18 @@ class SeekerForm(forms.Form):
         label=_("Disponible à partir du"), required=False, widget=DateInput(), input_formats=DATE_FORMATS
     )
 
+    def __init__(self, *args: Any, structures: list[Any] | None = None, **kwargs: Any) -> None:
+        """With several `structures` (platform staff), the one that follows the person, among those."""
+        super().__init__(*args, **kwargs)
+        if structures is not None and len(structures) > 1:
+            self.fields = {
+                "structure": forms.ModelChoiceField(
+                    label=_("Structure qui accompagne la personne"),
+                    queryset=Organisation.objects.filter(pk__in=[o.pk for o in structures]).order_by("name"),
+                ),
+                **self.fields,
+            }
+
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {

@@ -13,17 +13,20 @@ Platform staff see everything.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
 from filiere.accounts.permissions import is_adviser, people_visible_to
+from filiere.core.text import fold
 from filiere.matching import services as engine
 
 from . import geo, indexing
@@ -412,20 +415,22 @@ class SkillGap:
 def skill_gap(seeker: JobSeeker, offer: JobOffer, *, course_limit: int = 10) -> SkillGap:
     """The offer's skills the candidate lacks (compared concept by concept) and the courses that
     teach them within the person's mobility area or by distance learning."""
-    mine = set(engine.skill_labels(indexing.seeker_skill_ids(seeker)))
-    matched: list[str] = []
-    missing: dict[str, int] = {}
+    mine = {_skill_key(label) for label in engine.skill_labels(indexing.seeker_skill_ids(seeker))}
+    matched: dict[str, str] = {}
+    missing: dict[str, tuple[int, str]] = {}
+    missing_ids: list[int] = []  # every skill id of a missing skill: courses may teach either
     for skill_id in offer.skill_ids:
         labels = engine.skill_labels([skill_id])
         if not labels:
             continue
-        label = labels[0]
-        if label in mine:
-            if label not in matched:
-                matched.append(label)
+        key = _skill_key(labels[0])
+        if key in mine:
+            matched.setdefault(key, labels[0])
         else:
-            missing.setdefault(label, skill_id)
-    missing_rows = [(skill_id, label) for label, skill_id in missing.items()]
+            missing.setdefault(key, (skill_id, labels[0]))
+            missing_ids.append(skill_id)
+    matched_labels = list(matched.values())
+    missing_rows = list(missing.values())
     courses: list[Any] = []
     available = True
     if missing_rows:
@@ -434,8 +439,20 @@ def skill_gap(seeker: JobSeeker, offer: JobOffer, *, course_limit: int = 10) -> 
         except ImportError:
             available = False
         else:
-            courses = _courses_in_reach(courses_covering, seeker, [s for s, _ in missing_rows], course_limit)
-    return SkillGap(matched=matched, missing=missing_rows, courses=courses, training_available=available)
+            courses = _courses_in_reach(courses_covering, seeker, missing_ids, course_limit)
+    return SkillGap(
+        matched=matched_labels, missing=missing_rows, courses=courses, training_available=available
+    )
+
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+def _skill_key(label: str) -> str:
+    """One skill under its ROME and ESCO labels: "Java" (ROME) and "Java (programmation
+    informatique)" (ESCO) are two concepts of the taxonomy, but one skill to the person reading
+    the gap: compared folded, without the ESCO precision in parentheses."""
+    return fold(_PARENTHESES.sub(" ", label))
 
 
 def _courses_in_reach(
@@ -579,18 +596,57 @@ def access_log(seeker: JobSeeker, *, limit: int = 50) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(seeker=seeker).select_related("user")[:limit]
 
 
-def advisers_seekers(user: Any, *, q: str = "", limit: int = 100, what: str = "") -> list[JobSeeker]:
-    """The people the adviser follows (their structure), by name, optionally filtered. With
-    `what`, each person returned is written to the access log (a page that shows their names)."""
+def _advisers_seekers(user: Any, q: str) -> QuerySet[JobSeeker]:
     qs = people_visible_to(user).filter(anonymised_at__isnull=True)
     if q:
         qs = qs.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q))
-    seekers = list(qs.order_by("last_name", "first_name", "pk")[:limit])
+    return qs.order_by("last_name", "first_name", "pk")
+
+
+def advisers_seekers(user: Any, *, q: str = "", limit: int = 100, what: str = "") -> list[JobSeeker]:
+    """The people the adviser follows (their structure), by name, optionally filtered. With
+    `what`, each person returned is written to the access log (a page that shows their names)."""
+    seekers = list(_advisers_seekers(user, q)[:limit])
     if what:
         from .services import log_accesses
 
         log_accesses(seekers=seekers, user=user, what=what)
     return seekers
+
+
+def seeker_structures_for(user: Any) -> list[Any]:
+    """The structures `user` may create a person's profile for: an adviser's own structure (the
+    first they belong to); for platform staff who belong to none, every structure that follows
+    people or runs a programme (they pick one in the form)."""
+    from filiere.accounts.models import Membership
+    from filiere.organisations.models import Organisation
+
+    membership = Membership.objects.filter(user=user).select_related("organisation").order_by("pk").first()
+    if membership is not None:
+        return [membership.organisation]
+    if not permissions.is_platform_staff(user):
+        return []
+    ids = set(JobSeeker.objects.values_list("structure_id", flat=True).distinct())
+    ids |= set(Programme.objects.values_list("structure_id", flat=True))
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+SEEKERS_PER_PAGE = 50
+
+
+def advisers_seekers_page(
+    user: Any, *, q: str = "", page: Any = 1, per_page: int = SEEKERS_PER_PAGE, what: str = ""
+) -> Page:
+    """One page of `advisers_seekers` (every person, page by page, with the total). With `what`,
+    the people of that page only are written to the access log: those whose names are shown."""
+    paginator = Paginator(_advisers_seekers(user, q).select_related("structure"), per_page)
+    current = paginator.get_page(page)
+    current.object_list = list(current.object_list)
+    if what:
+        from .services import log_accesses
+
+        log_accesses(seekers=current.object_list, user=user, what=what)
+    return current
 
 
 def group_by_state(files: list[File]) -> dict[str, list[File]]:

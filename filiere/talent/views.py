@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "own": selectors.own_seeker(request.user),
         "programmes": list(selectors.programmes_for_user(request.user).select_related("region")),
         "is_adviser": selectors.is_adviser(request.user),
+        "can_create_seeker": bool(selectors.seeker_structures_for(request.user)),
         "offer_count": selectors.open_offers().count(),
     }
     return render(request, "talent/home.html", context)
@@ -202,27 +204,28 @@ def seeker_list(request: HttpRequest) -> HttpResponse:
     if not selectors.is_adviser(request.user):
         raise Http404
     q = request.GET.get("q", "")[:100]
-    return render(
-        request,
-        "talent/seeker_list.html",
-        {"seekers": selectors.advisers_seekers(request.user, q=q, what="liste des personnes"), "q": q},
+    page = selectors.advisers_seekers_page(
+        request.user, q=q, page=request.GET.get("page"), what="liste des personnes"
     )
-
-
-def _adviser_structure(user: Any) -> Any:
-    from filiere.accounts.models import Membership
-
-    membership = Membership.objects.filter(user=user).select_related("organisation").order_by("pk").first()
-    return membership.organisation if membership else None
+    context = {
+        "page": page,
+        "seekers": page.object_list,
+        "q": q,
+        "page_prefix": "?" + urlencode({"q": q, "page": ""}) if q else "?page=",
+        "can_create": bool(selectors.seeker_structures_for(request.user)),
+    }
+    return render(request, "talent/seeker_list.html", context)
 
 
 @login_required
 def seeker_create(request: HttpRequest) -> HttpResponse:
-    structure = _adviser_structure(request.user)
-    if structure is None:
+    structures = selectors.seeker_structures_for(request.user)
+    if not structures:
         raise Http404
-    form = SeekerForm(request.POST or None)
+    form = SeekerForm(request.POST or None, structures=structures)
+    structure = structures[0]
     if request.method == "POST" and form.is_valid():
+        structure = form.cleaned_data.get("structure") or structure
         try:
             seeker = services.save_seeker(
                 structure=structure, by=request.user, adviser=request.user, **form.service_kwargs()
@@ -235,7 +238,8 @@ def seeker_create(request: HttpRequest) -> HttpResponse:
                     services.set_consent(seeker=seeker, purpose=purpose, given=True, by=request.user)
             messages.success(request, _("Profil créé."))
             return redirect("talent:seeker_detail", seeker.pk)
-    context = {"form": form, "structure": structure, "purposes": ConsentPurpose.choices}
+    shown = structures[0] if len(structures) == 1 else None  # else chosen in the form
+    context = {"form": form, "structure": shown, "purposes": ConsentPurpose.choices}
     return render(request, "talent/seeker_form.html", context, status=400 if form.errors else 200)
 
 

@@ -124,3 +124,24 @@ def _skill(label: str):
     from filiere.taxonomy.models import Skill
 
     return Skill.objects.get(label=label)
+
+
+def test_skill_gap_never_lists_a_skill_as_both_acquired_and_missing(world):
+    """ROME "Java" and ESCO "Java (programmation informatique)" are two concepts, one skill."""
+    from filiere.matching.gazetteer import reset_gazetteer
+    from filiere.taxonomy.models import Skill, SkillKind
+
+    rome_java = Skill.objects.create(kind=SkillKind.ROME, label="Java")
+    reset_gazetteer()
+    esco_java = Skill.objects.get(label="Java (programmation informatique)")
+    offer = world["java"]
+    offer.skill_ids = [rome_java.pk, esco_java.pk, *offer.skill_ids]
+    offer.save(update_fields=["skill_ids"])
+    seeker = world["nathalie"]
+    seeker.extracted_skill_ids = [esco_java.pk]
+    seeker.save(update_fields=["extracted_skill_ids"])
+    seeker.skills.clear()
+    gap = selectors.skill_gap(seeker, offer)
+    missing = [label for _, label in gap.missing]
+    assert gap.matched == ["Java"]
+    assert not any(label.startswith("Java (") or label == "Java" for label in missing)
