@@ -151,10 +151,13 @@ def demo_accounts(request: HttpRequest) -> HttpResponse:
 
     rows = [(username, DEMO_PASSWORD, label) for username, label in DEMO_USERS]
     rows += [(username, TALENT_PASSWORD, label) for username, label in DEMO_ADVISERS]
-    existing = set(
-        get_user_model().objects.filter(username__in=[r[0] for r in rows]).values_list("username", flat=True)
+    emails = dict(
+        get_user_model().objects.filter(username__in=[r[0] for r in rows]).values_list("username", "email")
     )
-    accounts = [{"username": u, "password": p, "label": lbl, "exists": u in existing} for u, p, lbl in rows]
+    accounts = [
+        {"username": u, "email": emails.get(u, ""), "password": p, "label": lbl, "exists": u in emails}
+        for u, p, lbl in rows
+    ]
     return render(request, "core/demo_accounts.html", {"accounts": accounts})
 
 
