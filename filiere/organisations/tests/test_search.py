@@ -96,6 +96,7 @@ def test_no_query_orders_by_name_within_a_headcount_band():
 
 def test_browsing_puts_featured_then_open_diffusible_and_biggest_first():
     from filiere.accounts.models import Membership
+
     from .factories import UserFactory
 
     EstablishmentFactory(organisation__name="A fermée", state=State.CLOSED, headcount_band="53")
@@ -464,3 +465,18 @@ def test_activity_facet_labels_are_the_accented_insee_labels():
         "62.01Z": "Programmation informatique",
         "63.11Z": "Traitement de données, hébergement et activités connexes",
     }
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table remakes")
+def test_statistics_are_rebuilt_after_a_table_remake():
+    from filiere.organisations.search import ensure_search_objects
+
+    for i in range(3):
+        EstablishmentFactory(organisation__name=f"Société {i}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'organisations_establishment'")
+        cursor.execute("DROP TRIGGER organisations_establishment_fts_ai")  # as a table remake does
+        assert ensure_search_objects() is True
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organisations_establishment'")
+        assert cursor.fetchone()[0] > 0
