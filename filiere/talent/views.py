@@ -265,6 +265,7 @@ def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "applications": seeker.applications.select_related("offer__organisation"),
         "logs": selectors.access_log(seeker, limit=20),
         "is_self": seeker.user_id == request.user.pk,
+        "can_erase": seeker.user_id == request.user.pk or permissions.may_erase_person(request.user, seeker),
         "reach": list(seeker.reach.values_list("department_code", flat=True)),
         "age_label": AgeBand(seeker.age_band).label,
     }

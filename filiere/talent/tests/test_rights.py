@@ -134,3 +134,12 @@ def test_an_editor_publishes_only_for_a_company_they_edit(client):
     assert client.post("/talents/offres/nouvelle/", {**OFFER, "organisation": theirs.pk}).status_code == 400
     assert client.post("/talents/offres/nouvelle/", {**OFFER, "organisation": other.pk}).status_code == 302
     assert list(JobOffer.objects.values_list("organisation_id", flat=True)) == [other.pk]
+
+
+def test_the_erase_button_is_shown_only_to_who_may_erase(client, cohort_with_partner):
+    cohort, _partner, followed, _others = cohort_with_partner
+    erase_url = f"/talents/personnes/{followed.pk}/effacer/"
+    client.force_login(adviser_of(cohort.programme.structure))
+    assert erase_url not in client.get(f"/talents/personnes/{followed.pk}/").content.decode()
+    client.force_login(adviser_of(followed.structure))
+    assert erase_url in client.get(f"/talents/personnes/{followed.pk}/").content.decode()
