@@ -9,4 +9,6 @@ def site(request: HttpRequest) -> dict:
         "OPERATOR_NAME": settings.OPERATOR_NAME,
         # The demo-accounts link in the footer; Django's `debug` processor also needs INTERNAL_IPS.
         "SITE_DEBUG": settings.DEBUG,
+        # The app whose pages are shown: its header link gets aria-current (None on a 404).
+        "NAV_SECTION": getattr(request.resolver_match, "app_name", ""),
     }

@@ -218,3 +218,10 @@ def test_demo_accounts_get_the_documented_password_with_debug(settings):
     assert {password for _, password, _ in accounts} == {DEMO_PASSWORD}
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)
     assert all(password is None for _, password, _ in create_demo_users({}))  # nothing to change
+
+
+@pytest.mark.django_db
+def test_header_marks_the_current_section(client):
+    body = client.get(reverse("organisations:search")).content.decode()
+    assert f'<a href="{reverse("organisations:search")}" aria-current="true">' in body
+    assert 'aria-current="true"' not in client.get(reverse("core:home")).content.decode()
