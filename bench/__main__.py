@@ -36,6 +36,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--only", help="run only bench_<NAME>.py (e.g. sirene)")
+    parser.add_argument(
+        "--duration", type=float, default=60, help="load test: seconds per server (default 60)"
+    )
+    parser.add_argument("--clients", type=int, default=50, help="load test: concurrent clients (default 50)")
     return parser.parse_args(argv)
 
 
@@ -77,6 +81,8 @@ def _git_commit() -> str:
 def run_engine(args: argparse.Namespace) -> int:
     """Run the selected benchmarks on one engine, in this process."""
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    # Pages rendered in process (observatory) use the apps' static files: no collectstatic here.
+    os.environ.setdefault("STATIC_COLLECTED", "0")
     os.environ["DJANGO_SETTINGS_MODULE"] = "filiere.settings"
     _setup_database(args.engine)
     import django
@@ -180,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         code = 0
         for engine in ("sqlite", "postgres"):
             child = [sys.executable, "-m", "bench", "--engine", engine, "--rows", str(args.rows)]
+            child += ["--duration", str(args.duration), "--clients", str(args.clients)]
             if args.only:
                 child += ["--only", args.only]
             code = max(code, subprocess.run(child, cwd=ROOT).returncode)
