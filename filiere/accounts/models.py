@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from filiere.core.models import TimeStampedModel
 
@@ -39,7 +40,8 @@ class User(AbstractUser):
 
 class Role(models.TextChoices):
     MEMBER = "member", _("Membre")
-    EDITOR = "editor", _("Éditeur")
+    # With a context: core's legal notice translates "Éditeur" as the site's publisher.
+    EDITOR = "editor", pgettext_lazy("organisation role", "Éditeur")
     ADMIN = "admin", _("Administrateur")
 
 

@@ -251,9 +251,13 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def join(request: HttpRequest, org_id: int) -> HttpResponse:
     """A signed-in person asks to join an organisation of the directory."""
-    from filiere.organisations.selectors import get_organisation_for_user
+    from filiere.organisations.selectors import can_see_identity, get_organisation_for_user
 
     organisation = get_organisation_for_user(request.user, org_id)
+    if not can_see_identity(request.user, organisation):
+        # Non-diffusible units (often individuals) are joined by invitation only: a request
+        # page would reveal the name INSEE does not publish.
+        raise Http404
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

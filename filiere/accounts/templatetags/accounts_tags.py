@@ -21,6 +21,6 @@ def join_link(context: dict[str, Any], organisation: Any) -> dict[str, Any]:
     is_member = signed_in and Membership.objects.filter(user=user, organisation=organisation).exists()
     return {
         "organisation": organisation,
-        "show_join": not is_member,
+        "show_join": not is_member and organisation.is_diffusible,
         "may_administer": signed_in and may_administer_organisation(user, organisation),
     }

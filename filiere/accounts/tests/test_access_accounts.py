@@ -78,6 +78,8 @@ def test_admin_pages_load(admin_client):
         "accounts_user",
         "accounts_membership",
         "accounts_regionalrole",
+        "accounts_invitation",
+        "accounts_joinrequest",
         "organisations_organisation",
         "organisations_establishment",
         "organisations_college",

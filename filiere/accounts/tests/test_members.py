@@ -131,6 +131,14 @@ def test_without_admins_regional_staff_get_the_request(firm, mailoutbox, django_
     assert [m.to for m in mailoutbox] == [["region@example.org"]]
 
 
+def test_non_diffusible_organisations_are_joined_by_invitation_only(client):
+    hidden = OrganisationFactory(non_diffusible=True, name="Jean Dupont EI")
+    client.force_login(UserFactory())
+    assert client.get(reverse("accounts:join", args=[hidden.pk])).status_code == 404
+    body = client.get(reverse("organisations:detail", args=[hidden.pk])).content.decode()
+    assert reverse("accounts:join", args=[hidden.pk]) not in body and "Jean Dupont" not in body
+
+
 def test_asking_twice_or_as_a_member_is_refused(client, firm):
     person = UserFactory()
     client.force_login(person)
