@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     "/",
+    "/annuaire/",
     "/mentions-legales/",
     "/accessibilite/",
     "/donnees-personnelles/",
