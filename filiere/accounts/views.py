@@ -4,6 +4,8 @@ Django's views (see urls.py) with our forms and templates."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -28,7 +30,13 @@ from .forms import (
     SignUpForm,
 )
 from .models import Invitation, Role, User
-from .permissions import administered_region_codes, is_platform_staff, is_signed_in, memberships_of
+from .permissions import (
+    administered_region_codes,
+    is_platform_staff,
+    is_signed_in,
+    may_administer_organisation,
+    memberships_of,
+)
 
 # Accounts created or verified here sign in without a password check (the link proved the mailbox).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -215,6 +223,13 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:members", org_id=found.organisation_id)
 
 
+def _back_to_members(request: HttpRequest, organisation: Any) -> HttpResponse:
+    """The members page, or the personal space for an admin who just stepped down or left."""
+    if may_administer_organisation(request.user, organisation):
+        return redirect("accounts:members", org_id=organisation.pk)
+    return redirect("accounts:space")
+
+
 @login_required
 @require_POST
 def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
@@ -229,7 +244,7 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
             _error(request, error)
         else:
             messages.success(request, _("Rôle modifié."))
-    return redirect("accounts:members", org_id=membership.organisation_id)
+    return _back_to_members(request, membership.organisation)
 
 
 @login_required
@@ -242,7 +257,7 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
         _error(request, error)
     else:
         messages.success(request, _("Personne retirée de l'organisation."))
-    return redirect("accounts:members", org_id=membership.organisation_id)
+    return _back_to_members(request, membership.organisation)
 
 
 # --- Join requests ---------------------------------------------------------------------------

@@ -70,6 +70,15 @@ def test_with_two_admins_one_may_step_down(firm):
         services.remove_member(by=first, membership=Membership.objects.get(user=first))
 
 
+def test_an_admin_who_steps_down_goes_back_to_their_space(client, firm):
+    me, other = admin_of(firm), admin_of(firm)
+    client.force_login(me)
+    mine = Membership.objects.get(user=me)
+    response = client.post(reverse("accounts:membership_role", args=[mine.pk]), {"role": Role.EDITOR})
+    assert response.url == reverse("accounts:space")
+    assert Membership.objects.get(user=other).role == Role.ADMIN
+
+
 def test_admin_removes_a_member(client, firm):
     client.force_login(admin_of(firm))
     member = MembershipFactory(organisation=firm)
