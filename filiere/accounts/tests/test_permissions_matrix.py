@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from filiere.accounts.models import RegionalRole, Role
+from filiere.accounts.models import Membership, RegionalRole, Role
 from filiere.needs.models import Campaign, Scope, Status
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import (
@@ -34,6 +34,7 @@ from filiere.organisations.tests.factories import (
     UserFactory,
 )
 from filiere.roadmaps.models import Plan
+from filiere.roadmaps.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory
 from filiere.showcase.models import CompetenceDeclaration, ContactRequest, ShowcaseProfile
 from filiere.talent import services as talent_services
 from filiere.talent.models import Cohort, JobOffer, JobSeeker, Programme
@@ -75,6 +76,8 @@ class World:
     offer: Any
     campaign: Any
     plan: Any
+    action: Any
+    membership: Any
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -154,7 +157,24 @@ def world() -> World:
         end_date=dt.date(2027, 12, 31),
         is_public=False,
     )
-    return World(users, firm, cluster_x, declaration, contact, seeker, cohort, file, offer, campaign, plan)
+    # An action of the private plan carried by F: F's people read the plan, its editors edit it.
+    action = ActionFactory(objective=ObjectiveFactory(axis=AxisFactory(plan=plan)), owner=firm)
+    membership = Membership.objects.get(user=users["member"], organisation=firm)
+    return World(
+        users,
+        firm,
+        cluster_x,
+        declaration,
+        contact,
+        seeker,
+        cohort,
+        file,
+        offer,
+        campaign,
+        plan,
+        action,
+        membership,
+    )
 
 
 @dataclass(frozen=True)
@@ -197,6 +217,14 @@ CASES = [
         "get",
         lambda w: reverse("accounts:members", args=[w.firm.pk]),
         allowed=ORG_ADMINS,
+    ),
+    Case(
+        "organisation_change_role",
+        "post",
+        lambda w: reverse("accounts:membership_role", args=[w.membership.pk]),
+        data=lambda w: {"role": Role.EDITOR},
+        allowed=ORG_ADMINS,
+        ok=302,
     ),
     Case(
         "showcase_edit",
@@ -243,6 +271,12 @@ CASES = [
         allowed=("adviser", "platform_staff"),
     ),
     Case(
+        "talent_person_export",
+        "get",
+        lambda w: reverse("talent:seeker_export", args=[w.seeker.pk]),
+        allowed=("adviser", "platform_staff"),
+    ),
+    Case(
         "talent_person_list",
         "get",
         lambda w: reverse("talent:seeker_list"),
@@ -253,6 +287,12 @@ CASES = [
         "get",
         lambda w: reverse("talent:cohort_detail", args=[w.cohort.pk]),
         allowed=("adviser", "regional", "platform_staff"),  # regional staff: counts, no names
+    ),
+    Case(
+        "talent_programme_dashboard",
+        "get",
+        lambda w: reverse("talent:dashboard", args=[w.cohort.programme_id]),
+        allowed=("adviser", "regional", "platform_staff"),
     ),
     Case(
         "talent_file",
@@ -300,6 +340,14 @@ CASES = [
         "get",
         lambda w: reverse("roadmaps:plan_edit", args=[w.plan.pk]),
         allowed=("regional", "platform_staff"),
+        others=(("member", 403), ("editor", 403), ("admin", 403)),  # they read it (F carries an action)
+    ),
+    Case(
+        "roadmaps_action_edit",
+        "get",
+        lambda w: reverse("roadmaps:action_edit", args=[w.action.pk]),
+        allowed=("editor", "admin", "regional", "platform_staff"),
+        others=(("member", 403),),
     ),
 ]
 
