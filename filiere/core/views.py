@@ -133,7 +133,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_control(max_age=3600, public=True)
+@cache_control(max_age=86400, public=True)
 def theme(request: HttpRequest) -> HttpResponse:
     """The region's colours as CSS custom properties (a stylesheet, so the CSP needs no inline style)."""
     return HttpResponse(theme_css(settings.SITE_PRIMARY_COLOR), content_type="text/css; charset=utf-8")

@@ -107,6 +107,7 @@ def test_theme_css_serves_the_region_colour(client, settings):
     response = client.get(reverse("core:theme_css"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
     assert "--brand: #2e7d32;" in response.content.decode()
+    assert f'href="{reverse("core:theme_css")}?v=2e7d32"' in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize("color", ["#ffd700", "#00a0e3", "#1d4f91", "#e30613", "#ffffff"])
