@@ -95,7 +95,9 @@ class OfficialFigureOut(Schema):
     end_year: int | None
     value: Decimal
     unit: str
-    computed: int | None
+    computed: float | None
+    difference: float | None = Field(description="(computed − published) ÷ published, in %")
+    within_margin: bool | None = Field(description="computed within ±15 % of the published figure")
     source: str
     source_url: str
     licence: str
@@ -201,6 +203,8 @@ def official_figures(request: HttpRequest, level: str, code: str) -> Any:
             "value": f.value,
             "unit": f.unit,
             "computed": f.computed,
+            "difference": f.difference,
+            "within_margin": f.agrees,
             "source": f.source,
             "source_url": f.source_url,
             "licence": f.licence,

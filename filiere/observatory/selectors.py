@@ -42,6 +42,10 @@ DEFAULT_SPAN = 10
 MAX_COMPARED = 6
 #: The reform that merged regions took effect on 1 January 2016.
 REFORM_YEAR = 2016
+#: A computed figure "agrees" with a published one within ±15 % (relative to the published
+#: value; for a growth rate, of the rate itself). Stated on the territory pages and in
+#: docs/observatory.md; the demo is tested against it.
+AGREEMENT_MARGIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,20 @@ class FigureRow:
     source_url: str
     licence: str
     note: str
-    computed: int | None = None  # the platform's own figure for the same year, when comparable
+    computed: float | None = None  # the platform's own figure for the same year, when comparable
+
+    @property
+    def difference(self) -> float | None:
+        """(computed − published) ÷ published, in %, one decimal; None when not comparable."""
+        if self.computed is None or not self.value:
+            return None
+        return round((self.computed - float(self.value)) / float(self.value) * 100, 1)
+
+    @property
+    def agrees(self) -> bool | None:
+        """True when the computed figure is within AGREEMENT_MARGIN of the published one."""
+        difference = self.difference
+        return None if difference is None else abs(difference) <= AGREEMENT_MARGIN * 100
 
 
 @dataclass
@@ -367,15 +384,27 @@ def map_values(level: str, *, measure: str, period: Period) -> dict[str, float |
     return values
 
 
+def _growth(before: float | None, after: float | None, years: int) -> float | None:
+    """Yearly growth from `before` to `after` over `years` years, in %, or None."""
+    if not before or after is None or years <= 0:
+        return None
+    return round(((after / before) ** (1 / years) - 1) * 100, 1)
+
+
 def official_figures(territory: Territory) -> list[FigureRow]:
     """Figures entered by staff for this territory, each next to the platform's own figure for
-    the same year when the indicator is one the directory computes (establishments, employment)."""
+    the same year when the directory computes the indicator: establishments and companies (active
+    digital establishments: a generated or small firm has one), employment (estimated jobs),
+    growth of establishments over the period, yearly growth of jobs (to the figure's year from
+    the year before, or yearly over its period). Not comparable: the share of women."""
     figures = list(
         OfficialFigure.objects.filter(
             territory_level=territory.level, territory_code=territory.code
         ).order_by("indicator", "year")
     )
-    years = {f.year for f in figures}
+    years = set()
+    for f in figures:
+        years.update({f.year, f.year - 1, f.end_year or f.year})
     computed = {
         year: (active, jobs)
         for year, active, jobs in Aggregate.objects.filter(
@@ -389,11 +418,20 @@ def official_figures(territory: Territory) -> list[FigureRow]:
     result = []
     for figure in figures:
         own = computed.get(figure.year)
-        mine = None
-        if own and figure.indicator == "establishments":
+        end = computed.get(figure.end_year) if figure.end_year else None
+        mine: float | None = None
+        if own and figure.indicator in ("establishments", "companies"):
             mine = own[0]
         elif own and figure.indicator == "employment":
             mine = own[1]
+        elif own and end and figure.indicator == "establishment_growth":
+            # Growth over the whole period, as published ("+34 % from 2009 to 2012").
+            mine = round((end[0] / own[0] - 1) * 100, 1) if own[0] else None
+        elif figure.indicator == "employment_growth":
+            if figure.end_year and own and end:
+                mine = _growth(own[1], end[1], figure.end_year - figure.year)
+            elif own and computed.get(figure.year - 1):
+                mine = _growth(computed[figure.year - 1][1], own[1], 1)
         result.append(
             FigureRow(
                 figure.indicator,

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from filiere.core.exports import FORMATS, safe_value
-from filiere.observatory.selectors import BreakdownRow, Comparison, FigureRow, Territory, YearRow
+from filiere.observatory.selectors import (
+    AGREEMENT_MARGIN,
+    BreakdownRow,
+    Comparison,
+    FigureRow,
+    Territory,
+    YearRow,
+)
 from filiere.territories.maps import MapRow, format_value
 
 Cell = str | int | float | None
@@ -103,16 +110,29 @@ def figures_table(territory: Territory, rows: Sequence[FigureRow]) -> Table:
             _("Valeur publiée"),
             _("Unité"),
             _("Calculé par la plateforme"),
+            _("Écart (%)"),
+            _("Dans la marge de ±%(margin)s %%") % {"margin": round(AGREEMENT_MARGIN * 100)},
             _("Source"),
             _("Licence"),
         ],
         [
-            [r.indicator_label, r.year, r.end_year, float(r.value), r.unit, r.computed, r.source, r.licence]
+            [
+                r.indicator_label,
+                r.year,
+                r.end_year,
+                float(r.value),
+                r.unit,
+                r.computed,
+                r.difference,
+                None if r.agrees is None else (_("oui") if r.agrees else _("non")),
+                r.source,
+                r.licence,
+            ]
             for r in rows
         ],
-        numeric={3, 5},
+        numeric={3, 5, 6},
         links=[r.source_url for r in rows],
-        link_column=6,
+        link_column=8,
     )
 
 

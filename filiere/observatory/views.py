@@ -202,6 +202,7 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "period": period,
         "series": series,
         "growth": selectors.period_growth(series),
+        "margin": round(selectors.AGREEMENT_MARGIN * 100),
         "last": series[-1] if series else None,
         "tables": {t.key: t for t in page_tables},
         "former_tables": [t for t in page_tables if t.key.startswith("series_") and t.key != "series_all"],

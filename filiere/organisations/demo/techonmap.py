@@ -107,6 +107,11 @@ def build_actor(feature: dict[str, Any], communes: CommuneIndex) -> tuple[Organi
     )
     if commune is None:
         establishment.city = city[:100]
+    if org.kind == Kind.COMPANY:
+        # TechOnMap maps the Île-de-France digital ecosystem: its companies are digital-sector
+        # firms whose NAF code it does not give. Without this, the home page and the observatory
+        # counted no digital establishment in Île-de-France.
+        org.is_digital = establishment.is_digital = True
     return org, establishment
 
 
@@ -153,6 +158,11 @@ def load_techonmap(communes: CommuneIndex, *, path: Path | None = None) -> TechO
         establishment.organisation = current
         Establishment.objects.bulk_create([establishment])
         result.updated += 1
+    # Databases loaded before TechOnMap companies counted as digital (records unchanged upstream).
+    stale = Organisation.objects.filter(source=Source.TECHONMAP, kind=Kind.COMPANY, is_digital=False)
+    if stale.exists():
+        Establishment.objects.filter(organisation__in=stale, source=Source.TECHONMAP).update(is_digital=True)
+        stale.update(is_digital=True)
     for start in range(0, len(new), BATCH):
         chunk = new[start : start + BATCH]
         Organisation.objects.bulk_create([org for org, _ in chunk])

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from filiere.organisations.demo import TARGETS, DemoNotReady, plan_generation, run_demo
 from filiere.organisations.demo.common import CommuneIndex, digital_naf_codes, split_place
-from filiere.organisations.demo.generated import CLOSED_SHARE, LARGE_REGION_SAMPLE
+from filiere.organisations.demo.generated import LARGE_REGION_SAMPLE, closure_rate
 from filiere.organisations.demo.techonmap import load_techonmap
 from filiere.organisations.models import Establishment, Kind, Organisation, Relation, Source
 from filiere.territories.models import Commune, Department, Region
@@ -92,28 +92,35 @@ def org(name: str) -> Organisation:
 # --- planning (pure) -------------------------------------------------------------------------
 
 
-def test_plan_at_full_scale_meets_the_seed_figures() -> None:
-    plan = {line.target.key: line for line in plan_generation({"bfc": 12, "lr": 3}, scale=1.0)}
+def test_plan_at_full_scale_meets_the_seed_figures_in_their_year() -> None:
+    plan = {line.target.key: line for line in plan_generation({"bfc": 12, "lr": 3}, scale=1.0, horizon=2025)}
 
-    assert plan["bfc"].total == 1500 and plan["bfc"].existing + plan["bfc"].to_generate == 1500
-    assert plan["bfc"].to_generate == 1488
-    assert plan["lr"].total == 4200 and plan["lr"].to_generate == 4197
-    assert plan["mp"].total == 8400  # 45,000 jobs (004) − 15,000 (003), at 4,200 est. / 15,000 jobs
-    assert plan["lr"].total + plan["mp"].total == 12600  # Occitanie
-    assert plan["na"].total == round(21000 * LARGE_REGION_SAMPLE)  # documented sample of 002's figure
-    assert plan["ge"].total == round(19000 * LARGE_REGION_SAMPLE)
+    assert plan["bfc"].total == 1500 and plan["bfc"].generated_at(2019) == 1488
+    assert plan["lr"].total == 4200 and plan["lr"].generated_at(2014) == 4197
+    assert plan["tlse"].generated_at(2020) == 6000 and plan["tlse"].jobs == 24_000  # > half of 45,000
+    assert plan["tlse"].jobs + plan["mp"].jobs + round(15_000 * 1.02**6) == pytest.approx(45_000, abs=1)
+    assert plan["na"].total == 21_000 and plan["na"].jobs == 60_000  # no sample any more
+    assert plan["ge"].total == round(19_000 * LARGE_REGION_SAMPLE)
+    lr = plan["lr"]
+    assert lr.generated_at(2012) / lr.generated_at(2009) == pytest.approx(1.34, abs=0.005)  # 003
 
 
-def test_plan_adds_about_five_percent_closed_companies() -> None:
-    line = plan_generation({}, scale=1.0)[0]
+def test_plan_closes_a_realistic_share_every_year_without_a_jump_at_the_end() -> None:
+    line = next(line for line in plan_generation({}, scale=1.0, horizon=2025) if line.target.key == "na")
 
-    assert line.closed / (line.to_generate + line.closed) == pytest.approx(CLOSED_SHARE, abs=0.001)
+    for index, closures in enumerate(line.closures):
+        year = line.first_year + index
+        assert closures / line.stock[index] == pytest.approx(closure_rate(year), abs=0.001), year
+        assert 0.03 <= closure_rate(year) <= 0.07
+        assert line.creations[index] == line.stock[index + 1] - line.stock[index] + closures
+    assert line.closures[-1] <= 1.15 * line.closures[-2]
+    assert line.rows == line.to_generate + line.closed
 
 
 def test_plan_scales_and_never_goes_negative() -> None:
-    plan = {line.target.key: line for line in plan_generation({"bfc": 5000}, scale=0.01)}
+    plan = {line.target.key: line for line in plan_generation({"bfc": 5000}, scale=0.01, horizon=2025)}
 
-    assert plan["bfc"].to_generate == 0
+    assert plan["bfc"].rows == 0
     assert plan["lr"].total == 42
     assert {t.key for t in TARGETS} == set(plan)
 
@@ -205,7 +212,7 @@ def test_generated_companies_are_flagged_and_plausible(demo_territories: None) -
     report = small_demo()
 
     generated = Establishment.objects.filter(source=Source.GENERATED).select_related("organisation")
-    assert generated.count() == sum(line.to_generate + line.closed for line in report.plan) > 0
+    assert generated.count() == sum(line.rows for line in report.plan) > 0
     assert not Organisation.objects.filter(source=Source.GENERATED, is_generated=False).exists()
     for establishment in generated:
         company = establishment.organisation
@@ -223,10 +230,13 @@ def test_counts_per_territory_meet_the_plan(demo_territories: None) -> None:
     report = small_demo(scale=0.02)
 
     for line in report.plan:
-        query = Establishment.objects.filter(region_code=line.target.region, is_digital=True, state="A")
+        query = Establishment.objects.filter(region_code=line.target.region, is_digital=True)
         if line.target.departments:
             query = query.filter(department_code__in=line.target.departments)
-        assert query.count() == line.total
+        year = line.target.year
+        at_year = query.filter(creation_date__year__lte=year).exclude(closure_date__year__lte=year)
+        assert at_year.count() == line.total, line.target.key  # the seed figure, in its year
+        assert query.filter(state="A").count() == line.to_generate + line.existing  # today
 
 
 def test_demo_is_idempotent(demo_territories: None) -> None:
@@ -247,7 +257,7 @@ def test_a_new_scale_regenerates_only_the_generated_companies(demo_territories: 
 
     report = small_demo(scale=0.02)
 
-    assert report.generated_created == sum(line.to_generate + line.closed for line in report.plan)
+    assert report.generated_created == sum(line.rows for line in report.plan)
     assert Establishment.objects.filter(source=Source.GENERATED).count() == report.generated_created
     assert set(Organisation.objects.filter(source=Source.SEED).values_list("pk", flat=True)) == seed_ids
     assert Relation.objects.filter(target=org("TESC Force"), source__is_generated=True).count() == round(
@@ -309,6 +319,23 @@ def test_techonmap_maps_categories_and_communes(demo_territories: None) -> None:
     assert "ODbL" in school.organisation.description and school.organisation.website == "http://www.42.fr"
     assert school.organisation.creation_date.year == 2013
     assert load_techonmap(CommuneIndex.load()).unchanged == 2120
+
+
+def test_techonmap_companies_count_in_the_digital_sector_on_the_home_page(demo_territories: None) -> None:
+    from filiere.organisations.selectors import region_counts
+
+    load_techonmap(CommuneIndex.load())
+    Establishment.objects.filter(source=Source.TECHONMAP).update(is_digital=False)  # an older load
+    Organisation.objects.filter(source=Source.TECHONMAP).update(is_digital=False)
+    load_techonmap(CommuneIndex.load())  # records unchanged upstream: the flag is still fixed
+
+    companies = Establishment.objects.filter(source=Source.TECHONMAP, kind=Kind.COMPANY)
+    assert companies.filter(is_digital=True).count() == companies.count() == 1753
+    assert not Establishment.objects.filter(
+        source=Source.TECHONMAP, kind=Kind.SCHOOL, is_digital=True
+    ).exists()
+    idf = next(r for r in region_counts() if r.code == "11")
+    assert idf.digital_establishments > 1700 and idf.organisations > 2000
 
 
 @pytest.mark.parametrize(

@@ -54,11 +54,15 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         self.stdout.write("")
-        self.stdout.write("Objectifs des articles (établissements numériques actifs) :")
+        self.stdout.write(
+            "Objectifs des articles (établissements numériques actifs et emplois, l'année du chiffre) :"
+        )
         for line in report.plan:
             self.stdout.write(
-                f"  {line.target.label:<55} objectif {line.total:>6} = {line.existing:>4} réels/seed "
-                f"+ {line.to_generate:>6} générés (+{line.closed} fermés) — {line.target.basis}"
+                f"  {line.target.label:<55} {line.target.year} : {line.total:>6} établissements = "
+                f"{line.existing:>4} réels/seed + {line.total - line.existing:>6} générés, {line.jobs:>6} emplois ; "
+                f"{line.rows} entreprises générées de {line.first_year} à {line.horizon} "
+                f"({line.to_generate} actives, {line.closed} fermées) — {line.target.basis}"
             )
         self.stdout.write("")
         sources = [s.value for s in Source]
