@@ -73,6 +73,7 @@ def _plans_edited(user: Any) -> list[Any]:
 def space_context(user: Any) -> dict[str, Any]:
     """The template context of the personal space of `user` (signed in)."""
     from filiere.needs.selectors import can_create_campaign, invitations_of_user, managed_campaigns
+    from filiere.roadmaps.selectors import can_create_plan
     from filiere.talent.selectors import own_seeker, programmes_for_user
     from filiere.territories.models import Region
 
@@ -92,6 +93,7 @@ def space_context(user: Any) -> dict[str, Any]:
         "campaigns": list(managed_campaigns(user).order_by("-created_at")[:LIST_LIMIT]),
         "may_create_campaign": can_create_campaign(user),
         "plans": _plans_edited(user),
+        "may_create_plan": can_create_plan(user),
         "is_adviser": permissions.is_adviser(user),
         "programmes": list(programmes_for_user(user)[:LIST_LIMIT]),
         "own_seeker": own_seeker(user),

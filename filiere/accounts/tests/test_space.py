@@ -74,6 +74,7 @@ def test_regional_staff_get_the_region_page(client):
     client.force_login(RegionalRoleFactory(region=RegionFactory(code="27")).user)
     links = space_links(client)
     assert reverse("accounts:region_admin") in links
+    assert reverse("roadmaps:plan_create") in links
 
 
 def test_every_link_of_a_busy_space_opens(client):
