@@ -25,8 +25,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import Membership
-from filiere.core.text import restore_capital_accents
 from filiere.accounts.permissions import administered_region_codes, may_edit_organisation, organisation_ids_of
+from filiere.core.text import restore_capital_accents
 from filiere.territories.models import Department, Region
 
 from .models import Establishment, HeadcountBand, Kind, Organisation, Relation, RelationKind, State
@@ -367,12 +367,16 @@ def search_directory(
     # Without text the order needs featured organisations first: `browse_page_ids` reads it.
     # A page past the limit can only be the last page once clamped: `page_ids` reads it.
     ordered_page = (filters.q, asked, per_page) if with_words and asked < limit else None
-    counts = exact_counts(
-        matched, limit, with_facets=with_facets, page=ordered_page, budget_ms=count_budget_ms
-    )
-    exact = counts is not None
+    # More than N rows *start with* the words (a B-tree range, a few milliseconds): tens of
+    # thousands match, which no budget counts in time over a million rows. Sample at once
+    # rather than spend the budget first.
+    counts = _broad_query_counts(filters, limit, with_facets=with_facets)
+    exact = False
     if counts is None:
-        counts = _broad_query_counts(filters, limit, with_facets=with_facets)
+        counts = exact_counts(
+            matched, limit, with_facets=with_facets, page=ordered_page, budget_ms=count_budget_ms
+        )
+        exact = counts is not None
     if counts is None:
         counts = count_facets(matched, limit, with_facets=with_facets, page=ordered_page)
     total = counts.pop("_count")[""]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from filiere.organisations.models import Organisation
+from filiere.taxonomy.selectors import appellation_by_label
+from filiere.territories.models import name_search_key
+from filiere.territories.selectors import commune_search
 
 from .models import Contract, FileState, Gender, OfferStatus, OutcomeDelay, OutcomeStatus
 
@@ -75,6 +80,107 @@ def _codes(value: str) -> list[str]:
     return [c for c in value.replace(";", ",").replace(" ", ",").split(",") if c]
 
 
+# -- pickers: a name or a code, with suggestions ------------------------------------------------
+
+# "Strasbourg (67482)", "Développeur / Développeuse web (38971)": what the suggestions give.
+_CODE_IN_PARENTHESES = re.compile(r"\(([0-9A-Za-z]{1,10})\)\s*$")
+
+
+class SuggestInput(forms.TextInput):
+    """A text input that suggests values as one types (HTMX fills a <datalist> from `url_name`).
+    Without JavaScript it is a plain text field: the form field accepts a name or a code."""
+
+    template_name = "talent/widgets/suggest.html"
+
+    def __init__(self, url_name: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.url_name = url_name
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["suggest_url"] = reverse(self.url_name)
+        return context
+
+
+def commune_choice(commune: Any) -> str:
+    """How a commune reads in the picker and its suggestions: "Strasbourg (67482)"."""
+    return f"{commune.name} ({commune.code})"
+
+
+class CommuneField(forms.CharField):
+    """A commune by its name or its INSEE code; cleans to the code (the service checks it exists)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("help_text", _("Tapez son nom et choisissez dans la liste, ou son code INSEE."))
+        super().__init__(widget=SuggestInput("talent:suggest_communes"), **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return ""
+        in_parentheses = _CODE_IN_PARENTHESES.search(value)
+        if in_parentheses:
+            return in_parentheses.group(1).upper()
+        if value[:1].isdigit() or value[:2].upper() in {"2A", "2B"}:
+            return value.upper()
+        key = name_search_key(value)
+        same = [c for c in commune_search(query=value, limit=100) if c.search_name == key]
+        current = [c for c in same if c.kind == "commune-actuelle"] or same
+        if len(current) == 1:
+            return current[0].code
+        if current:
+            raise ValidationError(
+                _("Plusieurs communes s'appellent « %(name)s » : choisissez-la dans la liste, ou donnez son code INSEE (%(codes)s).")
+                % {"name": value[:60], "codes": ", ".join(f"{c.code} dans le {c.department_id}" for c in current[:4])}
+            )  # fmt: skip
+        raise ValidationError(
+            _("Commune inconnue : « %(name)s ». Tapez son nom et choisissez-la dans la liste, ou donnez son code INSEE.")
+            % {"name": value[:60]}
+        )  # fmt: skip
+
+
+def appellation_choice(code: str, label: str) -> str:
+    """How a ROME appellation reads in the picker: "Développeur / Développeuse web (38971)"."""
+    return f"{label} ({code})"
+
+
+class AppellationsField(forms.CharField):
+    """ROME appellations by their labels (separated by « ; ») or OGR codes; cleans to the codes,
+    comma-separated (the service checks they exist). `many=False`: one appellation."""
+
+    def __init__(self, *, many: bool = True, **kwargs: Any) -> None:
+        self.many = many
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(widget=SuggestInput("talent:suggest_appellations"), **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = (super().clean(value) or "").strip()
+        parts = [p.strip() for p in value.split(";")] if self.many else [value]
+        codes: list[str] = []
+        unknown: list[str] = []
+        for part in filter(None, parts):
+            in_parentheses = _CODE_IN_PARENTHESES.search(part)
+            if in_parentheses:
+                codes.append(in_parentheses.group(1))
+            elif re.fullmatch(r"[0-9 ,]+", part):
+                codes.extend(_codes(part))
+            else:
+                found = appellation_by_label(part)
+                if len(found) == 1:
+                    codes.append(found[0][0])
+                else:
+                    unknown.append(part[:60])
+        if unknown:
+            raise ValidationError(
+                _("Métier introuvable : %(labels)s. Tapez le début de l'intitulé et choisissez dans la liste, ou donnez le code OGR.")
+                % {"labels": ", ".join(f"« {u} »" for u in unknown[:5])}
+            )  # fmt: skip
+        if not self.many and len(codes) > 1:
+            raise ValidationError(_("Un seul métier ici."))
+        return ",".join(dict.fromkeys(codes))
+
+
 class SeekerForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=100)
     last_name = forms.CharField(label=_("Nom"), max_length=100)
@@ -84,15 +190,17 @@ class SeekerForm(forms.Form):
     birth_year = forms.IntegerField(
         label=_("Année de naissance"), required=False, min_value=1900, max_value=2100
     )
-    commune_code = forms.CharField(label=_("Code INSEE de la commune"), max_length=8, required=False)
+    commune_code = CommuneField(label=_("Commune"), required=False)
     previous_occupation = forms.CharField(label=_("Métier précédent"), max_length=200, required=False)
     summary = forms.CharField(
         label=_("Parcours et compétences (CV)"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    wished_appellations = forms.CharField(
-        label=_("Métiers recherchés : codes OGR des appellations ROME"),
+    wished_appellations = AppellationsField(
+        label=_("Métiers recherchés"),
         required=False,
-        help_text=_("Séparés par des virgules, ex. 38971, 10436."),
+        help_text=_(
+            "Tapez le début d'un intitulé et choisissez dans la liste ; plusieurs métiers séparés par « ; »."
+        ),
     )
     wished_metiers = forms.CharField(
         label=_("Fiches métiers ROME recherchées"),
@@ -166,11 +274,14 @@ class OfferForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-    commune_code = forms.CharField(label=_("Code INSEE de la commune"), max_length=8, required=False)
+    commune_code = CommuneField(label=_("Commune"), required=False)
     contract = forms.ChoiceField(label=_("Contrat"), choices=Contract.choices)
     positions = forms.IntegerField(label=_("Postes"), min_value=1, max_value=1000, initial=1)
-    rome_appellation = forms.CharField(
-        label=_("Appellation ROME (code OGR, facultatif)"), max_length=10, required=False
+    rome_appellation = AppellationsField(
+        many=False,
+        label=_("Métier (appellation ROME, facultatif)"),
+        required=False,
+        help_text=_("Tapez le début de l'intitulé et choisissez dans la liste."),
     )
 
     def __init__(self, *args: Any, organisations: list[Any] | None = None, **kwargs: Any) -> None:
@@ -199,10 +310,14 @@ class OfferEditForm(OfferForm):
         return {
             "title": offer.title,
             "description": offer.description,
-            "commune_code": offer.commune_id or "",
+            "commune_code": commune_choice(offer.commune) if offer.commune_id else "",
             "contract": offer.contract,
             "positions": offer.positions,
-            "rome_appellation": offer.rome_appellation.code_ogr if offer.rome_appellation else "",
+            "rome_appellation": appellation_choice(
+                offer.rome_appellation.code_ogr, offer.rome_appellation.label
+            )
+            if offer.rome_appellation
+            else "",
             "status": offer.status,
         }
 

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from filiere.accounts import permissions
 from filiere.core.params import parse_int
@@ -29,6 +29,8 @@ from .forms import (
     OpenFileForm,
     OutcomeForm,
     SeekerForm,
+    appellation_choice,
+    commune_choice,
 )
 from .models import AgeBand, ConsentPurpose, FileState, OfferStatus
 
@@ -314,6 +316,39 @@ def gap(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
     offer = selectors.get_offer_for_user(request.user, offer_pk)
     context = {"seeker": seeker, "offer": offer, "gap": selectors.skill_gap(seeker, offer)}
     return render(request, "talent/gap.html", context)
+
+
+# -- pickers --------------------------------------------------------------------------------
+
+
+def _typed(request: HttpRequest) -> str:
+    """What the person typed in the picker (sent under the field's name, see SuggestInput)."""
+    return request.GET.get(request.GET.get("field", ""), request.GET.get("q", ""))[:200]
+
+
+@login_required
+@require_GET
+def suggest_communes(request: HttpRequest) -> HttpResponse:
+    """<option>s for a commune picker: "Strasbourg (67482)", biggest first."""
+    from filiere.territories.selectors import commune_search
+
+    communes = commune_search(query=_typed(request), limit=12)
+    values = [commune_choice(c) for c in communes if c.kind == "commune-actuelle" or c.code.isdigit()]
+    return render(request, "talent/suggestions.html", {"values": values})
+
+
+@login_required
+@require_GET
+def suggest_appellations(request: HttpRequest) -> HttpResponse:
+    """<option>s for a ROME appellation picker, for the last of the « ; »-separated values."""
+    from filiere.taxonomy.selectors import appellation_search
+
+    typed = _typed(request)
+    before, _sep, last = typed.rpartition(";")
+    prefix = f"{before.strip()} ; " if before.strip() else ""
+    found = appellation_search(query=last, limit=12) if len(last.strip()) >= 2 else []
+    values = [prefix + appellation_choice(code, label) for code, label in found]
+    return render(request, "talent/suggestions.html", {"values": values})
 
 
 # -- offers ----------------------------------------------------------------------------------

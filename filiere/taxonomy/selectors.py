@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db.models import QuerySet
 
 from filiere.taxonomy.models import NafCode, NafLevel, RomeMetier, Skill
@@ -34,3 +36,44 @@ def skills_for_organisation(organisation_id: int) -> QuerySet[Skill]:
     return Skill.objects.filter(owner_organisation_id__isnull=True) | Skill.objects.filter(
         owner_organisation_id=organisation_id
     )
+
+
+APPELLATION_SEARCH_LIMIT = 20
+
+
+@lru_cache(maxsize=2)
+def _folded_appellations(version: int) -> list[tuple[str, str, str]]:
+    from filiere.core.text import fold
+    from filiere.taxonomy.models import RomeAppellation
+
+    rows = RomeAppellation.objects.order_by("label").values_list("code_ogr", "label")
+    return [(code, label, fold(label)) for code, label in rows]
+
+
+def appellation_search(*, query: str, limit: int = APPELLATION_SEARCH_LIMIT) -> list[tuple[str, str]]:
+    """ROME appellations (OGR code, label) for a picker: the code itself, else labels holding
+    every word of `query` (accents and case ignored), those starting with it first."""
+    from filiere.core.text import fold
+    from filiere.taxonomy.models import RomeAppellation
+
+    query = query.strip()
+    if not query:
+        return []
+    if query.isdigit():
+        return list(RomeAppellation.objects.filter(code_ogr=query).values_list("code_ogr", "label"))
+    words = fold(query).split()
+    rows = _folded_appellations(RomeAppellation.objects.count())
+    found = [(not folded.startswith(words[0]), len(label), code, label) for code, label, folded in rows
+             if all(word in folded for word in words)]  # fmt: skip
+    return [(code, label) for *_, code, label in sorted(found)[:limit]]
+
+
+def appellation_by_label(label: str) -> list[tuple[str, str]]:
+    """The appellations whose label is `label` (accents and case ignored): what a person typed
+    without choosing in the list."""
+    from filiere.core.text import fold
+    from filiere.taxonomy.models import RomeAppellation
+
+    wanted = fold(label)
+    rows = _folded_appellations(RomeAppellation.objects.count())
+    return [(code, label) for code, label, folded in rows if folded == wanted]

@@ -480,3 +480,16 @@ def test_statistics_are_rebuilt_after_a_table_remake():
         assert ensure_search_objects() is True
         cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organisations_establishment'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_a_prefix_starting_more_rows_than_the_limit_is_sampled_without_spending_the_budget(monkeypatch):
+    from filiere.organisations import selectors
+
+    def never(*args, **kwargs):
+        raise AssertionError("exact counting attempted")
+
+    make_prefix_sample()
+    monkeypatch.setattr(selectors, "exact_counts", never)
+    with override_settings(DIRECTORY_FACET_LIMIT=2):
+        result = search_directory(DirectoryFilters(q="mar"), per_page=5)
+    assert result.count_is_lower_bound and result.count == 2

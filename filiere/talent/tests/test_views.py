@@ -259,3 +259,53 @@ def test_no_new_profile_link_for_who_cannot_create_one(client):
     client.force_login(member)
     assert "/talents/personnes/nouvelle/" not in client.get("/talents/").content.decode()
     assert client.get("/talents/personnes/nouvelle/").status_code == 404
+
+
+@pytest.fixture
+def rome_appellations(db):
+    from filiere.taxonomy.models import RomeAppellation, RomeMetier
+
+    metier = RomeMetier.objects.create(code="M1805", label="Études et développement informatique")
+    for code, label in (
+        ("38971", "Développeur / Développeuse web"),
+        ("10436", "Analyste développeur / développeuse"),
+    ):
+        RomeAppellation.objects.create(code_ogr=code, label=label, metier=metier)
+
+
+def test_seeker_form_takes_a_commune_and_jobs_by_name(client, reference_territories, rome_appellations):
+    structure = StructureFactory()
+    client.force_login(adviser_of(structure))
+    data = {"first_name": "Léa", "last_name": "Muller", "gender": "F", "commune_code": "Saint-Denis"}
+    page = client.post("/talents/personnes/nouvelle/", data).content.decode()
+    assert "Plusieurs communes s&#x27;appellent « Saint-Denis »" in page and "93066 dans le 93" in page
+    page = client.post("/talents/personnes/nouvelle/", {**data, "commune_code": "Atlantide"}).content.decode()
+    assert "Commune inconnue : « Atlantide »" in page
+    data |= {"commune_code": "strasbourg", "wished_appellations": "développeur / développeuse web ; Vendeur"}
+    page = client.post("/talents/personnes/nouvelle/", data).content.decode()
+    assert "Métier introuvable : « Vendeur »" in page
+    assert not JobSeeker.objects.exists()
+    data["wished_appellations"] = "Développeur / Développeuse web (38971) ; 10436"
+    assert client.post("/talents/personnes/nouvelle/", data).status_code == 302
+    seeker = JobSeeker.objects.get()
+    assert seeker.commune_id == "67482"
+    assert sorted(seeker.wished_appellations.values_list("code_ogr", flat=True)) == ["10436", "38971"]
+
+
+def test_pickers_suggest_communes_and_jobs(client, reference_territories, rome_appellations):
+    client.force_login(UserFactory())
+    communes = client.get(
+        "/talents/suggestions/communes/", {"field": "commune_code", "commune_code": "strasb"}
+    )
+    assert '<option value="Strasbourg (67482)">' in communes.content.decode()
+    jobs = client.get(
+        "/talents/suggestions/metiers/",
+        {"field": "wished_appellations", "wished_appellations": "Analyste ; dévelop"},
+    ).content.decode()
+    assert '<option value="Analyste ; Développeur / Développeuse web (38971)">' in jobs
+    form = client.get("/talents/offres/nouvelle/")
+    assert form.status_code in (200, 404)  # (an editor's page; the picker markup is checked below)
+    from filiere.talent.forms import SeekerForm
+
+    html = str(SeekerForm()["commune_code"])
+    assert 'hx-get="/talents/suggestions/communes/"' in html and 'list="id_commune_code-list"' in html
