@@ -312,6 +312,7 @@ class ShowcaseRow:
     headcount_label: str
     is_generated: bool
     pitch: str
+    validated_by: list[str] = field(default_factory=list)  # the clusters that validated
 
 
 @dataclass
@@ -343,6 +344,13 @@ def _rows(profiles: list[ShowcaseProfile], hits: dict[int, Any], detected: list[
         showcaseprofile_id__in=[p.pk for p in profiles]
     ).values_list("showcaseprofile_id", "sector_id", "sector__label"):
         sectors.setdefault(profile_id, []).append((code, label))
+    validators: dict[int, set[str]] = {}
+    for organisation_id, cluster in CompetenceDeclaration.objects.filter(
+        organisation_id__in=[p.pk for p in profiles],
+        status=DeclarationStatus.VALIDATED,
+        validated_for__isnull=False,
+    ).values_list("organisation_id", "validated_for__name"):
+        validators.setdefault(organisation_id, set()).add(cluster)
     detected_codes = {s.code for s in detected}
     rows = []
     for profile in profiles:
@@ -371,6 +379,7 @@ def _rows(profiles: list[ShowcaseProfile], hits: dict[int, Any], detected: list[
                 headcount_label=str(HeadcountBand(band).label) if band in HeadcountBand.values else "",
                 is_generated=profile.organisation.is_generated,
                 pitch=profile.pitch[:280],
+                validated_by=sorted(validators.get(profile.pk, ())),
             )
         )
     return rows

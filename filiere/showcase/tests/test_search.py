@@ -103,12 +103,14 @@ def test_unpublishing_removes_a_firm(firms):
     assert "Dijon Learning" not in names(search(q="machine learning"))
 
 
-def test_validated_only_filter(firms, skills):
+def test_validated_only_filter(client, firms, skills):
     from .factories import cluster_staff
 
     declaration = firms["nimes"].competence_declarations.first()
     services.validate_declaration(user=cluster_staff(firms["nimes"]), declaration=declaration)
     assert names(search(validated="1")) == ["Nîmes Data"]
+    assert [row.validated_by for row in search(validated="1").rows] == [["Digital 113"]]
+    assert "Validé par Digital 113" in client.get("/vitrine/?validated=1").content.decode()
 
 
 def test_bad_filter_values_are_ignored():
