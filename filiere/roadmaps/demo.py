@@ -38,6 +38,7 @@ from filiere.roadmaps.models import (
     PlanKind,
     Priority,
 )
+from filiere.roadmaps.services import refresh_all_computed_indicators
 
 D = dt.date
 ILLUSTRATIVE = "Action illustrative (non citée par l'article source)."
@@ -431,4 +432,9 @@ def load_roadmaps_demo() -> list[Plan]:
             f"Regions missing: {names}. Load the territories (COG) first "
             "or create them, then rerun roadmaps_demo."
         )
-    return [_bfc(), _na(), _ge()]
+    plans = [_bfc(), _na(), _ge()]
+    # The indicators the platform computes (directory, programmes) get today's value now, as the
+    # daily job would: the demo runs after the other apps' demos (INSTALLED_APPS order), so the
+    # directory and the programmes are there; without this they showed "n.d." until "Recalculer".
+    refresh_all_computed_indicators()
+    return plans

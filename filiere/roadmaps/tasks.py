@@ -9,8 +9,6 @@ from django_tasks import task
 def refresh_indicators() -> int:
     """Recompute the computed indicators of every plan that has some, dated today (run daily, as
     `filiere roadmaps_refresh` does); the number of indicators refreshed."""
-    from .models import Computation, Plan
-    from .services import refresh_computed_indicators
+    from .services import refresh_all_computed_indicators
 
-    plans = Plan.objects.filter(indicators__computation=Computation.COMPUTED).distinct()
-    return sum(len(refresh_computed_indicators(plan=plan)) for plan in plans)
+    return sum(len(values) for values in refresh_all_computed_indicators().values())

@@ -208,3 +208,10 @@ def refresh_computed_indicators(*, plan: Plan, user: Any = None) -> list[Indicat
             )
         results.append(entry)
     return results
+
+
+def refresh_all_computed_indicators() -> dict[Plan, list[IndicatorValue]]:
+    """Refresh the computed indicators of every plan that has some, dated today: what
+    `filiere roadmaps_refresh`, the daily task and the end of the demo run."""
+    plans = Plan.objects.filter(indicators__computation=Computation.COMPUTED).distinct().order_by("pk")
+    return {plan: refresh_computed_indicators(plan=plan) for plan in plans}

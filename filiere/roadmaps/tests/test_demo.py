@@ -101,6 +101,32 @@ def test_demo_carries_the_seed_figures(regions):
     }
 
 
+def test_demo_computes_the_platform_indicators_without_a_click(regions):
+    from filiere.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
+
+    firm = OrganisationFactory(digital=True)
+    EstablishmentFactory(organisation=firm, region_code="27", is_digital=True, state="A")
+
+    plans = {plan.region_id: plan for plan in load_roadmaps_demo()}
+
+    values = IndicatorValue.objects.filter(source__startswith="Calcul Filière")
+    assert values.count() == 4  # every computed indicator of the three plans has today's value
+    count = plans["27"].indicators.get(computed_key="digital_establishments_in_region")
+    assert count.values.get(source__startswith="Calcul Filière").value == 1
+    load_roadmaps_demo()
+    assert values.count() == 4  # the same day: updated, not added
+
+
+def test_daily_task_refreshes_every_plan(regions):
+    from filiere.roadmaps.tasks import refresh_indicators
+
+    load_roadmaps_demo()
+    IndicatorValue.objects.filter(source__startswith="Calcul Filière").delete()
+    result = refresh_indicators.enqueue()  # immediate backend in tests
+    assert result.return_value == 4
+    assert IndicatorValue.objects.filter(source__startswith="Calcul Filière").count() == 4
+
+
 def test_refresh_command_computes_every_plan(regions, capsys):
     load_roadmaps_demo()
     call_command("roadmaps_refresh")

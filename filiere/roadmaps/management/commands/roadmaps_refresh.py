@@ -6,8 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from filiere.roadmaps.models import Computation, Plan
-from filiere.roadmaps.services import refresh_computed_indicators
+from filiere.roadmaps.services import refresh_all_computed_indicators
 
 
 class Command(BaseCommand):
@@ -17,10 +16,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        plans = Plan.objects.filter(indicators__computation=Computation.COMPUTED).distinct()
         total = 0
-        for plan in plans:
-            done = refresh_computed_indicators(plan=plan)
+        for plan, done in refresh_all_computed_indicators().items():
             total += len(done)
             self.stdout.write(f"{plan.region_id} {plan.title}: {len(done)} computed indicators")
         self.stdout.write(f"{total} computed indicators refreshed")
