@@ -75,6 +75,7 @@ def test_unset_operator_is_said_not_hidden(client, settings):
     assert (
         "Non renseigné par l'exploitant du site" in client.get(reverse("core:legal_notice")).content.decode()
     )
+    assert "OPERATOR_NAME" in client.get(reverse("core:personal_data")).content.decode()
 
 
 @pytest.mark.django_db
