@@ -283,3 +283,11 @@ def test_a_deactivated_account_gets_the_already_registered_mail(
     assert "désactivé" in mailoutbox[0].body
     user.refresh_from_db()
     assert not user.is_active
+
+
+def test_signing_in_remembers_the_language_for_mails(client):
+    user = UserFactory(username="camille", email="camille@example.org")
+    client.cookies["django_language"] = "en"
+    assert login(client, "camille@example.org", PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
