@@ -54,9 +54,19 @@ def contrast_ratio(foreground: str, background: str = "#ffffff") -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def number_separators() -> tuple[str, str]:
+    """(thousands, decimal) separators of the active language: "\u202f" and "," in French (the
+    narrow no-break space of French typography, where Django says a plain no-break space),
+    "," and "." in English."""
+    from django.utils.formats import get_format
+
+    thousands, decimal = str(get_format("THOUSAND_SEPARATOR")), str(get_format("DECIMAL_SEPARATOR"))
+    return ("\u202f" if thousands in ("\xa0", " ") else thousands), decimal
+
+
 def format_number(value: Number | None) -> str:
-    """A number written the French way: thin no-break space between thousands, decimal comma,
-    at most three decimals ("1 400 000", "12,5"); None is a dash."""
+    """A number written the way of the active language, at most three decimals: "1 400 000" and
+    "12,5" in French, "1,400,000" and "12.5" in English; None is a dash."""
     if value is None:
         return "—"
     number = Decimal(str(value)).normalize()
@@ -70,7 +80,8 @@ def format_number(value: Number | None) -> str:
         whole = whole[:-3]
     groups.insert(0, whole)
     frac = frac[:3].rstrip("0")
-    return sign + "\u202f".join(groups) + ("," + frac if frac else "")
+    thousands, decimal = number_separators()
+    return sign + thousands.join(groups) + (decimal + frac if frac else "")
 
 
 def format_x(x: X) -> str:

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from filiere.matching import backends, corpus
@@ -486,8 +487,24 @@ def search_documents(
     best = sum(weights[c] for c in ranked) / (RRF_K + 1) or 1.0
     order = heapq.nsmallest(limit, fused, key=lambda r: (-fused[r], r))
     return _explain(
-        data, order, fused, best, words, surfaces, variants, query_concepts, ranked, semantic_scores
-    )
+        data, order, fused, best, words, surfaces, variants, query_concepts, ranked, semantic_scores,
+        doc_type=doc_type,
+    )  # fmt: skip
+
+
+def _written_forms(doc_type: str, doc_ids: list[int]) -> dict[int, dict[str, str]]:
+    """For each document, its indexed stems → the word as the text writes it (first occurrence,
+    lowercased): the explanation says "embarquée → embarqué", never "→ embarqu"."""
+    if not doc_type or not doc_ids:
+        return {}
+    forms: dict[int, dict[str, str]] = {}
+    texts = Document.objects.filter(doc_type=doc_type, doc_id__in=doc_ids).values_list("doc_id", "text")
+    for doc_id, text in texts:
+        seen: dict[str, str] = {}
+        for token in tokenize(text):
+            seen.setdefault(token.norm, text[token.start : token.end].lower())
+        forms[doc_id] = seen
+    return forms
 
 
 def _explain(
@@ -501,12 +518,16 @@ def _explain(
     query_concepts: dict[int, float],
     ranked: dict[str, np.ndarray],
     semantic_scores: dict[int, float],
+    *,
+    doc_type: str = "",
 ) -> list[Hit]:
     """Hits for the chosen rows, each with its French explanation."""
     gaz = get_gazetteer()
     rows = np.asarray(order, dtype=np.int64)
     has_word = {w: data.has_term(w, rows) for w in words if w in surfaces and w in data.term_index}
     has_variant = {v: data.has_term(v, rows) for close in variants.values() for v, _ in close}
+    # A near word is an indexed stem ("embarqu"): people read the word of the text instead.
+    written = _written_forms(doc_type, [int(data.doc_ids[r]) for r in order]) if has_variant else {}
     # Translated once per search: gettext goes through a thread-local lookup on every call.
     skills_fmt, words_fmt = _("compétences : %s"), _("mots : %s")
     typos_fmt = _("mots proches : %s")
@@ -515,8 +536,9 @@ def _explain(
     hits: list[Hit] = []
     for position, row in enumerate(order):
         matched_words = [surfaces[w] for w, present in has_word.items() if present[position]]
+        forms = written.get(int(data.doc_ids[row]), {})
         near = [
-            f"{surfaces.get(word, word)} → {variant}"
+            f"{surfaces.get(word, word)} → {forms.get(variant, variant)}"
             for word, close in variants.items()
             for variant, _similarity in close
             if has_variant[variant][position]
@@ -531,7 +553,7 @@ def _explain(
         if near:
             explanation.append(typos_fmt % ", ".join(dict.fromkeys(near)))
         if row in semantic_scores and (not explanation or row in semantic_top):
-            explanation.append(sense_fmt % f"{semantic_scores[row]:.2f}".replace(".", ","))
+            explanation.append(sense_fmt % number_format(semantic_scores[row], 2))
         if not explanation:
             explanation.append(sense_only)
         hits.append(

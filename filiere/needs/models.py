@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from filiere.core.models import TimeStampedModel
 
@@ -32,9 +33,11 @@ class Scope(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    OPEN = "open", _("Ouverte")
-    CLOSED = "closed", _("Close")
+    # In context: the bare msgid "Close" is also Django's own (the "Close" button, translated
+    # "Fermer"), and a campaign read "Fermer" instead of "Fermée".
+    DRAFT = "draft", pgettext_lazy("statut d'une campagne", "Brouillon")
+    OPEN = "open", pgettext_lazy("statut d'une campagne", "Ouverte")
+    CLOSED = "closed", pgettext_lazy("statut d'une campagne", "Fermée")
 
 
 class Horizon(models.TextChoices):

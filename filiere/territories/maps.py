@@ -312,13 +312,17 @@ def _spread(palette: Sequence[str], count: int) -> list[str]:
 
 
 def format_value(value: float | None) -> str:
-    """A number the French way: thin spaces between thousands, a decimal comma, "—" for none."""
+    """A number the way of the active language (thin spaces and a decimal comma in French,
+    commas and a decimal point in English), one decimal at most, "—" for none."""
+    from filiere.core.charts import number_separators
+
     if value is None:
         return "—"
+    thousands, decimal = number_separators()
     if float(value).is_integer():
-        text = f"{int(value):,}".replace(",", "\u202f")
+        text = f"{int(value):,}".replace(",", thousands)
     else:
-        text = f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+        text = f"{value:,.1f}".replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
     return text.replace("-", "−")
 
 

@@ -173,3 +173,18 @@ def test_french_number_format():
     assert maps.format_value(12.5) == "12,5"
     assert maps.format_value(-3) == "−3"
     assert maps.format_value(None) == "—"
+
+
+def test_values_follow_the_active_language():
+    from django.utils import translation
+
+    from filiere.core.charts import format_number
+
+    with translation.override("fr"):
+        assert maps.format_value(1234567) == "1\u202f234\u202f567"
+        assert maps.format_value(-1234.5) == "−1\u202f234,5"
+        assert format_number(1400000.25) == "1\u202f400\u202f000,25"
+    with translation.override("en"):
+        assert maps.format_value(1234567) == "1,234,567"
+        assert maps.format_value(-1234.5) == "−1,234.5"
+        assert format_number(1400000.25) == "1,400,000.25"
