@@ -4,3 +4,5 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "filiere.matching"
     label = "matching"
+    # `filiere reindex`: the full-text index, every process's caches, missing vectors.
+    reindexer = "filiere.matching.reindex.rebuild_index"

@@ -11,6 +11,8 @@ def _repair_fulltext(sender: AppConfig, using: str = "default", **kwargs: object
 class OrganisationsConfig(AppConfig):
     name = "filiere.organisations"
     label = "organisations"
+    # `filiere reindex`: the directory's full-text index, rebuilt from search_text.
+    reindexer = "filiere.organisations.reindex.rebuild_index"
 
     def ready(self) -> None:
         # SQLite drops the FTS triggers and raw indexes whenever a migration remakes the table.

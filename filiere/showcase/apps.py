@@ -8,6 +8,8 @@ class ShowcaseConfig(AppConfig):
     verbose_name = _("Vitrine des compétences")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.showcase.demo.load_showcase_demo"
+    # `filiere reindex`: every profile's document in the matching engine, the filter arrays.
+    reindexer = "filiere.showcase.indexing.rebuild_index"
 
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save

@@ -79,3 +79,13 @@ def reindex_organisations(organisation_ids: Iterable[int]) -> int:
 def reindex_all() -> int:
     """Reindex every profile (published ones indexed, unpublished ones removed)."""
     return reindex_organisations(ShowcaseProfile.objects.values_list("pk", flat=True))
+
+
+def rebuild_index() -> dict[str, int]:
+    """`filiere reindex`: every profile's document (only changed ones are written), and the
+    buyer filters' arrays of every process (`facets`)."""
+    from . import facets
+
+    written = reindex_all()
+    facets.touch()
+    return {"documents_written": written}

@@ -8,3 +8,5 @@ class TalentConfig(AppConfig):
     verbose_name = _("Talents et parcours")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.talent.demo.load_talent_demo"
+    # `filiere reindex`: every job offer's and job seeker's document in the matching engine.
+    reindexer = "filiere.talent.indexing.rebuild_index"

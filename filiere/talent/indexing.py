@@ -103,3 +103,8 @@ def reindex_all() -> int:
     return reindex_offers(JobOffer.objects.values_list("pk", flat=True)) + reindex_seekers(
         JobSeeker.objects.values_list("pk", flat=True)
     )
+
+
+def rebuild_index() -> dict[str, int]:
+    """`filiere reindex`: every offer's and job seeker's document (only changed ones are written)."""
+    return {"documents_written": reindex_all()}
