@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,6 +27,10 @@ from .permissions import may_administer_organisation
 from .tokens import email_verification_token, uid_for
 
 INVITATION_VALID_DAYS = 14
+# Mails anyone can trigger by typing an address (sign-up of a taken address, verification sent
+# again) go out at most once per account in this many seconds, so the form cannot flood a
+# mailbox. The throttle lives in the cache (per process with the default local-memory cache).
+ACCOUNT_MAIL_INTERVAL = 300
 ROLE_RANK = {Role.MEMBER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
 
 
@@ -316,6 +321,11 @@ def decide_join_request(
 # --- Self sign-up, verification, deactivation ------------------------------------------------
 
 
+def _may_mail(kind: str, user: Any) -> bool:
+    """False when `user` already got a `kind` mail in the last ACCOUNT_MAIL_INTERVAL seconds."""
+    return cache.add(f"accounts:mail:{kind}:{user.pk}", True, timeout=ACCOUNT_MAIL_INTERVAL)
+
+
 def _send_verification(user: Any) -> None:
     link = reverse("accounts:verify_email", args=[uid_for(user), email_verification_token.make_token(user)])
     send_templated_mail(
@@ -345,8 +355,9 @@ def sign_up(*, email: str, password: str, first_name: str, last_name: str, profi
                 and existing.email_verified_at is None
                 and existing.deactivated_at is None
             ):
-                _send_verification(existing)
-            else:
+                if _may_mail("verify", existing):
+                    _send_verification(existing)
+            elif _may_mail("already_registered", existing):
                 send_templated_mail(
                     "accounts/mail/already_registered",
                     to=[existing.email or email],
@@ -377,7 +388,8 @@ def sign_up(*, email: str, password: str, first_name: str, last_name: str, profi
 def resend_verification(user: Any) -> None:
     """Mail the verification link again to an unfinished sign-up (nothing for other accounts)."""
     if not user.is_active and user.email_verified_at is None and user.deactivated_at is None:
-        _send_verification(user)
+        if _may_mail("verify", user):
+            _send_verification(user)
 
 
 def verify_email(*, user: Any, token: str) -> bool:

@@ -291,3 +291,19 @@ def test_signing_in_remembers_the_language_for_mails(client):
     assert login(client, "camille@example.org", PASSWORD).status_code == 302
     user.refresh_from_db()
     assert user.language == "en"
+
+
+def test_repeated_sign_ups_of_a_taken_address_mail_once_in_a_while(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(email="ada@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            services.sign_up(
+                email="ada@example.org",
+                password=NEW_PASSWORD,
+                first_name="A",
+                last_name="L",
+                profile=Profile.BUYER,
+            )
+    assert len(mailoutbox) == 1
