@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
+from filiere.core.backup import backup
 from filiere.needs.models import Answer
 from filiere.needs.services import save_answer
 
@@ -40,11 +41,7 @@ def threads_on_a_database_file(tmp_path: Path) -> Iterator[Path | None]:
     if connection.vendor != "sqlite":
         yield None
         return
-    path = tmp_path / "concurrency.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
+    path = backup(tmp_path / "concurrency.sqlite3")
     # The main thread's connection is already open on the in-memory database and stays there;
     # connections opened by the threads read the settings dict shared by the alias.
     settings_dict = connections.settings["default"]
