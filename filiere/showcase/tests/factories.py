@@ -134,6 +134,7 @@ def make_firm(
     """A firm with an establishment, a showcase built through the services (so it is indexed)."""
     from filiere.accounts.models import User
     from filiere.showcase import services
+    from filiere.showcase.capacity import headcount_ceiling
     from filiere.showcase.models import Sector
 
     organisation = OrganisationFactory(name=name, headcount_band=headcount_band)
@@ -148,7 +149,8 @@ def make_firm(
             user=staff,
             organisation=organisation,
             skill=skill,
-            people_count=max(capacity, 1) * 3,
+            # Three people per free one, within the firm's headcount (showcase.capacity).
+            people_count=max(capacity, min(max(capacity, 1) * 3, headcount_ceiling(headcount_band) or 10**6)),
             capacity_available_now=capacity,
             available_from=available_from,
         )
