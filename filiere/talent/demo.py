@@ -21,6 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -93,6 +95,7 @@ PREVIOUS = [
 SKILL_LABELS = ["JavaScript", "SQL", "Java (programmation informatique)", "Python (programmation informatique)",
                 "développement web", "cybersécurité", "administration de systèmes", "DevOps", "gestion de projets",
                 "analyse de données", "HTML", "support informatique", "réseaux informatiques", "Linux"]  # fmt: skip
+OLD_OFFER_MARK = "\n[démo NEGE]"
 OFFER_TITLES = [
     ("Développeur web Java", "Développement d'applications web en Java et JavaScript, bases de données SQL, méthode agile."),
     ("Technicien support informatique", "Support utilisateurs, administration de postes Windows et Linux, réseaux informatiques."),
@@ -255,7 +258,13 @@ def load_talent_demo(*, seed: int = SEED) -> DemoCounts:
             _load_pipeline(
                 rng, programme, [nege, france_travail, mission_locale, cluster], advisers, skill_ids
             )
-    if not JobOffer.objects.filter(description__contains="[démo NEGE]").exists():
+    # Older demo databases marked their offers with a note in the description, which pages
+    # showed: it is removed, and the offers are recognised by their titles (and no author).
+    JobOffer.objects.filter(description__contains=OLD_OFFER_MARK).update(
+        description=Replace("description", Value(OLD_OFFER_MARK), Value(""))
+    )
+    titles = [title for title, _description in OFFER_TITLES]
+    if not JobOffer.objects.filter(title__in=titles, created_by=None).exists():
         _load_offers(rng)
     if not JobSeeker.objects.filter(email="nathalie.kieffer@exemple.org").exists():
         _load_reconversion(france_travail, advisers[france_travail.pk])
@@ -441,7 +450,7 @@ def _load_offers(rng: random.Random) -> None:
             organisation=firm,
             by=None,
             title=title,
-            description=f"{description}\n[démo NEGE]",
+            description=description,
             commune_code=PLACES.get(dep, PLACES["67"])[0] if _commune(dep if dep in PLACES else "67") else "",
             contract=rng.choices([Contract.CDI, Contract.CDD, Contract.ALTERNANCE], weights=[6, 2, 2])[0],
             positions=rng.randint(1, 3),

@@ -20,9 +20,10 @@ def test_demo_has_the_seed_figures_and_is_idempotent(reference_territories, sett
         assert 85 <= year.back_to_work_rate <= 95
     assert JobOffer.objects.count() >= 200
     assert get_user_model().objects.get(username="conseiller-nege").check_password(DEMO_PASSWORD)
-    files = File.objects.count()
+    assert not JobOffer.objects.filter(description__contains="démo").exists()  # no internal note on pages
+    files, offers = File.objects.count(), JobOffer.objects.count()
     second = load_talent_demo()
-    assert File.objects.count() == files
+    assert File.objects.count() == files and JobOffer.objects.count() == offers
     assert dict(first) == dict(second)
 
 
