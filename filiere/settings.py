@@ -240,6 +240,8 @@ SCHEDULE: dict[str, str | timedelta] = {
     "filiere.roadmaps.tasks.refresh_indicators": "04:30",
     "filiere.showcase.tasks.saved_search_alerts": "07:00",
     "filiere.needs.tasks.needs_reminders": "09:00",
+    # Import runs whose process was killed outright: marked interrupted (`filiere imports list`).
+    "filiere.core.tasks.mark_abandoned_imports": timedelta(minutes=15),
 }
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

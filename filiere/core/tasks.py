@@ -12,3 +12,11 @@ def send_mail(*, to: list[str], subject: str, body: str, from_email: str, reply_
     the worker records the task as failed."""
     message = EmailMessage(subject, body, from_email, to, reply_to=reply_to or None)
     return message.send(fail_silently=False)
+
+
+@task()
+def mark_abandoned_imports() -> int:
+    """Mark interrupted the import runs whose process was killed (see ImportRun.objects.mark_abandoned)."""
+    from .models import ImportRun
+
+    return ImportRun.objects.mark_abandoned()

@@ -80,3 +80,11 @@ def test_cleanup_and_list_commands(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("imports", "list", "--json")
     [line] = capsys.readouterr().out.splitlines()
     assert json.loads(line)["status"] == "interrupted" and json.loads(line)["id"] == run.pk
+
+
+def test_the_scheduled_task_marks_abandoned_runs() -> None:
+    from filiere.core.tasks import mark_abandoned_imports
+
+    run = ImportRun.objects.create(kind="training", pid=dead_pid())
+    assert mark_abandoned_imports.call() == 1
+    assert ImportRun.objects.get(pk=run.pk).status == ImportRun.Status.INTERRUPTED
