@@ -150,3 +150,85 @@ class OfficialFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()} {self.territory_code} {self.year}"
+
+
+# --- What changed in the directory after a SIRENE update (`changes.py`) -----------------------
+
+
+class ChangeKind(models.TextChoices):
+    CLOSURE = "closure", _("Fermeture")
+    MOVE = "move", _("Déménagement")
+    NAF = "naf", _("Nouveau code NAF")
+    NEW_DIGITAL = "new_digital", _("Nouvel établissement numérique")
+
+
+class ChangeRun(models.Model):
+    """One comparison of the SIRENE establishments with their state at the previous run.
+
+    The first run only records the states (`baseline`): there is nothing to compare with yet."""
+
+    started_at = models.DateTimeField(_("commencé le"))
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    import_run = models.ForeignKey(
+        "core.ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    baseline = models.BooleanField(_("état initial"), default=False)
+    establishments = models.PositiveIntegerField(_("établissements lus"), default=0)
+    changes = models.PositiveIntegerField(_("changements"), default=0)
+    recipients = models.PositiveIntegerField(_("destinataires du résumé"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("comparaison SIRENE")
+        verbose_name_plural = _("comparaisons SIRENE")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.changes})"
+
+
+class EstablishmentState(models.Model):
+    """The state of a SIRENE establishment at the last run: what the next run compares with."""
+
+    establishment = models.OneToOneField(
+        "organisations.Establishment", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    state = models.CharField(max_length=1, blank=True)
+    commune_code = models.CharField(max_length=5, blank=True)
+    naf_code = models.CharField(max_length=6, blank=True)
+    is_digital = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("état SIRENE connu")
+        verbose_name_plural = _("états SIRENE connus")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.state} {self.commune_code} {self.naf_code}"
+
+
+class DirectoryChange(models.Model):
+    """One change of one establishment found by a run (a closure, a move, a new NAF code, a new
+    digital establishment). The name is empty for a non-diffusible establishment."""
+
+    run = models.ForeignKey(ChangeRun, on_delete=models.CASCADE, related_name="change_rows")
+    kind = models.CharField(_("changement"), max_length=12, choices=ChangeKind.choices)
+    establishment = models.ForeignKey(
+        "organisations.Establishment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    name = models.CharField(_("nom"), max_length=255, blank=True)
+    region_code = models.CharField(_("région"), max_length=3, blank=True)
+    department_code = models.CharField(_("département"), max_length=3, blank=True)
+    before = models.CharField(_("avant"), max_length=100, blank=True)
+    after = models.CharField(_("après"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["kind", "region_code", "department_code", "name"]
+        verbose_name = _("changement de l'annuaire")
+        verbose_name_plural = _("changements de l'annuaire")
+        indexes = [models.Index(fields=["run", "region_code", "kind"], name="obs_change_run_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.siret}"
