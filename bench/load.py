@@ -7,17 +7,20 @@ or with `--quick` a small synthetic set (regions, departments, NAF, 3,000 establ
 open survey) that takes seconds. Static files are collected once into a temporary folder (not
 with `--quick`: the clients ask for pages only).
 
-Then, for each server in turn (gunicorn with `filiere/gunicorn.conf.py` and WEB_CONCURRENCY=2, then
-`filiere runserver --noreload`, threaded), on 127.0.0.1 only, `--clients` concurrent clients
-(threads, one keep-alive `http.client` connection each) loop for `--duration` seconds over five
-requests: the home page, a directory search, a showcase search, an observatory region page and a
-survey answer (GET of a company's private link, then the POST of its form with the CSRF token,
-followed to the confirmation page). Every request is checked (status 200, or 302 for the answer);
-the report gives errors, throughput and p50 / p95 per request, and gunicorn ÷ runserver.
+Then, for each server in turn, on 127.0.0.1 only: gunicorn with `filiere/gunicorn.conf.py` and
+WEB_CONCURRENCY=2 (sync workers, as deployed), the same with 4 threads per worker, and
+`filiere runserver --noreload` (one process, a thread per connection). `--clients` concurrent
+clients (threads, one keep-alive `http.client` connection each) loop for `--duration` seconds over
+five requests: the home page, a directory search, a showcase search, an observatory region page
+and a survey answer (GET of a company's private link, then the POST of its form with the CSRF
+token, answered by a 302 to the confirmation). Every request is checked (200, or 302 for the
+answer); the report gives errors, throughput and p50 / p95 per request, and each gunicorn ÷
+runserver. An untimed warm-up comes first (each worker loads the embedding model on its first
+showcase search).
 
-Both servers run with the production settings (DEBUG off, collected static files, database
-sessions), so the comparison is the server's alone. The machine is shared and two cores run both
-the server and the clients: read the ratio, not the absolute figures.
+Every server runs with the production settings (DEBUG off, collected static files), so the
+comparison is the server's alone. The machine is shared with other work and its two cores run
+the servers and the clients: the absolute figures are those of a saturated machine.
 
 Standalone: `SECRET_KEY=x DATABASE_URL=sqlite:////tmp/load.sqlite3 .venv/bin/python -m bench.load
 --quick --duration 10 --clients 8` (migrates the database first).
@@ -49,6 +52,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SEED = 20261202
+# Longer than any queue the servers build under 50 clients: a slow answer is measured, not dropped.
+CLIENT_TIMEOUT_S = 120
 REQUESTS = ["home", "directory search", "showcase search", "observatory region", "survey answer"]
 DIRECTORY_QUERIES = ["numerique", "informatique toulouse", "conseil", "logiciel", "data", "web montpellier"]
 SHOWCASE_QUERIES = [
@@ -236,7 +241,7 @@ class Client:
 
     def __init__(self, base: str, plan: dict[str, Any], rng: random.Random) -> None:
         self.base, self.plan, self.rng = base, plan, rng
-        self.connection = http.client.HTTPConnection(base, timeout=30)
+        self.connection = http.client.HTTPConnection(base, timeout=CLIENT_TIMEOUT_S)
         self.cookies: dict[str, str] = {}
 
     def fetch(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
@@ -255,7 +260,7 @@ class Client:
                 # A keep-alive connection the server closed (gunicorn's sync workers close after each
                 # response): reconnect once, as a browser does.
                 self.connection.close()
-                self.connection = http.client.HTTPConnection(self.base, timeout=30)
+                self.connection = http.client.HTTPConnection(self.base, timeout=CLIENT_TIMEOUT_S)
                 if attempt == 2:
                     raise
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -263,7 +268,7 @@ class Client:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
-            self.connection = http.client.HTTPConnection(self.base, timeout=30)
+            self.connection = http.client.HTTPConnection(self.base, timeout=CLIENT_TIMEOUT_S)
         return response.status, text
 
     def one(self, name: str) -> tuple[bool, str]:
@@ -304,6 +309,10 @@ class Client:
         status, page = self.fetch("POST", path, urllib.parse.urlencode(form))
         return status == 302, f"survey answer HTTP {status}: {page[:200]!r}"
 
+    def reset(self) -> None:
+        self.connection.close()
+        self.connection = http.client.HTTPConnection(self.base, timeout=CLIENT_TIMEOUT_S)
+
     def close(self) -> None:
         self.connection.close()
 
@@ -329,8 +338,11 @@ def drive(base: str, plan: dict[str, Any], *, clients: int, duration: float) -> 
                     ok, problem = client.one(name)
                 except (OSError, http.client.HTTPException) as exc:
                     ok, problem = False, f"{type(exc).__name__}: {exc}"
+                    client.reset()  # a connection left mid-request cannot send the next one
                 ms = (time.perf_counter() - began) * 1000
                 tally.add(name, ms if ok else None, problem)
+                if not ok:
+                    time.sleep(0.5)  # an error must not turn the client into a busy loop
         finally:
             client.close()
 
@@ -372,13 +384,24 @@ def _percentile(sorted_values: list[float], q: float) -> float:
 # ---------------------------------------------------------------- run
 
 
+#: The servers compared: gunicorn as deployed (2 sync workers), the same 2 workers with 4 threads
+#: each (gthread: waits on the database overlap), and the development server (one process, a thread
+#: per connection).
+SERVERS: dict[str, tuple[str, dict[str, str]]] = {
+    "gunicorn": ("gunicorn", {"GUNICORN_THREADS": "1"}),
+    "gunicorn 2×4 threads": ("gunicorn", {"GUNICORN_THREADS": "4"}),
+    "runserver": ("runserver", {}),
+}
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Prepare the data, then load gunicorn and runserver in turn with the same clients."""
+    """Prepare the data, then load each server in turn with the same clients."""
     from django.db import connection, connections
 
     duration = float(getattr(args, "duration", None) or 60)
     clients = int(getattr(args, "clients", None) or 50)
     quick = bool(getattr(args, "quick", False))
+    names = getattr(args, "servers", None) or list(SERVERS)
     plan = prepare(quick=quick)
     engine = connection.vendor
     connections.close_all()  # the servers have the database to themselves
@@ -390,15 +413,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         else:
             collect_static(static_root, env)
         servers = {}
-        for kind in ("gunicorn", "runserver"):
-            with running(kind, env) as base:
-                # One untimed pass so each worker has its caches and the embedding model loaded.
-                drive(base, plan, clients=min(clients, 10), duration=min(5.0, duration / 4))
-                servers[kind] = drive(base, plan, clients=clients, duration=duration)
-            print(f"  {kind:<9} {engine}: {_summary(servers[kind])}", flush=True)
+        for name in names:
+            kind, extra = SERVERS[name]
+            with running(kind, {**env, **extra}) as base:
+                # An untimed pass first: every worker loads the embedding model and fills its caches
+                # on its first showcase search (tens of seconds on a busy machine).
+                drive(base, plan, clients=min(clients, 4), duration=min(20.0, max(2.0, duration / 3)))
+                servers[name] = drive(base, plan, clients=clients, duration=duration)
+            print(f"  {name:<20} {engine}: {_summary(servers[name])}", flush=True)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
-    gunicorn, runserver = servers["gunicorn"], servers["runserver"]
+    baseline = servers.get("runserver", {}).get("per_s")
     return {
         "engine": engine,
         "establishments": plan["establishments"],
@@ -407,8 +432,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "duration_s": duration,
         "clients": clients,
         "servers": servers,
-        "throughput_ratio": round(gunicorn["per_s"] / runserver["per_s"], 2) if runserver["per_s"] else None,
-        "zero_errors": gunicorn["errors"] == 0 and runserver["errors"] == 0,
+        "throughput_vs_runserver": {
+            name: round(item["per_s"] / baseline, 2)
+            for name, item in servers.items()
+            if baseline and name != "runserver"
+        },
+        "zero_errors": all(item["errors"] == 0 for item in servers.values()),
     }
 
 
@@ -419,19 +448,53 @@ def _summary(result: dict[str, Any]) -> str:
 
 
 def table(result: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Rows of docs/benchmarks.md."""
-    gunicorn, runserver = result["servers"]["gunicorn"], result["servers"]["runserver"]
+    """Rows of docs/benchmarks.md: one value per server, in the order run, joined by " / "."""
+    servers = result["servers"]
+    names = " / ".join(servers)
+
+    def each(value: Any) -> str:
+        return " / ".join(str(value(item)) for item in servers.values())
+
     rows = [
         ("data", f"{result['data']}, {result['establishments']:,} establishments", ""),
         ("clients × duration", f"{result['clients']} × {result['duration_s']:.0f} s", ""),
-        ("errors (gunicorn / runserver)", f"{gunicorn['errors']} / {runserver['errors']}", "0"),
-        ("throughput, req/s (gunicorn / runserver)", f"{gunicorn['per_s']} / {runserver['per_s']}", ""),
-        ("gunicorn ÷ runserver throughput", f"{result['throughput_ratio']}×", "> 1"),
+        (f"errors ({names})", each(lambda item: item["errors"]), "0"),
+        (f"throughput, req/s ({names})", each(lambda item: item["per_s"]), ""),
     ]
-    for name in REQUESTS:
-        g, r = gunicorn["by_request"][name], runserver["by_request"][name]
-        rows.append((f"{name}: p95 ms (gunicorn / runserver)", f"{g['p95_ms']} / {r['p95_ms']}", ""))
+    for name, ratio in result.get("throughput_vs_runserver", {}).items():
+        rows.append((f"{name} ÷ runserver throughput", f"{ratio}×", "> 1"))
+    for request in REQUESTS:
+        rows.append(
+            (
+                f"{request}: p95 ms ({names})",
+                each(lambda item, r=request: item["by_request"][r]["p95_ms"]),
+                "",
+            )
+        )
     return rows
+
+
+def _save(result: dict[str, Any], args: argparse.Namespace) -> None:
+    """Record the run as `python -m bench` does, then rebuild docs/benchmarks.md."""
+    import datetime as dt
+    import platform
+
+    from bench import __main__ as runner
+
+    engine = {"postgresql": "postgres"}.get(result["engine"], result["engine"])  # the runner's names
+    flags = f"--duration {args.duration:g} --clients {args.clients}" + (" --quick" if args.quick else "")
+    result["meta"] = {
+        "benchmark": "load",
+        "engine": engine,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": runner._git_commit(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "command": f"python -m bench.load {flags} --save (DATABASE_URL with the demo loaded)",
+    }
+    runner.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (runner.RESULTS_DIR / f"load-{engine}.json").write_text(json.dumps(result, indent=2))
+    runner.write_docs()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -439,7 +502,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60, help="seconds per server (default 60)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     parser.add_argument("--quick", action="store_true", help="small synthetic data instead of the demo")
+    parser.add_argument(
+        "--servers", type=lambda v: v.split(","), help=f"comma-separated subset of: {', '.join(SERVERS)}"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--save", action="store_true", help="write bench/results/load-<engine>.json and docs/benchmarks.md"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "filiere.settings")
@@ -451,6 +520,8 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     call_command("migrate", verbosity=0)
     result = run(args)
+    if args.save:
+        _save(result, args)
     if args.json:
         print(json.dumps(result))
     else:
