@@ -71,3 +71,16 @@ def test_search_filter_open_and_export(directory, page, live_server):
     page.wait_for_url(f"**/annuaire/{target.organisation_id}/")
     assert page.locator("h1").inner_text().startswith("Cité numérique")
     assert target.siret in page.content()
+
+
+def test_default_view_and_map_are_accessible(directory, page, live_server):
+    from filiere.core.testing import assert_accessible
+
+    page.goto(live_server.url + "/annuaire/")
+    assert page.locator("#default-view").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Carte").click()
+    page.wait_for_url("**vue=carte**")
+    assert page.locator("svg.choropleth").count() == 1
+    assert page.locator("#directory-map-table tbody tr").count() >= 1
+    assert_accessible(page)
