@@ -89,6 +89,8 @@ def backup(path: str | Path, *, using: str = "default") -> Path:
         target = sqlite3.connect(partial)
         try:
             connection.connection.backup(target)
+            # A self-contained file: opening it (even read-only) then leaves no -wal/-shm files.
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
     else:
