@@ -250,3 +250,64 @@ def compare(request: HttpRequest, query: Query[CompareIn]) -> Any:
         "active": comparison.active,
         "estimated_jobs": comparison.jobs,
     }
+
+
+class ChangeCountOut(Schema):
+    code: str
+    name: str
+    counts: dict[str, int] = Field(description="changes of each kind: closure, move, naf, new_digital")
+
+
+class ChangeOut(Schema):
+    kind: str
+    siret: str
+    name: str = Field(description="empty for a non-diffusible establishment")
+    organisation_id: int | None
+    region_code: str
+    department_code: str
+    before: str
+    after: str
+
+
+class ChangesOut(Schema):
+    run_id: int | None
+    compared_at: dt.datetime | None
+    establishments: int
+    territories: list[ChangeCountOut]
+    changes: list[ChangeOut]
+    truncated: bool
+
+
+@router.get("/changes", response=ChangesOut)
+def directory_changes(
+    request: HttpRequest, run: str = "", region: str = "", departement: str = "", groupement: str = ""
+) -> Any:
+    """What the last SIRENE update (or ``run``) changed: counts per region (per department with
+    ``region``) and the establishments, optionally for a cluster's members (``groupement``)."""
+    from filiere.observatory.changes import change_report
+
+    report = change_report(
+        request.user, run_id=run, region=region, department=departement, cluster_id=groupement
+    )
+    return {
+        "run_id": report.run.pk if report.run else None,
+        "compared_at": report.run.started_at if report.run else None,
+        "establishments": report.run.establishments if report.run else 0,
+        "territories": [
+            {"code": code, "name": name, "counts": counts} for code, name, counts in report.territories
+        ],
+        "changes": [
+            {
+                "kind": c.kind,
+                "siret": c.siret,
+                "name": c.name,
+                "organisation_id": c.organisation_id,
+                "region_code": c.region_code,
+                "department_code": c.department_code,
+                "before": c.before,
+                "after": c.after,
+            }
+            for c in report.changes
+        ],
+        "truncated": report.truncated,
+    }

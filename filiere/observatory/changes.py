@@ -133,11 +133,6 @@ def record_changes(*, import_run: Any = None) -> ChangeRun:
 # --- Reading the changes (page and mail) ------------------------------------------------------
 
 
-def latest_run() -> ChangeRun | None:
-    """The last finished comparison that could compare (not the initial state)."""
-    return ChangeRun.objects.filter(finished_at__isnull=False, baseline=False).first()
-
-
 def counts_by_territory(rows: Any, *, region: str = "") -> list[tuple[str, dict[str, int]]]:
     """Per region (or per department when the `rows`, from `changes_for`, are one region's): the
     number of changes of each kind."""
@@ -169,6 +164,61 @@ def changes_for(
     if cluster_id is not None:
         rows = rows.filter(organisation_id__in=cluster_members(cluster_id))
     return rows
+
+
+#: Establishments listed by the page and the API.
+CHANGE_LIMIT = 500
+
+
+@dataclass
+class ChangeReport:
+    """What the page and the API show: a run, counts per territory, the changes listed."""
+
+    run: ChangeRun | None
+    runs: list[ChangeRun]
+    region: str = ""
+    department: str = ""
+    cluster: Any = None
+    #: (territory code, territory name, {kind: count}) per region, or per department of `region`
+    territories: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)
+    changes: list[DirectoryChange] = field(default_factory=list)
+    truncated: bool = False
+
+
+def change_report(
+    user: Any, *, run_id: str = "", region: str = "", department: str = "", cluster_id: str = ""
+) -> ChangeReport:
+    """The report of a run (the last one by default) for a territory and/or a cluster's members,
+    from request parameters; 404 for an unknown run, malformed codes or an unknown cluster."""
+    from django.http import Http404
+
+    from filiere.observatory.selectors import is_code, territory_names
+    from filiere.organisations.selectors import get_organisation_for_user
+
+    runs = list(ChangeRun.objects.filter(finished_at__isnull=False, baseline=False)[:12])
+    run = runs[0] if runs else None
+    if run_id:
+        run = next((r for r in runs if str(r.pk) == run_id), None)
+        if run is None:
+            raise Http404
+    if (region and not is_code(region)) or (department and not is_code(department)):
+        raise Http404
+    cluster = None
+    if cluster_id:
+        if not cluster_id.isdigit():
+            raise Http404
+        cluster = get_organisation_for_user(user, int(cluster_id))
+    report = ChangeReport(run, runs, region, department, cluster)
+    if run is None:
+        return report
+    members = cluster.pk if cluster else None
+    counts = counts_by_territory(changes_for(run, region=region, cluster_id=members), region=region)
+    names = territory_names("department" if region else "region", [code for code, _ in counts])
+    report.territories = [(code, names.get(code, code), n) for code, n in counts]
+    rows = changes_for(run, region=region, department=department, cluster_id=members)
+    listed = list(rows.order_by("kind", "department_code", "name")[: CHANGE_LIMIT + 1])
+    report.changes, report.truncated = listed[:CHANGE_LIMIT], len(listed) > CHANGE_LIMIT
+    return report
 
 
 @dataclass

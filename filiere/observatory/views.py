@@ -287,53 +287,34 @@ def _regions() -> list[tuple[str, str]]:
     return list(region_list().filter(zone__in=("metro", "drom")).values_list("code", "name"))
 
 
-CHANGE_LIMIT = 500
-
-
 def changes(request: HttpRequest) -> HttpResponse:
     """What the last SIRENE update changed (or `?run=`), per region or per department of
     `?region=`, optionally for one department or one cluster's members (`?groupement=`)."""
-    from filiere.observatory import changes as directory_changes
-    from filiere.observatory.models import ChangeKind, ChangeRun
-    from filiere.organisations.selectors import get_organisation_for_user
+    from filiere.observatory.changes import CHANGE_LIMIT, change_report
+    from filiere.observatory.models import ChangeKind
 
-    runs = list(ChangeRun.objects.filter(finished_at__isnull=False, baseline=False)[:12])
-    run = directory_changes.latest_run()
-    raw_run = request.GET.get("run", "")
-    if raw_run:
-        run = next((r for r in runs if str(r.pk) == raw_run), None)
-        if run is None:
-            raise Http404
-    region = request.GET.get("region", "")
-    department = request.GET.get("departement", "")
-    if not (selectors.is_code(region) or not region) or not (selectors.is_code(department) or not department):
-        raise Http404
-    cluster = None
-    if raw_cluster := request.GET.get("groupement", ""):
-        if not raw_cluster.isdigit():
-            raise Http404
-        cluster = get_organisation_for_user(request.user, int(raw_cluster))
-    context: dict[str, Any] = {"run": run, "runs": runs, "cluster": cluster, "region": region}
-    if run is not None:
-        level = Level.DEPARTMENT if region else Level.REGION
-        rows = directory_changes.changes_for(
-            run, region=region, department=department, cluster_id=cluster.pk if cluster else None
-        )
-        counts = directory_changes.counts_by_territory(
-            directory_changes.changes_for(run, region=region, cluster_id=cluster.pk if cluster else None),
-            region=region,
-        )
-        names = selectors.territory_names(level, [code for code, _ in counts])
-        listed = list(rows.order_by("kind", "department_code", "name")[: CHANGE_LIMIT + 1])
-        context.update(
-            kinds=ChangeKind.choices,
-            territories=[
-                (code, names.get(code, code or _("Non renseigné")), [n[k] for k in ChangeKind.values])
-                for code, n in counts
-            ],
-            region_name=selectors.territory_names(Level.REGION, [region]).get(region, region),
-            changes=listed[:CHANGE_LIMIT],
-            truncated=len(listed) > CHANGE_LIMIT,
-            limit=CHANGE_LIMIT,
-        )
+    report = change_report(
+        request.user,
+        run_id=request.GET.get("run", ""),
+        region=request.GET.get("region", ""),
+        department=request.GET.get("departement", ""),
+        cluster_id=request.GET.get("groupement", ""),
+    )
+    context = {
+        "run": report.run,
+        "runs": report.runs,
+        "cluster": report.cluster,
+        "region": report.region,
+        "region_name": selectors.territory_names(Level.REGION, [report.region]).get(
+            report.region, report.region
+        ),
+        "kinds": ChangeKind.choices,
+        "territories": [
+            (code, name or _("Non renseigné"), [counts[k] for k in ChangeKind.values])
+            for code, name, counts in report.territories
+        ],
+        "changes": report.changes,
+        "truncated": report.truncated,
+        "limit": CHANGE_LIMIT,
+    }
     return render(request, "observatory/changes.html", context)

@@ -149,3 +149,17 @@ def test_the_task_after_an_import_records_the_changes(directory, reference_terri
 
     run = ChangeRun.objects.first()
     assert run.import_run is not None and run.changes == 6
+
+
+def test_the_api_serves_the_page_s_report(client, directory):
+    cluster = _cluster_with_staff(directory)
+    _update(directory)
+    run = record_changes()
+
+    data = client.get("/api/observatory/changes", {"region": "76"}).json()
+    assert data["run_id"] == run.pk and data["establishments"] == 6
+    assert {t["code"]: t["counts"]["new_digital"] for t in data["territories"]} == {"31": 0, "34": 1}
+    assert {c["name"] for c in data["changes"]} == {"Pixel Studio", "Nouvelle ESN"}
+    members = client.get("/api/observatory/changes", {"groupement": cluster.pk}).json()
+    assert [c["name"] for c in members["changes"]] == ["Datalis Conseil"]
+    assert client.get("/api/observatory/changes", {"groupement": "abc"}).status_code == 404
