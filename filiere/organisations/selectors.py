@@ -372,6 +372,16 @@ def search_directory(
     # rather than spend the budget first.
     counts = _broad_query_counts(filters, limit, with_facets=with_facets)
     exact = False
+    if (
+        counts is None
+        and not with_words
+        and count_budget_ms is None
+        and _more_than(matched, EXACT_COUNT_MAX_ROWS)
+    ):
+        # Browsing a whole region of a million rows: an index count (milliseconds) tells that
+        # exact counting would only spend the budget; sample at once (the default view, which
+        # passes its own budget, is still counted exactly).
+        counts = count_facets(matched, limit, with_facets=with_facets, page=ordered_page)
     if counts is None:
         counts = exact_counts(
             matched, limit, with_facets=with_facets, page=ordered_page, budget_ms=count_budget_ms
@@ -412,6 +422,15 @@ def search_directory(
         result.department_counts = {code: n for code, n in counts.get("department", {}).items() if code}
         result.facets = _facets(filters, counts)
     return result
+
+
+# Filter-only searches with more matches than this are not counted exactly (see search_directory).
+EXACT_COUNT_MAX_ROWS = 20_000
+
+
+def _more_than(matched: QuerySet, rows: int) -> bool:
+    """Whether more than `rows` rows match (reads at most rows + 1 ids, from an index)."""
+    return matched.order_by().values("id")[: rows + 1].count() > rows
 
 
 def exact_counts(

@@ -493,3 +493,21 @@ def test_a_prefix_starting_more_rows_than_the_limit_is_sampled_without_spending_
     with override_settings(DIRECTORY_FACET_LIMIT=2):
         result = search_directory(DirectoryFilters(q="mar"), per_page=5)
     assert result.count_is_lower_bound and result.count == 2
+
+
+def test_browsing_more_rows_than_exact_counting_can_afford_is_sampled_at_once(monkeypatch):
+    from filiere.organisations import selectors
+
+    def never(*args, **kwargs):
+        raise AssertionError("exact counting attempted")
+
+    for i in range(4):
+        EstablishmentFactory(organisation__name=f"Société {i}")
+    monkeypatch.setattr(selectors, "EXACT_COUNT_MAX_ROWS", 3)
+    monkeypatch.setattr(selectors, "exact_counts", never)
+    with override_settings(DIRECTORY_FACET_LIMIT=2):
+        result = search_directory(DirectoryFilters(region=("27",)))
+    assert result.count_is_lower_bound and result.count == 2
+    monkeypatch.undo()
+    with override_settings(DIRECTORY_FACET_LIMIT=2):  # the default view's own budget: exact
+        assert search_directory(DirectoryFilters(region=("27",)), count_budget_ms=1000).count == 4
