@@ -15,8 +15,9 @@ five requests: the home page, a directory search, a showcase search, an observat
 and a survey answer (GET of a company's private link, then the POST of its form with the CSRF
 token, answered by a 302 to the confirmation). Every request is checked (200, or 302 for the
 answer); the report gives errors, throughput and p50 / p95 per request, and each gunicorn ÷
-runserver. An untimed warm-up comes first (each worker loads the embedding model on its first
-showcase search).
+runserver. The servers run side by side; after an untimed warm-up (each worker loads the
+embedding model on its first showcase search) each is loaded for two halves of `--duration`, in
+the order A B C C B A, so the drifting load of a shared machine favours none.
 
 Every server runs with the production settings (DEBUG off, collected static files), so the
 comparison is the server's alone. The machine is shared with other work and its two cores run
@@ -44,7 +45,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,7 @@ class Tally:
     timings: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in REQUESTS})
     errors: dict[str, int] = field(default_factory=lambda: {name: 0 for name in REQUESTS})
     samples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, name: str, ms: float | None, problem: str = "") -> None:
@@ -317,9 +319,12 @@ class Client:
         self.connection.close()
 
 
-def drive(base: str, plan: dict[str, Any], *, clients: int, duration: float) -> dict[str, Any]:
-    """`clients` threads loop over the request mix for `duration` seconds."""
-    tally = Tally()
+def drive(
+    base: str, plan: dict[str, Any], *, clients: int, duration: float, tally: Tally | None = None
+) -> dict[str, Any]:
+    """`clients` threads loop over the request mix for `duration` seconds; the summary of `tally`
+    (a new one, or one that earlier slices of the same server filled: their times add up)."""
+    tally = tally if tally is not None else Tally()
     stop_at = time.monotonic() + duration
     start = threading.Barrier(clients + 1)
 
@@ -353,7 +358,12 @@ def drive(base: str, plan: dict[str, Any], *, clients: int, duration: float) -> 
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - began
+    tally.seconds += time.perf_counter() - began
+    return summarise(tally, clients)
+
+
+def summarise(tally: Tally, clients: int) -> dict[str, Any]:
+    elapsed = tally.seconds
     per_request = {}
     for name in REQUESTS:
         timings = sorted(tally.timings[name])
@@ -412,14 +422,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             env["STATIC_COLLECTED"] = "0"
         else:
             collect_static(static_root, env)
-        servers = {}
-        for name in names:
-            kind, extra = SERVERS[name]
-            with running(kind, {**env, **extra}) as base:
+        servers: dict[str, dict[str, Any]] = {}
+        with ExitStack() as stack:
+            bases = {
+                name: stack.enter_context(running(SERVERS[name][0], {**env, **SERVERS[name][1]}))
+                for name in names
+            }
+            for base in bases.values():
                 # An untimed pass first: every worker loads the embedding model and fills its caches
                 # on its first showcase search (tens of seconds on a busy machine).
                 drive(base, plan, clients=min(clients, 4), duration=min(20.0, max(2.0, duration / 3)))
-                servers[name] = drive(base, plan, clients=clients, duration=duration)
+            # The load of a shared machine drifts: each server gets two half-runs, in the order
+            # A B C then C B A, so none is always measured first or last.
+            tallies = {name: Tally() for name in names}
+            for order in (names, names[::-1]):
+                for name in order:
+                    servers[name] = drive(
+                        bases[name], plan, clients=clients, duration=duration / 2, tally=tallies[name]
+                    )
+        for name in names:
             print(f"  {name:<20} {engine}: {_summary(servers[name])}", flush=True)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
