@@ -425,7 +425,7 @@ def search_directory(
 
 
 # Filter-only searches with more matches than this are not counted exactly (see search_directory).
-EXACT_COUNT_MAX_ROWS = 20_000
+EXACT_COUNT_MAX_ROWS = 5_000
 
 
 def _more_than(matched: QuerySet, rows: int) -> bool:
