@@ -18,3 +18,7 @@ def run(args: Namespace) -> dict[str, Any]:
 
 def table(result: dict[str, Any]) -> list[tuple[str, str, str]]:
     return load.table(result)
+
+
+# docs/benchmarks.md shows this module's docstring: the full description of bench/load.py.
+__doc__ = load.__doc__

@@ -21,7 +21,11 @@ the order A B C C B A, so the drifting load of a shared machine favours none.
 
 Every server runs with the production settings (DEBUG off, collected static files), so the
 comparison is the server's alone. The machine is shared with other work and its two cores run
-the servers and the clients: the absolute figures are those of a saturated machine.
+the servers and the clients: the absolute figures are those of a saturated machine. Fifty clients
+that never pause keep every server at full capacity, so a request mostly waits its turn: p95 is
+about clients ÷ throughput (Little's law), seconds here, not the time one request takes alone
+(tens of milliseconds, see the search and observatory benchmarks). Read the throughputs, measured
+in the same run, and the zero errors.
 
 Standalone: `SECRET_KEY=x DATABASE_URL=sqlite:////tmp/load.sqlite3 .venv/bin/python -m bench.load
 --quick --duration 10 --clients 8` (migrates the database first).
