@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from filiere.core.mail import absolute_url, send_templated_mail
 
@@ -99,7 +100,7 @@ class SignUpForm(PasswordFieldsMixin):
         label=_("Adresse e-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    last_name = forms.CharField(label=pgettext_lazy("last name", "Nom"), max_length=150)
     profile = forms.ChoiceField(
         label=_("Vous venez sur la plateforme en tant que"), choices=Profile.choices, widget=forms.RadioSelect
     )
@@ -110,7 +111,7 @@ class InvitedAccountForm(PasswordFieldsMixin):
     """A newcomer accepting an invitation: name and password (the address is the invited one)."""
 
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    last_name = forms.CharField(label=pgettext_lazy("last name", "Nom"), max_length=150)
     field_order = ["first_name", "last_name", "password1", "password2"]
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import ranking
 from .models import ContactStatus, Frequency, Level, Sector
@@ -70,7 +71,9 @@ class ReferenceForm(forms.Form):
 
 class CertificationForm(forms.Form):
     name = forms.CharField(label=_("Certification ou label"), max_length=200)
-    issuer = forms.CharField(label=_("Organisme"), max_length=200, required=False)
+    issuer = forms.CharField(
+        label=pgettext_lazy("certification issuer", "Organisme"), max_length=200, required=False
+    )
     year = forms.IntegerField(label=_("Année"), min_value=1950, max_value=2100, required=False)
 
 
