@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from filiere.core.space import sections_for
+
 from . import permissions, selectors
 from .models import Invitation, JoinRequest, JoinStatus, Role
 
@@ -101,4 +103,5 @@ def space_context(user: Any) -> dict[str, Any]:
         "regions": list(Region.objects.filter(code__in=regions).order_by("name")),
         "may_administer_region": bool(regions) or staff,
         "sole_admin_of": selectors.sole_admin_organisations(user),
+        "app_sections": sections_for(user),
     }

@@ -92,3 +92,24 @@ def test_every_link_of_a_busy_space_opens(client):
     for link in links:
         status = client.get(link).status_code
         assert status in (200, 302), (link, status)
+
+
+def shown_only_to_staff(user):
+    from filiere.core.space import SpaceLink, SpaceSection
+
+    if not user.is_staff:
+        return None
+    return SpaceSection(title="Section d'essai", links=[SpaceLink("Page d'essai", "/essai/", count=3)])
+
+
+def test_an_app_adds_its_section_through_its_app_config(client, monkeypatch):
+    from django.apps import apps
+
+    config = apps.get_app_config("core")
+    monkeypatch.setattr(config, "space_section", f"{__name__}.shown_only_to_staff", raising=False)
+    client.force_login(UserFactory())
+    assert "/essai/" not in space_links(client)
+    client.force_login(UserFactory(is_staff=True))
+    body = client.get(reverse("accounts:space")).content.decode()
+    assert "/essai/" in space_links(client)
+    assert "Section d&#x27;essai" in body and '<span class="badge">3</span>' in body

@@ -1,0 +1,55 @@
+"""Sections of the personal space (`/comptes/`) that apps contribute.
+
+An app lists its pages for a signed-in person by naming a function in its `AppConfig`:
+
+    class SupportConfig(AppConfig):
+        space_section = "filiere.support.space.section"
+
+The function takes the user and returns a `SpaceSection` (or None when the person has no use of
+the app). It must answer from the app's own selectors and `accounts.permissions`, so a link shows
+exactly when the page behind it would let the person in. `core` imports no app: sections are
+found through the app registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+
+@dataclass
+class SpaceLink:
+    """One page of the section; `count` (things waiting for the person) shows as a badge."""
+
+    label: str
+    url: str
+    count: int | None = None
+    description: str = ""
+
+
+@dataclass
+class SpaceSection:
+    """A titled list of links in the personal space; lower `order` comes first."""
+
+    title: str
+    links: list[SpaceLink] = field(default_factory=list)
+    order: int = 100
+
+
+def section_functions() -> list[Callable[[Any], SpaceSection | None]]:
+    """The functions every installed app registered, in INSTALLED_APPS order."""
+    return [
+        import_string(config.space_section)
+        for config in apps.get_app_configs()
+        if getattr(config, "space_section", None)
+    ]
+
+
+def sections_for(user: Any) -> list[SpaceSection]:
+    """The sections with at least one link for `user`, by `order` then title."""
+    sections = [section for function in section_functions() if (section := function(user)) and section.links]
+    return sorted(sections, key=lambda section: (section.order, str(section.title)))
