@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Model
 
 from filiere.taxonomy import models as m
 from filiere.taxonomy.importers import load_rome
@@ -27,7 +28,7 @@ from filiere.training.evaluation import (
     summarise,
 )
 
-ROME_TABLES = [
+ROME_TABLES: list[type[Model]] = [
     m.Skill,
     m.RomeMobility,
     m.RomeMetier.naf_sectors.through,
