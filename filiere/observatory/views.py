@@ -8,7 +8,7 @@ that defines a figure (level, code, measure, period), so it can be cited as it i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,7 +25,12 @@ from filiere.territories.maps import choropleth_svg, map_table_rows
 MAP_SLUGS = {"region": Level.REGION, "departement": Level.DEPARTMENT, "ancienne-region": Level.OLD_REGION}
 
 
-def _chart_texts() -> dict[str, str]:
+class ChartTexts(TypedDict):
+    description: str
+    empty_text: str
+
+
+def _chart_texts() -> ChartTexts:
     """The observatory's wording of its charts: each is followed by its data table."""
     return {
         "description": _("Les données figurent dans le tableau qui suit."),

@@ -73,16 +73,18 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     year = parse_int(request.GET.get("annee", ""), minimum=1000, maximum=9999)
     board = selectors.programme_dashboard(programme, year=year)
     years = sorted(set(programme.cohorts.values_list("year", flat=True)))
-    texts = {"description": _("Les données figurent dans le tableau qui suit."), "missing_text": _("n.d.")}
+    table_follows, missing = _("Les données figurent dans le tableau qui suit."), _("n.d.")
     charts = {
         "files": compact_bar_svg(
-            **texts,
+            description=table_follows,
+            missing_text=missing,
             title=_("Dossiers par année"),
             rows=[(f.label, f.files) for f in board.by_year],
             uid="chart-files",
         ),
         "rate": compact_bar_svg(
-            **texts,
+            description=table_follows,
+            missing_text=missing,
             title=_("Taux de retour à l'emploi à 6 mois par année"),
             rows=[(f.label, f.back_to_work_rate) for f in board.by_year],
             unit="%",
@@ -90,7 +92,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             uid="chart-rate",
         ),
         "gender": compact_bar_svg(
-            **texts,
+            description=table_follows,
+            missing_text=missing,
             title=_("Taux de retour à l'emploi à 6 mois par genre"),
             rows=[(f.label, f.back_to_work_rate) for f in board.by_gender],
             unit="%",

@@ -42,9 +42,9 @@ def data_table(
 ) -> SafeString:
     """An HTML table (escaped) with a caption and column headers; `numeric` columns align right
     and numbers in them are written the French way."""
-    numeric = set(numeric)
+    numeric_columns = set(numeric)
     head = "".join(
-        format_html('<th scope="col"{}>{}</th>', mark_safe(' class="num"') if i in numeric else "", h)
+        format_html('<th scope="col"{}>{}</th>', mark_safe(' class="num"') if i in numeric_columns else "", h)
         for i, h in enumerate(headers)
     )
     body = []
@@ -59,7 +59,7 @@ def data_table(
                 text = "" if value is None else str(value)
             tag = "th" if i == 0 else "td"
             scope = ' scope="row"' if i == 0 else ""
-            cls = ' class="num"' if i in numeric else ""
+            cls = ' class="num"' if i in numeric_columns else ""
             cells.append(f"<{tag}{scope}{cls}>{escape(text)}</{tag}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:

@@ -290,7 +290,7 @@ def target_actual_chart(
     rows: list[tuple[X, str, Number]] = [(baseline[0], baseline_label, baseline[1])] if baseline else []
     rows += [(d, target_label, v) for d, v in targets] + [(d, actual_label, v) for d, v in actuals]
     if all(isinstance(r[0], dt.date) for r in rows):
-        rows.sort(key=lambda r: r[0])  # type: ignore[arg-type,return-value]
+        rows.sort(key=lambda r: r[0])
     heading = f"{value_heading} ({unit})" if unit else value_heading
     table = data_table(
         caption=table_caption,
@@ -358,7 +358,7 @@ def yearly_line_svg(
     )
     for index, (name, values) in enumerate(series.items()):
         colour, kind = OKABE_ITO[index % len(OKABE_ITO)], MARKERS[index % len(MARKERS)]
-        points = [(year, float(values[year])) for year in years if values.get(year) is not None]
+        points = [(year, float(v)) for year in years if (v := values.get(year)) is not None]
         if len(points) > 1:
             coords = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in points)
             parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"/>')

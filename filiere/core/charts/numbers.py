@@ -34,7 +34,7 @@ def format_number(value: Number | None, *, decimals: int = 3, fixed: bool = Fals
     number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     sign = minus if number < 0 else ""
     whole, _sep, frac = f"{abs(number):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
