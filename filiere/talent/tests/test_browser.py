@@ -25,7 +25,7 @@ def test_adviser_moves_a_file_to_placement_and_sees_the_dashboard_change(browser
     page = browser_context.new_page()
 
     page.goto(live_server.url + "/comptes/connexion/?next=/talents/")
-    page.get_by_label("Nom d’utilisateur").fill("conseiller")
+    page.get_by_label("Adresse e-mail").fill("conseiller")  # a username is accepted too
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Numéric Emploi Grand Est", exact=True).click()
