@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from filiere.organisations.models import Organisation
-from filiere.roadmaps.computations import COMPUTATIONS
+from filiere.roadmaps.computations import computations
 from filiere.roadmaps.models import (
     Action,
     ActionStatus,
@@ -23,6 +23,9 @@ from filiere.roadmaps.models import (
     Priority,
 )
 from filiere.roadmaps.selectors import find_organisation, regions_for_new_plan
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
 
 
 class IndicatorValueForm(forms.Form):
@@ -130,7 +133,7 @@ class PlanForm(forms.ModelForm):
         ]
         widgets = {"start_date": _date_input(), "end_date": _date_input()}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for_new_plan(user)
         self.fields["region"].empty_label = None
@@ -347,7 +350,7 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["computed_key"].choices = [("", "—")] + [
-            (key, str(spec.label)) for key, spec in COMPUTATIONS.items()
+            (key, str(spec.label)) for key, spec in computations().items()
         ]
         self.fields["computed_key"].help_text = _("Seulement pour le mode « Calculée par la plateforme ».")
         self.fields["actions"].queryset = Action.objects.filter(objective__axis__plan=plan).order_by(
