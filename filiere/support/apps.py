@@ -9,3 +9,5 @@ class SupportConfig(AppConfig):
     space_section = "filiere.support.space.section"
     # One support history per SIREN: every app may contribute entries (docs/adding-an-app.md).
     support_history = "filiere.support.selectors.support_entries_for_siren"
+    # "Companies supported this year" for roadmap indicators (core.indicators).
+    roadmap_computations = "filiere.support.indicators.COMPUTATIONS"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from filiere.accounts.models import Role
 from filiere.organisations.tests.factories import MembershipFactory, UserFactory
+from filiere.roadmaps.computations import computations
 from filiere.support import indexing, selectors, services
 from filiere.support.models import (
     Engagement,
@@ -258,3 +259,14 @@ def test_history_collects_every_registered_app(bfc: Any, monkeypatch: pytest.Mon
         (dt.date(2026, 1, 20), "Conext Days (123456789)", "Nicéphore Cité"),
         (dt.date(2025, 9, 1), "Diagnostic", engagement.provider.name),
     ]
+
+
+def test_companies_supported_this_year_counts_each_siren_once_in_the_region(bfc: Any) -> None:
+    year = timezone.localdate().year
+    EngagementFactory(siren="111111111", date=dt.date(year, 1, 5), region_code="27")
+    EngagementFactory(siren="111111111", date=dt.date(year, 2, 5), region_code="27")
+    EngagementFactory(siren="222222222", date=dt.date(year, 2, 5), region_code="27")
+    EngagementFactory(siren="333333333", date=dt.date(year - 1, 6, 5), region_code="27")
+    EngagementFactory(siren="444444444", date=dt.date(year, 6, 5), region_code="75")
+    computation = computations()["support_companies_supported_this_year"]
+    assert computation.function("27") == 2
