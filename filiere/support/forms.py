@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +14,11 @@ from filiere.territories.models import Department, Region
 from .models import Outcome, Service, Theme
 
 
-def _regions() -> list[tuple[str, str]]:
+def regions() -> list[tuple[str, Any]]:
     return [("", _("Toutes"))] + list(Region.objects.order_by("name").values_list("code", "name"))
 
 
-def _departments() -> list[tuple[str, str]]:
+def _departments() -> list[tuple[str, Any]]:
     return [("", _("Tous"))] + [
         (code, f"{name} ({code})")
         for code, name in Department.objects.order_by("code").values_list("code", "name")
@@ -35,9 +35,9 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("Tous"))] + list(Theme.choices)
-        self.fields["region"].choices = _regions()
-        self.fields["department"].choices = _departments()
+        cast(forms.ChoiceField, self.fields["theme"]).choices = [("", _("Tous")), *Theme.choices]
+        cast(forms.ChoiceField, self.fields["region"]).choices = regions()
+        cast(forms.ChoiceField, self.fields["department"]).choices = _departments()
 
 
 class SiretForm(forms.Form):
@@ -60,7 +60,7 @@ class NeedForm(forms.Form):
     contact_email = forms.EmailField(label=_("Votre courriel"))
 
 
-def _codes(value: str, pattern: str, label: str) -> list[str]:
+def _codes(value: str, pattern: str, label: Any) -> list[str]:
     codes = [c for c in re.split(r"[\s,;]+", value or "") if c]
     bad = [c for c in codes if not re.fullmatch(pattern, c)]
     if bad:
@@ -114,7 +114,7 @@ class ServiceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["funders"].queryset = Organisation.objects.filter(
+        cast(forms.ModelMultipleChoiceField, self.fields["funders"]).queryset = Organisation.objects.filter(
             kind__in=(Kind.PUBLIC_BODY, Kind.INVESTOR, Kind.CLUSTER)
         ).order_by("name")
         service = self.instance

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -112,7 +113,7 @@ def _breakdown(engagements: QuerySet[Engagement], column: str, period: Period) -
 
 
 def _rows(
-    current: dict[str, int], previous: dict[str, int], labels: dict[str, str], *, keep_order: bool
+    current: dict[str, int], previous: dict[str, int], labels: Mapping[str, Any], *, keep_order: bool
 ) -> list[ReportRow]:
     keys = (
         [k for k in labels if k in current or k in previous]
@@ -204,7 +205,7 @@ def reports_of_user(user: Any) -> list[tuple[Organisation, str]]:
     if not permissions.is_signed_in(user):
         return []
     ids = permissions.organisation_ids_of(user)
-    result = []
+    result: list[tuple[Organisation, str]] = []
     for organisation in Organisation.objects.filter(pk__in=ids).order_by("name"):
         result.extend((organisation, role) for role in roles_of(organisation))
     return result

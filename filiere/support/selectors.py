@@ -524,7 +524,7 @@ def managed_providers(user: Any) -> QuerySet[Organisation]:
 class HistoryEntry:
     """One line of a firm's support history, whichever app wrote it."""
 
-    date: dt.date
+    date: dt.date | None
     kind: str
     label: str
     provider: str
@@ -577,7 +577,7 @@ def support_entries_for_siren(siren: str) -> list[dict[str, Any]]:
 def history_functions() -> list[tuple[str, Any]]:
     """(app label, function) for every installed app whose AppConfig names `support_history`."""
     return [
-        (config.label, import_string(config.support_history))
+        (config.label, import_string(config.support_history))  # type: ignore[attr-defined]
         for config in apps.get_app_configs()
         if getattr(config, "support_history", None)
     ]

@@ -21,7 +21,7 @@ from filiere.territories.maps import choropleth_svg, map_table_rows
 
 from . import coverage as coverage_module
 from . import reports, selectors, services
-from .forms import CatalogueForm, NeedForm, OutcomeForm, SatisfactionForm, ServiceForm, SiretForm
+from .forms import CatalogueForm, NeedForm, OutcomeForm, SatisfactionForm, ServiceForm, SiretForm, regions
 from .indexing import UserTextError
 from .models import ReferralStatus, SurveyKind, Theme
 
@@ -30,7 +30,7 @@ STATUS_ACTIONS = {
     "realise": ReferralStatus.DONE,
     "pas-pour-nous": ReferralStatus.NOT_FOR_US,
 }
-ACTION_OF_STATUS = {status: action for action, status in STATUS_ACTIONS.items()}
+ACTION_OF_STATUS: dict[str, str] = {status: action for action, status in STATUS_ACTIONS.items()}
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -88,7 +88,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     """A firm's need: step 1 the SIRET and the need, step 2 the proposed services to choose."""
     form = NeedForm(
         request.POST or None,
-        initial={"siret": request.GET.get("siret", ""), "contact_email": request.user.email},
+        initial={"siret": request.GET.get("siret", ""), "contact_email": getattr(request.user, "email", "")},
     )
     proposals: list[selectors.Proposal] = []
     facts = None
@@ -255,7 +255,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "table": [(row, by_code.get(row.code)) for row in map_table_rows(values, "department")],
         "white_zones": data.white_zones,
         "region": region,
-        "regions": CatalogueForm().fields["region"].choices,
+        "regions": regions(),
         "places": coverage_module.third_places(region=region),
     }
     return render(request, "support/coverage.html", context)

@@ -17,7 +17,7 @@ from filiere.support.models import Engagement, Referral, ReferralStatus, Service
 class ProviderFactory(OrganisationFactory):
     kind = Kind.TECHNOPOLE
     name = factory.Sequence(lambda n: f"Technopole {n}")
-    siren = None
+    siren = None  # type: ignore[assignment]  # providers without SIREN, as clusters entered by hand
 
 
 class ServiceFactory(DjangoModelFactory):
