@@ -18,6 +18,7 @@ urlpatterns = [
     path("talents/", include("filiere.talent.urls")),
     path("besoins/", include("filiere.needs.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
+    path("evenements/", include("filiere.events.urls")),
     path("", include("filiere.core.urls")),
 ]
 

@@ -40,9 +40,18 @@ def render_mail(template: str, context: dict[str, Any], *, language: str | None 
 
 
 def send_mail_later(
-    *, to: Iterable[str], subject: str, body: str, reply_to: Iterable[str] = (), from_email: str | None = None
+    *,
+    to: Iterable[str],
+    subject: str,
+    body: str,
+    reply_to: Iterable[str] = (),
+    from_email: str | None = None,
+    attachments: Iterable[tuple[str, str, str]] = (),
 ) -> None:
-    """Queue one message for the task worker, after the current transaction commits."""
+    """Queue one message for the task worker, after the current transaction commits.
+
+    `attachments` are (file name, text content, MIME type), e.g. an ICS invitation.
+    """
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
@@ -55,6 +64,8 @@ def send_mail_later(
         "reply_to": list(reply_to),
         "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
     }
+    if attachments:
+        payload["attachments"] = [list(attachment) for attachment in attachments]
     transaction.on_commit(lambda: send_mail.enqueue(**payload))
 
 
@@ -65,7 +76,8 @@ def send_templated_mail(
     context: dict[str, Any],
     language: str | None = None,
     reply_to: Iterable[str] = (),
+    attachments: Iterable[tuple[str, str, str]] = (),
 ) -> None:
     """Render `template` in `language` (French by default) and queue it (see `send_mail_later`)."""
     subject, body = render_mail(template, context, language=language)
-    send_mail_later(to=to, subject=subject, body=body, reply_to=reply_to)
+    send_mail_later(to=to, subject=subject, body=body, reply_to=reply_to, attachments=attachments)
