@@ -10,3 +10,5 @@ class TalentConfig(AppConfig):
     demo_loader = "filiere.talent.demo.load_talent_demo"
     # `filiere reindex`: every job offer's and job seeker's document in the matching engine.
     reindexer = "filiere.talent.indexing.rebuild_index"
+    # Figures for roadmap indicators, collected by roadmaps.computations (see core.indicators).
+    roadmap_computations = "filiere.talent.indicators.COMPUTATIONS"
