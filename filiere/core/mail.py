@@ -57,16 +57,19 @@ def send_mail_later(
         return
     from .tasks import send_mail
 
-    payload = {
-        "to": recipients,
-        "subject": subject[:250],
-        "body": body,
-        "reply_to": list(reply_to),
-        "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
-    }
-    if attachments:
-        payload["attachments"] = [list(attachment) for attachment in attachments]
-    transaction.on_commit(lambda: send_mail.enqueue(**payload))
+    sender = from_email or settings.DEFAULT_FROM_EMAIL
+    replies = list(reply_to)
+    files = [list(attachment) for attachment in attachments] or None
+    transaction.on_commit(
+        lambda: send_mail.enqueue(
+            to=recipients,
+            subject=subject[:250],
+            body=body,
+            reply_to=replies,
+            from_email=sender,
+            attachments=files,
+        )
+    )
 
 
 def send_templated_mail(

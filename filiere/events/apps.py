@@ -9,3 +9,6 @@ class EventsConfig(AppConfig):
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.events.demo.load_events_demo"
     space_section = "filiere.events.space.section"
+    # Read by roadmaps (computed indicators) and support (the firm's history), through the registry.
+    roadmap_computations = "filiere.events.indicators.COMPUTATIONS"
+    support_history = "filiere.events.selectors.attendance_for_siren"

@@ -64,7 +64,9 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organiser"].queryset = selectors.organisations_for_events(user)
+        organiser = self.fields["organiser"]
+        assert isinstance(organiser, forms.ModelChoiceField)
+        organiser.queryset = selectors.organisations_for_events(user)
         if self.instance.pk:
             del self.fields["organiser"]
             if self.instance.commune_id:
@@ -133,7 +135,9 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors.firms_for_registration(user)
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.queryset = selectors.firms_for_registration(user)
 
 
 class CheckInForm(forms.Form):

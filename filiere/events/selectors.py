@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
 from filiere.accounts.models import Role
@@ -254,27 +255,38 @@ def events_per_year(region_code: str, year: int) -> int:
 
 
 def attendance_for_siren(siren: str) -> list[dict[str, Any]]:
-    """The events people of the firm `siren` registered for (confirmed), with whether they came:
-    the events' part of the firm's support history."""
+    """The events people of the firm `siren` took a confirmed seat at, and whether they came: the
+    events' part of the firm's support history (`AppConfig.support_history`, read by `support`).
+
+    Each entry: `date`, `kind` (came / did not come / registered, for an event to come), `label`
+    (the event's title and type), `provider` (the organiser), plus `event_id` and `attended`.
+    """
     rows = (
         Registration.objects.filter(organisation__siren=siren, status=RegistrationStatus.CONFIRMED)
         .select_related("event", "event__organiser")
         .order_by("-event__starts_at")
     )
     now = timezone.now()
-    return [
-        {
-            "date": r.event.starts_at.date(),
-            "provider": r.event.organiser.name,
-            "provider_id": r.event.organiser_id,
-            "title": r.event.title,
-            "kind": r.event.kind,
-            "attended": r.checked_in_at is not None,
-            "over": r.event.ends_at < now,
-            "event_id": r.event_id,
-        }
-        for r in rows
-    ]
+    entries = []
+    for r in rows:
+        if r.checked_in_at is not None:
+            kind = _("Participation à un événement")
+        elif r.event.ends_at < now:
+            kind = _("Absence à un événement")
+        else:
+            kind = _("Inscription à un événement")
+        entries.append(
+            {
+                "date": r.event.starts_at,
+                "kind": kind,
+                "label": f"{r.event.title} ({r.event.get_kind_display()})",
+                "provider": r.event.organiser,
+                "provider_id": r.event.organiser_id,
+                "event_id": r.event_id,
+                "attended": r.checked_in_at is not None,
+            }
+        )
+    return entries
 
 
 # --- Calendar feeds ------------------------------------------------------------------------
@@ -290,13 +302,13 @@ def feed_events(feed: CalendarFeed) -> list[tuple[Event, bool]]:
         )
         return [(e, True) for e in events.select_related("commune")]
     registrations = Registration.objects.filter(
-        user_id=feed.user_id, status=RegistrationStatus.CONFIRMED, event__ends_at__gte=since
+        user=feed.user, status=RegistrationStatus.CONFIRMED, event__ends_at__gte=since
     ).select_related("event", "event__commune")
     return [(r.event, True) for r in registrations]
 
 
 def get_feed(token: str) -> CalendarFeed:
     feed = CalendarFeed.objects.select_related("organisation", "user").filter(token=token).first()
-    if feed is None or (feed.user_id and not feed.user.is_active):
+    if feed is None or (feed.user is not None and not feed.user.is_active):
         raise Http404
     return feed

@@ -10,6 +10,7 @@ served. Mail is queued on commit (`core.mail`), in the recipient's language.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +75,7 @@ def _check_fields(fields: dict[str, Any], *, event: Event | None = None) -> None
 
 
 def create_event(
-    *, by: Any, organiser: Organisation, partners: list[Organisation] = (), **fields: Any
+    *, by: Any, organiser: Organisation, partners: Sequence[Organisation] = (), **fields: Any
 ) -> Event:
     """Create an event of `organiser` (whoever may edit that organisation)."""
     if not permissions.may_edit_organisation(by, organiser):

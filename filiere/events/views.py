@@ -280,7 +280,8 @@ def organiser_figures(request: HttpRequest, pk: int) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A private ICS feed: an organisation's events or a person's confirmed registrations."""
     calendar_feed = selectors.get_feed(token)
-    name = calendar_feed.organisation.name if calendar_feed.organisation_id else _("Mes événements")
+    organisation = calendar_feed.organisation
+    name = organisation.name if organisation is not None else _("Mes événements")
     body = ics.calendar(selectors.feed_events(calendar_feed), name=str(name))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from filiere.accounts.models import Role
+from filiere.accounts.models import Role, User
 from filiere.events.models import Event, EventKind
-from filiere.organisations.models import Kind
+from filiere.organisations.models import Kind, Organisation
 from filiere.organisations.tests.factories import (
     EstablishmentFactory,
     MembershipFactory,
@@ -21,17 +22,20 @@ from filiere.organisations.tests.factories import (
 __all__ = ["EstablishmentFactory", "MembershipFactory", "OrganisationFactory", "UserFactory"]
 
 
-def cluster(name: str = "Nicéphore Cité", region_code: str = "27", department_code: str = "71") -> object:
+def cluster(
+    name: str = "Nicéphore Cité", region_code: str = "27", department_code: str = "71"
+) -> Organisation:
     """A cluster with its establishment in `region_code`."""
-    org = OrganisationFactory(name=name, kind=Kind.CLUSTER, siren=None)
+    org: Any = OrganisationFactory(name=name, kind=Kind.CLUSTER, siren=None)
     EstablishmentFactory(
         organisation=org, region_code=region_code, department_code=department_code, siret=None
     )
     return org
 
 
-def staff_of(organisation: object, role: str = Role.EDITOR, **user: object) -> object:
-    return MembershipFactory(organisation=organisation, role=role, user=UserFactory(**user)).user
+def staff_of(organisation: Organisation, role: str = Role.EDITOR, **user: Any) -> User:
+    membership: Any = MembershipFactory(organisation=organisation, role=role, user=UserFactory(**user))
+    return cast(User, membership.user)
 
 
 class EventFactory(DjangoModelFactory):
@@ -49,3 +53,8 @@ class EventFactory(DjangoModelFactory):
     capacity = 10
     themes = factory.LazyFunction(lambda: ["industrie du futur"])
     is_published = True
+
+
+def make_event(**fields: Any) -> Event:
+    """An event (EventFactory, typed for mypy: calling a factory class reads as the factory)."""
+    return cast(Event, EventFactory(**fields))

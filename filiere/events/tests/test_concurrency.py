@@ -20,7 +20,7 @@ from filiere.events import services
 from filiere.events.models import Registration, RegistrationStatus
 from filiere.needs.tests.test_concurrency import threads_on_a_database_file
 
-from .factories import EventFactory, UserFactory
+from .factories import UserFactory, make_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,7 +73,7 @@ def rush(event: Any, users: list[Any]) -> tuple[list[BaseException], list[tuple[
 
 
 def test_fifty_concurrent_registrations_for_ten_seats_never_oversell(tmp_path: Path) -> None:
-    event = EventFactory(capacity=CAPACITY)
+    event = make_event(capacity=CAPACITY)
     for _ in range(ALREADY):
         services.register(event=event, user=UserFactory())
     users = [UserFactory() for _ in range(RUSH)]

@@ -14,7 +14,7 @@ from filiere.events.models import Registration
 from filiere.events.models import RegistrationStatus as S
 from filiere.events.tickets import ticket_code
 
-from .factories import EventFactory, MembershipFactory, OrganisationFactory, UserFactory, staff_of
+from .factories import MembershipFactory, OrganisationFactory, UserFactory, make_event, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def people(n: int) -> list[Any]:
 
 
 def test_registration_confirms_while_seats_are_left_then_waitlists_in_order() -> None:
-    event = EventFactory(capacity=2)
+    event = make_event(capacity=2)
     a, b, c, d = people(4)
     statuses = [services.register(event=event, user=u).status for u in (a, b, c, d)]
     assert statuses == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
@@ -34,7 +34,7 @@ def test_registration_confirms_while_seats_are_left_then_waitlists_in_order() ->
 
 
 def test_registering_twice_is_refused_with_a_clear_message() -> None:
-    event = EventFactory()
+    event = make_event()
     user = UserFactory()
     services.register(event=event, user=user)
     with pytest.raises(services.ServiceError, match="déjà inscrit"):
@@ -43,28 +43,29 @@ def test_registering_twice_is_refused_with_a_clear_message() -> None:
 
 
 def test_registration_for_a_firm_requires_membership() -> None:
-    event = EventFactory()
+    event = make_event()
     user = UserFactory()
-    firm, other = OrganisationFactory(), OrganisationFactory()
+    firm: Any = OrganisationFactory()
+    other: Any = OrganisationFactory()
     MembershipFactory(organisation=firm, user=user, role=Role.MEMBER)
     assert services.register(event=event, user=user, organisation=firm).organisation == firm
     with pytest.raises(services.ServiceError, match="membre"):
-        services.register(event=EventFactory(), user=user, organisation=other)
+        services.register(event=make_event(), user=user, organisation=other)
 
 
 def test_registration_refused_once_the_event_started_or_when_a_draft() -> None:
-    started = EventFactory(starts_at=timezone.now() - dt.timedelta(hours=1))
+    started = make_event(starts_at=timezone.now() - dt.timedelta(hours=1))
     with pytest.raises(services.ServiceError, match="closes"):
         services.register(event=started, user=UserFactory())
     with pytest.raises(services.ServiceError, match="pas ouvert"):
-        services.register(event=EventFactory(is_published=False), user=UserFactory())
+        services.register(event=make_event(is_published=False), user=UserFactory())
     assert not Registration.objects.exists()
 
 
 def test_cancellation_offers_the_seat_to_the_first_in_line_with_a_deadline(
     mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    event = EventFactory(capacity=1, offer_hours=24)
+    event = make_event(capacity=1, offer_hours=24)
     first, second, third = people(3)
     seat = services.register(event=event, user=first)
     services.register(event=event, user=second)
@@ -73,6 +74,7 @@ def test_cancellation_offers_the_seat_to_the_first_in_line_with_a_deadline(
         services.cancel_registration(registration=seat, by=first)
     offered = Registration.objects.get(user=second)
     assert offered.status == S.OFFERED
+    assert offered.offered_at is not None
     assert offered.offer_expires_at == offered.offered_at + dt.timedelta(hours=24)
     assert Registration.objects.get(user=third).status == S.WAITLISTED
     [mail] = mailoutbox
@@ -80,7 +82,7 @@ def test_cancellation_offers_the_seat_to_the_first_in_line_with_a_deadline(
 
 
 def test_offer_deadline_never_passes_the_event_start() -> None:
-    event = EventFactory(capacity=1, offer_hours=48, starts_at=timezone.now() + dt.timedelta(hours=5))
+    event = make_event(capacity=1, offer_hours=48, starts_at=timezone.now() + dt.timedelta(hours=5))
     first, second = people(2)
     seat = services.register(event=event, user=first)
     services.register(event=event, user=second)
@@ -89,7 +91,7 @@ def test_offer_deadline_never_passes_the_event_start() -> None:
 
 
 def test_confirming_an_offer_in_time_takes_the_seat() -> None:
-    event = EventFactory(capacity=1)
+    event = make_event(capacity=1)
     first, second = people(2)
     seat = services.register(event=event, user=first)
     waiting = services.register(event=event, user=second)
@@ -98,7 +100,7 @@ def test_confirming_an_offer_in_time_takes_the_seat() -> None:
 
 
 def test_confirming_an_expired_offer_is_refused_and_the_seat_moves_on() -> None:
-    event = EventFactory(capacity=1)
+    event = make_event(capacity=1)
     first, second, third = people(3)
     seat = services.register(event=event, user=first)
     late = services.register(event=event, user=second)
@@ -112,7 +114,7 @@ def test_confirming_an_expired_offer_is_refused_and_the_seat_moves_on() -> None:
 
 
 def test_the_scheduled_task_expires_offers_and_offers_the_next_seat() -> None:
-    event = EventFactory(capacity=1)
+    event = make_event(capacity=1)
     first, second, third = people(3)
     seat = services.register(event=event, user=first)
     services.register(event=event, user=second)
@@ -126,7 +128,7 @@ def test_the_scheduled_task_expires_offers_and_offers_the_next_seat() -> None:
 
 
 def test_a_new_registration_does_not_jump_the_line_while_a_seat_is_offered() -> None:
-    event = EventFactory(capacity=1)
+    event = make_event(capacity=1)
     first, second, newcomer = people(3)
     seat = services.register(event=event, user=first)
     services.register(event=event, user=second)
@@ -135,7 +137,7 @@ def test_a_new_registration_does_not_jump_the_line_while_a_seat_is_offered() -> 
 
 
 def test_raising_the_capacity_offers_seats_to_the_waitlist() -> None:
-    event = EventFactory(capacity=1)
+    event = make_event(capacity=1)
     editor = staff_of(event.organiser)
     first, second = people(2)
     services.register(event=event, user=first)
@@ -145,7 +147,7 @@ def test_raising_the_capacity_offers_seats_to_the_waitlist() -> None:
 
 
 def test_capacity_below_confirmed_seats_is_refused() -> None:
-    event = EventFactory(capacity=2)
+    event = make_event(capacity=2)
     editor = staff_of(event.organiser)
     for user in people(2):
         services.register(event=event, user=user)
@@ -156,7 +158,7 @@ def test_capacity_below_confirmed_seats_is_refused() -> None:
 
 
 def test_only_the_person_cancels_their_registration() -> None:
-    event = EventFactory()
+    event = make_event()
     owner, other = people(2)
     registration = services.register(event=event, user=owner)
     with pytest.raises(services.ServiceError):
@@ -167,10 +169,10 @@ def test_only_the_person_cancels_their_registration() -> None:
 def test_reminders_go_once_the_day_before(
     mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    soon = EventFactory(
+    soon = make_event(
         starts_at=timezone.now() + dt.timedelta(hours=20), online_url="https://visio.example/abc"
     )
-    later = EventFactory(starts_at=timezone.now() + dt.timedelta(days=5))
+    later = make_event(starts_at=timezone.now() + dt.timedelta(days=5))
     user = UserFactory()
     services.register(event=soon, user=user)
     services.register(event=later, user=user)
@@ -183,7 +185,7 @@ def test_reminders_go_once_the_day_before(
 
 
 def test_check_in_counts_twice_as_once() -> None:
-    event = EventFactory()
+    event = make_event()
     door = staff_of(event.organiser, Role.MEMBER)
     registration = services.register(event=event, user=UserFactory())
     code = ticket_code(registration.pk, event.pk)
@@ -195,7 +197,7 @@ def test_check_in_counts_twice_as_once() -> None:
 
 
 def test_check_in_rejects_a_forged_code() -> None:
-    event = EventFactory()
+    event = make_event()
     door = staff_of(event.organiser)
     registration = services.register(event=event, user=UserFactory())
     forged = ticket_code(registration.pk, event.pk)[:-3] + "xyz"
@@ -207,8 +209,8 @@ def test_check_in_rejects_a_forged_code() -> None:
 
 
 def test_check_in_rejects_a_ticket_of_another_event_naming_it() -> None:
-    event = EventFactory()
-    other = EventFactory(organiser=event.organiser, title="Vivatech 2027")
+    event = make_event()
+    other = make_event(organiser=event.organiser, title="Vivatech 2027")
     door = staff_of(event.organiser)
     registration = services.register(event=other, user=UserFactory())
     with pytest.raises(services.ServiceError, match="Vivatech 2027"):
@@ -216,7 +218,7 @@ def test_check_in_rejects_a_ticket_of_another_event_naming_it() -> None:
 
 
 def test_check_in_rejects_a_cancelled_registration() -> None:
-    event = EventFactory()
+    event = make_event()
     door = staff_of(event.organiser)
     user = UserFactory()
     registration = services.register(event=event, user=user)
@@ -226,7 +228,7 @@ def test_check_in_rejects_a_cancelled_registration() -> None:
 
 
 def test_check_in_needs_the_organisers_staff() -> None:
-    event = EventFactory()
+    event = make_event()
     registration = services.register(event=event, user=UserFactory())
     with pytest.raises(services.ServiceError, match="accueil"):
         services.check_in(event=event, registration_id=registration.pk, by=UserFactory())

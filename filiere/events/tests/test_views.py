@@ -15,15 +15,15 @@ from filiere.events import services
 from filiere.events.models import Event, Registration, RegistrationStatus
 from filiere.events.tickets import read_code, ticket_code
 
-from .factories import EventFactory, UserFactory, cluster, staff_of
+from .factories import UserFactory, cluster, make_event, staff_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_public_list_shows_upcoming_and_past_published_events(client: Any) -> None:
-    EventFactory(title="Conext Days 2027")
-    EventFactory(title="Brouillon secret", is_published=False)
-    EventFactory(
+    make_event(title="Conext Days 2027")
+    make_event(title="Brouillon secret", is_published=False)
+    make_event(
         title="Conext Days 2025",
         starts_at=timezone.now() - dt.timedelta(days=300),
         ends_at=timezone.now() - dt.timedelta(days=300) + dt.timedelta(hours=8),
@@ -35,8 +35,8 @@ def test_public_list_shows_upcoming_and_past_published_events(client: Any) -> No
 
 
 def test_list_filters_by_theme_kind_and_online(client: Any) -> None:
-    EventFactory(title="Atelier cyber", kind="workshop", themes=["cybersécurité"])
-    EventFactory(title="Webinaire IA", kind="webinar", themes=["IA"], online_url="https://visio.example/ia")
+    make_event(title="Atelier cyber", kind="workshop", themes=["cybersécurité"])
+    make_event(title="Webinaire IA", kind="webinar", themes=["IA"], online_url="https://visio.example/ia")
     page = client.get(reverse("events:list"), {"theme": "cybersécurité"}).content.decode()
     assert "Atelier cyber" in page and "Webinaire IA" not in page
     page = client.get(reverse("events:list"), {"type": "webinar"}).content.decode()
@@ -46,14 +46,14 @@ def test_list_filters_by_theme_kind_and_online(client: Any) -> None:
 
 
 def test_list_in_english(client: Any) -> None:
-    EventFactory()
+    make_event()
     client.cookies["django_language"] = "en"
     page = client.get(reverse("events:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Past events" in page or "See past events" in page
 
 
 def test_draft_is_hidden_from_others_and_seen_by_its_staff(client: Any) -> None:
-    event = EventFactory(is_published=False)
+    event = make_event(is_published=False)
     client.force_login(UserFactory())
     assert client.get(reverse("events:detail", args=[event.pk])).status_code == 404
     client.force_login(staff_of(event.organiser))
@@ -61,7 +61,7 @@ def test_draft_is_hidden_from_others_and_seen_by_its_staff(client: Any) -> None:
 
 
 def test_online_link_only_for_confirmed_people(client: Any) -> None:
-    event = EventFactory(online_url="https://visio.example/secret", capacity=1)
+    event = make_event(online_url="https://visio.example/secret", capacity=1)
     url = reverse("events:detail", args=[event.pk])
     assert "visio.example/secret" not in client.get(url).content.decode()
     user = UserFactory()
@@ -71,7 +71,7 @@ def test_online_link_only_for_confirmed_people(client: Any) -> None:
 
 
 def test_register_past_capacity_waitlists_with_a_clear_message(client: Any) -> None:
-    event = EventFactory(capacity=1)
+    event = make_event(capacity=1)
     services.register(event=event, user=UserFactory())
     client.force_login(UserFactory())
     response = client.post(reverse("events:register", args=[event.pk]), {"organisation": ""}, follow=True)
@@ -80,7 +80,7 @@ def test_register_past_capacity_waitlists_with_a_clear_message(client: Any) -> N
 
 
 def test_register_for_a_firm_one_is_not_member_of_is_refused(client: Any) -> None:
-    event = EventFactory()
+    event = make_event()
     other = cluster("Autre")
     client.force_login(UserFactory())
     response = client.post(
@@ -93,7 +93,7 @@ def test_register_for_a_firm_one_is_not_member_of_is_refused(client: Any) -> Non
 def test_confirmation_mail_in_french_with_absolute_links_and_the_ics(
     client: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    event = EventFactory(title="Conext Days", online_url="https://visio.example/cd")
+    event = make_event(title="Conext Days", online_url="https://visio.example/cd")
     user = UserFactory()
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,7 +113,7 @@ def test_confirmation_mail_in_french_with_absolute_links_and_the_ics(
 def test_confirmation_mail_in_english_for_an_english_speaker(
     mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    event = EventFactory(title="Conext Days")
+    event = make_event(title="Conext Days")
     user = UserFactory(language="en")
     with django_capture_on_commit_callbacks(execute=True):
         services.register(event=event, user=user)
@@ -123,7 +123,7 @@ def test_confirmation_mail_in_english_for_an_english_speaker(
 
 
 def test_ticket_shows_a_qr_code_holding_a_signed_check_in_address(client: Any) -> None:
-    event = EventFactory()
+    event = make_event()
     user = UserFactory()
     registration = services.register(event=event, user=user)
     client.force_login(user)
@@ -131,19 +131,18 @@ def test_ticket_shows_a_qr_code_holding_a_signed_check_in_address(client: Any) -
     assert "<svg" in page
     code = ticket_code(registration.pk, event.pk)
     assert code in page
-    assert read_code(
-        f"https://filiere.example/evenements/{event.pk}/accueil/?code={code}"
-    ).registration_id == (registration.pk)
+    scanned = read_code(f"https://filiere.example/evenements/{event.pk}/accueil/?code={code}")
+    assert scanned is not None and scanned.registration_id == registration.pk
 
 
 def test_someone_elses_ticket_is_hidden(client: Any) -> None:
-    registration = services.register(event=EventFactory(), user=UserFactory())
+    registration = services.register(event=make_event(), user=UserFactory())
     client.force_login(UserFactory())
     assert client.get(reverse("events:ticket", args=[registration.pk])).status_code == 404
 
 
 def test_check_in_page_records_a_code_once_and_says_so(client: Any) -> None:
-    event = EventFactory()
+    event = make_event()
     registration = services.register(event=event, user=UserFactory(first_name="Ada", last_name="L"))
     client.force_login(staff_of(event.organiser, Role.MEMBER))
     url = reverse("events:check_in", args=[event.pk])
@@ -157,7 +156,7 @@ def test_check_in_page_records_a_code_once_and_says_so(client: Any) -> None:
 
 
 def test_check_in_json_answers_for_the_offline_queue(client: Any) -> None:
-    event = EventFactory()
+    event = make_event()
     registration = services.register(event=event, user=UserFactory())
     client.force_login(staff_of(event.organiser))
     url = reverse("events:check_in", args=[event.pk])
@@ -171,7 +170,7 @@ def test_check_in_json_answers_for_the_offline_queue(client: Any) -> None:
 
 
 def test_check_in_from_the_list(client: Any) -> None:
-    event = EventFactory()
+    event = make_event()
     registration = services.register(event=event, user=UserFactory())
     client.force_login(staff_of(event.organiser))
     response = client.post(reverse("events:check_in", args=[event.pk]), {"registration": registration.pk})
@@ -180,7 +179,7 @@ def test_check_in_from_the_list(client: Any) -> None:
 
 
 def test_check_in_page_has_no_inline_script(client: Any) -> None:
-    event = EventFactory()
+    event = make_event()
     client.force_login(staff_of(event.organiser))
     page = client.get(reverse("events:check_in", args=[event.pk])).content.decode()
     assert "<script src=" in page and "<script>" not in page
@@ -223,7 +222,7 @@ def test_event_needs_a_place_or_a_link(client: Any) -> None:
 
 
 def test_cancel_then_confirm_an_offer_through_the_pages(client: Any) -> None:
-    event = EventFactory(capacity=1)
+    event = make_event(capacity=1)
     first, second = UserFactory(), UserFactory()
     seat = services.register(event=event, user=first)
     waiting = services.register(event=event, user=second)
@@ -236,7 +235,7 @@ def test_cancel_then_confirm_an_offer_through_the_pages(client: Any) -> None:
 
 
 def test_confirming_an_expired_offer_shows_the_deadline(client: Any) -> None:
-    event = EventFactory(capacity=1)
+    event = make_event(capacity=1)
     first, second = UserFactory(), UserFactory()
     seat = services.register(event=event, user=first)
     waiting = services.register(event=event, user=second)
@@ -249,8 +248,8 @@ def test_confirming_an_expired_offer_shows_the_deadline(client: Any) -> None:
 
 def test_personal_feed_holds_confirmed_events_with_the_online_link(client: Any) -> None:
     user = UserFactory()
-    services.register(event=EventFactory(title="Webinaire", online_url="https://visio.example/w"), user=user)
-    full = EventFactory(title="Complet", capacity=0)
+    services.register(event=make_event(title="Webinaire", online_url="https://visio.example/w"), user=user)
+    full = make_event(title="Complet", capacity=0)
     services.register(event=full, user=user)  # waitlisted: not in the feed
     feed = services.feed_for_user(user)
     response = client.get(reverse("events:feed", args=[feed.token]))
@@ -263,12 +262,13 @@ def test_personal_feed_holds_confirmed_events_with_the_online_link(client: Any) 
 
 def test_organisation_feed_and_yearly_figures(client: Any) -> None:
     organiser = cluster()
-    past = EventFactory(
+    past = make_event(
         organiser=organiser,
         starts_at=timezone.now() - dt.timedelta(days=3),
         ends_at=timezone.now() - dt.timedelta(days=3) + dt.timedelta(hours=2),
     )
-    came, missed = UserFactory(), UserFactory()
+    came: Any = UserFactory()
+    missed: Any = UserFactory()
     for user in (came, missed):
         Registration.objects.create(event=past, user=user, status=RegistrationStatus.CONFIRMED,
                                     sequence=user.pk)  # fmt: skip
