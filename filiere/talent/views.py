@@ -4,7 +4,7 @@ matches, skill gaps and personal data; job offers and applications."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +33,9 @@ from .forms import (
     commune_choice,
 )
 from .models import AgeBand, ConsentPurpose, FileState, OfferStatus
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -427,7 +430,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "talent/offer_form.html", context, status=400 if form.errors else 200)
 
 
-def _save_offer(form: OfferForm, *, organisation: Any, user: Any, offer: Any = None) -> Any:
+def _save_offer(form: OfferForm, *, organisation: Any, user: User, offer: Any = None) -> Any:
     """Save a valid offer form through the service; None, with the errors on the form, if refused."""
     d = form.cleaned_data
     try:
