@@ -57,4 +57,4 @@ class EventFactory(DjangoModelFactory):
 
 def make_event(**fields: Any) -> Event:
     """An event (EventFactory, typed for mypy: calling a factory class reads as the factory)."""
-    return cast(Event, EventFactory(**fields))
+    return EventFactory(**fields)

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from filiere.events import selectors, services
-from filiere.events.space import section
 from filiere.events.models import Registration, RegistrationStatus
+from filiere.events.space import section
 from filiere.roadmaps.computations import computations
 
 from .factories import MembershipFactory, OrganisationFactory, UserFactory, cluster, make_event, staff_of
@@ -64,7 +64,12 @@ def test_yearly_figures_count_attended_and_no_shows() -> None:
         Registration.objects.create(event=event, user=UserFactory(), status=RegistrationStatus.CONFIRMED,
                                     sequence=index + 1, checked_in_at=event.starts_at if came else None)  # fmt: skip
     [year] = selectors.yearly_figures(organiser)
-    assert (year.events, year.attendance.registered, year.attendance.attended, year.attendance.no_show) == (1, 3, 2, 1)
+    assert (year.events, year.attendance.registered, year.attendance.attended, year.attendance.no_show) == (
+        1,
+        3,
+        2,
+        1,
+    )
 
 
 def test_space_section_lists_tickets_offers_and_check_in_links() -> None:
