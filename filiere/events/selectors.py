@@ -255,38 +255,32 @@ def events_per_year(region_code: str, year: int) -> int:
 
 
 def attendance_for_siren(siren: str) -> list[dict[str, Any]]:
-    """The events people of the firm `siren` took a confirmed seat at, and whether they came: the
-    events' part of the firm's support history (`AppConfig.support_history`, read by `support`).
+    """The events people of the firm `siren` attended (checked in at the door): the events' part
+    of the firm's support history (`AppConfig.support_history`, read by `support`).
 
-    Each entry: `date`, `kind` (came / did not come / registered, for an event to come), `label`
-    (the event's title and type), `provider` (the organiser), plus `event_id` and `attended`.
+    Only attendance counts: a registration or a no-show is no support given, and an entry naming
+    the organiser lets its staff see the firm's history (support's rule).
+    Each entry: `date`, `kind`, `label` (the event's title and type), `provider` (the organiser),
+    plus `event_id`.
     """
     rows = (
-        Registration.objects.filter(organisation__siren=siren, status=RegistrationStatus.CONFIRMED)
+        Registration.objects.filter(
+            organisation__siren=siren, status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False
+        )
         .select_related("event", "event__organiser")
         .order_by("-event__starts_at")
     )
-    now = timezone.now()
-    entries = []
-    for r in rows:
-        if r.checked_in_at is not None:
-            kind = _("Participation à un événement")
-        elif r.event.ends_at < now:
-            kind = _("Absence à un événement")
-        else:
-            kind = _("Inscription à un événement")
-        entries.append(
-            {
-                "date": r.event.starts_at,
-                "kind": kind,
-                "label": f"{r.event.title} ({r.event.get_kind_display()})",
-                "provider": r.event.organiser,
-                "provider_id": r.event.organiser_id,
-                "event_id": r.event_id,
-                "attended": r.checked_in_at is not None,
-            }
-        )
-    return entries
+    return [
+        {
+            "date": r.event.starts_at,
+            "kind": _("Participation à un événement"),
+            "label": f"{r.event.title} ({r.event.get_kind_display()})",
+            "provider": r.event.organiser,
+            "provider_id": r.event.organiser_id,
+            "event_id": r.event_id,
+        }
+        for r in rows
+    ]
 
 
 # --- Calendar feeds ------------------------------------------------------------------------

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from filiere.accounts import permissions
+from filiere.core.charts import compact_bar_svg
+from filiere.core.forms import run_service, service_messages
 from filiere.core.params import parse_int
 
 from . import selectors, services
-from .charts import bars_svg
 from .forms import (
     ApplyForm,
     CohortForm,
@@ -36,12 +37,6 @@ from .models import AgeBand, ConsentPurpose, FileState, OfferStatus
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import User
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -66,15 +61,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                cohort = services.create_cohort(programme=programme, **form.cleaned_data)
-            except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                messages.success(request, _("Promotion créée."))
-                return redirect("talent:cohort_detail", cohort.pk)
+        cohort = run_service(form, lambda data: services.create_cohort(programme=programme, **data))
+        if cohort is not None:
+            messages.success(request, _("Promotion créée."))
+            return redirect("talent:cohort_detail", cohort.pk)
     cohorts = [(c, selectors.file_counts(c)) for c in programme.cohorts.all()]
     context = {"programme": programme, "cohorts": cohorts, "form": form, "can_manage": can_manage}
     return render(request, "talent/programme_detail.html", context, status=400 if form.errors else 200)
@@ -86,20 +76,27 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     year = parse_int(request.GET.get("annee", ""), minimum=1000, maximum=9999)
     board = selectors.programme_dashboard(programme, year=year)
     years = sorted(set(programme.cohorts.values_list("year", flat=True)))
+    table_follows, missing = _("Les données figurent dans le tableau qui suit."), _("n.d.")
     charts = {
-        "files": bars_svg(
+        "files": compact_bar_svg(
+            description=table_follows,
+            missing_text=missing,
             title=_("Dossiers par année"),
             rows=[(f.label, f.files) for f in board.by_year],
             uid="chart-files",
         ),
-        "rate": bars_svg(
+        "rate": compact_bar_svg(
+            description=table_follows,
+            missing_text=missing,
             title=_("Taux de retour à l'emploi à 6 mois par année"),
             rows=[(f.label, f.back_to_work_rate) for f in board.by_year],
             unit="%",
             maximum=100,
             uid="chart-rate",
         ),
-        "gender": bars_svg(
+        "gender": compact_bar_svg(
+            description=table_follows,
+            missing_text=missing,
             title=_("Taux de retour à l'emploi à 6 mois par genre"),
             rows=[(f.label, f.back_to_work_rate) for f in board.by_gender],
             unit="%",
@@ -138,11 +135,10 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             seeker = selectors.get_seeker_for_user(
                 request.user, form.cleaned_data["seeker"], what="ouverture de dossier"
             )
-            try:
-                file = services.open_file(cohort=cohort, seeker=seeker, by=request.user)
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
+            file = run_service(
+                form, lambda _data: services.open_file(cohort=cohort, seeker=seeker, by=request.user)
+            )
+            if file is not None:
                 messages.success(request, _("Dossier ouvert."))
                 return redirect("talent:file_detail", file.pk)
     files = list(selectors.cohort_files(cohort, request.user))
@@ -169,24 +165,22 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        form = move_form if request.POST.get("action") == "move" else outcome_form
-        if form.is_valid():
-            try:
-                if form is move_form:
-                    d = form.cleaned_data
-                    services.move_file(
-                        file=file, to_state=d["to_state"], by=request.user, reason=d["reason"], on=d["on"]
-                    )
-                    messages.success(request, _("État du dossier : %s.") % FileState(file.state).label)
-                else:
-                    services.record_outcome(file=file, by=request.user, **form.cleaned_data)
-                    messages.success(request, _("Situation enregistrée."))
-            except ValidationError as exc:
-                for name, errors in (
-                    exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-                ):
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
+        if request.POST.get("action") == "move":
+            moved = run_service(
+                move_form,
+                lambda d: services.move_file(
+                    file=file, to_state=d["to_state"], by=request.user, reason=d["reason"], on=d["on"]
+                ),
+            )
+            if moved is not None:
+                messages.success(request, _("État du dossier : %s.") % FileState(file.state).label)
+                return redirect("talent:file_detail", file.pk)
+        else:
+            outcome = run_service(
+                outcome_form, lambda d: services.record_outcome(file=file, by=request.user, **d)
+            )
+            if outcome is not None:
+                messages.success(request, _("Situation enregistrée."))
                 return redirect("talent:file_detail", file.pk)
         status = 400
     context = {
@@ -231,13 +225,14 @@ def seeker_create(request: HttpRequest) -> HttpResponse:
     structure = structures[0]
     if request.method == "POST" and form.is_valid():
         structure = form.cleaned_data.get("structure") or structure
-        try:
-            seeker = services.save_seeker(
+        seeker = run_service(
+            form,
+            lambda _data: services.save_seeker(
                 structure=structure, by=request.user, adviser=request.user, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+            ),
+            fields=SeekerForm.SERVICE_FIELDS,
+        )
+        if seeker is not None:
             for purpose in request.POST.getlist("consents"):
                 if purpose in ConsentPurpose.values:
                     services.set_consent(seeker=seeker, purpose=purpose, given=True, by=request.user)
@@ -258,7 +253,7 @@ def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 seeker=seeker, purpose=purpose, given=request.POST.get("given") == "1", by=request.user
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
+            messages.error(request, " ".join(service_messages(exc)))
         return redirect("talent:seeker_detail", seeker.pk)
     purposes = selectors.active_purposes(seeker)
     matches = selectors.best_offers_for_seeker(seeker, limit=10) if not seeker.anonymised_at else []
@@ -378,13 +373,11 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             seeker = selectors.get_seeker_for_user(
                 request.user, form.cleaned_data["seeker"], what="candidature"
             )
-            try:
-                services.apply(
-                    seeker=seeker, offer=offer, by=request.user, message=form.cleaned_data["message"]
-                )
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
+            application = run_service(
+                form,
+                lambda d: services.apply(seeker=seeker, offer=offer, by=request.user, message=d["message"]),
+            )
+            if application is not None:
                 messages.success(request, _("Candidature envoyée."))
                 return redirect("talent:offer_detail", offer.pk)
     candidates = (
@@ -432,9 +425,9 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _save_offer(form: OfferForm, *, organisation: Any, user: User, offer: Any = None) -> Any:
     """Save a valid offer form through the service; None, with the errors on the form, if refused."""
-    d = form.cleaned_data
-    try:
-        return services.save_offer(
+    return run_service(
+        form,
+        lambda d: services.save_offer(
             organisation=organisation,
             by=user,
             title=d["title"],
@@ -445,9 +438,6 @@ def _save_offer(form: OfferForm, *, organisation: Any, user: User, offer: Any = 
             rome_appellation_code=d["rome_appellation"],
             status=d.get("status") or (offer.status if offer else OfferStatus.OPEN),
             offer=offer,
-        )
-    except ValidationError as exc:
-        for name, errors in exc.message_dict.items():
-            name = {"commune": "commune_code"}.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-        return None
+        ),
+        fields={"commune": "commune_code"},
+    )

@@ -38,6 +38,7 @@ from filiere.organisations.tests.factories import (
 from filiere.roadmaps.models import Plan
 from filiere.roadmaps.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory
 from filiere.showcase.models import CompetenceDeclaration, ContactRequest, ShowcaseProfile
+from filiere.support.tests.factories import ReferralFactory, ServiceFactory, SupportRequestFactory
 from filiere.talent import services as talent_services
 from filiere.talent.models import Cohort, JobOffer, JobSeeker, Programme
 from filiere.taxonomy.tests.factories import EscoBackedSkillFactory
@@ -82,6 +83,7 @@ class World:
     membership: Any
     event: Any = None  # an event of cluster X (published)
     registration: Any = None  # the member's registration for it
+    support: Any = None  # support app: {"request", "referral", "service", "provider"}
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -174,6 +176,12 @@ def world() -> World:
         is_published=True,
     )
     registration = events_services.register(event=event, user=users["member"], organisation=firm)
+    # Support: structure S offers a service; F (given a SIREN) asked for it.
+    firm.siren = "732829320"
+    firm.save(update_fields=["siren"])
+    service = ServiceFactory(provider=structure, title="Diagnostic numérique")
+    referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
+    support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
     return World(
         users,
         firm,
@@ -190,6 +198,7 @@ def world() -> World:
         membership,
         event,
         registration,
+        support,
     )
 
 
@@ -421,6 +430,56 @@ CASES = [
         "get",
         lambda w: reverse("events:my_registrations"),
         allowed=EVERYONE_SIGNED_IN,  # each sees only their own
+    ),
+]
+
+FIRM_PEOPLE = ("member", "editor", "admin")
+CASES += [
+    Case(
+        "support_request_new",
+        "get",
+        lambda w: reverse("support:request_new"),
+        allowed=EVERYONE_SIGNED_IN,  # the page names no firm yet; filing checks the SIRET's firm
+    ),
+    Case(
+        "support_request_detail",
+        "get",
+        lambda w: reverse("support:request_detail", args=[w.support["request"].pk]),
+        allowed=(*FIRM_PEOPLE, "adviser", "platform_staff"),  # the firm, the provider it went to
+    ),
+    Case(
+        "support_referral_take",
+        "post",
+        lambda w: reverse("support:referral_action", args=[w.support["referral"].pk, "prendre"]),
+        allowed=("adviser", "platform_staff"),
+        ok=302,
+        others=tuple((role, 403) for role in FIRM_PEOPLE),  # they see the request, do not answer it
+    ),
+    Case(
+        "support_history",
+        "get",
+        lambda w: reverse("support:history", args=[w.firm.siren]),
+        allowed=(*FIRM_PEOPLE, "adviser", "platform_staff"),
+    ),
+    Case(
+        "support_report_provider",
+        "get",
+        lambda w: reverse("support:report", args=[w.support["provider"].pk, "provider"]),
+        allowed=("adviser", "platform_staff"),
+        default=403,  # the provider is a public organisation of the directory
+    ),
+    Case(
+        "support_service_edit",
+        "get",
+        lambda w: reverse("support:service_edit", args=[w.support["service"].pk]),
+        allowed=("regional", "platform_staff"),  # who edits S (its editors; none among the roles)
+        default=403,  # the service is published
+    ),
+    Case(
+        "support_inbox",
+        "get",
+        lambda w: reverse("support:inbox"),
+        allowed=EVERYONE_SIGNED_IN,  # each sees only their structures' requests
     ),
 ]
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from filiere.events import selectors, services
@@ -25,7 +26,7 @@ def _past(**fields: Any) -> Any:
     return make_event(starts_at=start, ends_at=start + dt.timedelta(hours=4), **fields)
 
 
-def test_attendance_for_a_firm_names_came_and_did_not_come() -> None:
+def test_support_history_holds_the_events_a_firm_attended() -> None:
     firm: Any = OrganisationFactory(siren="123456789")
     came, missed = UserFactory(), UserFactory()
     for user in (came, missed):
@@ -34,15 +35,22 @@ def test_attendance_for_a_firm_names_came_and_did_not_come() -> None:
     Registration.objects.create(event=attended, user=came, organisation=firm, status="confirmed", sequence=1,
                                 checked_in_at=attended.starts_at)  # fmt: skip
     Registration.objects.create(event=skipped, user=missed, organisation=firm, status="confirmed", sequence=1)
-    Registration.objects.create(event=skipped, user=UserFactory(), status="cancelled", sequence=2)
-    entries = {e["label"].split(" (")[0]: e for e in selectors.attendance_for_siren("123456789")}
-    assert set(entries) == {"Conext Days 2026", "Atelier IA"}
-    assert entries["Conext Days 2026"]["attended"] and entries["Conext Days 2026"]["kind"] == (
-        "Participation à un événement"
-    )
-    assert not entries["Atelier IA"]["attended"] and entries["Atelier IA"]["kind"] == "Absence à un événement"
-    assert entries["Atelier IA"]["provider"] == skipped.organiser
+    [entry] = selectors.attendance_for_siren("123456789")
+    assert entry["label"] == "Conext Days 2026 (Conférence, journée)"
+    assert entry["kind"] == "Participation à un événement" and entry["provider"] == attended.organiser
     assert selectors.attendance_for_siren("999999999") == []
+
+
+def test_attended_events_show_in_the_support_history_page(client: Any) -> None:
+    firm: Any = OrganisationFactory(siren="123456789")
+    person = UserFactory()
+    MembershipFactory(organisation=firm, user=person)
+    event = _past(title="Conext Days 2026")
+    Registration.objects.create(event=event, user=person, organisation=firm, status="confirmed", sequence=1,
+                                checked_in_at=event.starts_at)  # fmt: skip
+    client.force_login(person)
+    page = client.get(reverse("support:history", args=["123456789"])).content.decode()
+    assert "Conext Days 2026" in page and "Participation à un événement" in page
 
 
 def test_roadmap_indicator_counts_this_years_published_events_of_the_region() -> None:
