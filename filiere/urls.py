@@ -17,6 +17,7 @@ urlpatterns = [
     path("formations/", include("filiere.training.urls")),
     path("talents/", include("filiere.talent.urls")),
     path("besoins/", include("filiere.needs.urls")),
+    path("accompagnement/", include("filiere.support.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
     path("", include("filiere.core.urls")),
 ]

@@ -36,6 +36,7 @@ from filiere.organisations.tests.factories import (
 from filiere.roadmaps.models import Plan
 from filiere.roadmaps.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory
 from filiere.showcase.models import CompetenceDeclaration, ContactRequest, ShowcaseProfile
+from filiere.support.tests.factories import ReferralFactory, ServiceFactory, SupportRequestFactory
 from filiere.talent import services as talent_services
 from filiere.talent.models import Cohort, JobOffer, JobSeeker, Programme
 from filiere.taxonomy.tests.factories import EscoBackedSkillFactory
@@ -78,6 +79,7 @@ class World:
     plan: Any
     action: Any
     membership: Any
+    support: Any = None  # support app: {"request", "referral", "service", "provider"}
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -183,6 +185,12 @@ def _build_world() -> World:
     # An action of the private plan carried by F: F's people read the plan, its editors edit it.
     action = ActionFactory(objective=ObjectiveFactory(axis=AxisFactory(plan=plan)), owner=firm)
     membership = Membership.objects.get(user=users["member"], organisation=firm)
+    # Support: structure S offers a service; F (given a SIREN) asked for it.
+    firm.siren = "732829320"
+    firm.save(update_fields=["siren"])
+    service = ServiceFactory(provider=structure, title="Diagnostic numérique")
+    referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
+    support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
     return World(
         users,
         firm,
@@ -197,6 +205,7 @@ def _build_world() -> World:
         plan,
         action,
         membership,
+        support,
     )
 
 
@@ -371,6 +380,56 @@ CASES = [
         lambda w: reverse("roadmaps:action_edit", args=[w.action.pk]),
         allowed=("editor", "admin", "regional", "platform_staff"),
         others=(("member", 403),),
+    ),
+]
+
+FIRM_PEOPLE = ("member", "editor", "admin")
+CASES += [
+    Case(
+        "support_request_new",
+        "get",
+        lambda w: reverse("support:request_new"),
+        allowed=EVERYONE_SIGNED_IN,  # the page names no firm yet; filing checks the SIRET's firm
+    ),
+    Case(
+        "support_request_detail",
+        "get",
+        lambda w: reverse("support:request_detail", args=[w.support["request"].pk]),
+        allowed=(*FIRM_PEOPLE, "adviser", "platform_staff"),  # the firm, the provider it went to
+    ),
+    Case(
+        "support_referral_take",
+        "post",
+        lambda w: reverse("support:referral_action", args=[w.support["referral"].pk, "prendre"]),
+        allowed=("adviser", "platform_staff"),
+        ok=302,
+        others=tuple((role, 403) for role in FIRM_PEOPLE),  # they see the request, do not answer it
+    ),
+    Case(
+        "support_history",
+        "get",
+        lambda w: reverse("support:history", args=[w.firm.siren]),
+        allowed=(*FIRM_PEOPLE, "adviser", "platform_staff"),
+    ),
+    Case(
+        "support_report_provider",
+        "get",
+        lambda w: reverse("support:report", args=[w.support["provider"].pk, "provider"]),
+        allowed=("adviser", "platform_staff"),
+        default=403,  # the provider is a public organisation of the directory
+    ),
+    Case(
+        "support_service_edit",
+        "get",
+        lambda w: reverse("support:service_edit", args=[w.support["service"].pk]),
+        allowed=("regional", "platform_staff"),  # who edits S (its editors; none among the roles)
+        default=403,  # the service is published
+    ),
+    Case(
+        "support_inbox",
+        "get",
+        lambda w: reverse("support:inbox"),
+        allowed=EVERYONE_SIGNED_IN,  # each sees only their structures' requests
     ),
 ]
 
