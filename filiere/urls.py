@@ -19,6 +19,7 @@ urlpatterns = [
     path("besoins/", include("filiere.needs.urls")),
     path("accompagnement/", include("filiere.support.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
+    path("evenements/", include("filiere.events.urls")),
     path("", include("filiere.core.urls")),
 ]
 
