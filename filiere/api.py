@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Schema
 
+from filiere.events.api import router as events_router
 from filiere.matching.api import router as matching_router
 from filiere.needs.api import router as needs_router
 from filiere.observatory.api import router as observatory_router
 from filiere.organisations.api import router as organisations_router
 from filiere.roadmaps.api import router as roadmaps_router
 from filiere.showcase.api import router as showcase_router
+from filiere.support.api import router as support_router
 from filiere.talent.api import router as talent_router
 from filiere.territories.api import router as territories_router
 from filiere.training.api import router as training_router
@@ -60,6 +62,8 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/talent/", talent_router),
     ("/needs/", needs_router),
     ("/observatory/", observatory_router),
+    ("/events/", events_router),
+    ("/support/", support_router),
 ]
 
 

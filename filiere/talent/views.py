@@ -13,10 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from filiere.accounts import permissions
-from filiere.core.charts import compact_bar_svg
+from filiere.core.charts import Bar, BarGroup, bar_chart, grouped_bar_svg
 from filiere.core.forms import run_service, service_messages
 from filiere.core.params import parse_int
 
@@ -70,41 +71,91 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "talent/programme_detail.html", context, status=400 if form.errors else 200)
 
 
+def _outcome_chart(uid: str, title: str, rows: list[Any], horizons: list[int]) -> Any:
+    """Back-to-work rates at each horizon for each row of a dashboard table, with the situations
+    still unknown written after each bar; the table that follows the chart holds every number."""
+    groups = []
+    for fig in rows:
+        notes = []
+        for follow in fig.outcomes:
+            parts = []
+            if follow.due_unknown:
+                parts.append(
+                    ngettext("%(n)s inconnue", "%(n)s inconnues", follow.due_unknown)
+                    % {"n": follow.due_unknown}
+                )
+            if follow.not_yet_due:
+                parts.append(
+                    ngettext("%(n)s à venir", "%(n)s à venir", follow.not_yet_due) % {"n": follow.not_yet_due}
+                )
+            notes.append(", ".join(parts))
+        groups.append(BarGroup(fig.label, [f.rate for f in fig.outcomes], notes))
+    return grouped_bar_svg(
+        title=title,
+        description=_(
+            "Part des personnes formées en emploi parmi les situations connues, à chaque échéance, "
+            "avec le nombre de situations inconnues ; les chiffres figurent dans le tableau qui suit."
+        ),
+        groups=groups,
+        series_labels=[_("%(m)s mois") % {"m": m} for m in horizons],
+        unit="%",
+        max_value=100,
+        missing_text=_("aucune connue"),
+        uid=f"chart-{uid}",
+    )
+
+
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.get_programme_for_user(request.user, pk)
     year = parse_int(request.GET.get("annee", ""), minimum=1000, maximum=9999)
     board = selectors.programme_dashboard(programme, year=year)
     years = sorted(set(programme.cohorts.values_list("year", flat=True)))
-    table_follows, missing = _("Les données figurent dans le tableau qui suit."), _("n.d.")
-    charts = {
-        "files": compact_bar_svg(
-            description=table_follows,
-            missing_text=missing,
-            title=_("Dossiers par année"),
-            rows=[(f.label, f.files) for f in board.by_year],
-            uid="chart-files",
-        ),
-        "rate": compact_bar_svg(
-            description=table_follows,
-            missing_text=missing,
-            title=_("Taux de retour à l'emploi à 6 mois par année"),
-            rows=[(f.label, f.back_to_work_rate) for f in board.by_year],
-            unit="%",
-            maximum=100,
-            uid="chart-rate",
-        ),
-        "gender": compact_bar_svg(
-            description=table_follows,
-            missing_text=missing,
-            title=_("Taux de retour à l'emploi à 6 mois par genre"),
-            rows=[(f.label, f.back_to_work_rate) for f in board.by_gender],
-            unit="%",
-            maximum=100,
-            uid="chart-gender",
-        ),
-    }
     horizons = [f.months for f in board.total.outcomes]
+    files_chart = bar_chart(
+        title=_("Dossiers par année"),
+        description=_("Nombre de dossiers ouverts par année de promotion."),
+        bars=[Bar(f.label, f.files) for f in board.by_year],
+        table_caption=_("Dossiers par année"),
+        label_heading=_("Année"),
+        value_heading=_("Dossiers"),
+        missing_text=_("Pas encore de dossier."),
+        label_width=80,
+        width=560,
+        uid="chart-files",
+    )
+    sections = [
+        (
+            "by-cohort",
+            _("Par promotion"),
+            _("Retour à l'emploi à 3, 6 et 12 mois par promotion"),
+            board.by_cohort,
+        ),
+        ("by-year", _("Par année"), _("Retour à l'emploi à 3, 6 et 12 mois par année"), board.by_year),
+        ("by-gender", _("Par genre"), _("Retour à l'emploi à 3, 6 et 12 mois par genre"), board.by_gender),
+        (
+            "by-age",
+            _("Par tranche d'âge"),
+            _("Retour à l'emploi à 3, 6 et 12 mois par tranche d'âge"),
+            board.by_age,
+        ),
+        (
+            "by-department",
+            _("Par département"),
+            _("Retour à l'emploi à 3, 6 et 12 mois par département"),
+            board.by_department,
+        ),
+    ]
+    outcome_sections = [
+        {
+            "id": tid,
+            "caption": caption,
+            "title": title,
+            "rows": rows,
+            "chart": _outcome_chart(tid, title, rows, horizons),
+        }
+        for tid, caption, title, rows in sections
+    ]
     situations = [
         (label, [dict(board.situations[m])[label] for m in horizons])
         for label, _n in board.situations[horizons[0]]
@@ -112,7 +163,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "programme": programme,
         "board": board,
-        "charts": charts,
+        "files_chart": files_chart,
+        "sections": outcome_sections,
         "years": years,
         "year": year,
         "horizons": horizons,

@@ -13,7 +13,8 @@ translated, so each app keeps its wording in its own catalogue.
 - `yearly_line_svg`: one value per year and named series (the observatory's series) (`lines`).
 - `bar_chart`: horizontal bars (with an optional target mark per bar), e.g. progress of each
   indicator of a plan; `ranked_bar_svg`: counts by category; `compact_bar_svg`: small bars with a
-  fixed maximum, such as rates out of 100 (`bars`).
+  fixed maximum, such as rates out of 100; `grouped_bar_chart`: a bar per series in each group,
+  each named on its left (`bars`).
 - `format_number`, `number_separators`, `format_x`: figures and positions in the active
   language (`numbers`); colours and their contrast (`colours`).
 
@@ -21,7 +22,16 @@ Colours: every colour of `PALETTE` has a contrast of at least 4.5:1 on white (te
 readable, WCAG 1.4.3 and 1.4.11); series also differ by dash and marker shape, not by colour only.
 """
 
-from .bars import Bar, bar_chart, bar_svg, compact_bar_svg, ranked_bar_svg
+from .bars import (
+    Bar,
+    BarGroup,
+    bar_chart,
+    bar_svg,
+    compact_bar_svg,
+    grouped_bar_chart,
+    grouped_bar_svg,
+    ranked_bar_svg,
+)
 from .base import Chart, data_table
 from .colours import (
     ACTUAL_COLOUR,
@@ -57,6 +67,7 @@ __all__ = [
     "TARGET_COLOUR",
     "TEXT_COLOUR",
     "Bar",
+    "BarGroup",
     "Chart",
     "Number",
     "Point",
@@ -69,6 +80,8 @@ __all__ = [
     "data_table",
     "format_number",
     "format_x",
+    "grouped_bar_chart",
+    "grouped_bar_svg",
     "line_chart",
     "line_svg",
     "number_separators",

@@ -1,6 +1,7 @@
 """Horizontal bar charts: `bar_chart` (bars with an optional target mark and a data table, the
 roadmaps' progress), `ranked_bar_svg` (counts by category, the observatory) and `compact_bar_svg`
-(small bars with a fixed maximum, the programme dashboard's rates). The page always shows the same
+(small bars with a fixed maximum) and `grouped_bar_chart` (a bar per series in each group, the
+programme dashboard's rates at 3, 6 and 12 months). The page always shows the same
 figures in a table, the chart's text alternative."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .base import Chart, data_table, empty_svg, svg_head
-from .colours import ACTUAL_COLOUR, AXIS_COLOUR, TARGET_COLOUR, TEXT_COLOUR
+from .colours import ACTUAL_COLOUR, AXIS_COLOUR, PALETTE, TARGET_COLOUR, TEXT_COLOUR
 from .numbers import MINUS, Number, format_number
 
 
@@ -233,3 +234,134 @@ def compact_bar_svg(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+@dataclass(frozen=True)
+class BarGroup:
+    """One group of a grouped bar chart: a label and one value per series (None: no value), with
+    an optional note per series written after its value and in the table ("3 inconnues")."""
+
+    label: str
+    values: Sequence[Number | None]
+    notes: Sequence[str] = ()
+
+
+def grouped_bar_svg(
+    *,
+    title: str,
+    description: str,
+    groups: Sequence[BarGroup],
+    series_labels: Sequence[str],
+    unit: str = "",
+    max_value: Number | None = None,
+    missing_text: str = "",
+    width: int = 560,
+    bar_height: int = 16,
+    label_width: int = 96,
+    uid: str = "chart",
+) -> SafeString:
+    """Horizontal bars in groups: the group's label on a line of its own, then one bar per series,
+    each named on its left ("3 mois") and followed by its value and note, so series never differ by
+    colour only. Fonts are 13 px in a narrow view box, readable once scaled to a phone's width."""
+    gap, group_gap, head_h, right = 4, 14, 20, 150
+    per_group = head_h + len(series_labels) * (bar_height + gap) + group_gap
+    height = 6 + len(groups) * per_group
+    head = svg_head(uid, width, max(height, 40), title, description)
+    if not groups:
+        return empty_svg(head, width, 40, missing_text)
+    numbers = [float(v) for g in groups for v in g.values if v is not None]
+    top_value = float(max_value) if max_value is not None else max([*numbers, 0.0]) or 1.0
+    plot_w = width - label_width - right
+    parts = [head]
+    y = 6
+    for group in groups:
+        parts.append(
+            f'<text x="0" y="{y + 14}" font-size="13" font-weight="700" fill="#161616">{escape(group.label)}</text>'
+        )
+        y += head_h
+        for index, series in enumerate(series_labels):
+            value = group.values[index] if index < len(group.values) else None
+            note = group.notes[index] if index < len(group.notes) else ""
+            colour = PALETTE[index % len(PALETTE)]
+            base = y + bar_height * 0.8
+            parts.append(
+                f'<text x="{label_width - 6}" y="{base}" text-anchor="end" font-size="13" '
+                f'fill="{TEXT_COLOUR}">{escape(series)}</text>'
+            )
+            if value is None:
+                text, w = missing_text, 0.0
+            else:
+                w = round(max(0.0, min(1.0, float(value) / top_value)) * plot_w, 1)
+                text = f"{format_number(value)}{(' ' + unit) if unit else ''}"
+                parts.append(
+                    f'<rect x="{label_width}" y="{y}" width="{w}" height="{bar_height}" fill="{colour}">'
+                    f"<title>{escape(group.label)}, {escape(series)} : {escape(text)}</title></rect>"
+                )
+            if note:
+                text = f"{text} · {note}" if text else note
+            parts.append(
+                f'<text x="{label_width + w + 6}" y="{base}" font-size="13" fill="#161616">{escape(text)}</text>'
+            )
+            y += bar_height + gap
+        y += group_gap
+    parts.append(
+        f'<line x1="{label_width}" x2="{label_width}" y1="6" y2="{height - group_gap}" stroke="{AXIS_COLOUR}"/>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def grouped_bar_chart(
+    *,
+    title: str,
+    description: str,
+    groups: Sequence[BarGroup],
+    series_labels: Sequence[str],
+    table_caption: str,
+    label_heading: str,
+    note_heading: str = "",
+    unit: str = "",
+    max_value: Number | None = None,
+    missing_text: str = "",
+    width: int = 560,
+    uid: str = "chart",
+    table_id: str = "",
+) -> Chart:
+    """`grouped_bar_svg` and its data table: a row per group, a column per series (and one for
+    its note when `note_heading` is given, headed "<series> : <note_heading>")."""
+    svg = grouped_bar_svg(
+        title=title,
+        description=description,
+        groups=groups,
+        series_labels=series_labels,
+        unit=unit,
+        max_value=max_value,
+        missing_text=missing_text,
+        width=width,
+        uid=uid,
+    )
+    has_notes = bool(note_heading) and any(g.notes for g in groups)
+    headers, numeric = [label_heading], []
+    for series in series_labels:
+        numeric.append(len(headers))
+        headers.append(f"{series} ({unit})" if unit else series)
+        if has_notes:
+            headers.append(f"{series} : {note_heading}")
+    rows = []
+    for group in groups:
+        row: list[object] = [group.label]
+        for index in range(len(series_labels)):
+            value = group.values[index] if index < len(group.values) else None
+            row.append(value if value is not None else missing_text or "—")
+            if has_notes:
+                row.append(group.notes[index] if index < len(group.notes) else "")
+        rows.append(row)
+    table = data_table(
+        caption=table_caption,
+        headers=headers,
+        rows=rows,
+        numeric=numeric,
+        table_id=table_id,
+        empty_text=missing_text or "—",
+    )
+    return Chart(svg, table)
