@@ -22,15 +22,21 @@ these; nothing else decides a right.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
 from django.db.models import Q, QuerySet
 
-from .models import Membership, RegionalRole, Role
+from .models import Membership, RegionalRole, Role, User
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from filiere.organisations.models import Organisation
     from filiere.talent.models import JobSeeker
+
+# Whoever asks: `request.user`, signed in or not, or None where there is no request (a template
+# rendered without one, a task). Functions that act for an account take `User`.
+Viewer: TypeAlias = "User | AnonymousUser | None"
 
 EDITING_ROLES = (Role.EDITOR, Role.ADMIN)
 ADMIN_ROLES = (Role.ADMIN,)
@@ -46,24 +52,24 @@ def _org_id(organisation: Any) -> int | None:
 # --- Signed-in, platform and regional staff ------------------------------------------------
 
 
-def is_signed_in(user: Any) -> bool:
+def is_signed_in(user: Viewer) -> TypeGuard[User]:
     """Whether `user` is a signed-in, active account (the only signed-in check of the project)."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def is_platform_staff(user: Any) -> bool:
+def is_platform_staff(user: Viewer) -> bool:
     """Platform staff: `is_staff` or `is_superuser`, signed in."""
     return is_signed_in(user) and bool(user.is_staff or user.is_superuser)
 
 
-def administered_region_codes(user: Any) -> set[str]:
+def administered_region_codes(user: Viewer) -> set[str]:
     """The codes of the regions `user` administers (regional staff)."""
     if not is_signed_in(user):
         return set()
     return set(RegionalRole.objects.filter(user=user).values_list("region_id", flat=True))
 
 
-def is_regional_admin(user: Any, region_code: str | None = None) -> bool:
+def is_regional_admin(user: Viewer, region_code: str | None = None) -> bool:
     """Whether `user` is regional staff of `region_code` (of any region when not given)."""
     if not is_signed_in(user):
         return False
@@ -78,14 +84,14 @@ def is_regional_admin(user: Any, region_code: str | None = None) -> bool:
 # --- Organisations -------------------------------------------------------------------------
 
 
-def memberships_of(user: Any) -> QuerySet[Membership]:
+def memberships_of(user: Viewer) -> QuerySet[Membership]:
     """The user's memberships with their organisations, by organisation name."""
     if not is_signed_in(user):
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
 
 
-def organisation_ids_of(user: Any, roles: tuple[str, ...] | None = None) -> set[int]:
+def organisation_ids_of(user: Viewer, roles: tuple[str, ...] | None = None) -> set[int]:
     """Ids of the organisations `user` belongs to (with one of `roles` when given)."""
     if not is_signed_in(user):
         return set()
@@ -95,7 +101,7 @@ def organisation_ids_of(user: Any, roles: tuple[str, ...] | None = None) -> set[
     return set(memberships.values_list("organisation_id", flat=True))
 
 
-def has_role(user: Any, organisation: Any, roles: tuple[str, ...] = EDITING_ROLES) -> bool:
+def has_role(user: Viewer, organisation: Any, roles: tuple[str, ...] = EDITING_ROLES) -> bool:
     """Whether `user` has one of `roles` in `organisation` (an instance or an id)."""
     if not is_signed_in(user) or organisation is None:
         return False
@@ -116,12 +122,12 @@ def organisation_region_codes(organisation: Any) -> set[str]:
     )
 
 
-def _is_regional_staff_of(user: Any, organisation: Any) -> bool:
+def _is_regional_staff_of(user: Viewer, organisation: Any) -> bool:
     regions = administered_region_codes(user)
     return bool(regions) and bool(regions & organisation_region_codes(organisation))
 
 
-def may_edit_organisation(user: Any, organisation: Any) -> bool:
+def may_edit_organisation(user: Viewer, organisation: Any) -> bool:
     """Edit an organisation (its record, showcase, offers…): its editors/admins, platform staff,
     and regional staff of a region where it has an establishment."""
     if not is_signed_in(user) or organisation is None:
@@ -131,7 +137,7 @@ def may_edit_organisation(user: Any, organisation: Any) -> bool:
     return _is_regional_staff_of(user, organisation)
 
 
-def may_administer_organisation(user: Any, organisation: Any) -> bool:
+def may_administer_organisation(user: Viewer, organisation: Any) -> bool:
     """Invite people and change their roles: the organisation's admins, platform staff, and
     regional staff of a region where it has an establishment."""
     if not is_signed_in(user) or organisation is None:
@@ -141,7 +147,7 @@ def may_administer_organisation(user: Any, organisation: Any) -> bool:
     return _is_regional_staff_of(user, organisation)
 
 
-def organisations_editable_by(user: Any) -> QuerySet[Organisation]:
+def organisations_editable_by(user: Viewer) -> QuerySet[Organisation]:
     """Organisations `user` may edit (see `may_edit_organisation`)."""
     from filiere.organisations.models import Organisation
 
@@ -158,7 +164,7 @@ def organisations_editable_by(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(condition).distinct()
 
 
-def organisations_with_role(user: Any, roles: tuple[str, ...] = EDITING_ROLES) -> QuerySet[Organisation]:
+def organisations_with_role(user: Viewer, roles: tuple[str, ...] = EDITING_ROLES) -> QuerySet[Organisation]:
     """Organisations where `user` holds one of `roles` themselves (no staff or regional
     extension): the companies a person may publish an offer for, their own showcases…"""
     from filiere.organisations.models import Organisation
@@ -173,7 +179,7 @@ def organisations_with_role(user: Any, roles: tuple[str, ...] = EDITING_ROLES) -
 # --- Clusters ------------------------------------------------------------------------------
 
 
-def is_cluster_staff(user: Any, cluster: Any | None = None) -> bool:
+def is_cluster_staff(user: Viewer, cluster: Any | None = None) -> bool:
     """Editor/admin of an organisation of kind cluster (of `cluster` when given)."""
     from filiere.organisations.models import Kind
 
@@ -187,7 +193,7 @@ def is_cluster_staff(user: Any, cluster: Any | None = None) -> bool:
     return memberships.exists()
 
 
-def clusters_validated_by(user: Any) -> QuerySet[Organisation]:
+def clusters_validated_by(user: Viewer) -> QuerySet[Organisation]:
     """Clusters in whose name `user` validates declarations: the clusters they are staff of
     (every cluster for platform staff)."""
     from filiere.organisations.models import Kind, Organisation
@@ -202,7 +208,7 @@ def clusters_validated_by(user: Any) -> QuerySet[Organisation]:
     )
 
 
-def may_validate_for_cluster(user: Any, cluster: Any) -> bool:
+def may_validate_for_cluster(user: Viewer, cluster: Any) -> bool:
     """Validate declarations in the name of `cluster`: its staff, and platform staff."""
     if cluster is None:
         return False
@@ -218,7 +224,7 @@ def cluster_members(cluster: Any) -> QuerySet[Organisation]:
     ).distinct()
 
 
-def validating_clusters(user: Any, organisation: Any) -> QuerySet[Organisation]:
+def validating_clusters(user: Viewer, organisation: Any) -> QuerySet[Organisation]:
     """The clusters `organisation` is a member of in whose name `user` may validate."""
     from filiere.organisations.models import RelationKind
 
@@ -229,7 +235,7 @@ def validating_clusters(user: Any, organisation: Any) -> QuerySet[Organisation]:
     )
 
 
-def may_validate_organisation(user: Any, organisation: Any) -> bool:
+def may_validate_organisation(user: Viewer, organisation: Any) -> bool:
     """Validate (and read for validation) the declarations of `organisation`: staff of a cluster
     it is a member of, and platform staff."""
     if not is_signed_in(user) or organisation is None:
@@ -237,7 +243,7 @@ def may_validate_organisation(user: Any, organisation: Any) -> bool:
     return is_platform_staff(user) or validating_clusters(user, organisation).exists()
 
 
-def organisations_validated_by(user: Any) -> QuerySet[Organisation]:
+def organisations_validated_by(user: Viewer) -> QuerySet[Organisation]:
     """Organisations whose declarations `user` validates (see `may_validate_organisation`)."""
     from filiere.organisations.models import Organisation, RelationKind
 
@@ -254,12 +260,12 @@ def organisations_validated_by(user: Any) -> QuerySet[Organisation]:
 # --- Advisers and the people they follow (talent) -------------------------------------------
 
 
-def structure_ids(user: Any) -> set[int]:
+def structure_ids(user: Viewer) -> set[int]:
     """Organisations the user belongs to (any role): the structures they advise for."""
     return organisation_ids_of(user)
 
 
-def is_adviser(user: Any) -> bool:
+def is_adviser(user: Viewer) -> bool:
     """Whether `user` may use the advisers' pages: platform staff, or a member of a structure that
     follows people or runs or partners a programme."""
     from filiere.talent.models import JobSeeker, Programme
@@ -275,7 +281,7 @@ def is_adviser(user: Any) -> bool:
     )
 
 
-def people_visible_to(user: Any) -> QuerySet[JobSeeker]:
+def people_visible_to(user: Viewer) -> QuerySet[JobSeeker]:
     """People `user` may see as an adviser: followed by their structure, or with a file in a
     programme their structure runs (a partner only sees the people it follows); all for staff."""
     from filiere.talent.models import File, JobSeeker
@@ -291,7 +297,7 @@ def people_visible_to(user: Any) -> QuerySet[JobSeeker]:
     return JobSeeker.objects.filter(Q(structure_id__in=ids) | Q(pk__in=in_programmes))
 
 
-def may_see_person(user: Any, person: JobSeeker) -> bool:
+def may_see_person(user: Viewer, person: JobSeeker) -> bool:
     """Read a person's profile: the person themselves, and `people_visible_to` advisers."""
     if not is_signed_in(user) or person is None:
         return False
@@ -300,7 +306,7 @@ def may_see_person(user: Any, person: JobSeeker) -> bool:
     return people_visible_to(user).filter(pk=person.pk).exists()
 
 
-def may_erase_person(user: Any, person: JobSeeker) -> bool:
+def may_erase_person(user: Viewer, person: JobSeeker) -> bool:
     """Erase a person (GDPR): the advisers of the structure that follows them, only (not the
     structure running a programme they are in, a partner, regional or platform staff). The
     person themselves may also erase their data (see `talent.services.erase_seeker`)."""
@@ -309,7 +315,7 @@ def may_erase_person(user: Any, person: JobSeeker) -> bool:
     return has_role(user, person.structure_id, ADVISER_ROLES)
 
 
-def may_publish_offer_for(user: Any, organisation: Any) -> bool:
+def may_publish_offer_for(user: Viewer, organisation: Any) -> bool:
     """Publish or edit a job offer in the name of `organisation`: its own editors/admins only
     (platform or regional staff do not recruit in a company's name)."""
     return has_role(user, organisation, EDITING_ROLES)

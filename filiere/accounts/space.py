@@ -9,13 +9,16 @@ of their own; core.space).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filiere.core.space import activities_for, sections_for
 from filiere.territories.models import Region
 
 from . import permissions, selectors
 from .models import Invitation, JoinRequest, JoinStatus, Role
+
+if TYPE_CHECKING:
+    from .permissions import Viewer
 
 LIST_LIMIT = 20
 
@@ -31,7 +34,7 @@ class OrganisationEntry:
     offers: list[Any] = field(default_factory=list)
 
 
-def _organisation_entries(user: Any) -> list[OrganisationEntry]:
+def _organisation_entries(user: Viewer) -> list[OrganisationEntry]:
     from filiere.talent.models import JobOffer
 
     memberships = list(permissions.memberships_of(user))
@@ -55,7 +58,7 @@ def _organisation_entries(user: Any) -> list[OrganisationEntry]:
     return entries
 
 
-def space_context(user: Any) -> dict[str, Any]:
+def space_context(user: Viewer) -> dict[str, Any]:
     """The template context of the personal space of `user` (signed in)."""
     regions = permissions.administered_region_codes(user)
     staff = permissions.is_platform_staff(user)

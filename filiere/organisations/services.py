@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,6 +12,9 @@ from filiere.accounts.permissions import may_edit_organisation
 from .models import Organisation
 from .search import establishment_search_text, search_text_for
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
+
 # The search text every writer of an establishment stores (other apps' demos write firms).
 __all__ = ["establishment_search_text", "search_text_for", "update_organisation"]
 
@@ -19,7 +22,7 @@ EDITABLE_FIELDS = ("name", "description", "website", "tags")
 
 
 @transaction.atomic
-def update_organisation(*, user: Any, organisation: Organisation, data: dict[str, Any]) -> list[str]:
+def update_organisation(*, user: User, organisation: Organisation, data: dict[str, Any]) -> list[str]:
     """Apply a person's edit of an organisation's public profile and return the changed fields.
 
     Only EDITABLE_FIELDS are taken from `data`. Changed field names are added to
