@@ -12,7 +12,8 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,17 @@ from filiere.core.imports import ImportReport
 
 BATCH_SIZE = 2000
 UPDATE_BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class ReferenceDataset:
+    """A reference dataset an app loads with `filiere reference load`: its name, the loader (it
+    takes `progress=` and returns a `core.imports.ImportReport`) and the tables it fills (`filiere reference status`).
+    Apps register a list of them as `AppConfig.reference_datasets`."""
+
+    name: str
+    load: Callable[..., ImportReport]
+    tables: list[type[models.Model]]
 
 
 def data_dir() -> Path:

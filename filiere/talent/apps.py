@@ -12,3 +12,7 @@ class TalentConfig(AppConfig):
     reindexer = "filiere.talent.indexing.rebuild_index"
     # Figures for roadmap indicators, collected by roadmaps.computations (see core.indicators).
     roadmap_computations = "filiere.talent.indicators.COMPUTATIONS"
+    # The development site's demo accounts page (core.views).
+    demo_accounts = "filiere.talent.demo.demo_accounts"
+    # Its links in the personal space's "Mes activités" list (core.space).
+    space_activities = "filiere.talent.space.activities"
