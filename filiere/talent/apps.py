@@ -10,3 +10,5 @@ class TalentConfig(AppConfig):
     demo_loader = "filiere.talent.demo.load_talent_demo"
     # `filiere reindex`: every job offer's and job seeker's document in the matching engine.
     reindexer = "filiere.talent.indexing.rebuild_index"
+    # The personal space: the recruiters' inbox of applications (`core.space`).
+    space_section = "filiere.talent.space.section"

@@ -34,6 +34,7 @@ from .dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: 
 from .models import (
     AccessLog,
     Application,
+    ApplicationStatus,
     Cohort,
     Consent,
     ConsentPurpose,
@@ -579,10 +580,17 @@ def export_seeker_data(seeker: JobSeeker) -> dict[str, Any]:
                 "offer": a.offer.title,
                 "company": a.offer.organisation.name,
                 "status": a.status,
+                "refusal_reason": a.refusal_reason,
                 "sent_at": _date(a.created_at),
                 "message": a.message,
+                "history": [
+                    {"from": t.from_status, "to": t.to_status, "at": _date(t.at), "reason": t.reason}
+                    for t in a.transitions.all()
+                ],
             }
-            for a in Application.objects.filter(seeker=seeker).select_related("offer__organisation")
+            for a in Application.objects.filter(seeker=seeker)
+            .select_related("offer__organisation")
+            .prefetch_related("transitions")
         ],
         "files": files,
         "access_log": [
@@ -654,3 +662,39 @@ def group_by_state(files: list[File]) -> dict[str, list[File]]:
     for f in files:
         grouped[f.state].append(f)
     return grouped
+
+
+# -- job applications: the company's side ----------------------------------------------------
+
+
+def applications_received(user: Any) -> QuerySet[Application]:
+    """Applications to the offers of the companies `user` edits themselves (the recruiters'
+    inbox; platform and regional staff do not recruit in a company's name)."""
+    companies = permissions.organisations_with_role(user).values("pk")
+    return (
+        Application.objects.filter(offer__organisation_id__in=companies)
+        .select_related("offer__organisation", "seeker")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def waiting_applications_count(user: Any) -> int:
+    """How many received applications nobody has looked at yet (status "new")."""
+    return applications_received(user).filter(status=ApplicationStatus.SENT).count()
+
+
+def get_application_for_user(user: Any, pk: int) -> Application:
+    """An application `user` may read (`permissions.may_see_application`: the offer's company
+    editors, the candidate, their following adviser); 404 otherwise. A read by someone else than
+    the candidate is written to the access log."""
+    from .services import log_access
+
+    application = (
+        Application.objects.filter(pk=pk)
+        .select_related("offer__organisation", "seeker__structure", "seeker__adviser", "sent_by")
+        .first()
+    )
+    if application is None or not permissions.may_see_application(user, application):
+        raise Http404(_("Candidature introuvable."))
+    log_access(seeker=application.seeker, user=user, what=f"candidature {application.pk}")
+    return application
