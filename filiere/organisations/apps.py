@@ -13,6 +13,8 @@ class OrganisationsConfig(AppConfig):
     label = "organisations"
     # `filiere reindex`: the directory's full-text index, rebuilt from search_text.
     reindexer = "filiere.organisations.reindex.rebuild_index"
+    # Figures for roadmap indicators, collected by roadmaps.computations (see core.indicators).
+    roadmap_computations = "filiere.organisations.indicators.COMPUTATIONS"
 
     def ready(self) -> None:
         # SQLite drops the FTS triggers and raw indexes whenever a migration remakes the table.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from filiere.organisations.models import Organisation
-from filiere.roadmaps.computations import COMPUTATIONS
+from filiere.roadmaps.computations import computations
 from filiere.roadmaps.models import (
     Action,
     ActionStatus,
@@ -347,7 +347,7 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["computed_key"].choices = [("", "—")] + [
-            (key, str(spec.label)) for key, spec in COMPUTATIONS.items()
+            (key, str(spec.label)) for key, spec in computations().items()
         ]
         self.fields["computed_key"].help_text = _("Seulement pour le mode « Calculée par la plateforme ».")
         self.fields["actions"].queryset = Action.objects.filter(objective__axis__plan=plan).order_by(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from filiere.core.models import TimeStampedModel
+from filiere.roadmaps.computations import computations
 
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
@@ -286,9 +287,7 @@ class Indicator(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        from filiere.roadmaps.computations import COMPUTATIONS
-
-        if self.computation == Computation.COMPUTED and self.computed_key not in COMPUTATIONS:
+        if self.computation == Computation.COMPUTED and self.computed_key not in computations():
             raise ValidationError(
                 {"computed_key": _("Calcul inconnu : « %(key)s ».") % {"key": self.computed_key}}
             )

@@ -12,3 +12,5 @@ class TalentConfig(AppConfig):
     reindexer = "filiere.talent.indexing.rebuild_index"
     # The personal space: the recruiters' inbox of applications (`core.space`).
     space_section = "filiere.talent.space.section"
+    # Figures for roadmap indicators, collected by roadmaps.computations (see core.indicators).
+    roadmap_computations = "filiere.talent.indicators.COMPUTATIONS"

@@ -97,8 +97,10 @@ class ApplicationMoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any known status validates (the service names an illegal move clearly); the list
         # offers only the moves the person may make now.
-        self.fields["to_status"].choices = ApplicationStatus.choices
-        self.fields["to_status"].widget.choices = [(s, ApplicationStatus(s).label) for s in statuses]
+        to_status = self.fields["to_status"]
+        assert isinstance(to_status, forms.ChoiceField)
+        to_status.choices = ApplicationStatus.choices
+        to_status.widget.choices = [(s, ApplicationStatus(s).label) for s in statuses]
         if ApplicationStatus.REFUSED not in statuses:
             del self.fields["refusal_reason"]
 

@@ -475,11 +475,12 @@ def _mail_application_move(application: Application, transition: ApplicationTran
     if seeker.anonymised_at:
         return
     recipients: dict[str, Any] = {}
-    person_email = (seeker.user.email if seeker.user_id and seeker.user.email else seeker.email).strip()
+    account, adviser = seeker.user, seeker.adviser
+    person_email = (account.email if account is not None and account.email else seeker.email).strip()
     if person_email:
-        recipients[person_email.lower()] = seeker.user if seeker.user_id else None
-    if seeker.adviser_id and seeker.adviser.email and seeker.adviser.is_active:
-        recipients.setdefault(seeker.adviser.email.strip().lower(), seeker.adviser)
+        recipients[person_email.lower()] = account
+    if adviser is not None and adviser.email and adviser.is_active:
+        recipients.setdefault(adviser.email.strip().lower(), adviser)
     by = transition.by
     if by is not None and by.email:
         recipients.pop(by.email.strip().lower(), None)  # who made the move knows it

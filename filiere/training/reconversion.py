@@ -31,6 +31,17 @@ from .selectors import CourseMatch, courses_covering, supply_by_skill_and_depart
 
 OVERLAP_WEIGHT = 0.75
 MOBILITY_WEIGHT = 0.25
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """The weights of the ranking; the evaluation switches the mobility signal off with them."""
+
+    overlap: float = OVERLAP_WEIGHT
+    mobility: float = MOBILITY_WEIGHT
+
+
+DEFAULT_WEIGHTS = RankingWeights()
 CANDIDATES = 200
 MAX_GROUP_ROWS = 50
 
@@ -158,6 +169,7 @@ def reconversion_targets(
     only_in_demand: bool = False,
     limit: int = 10,
     with_courses: bool = True,
+    weights: RankingWeights = DEFAULT_WEIGHTS,
 ) -> list[TargetOccupation]:
     """Target métiers for people leaving `source`, best first (see the module docstring)."""
     source_links = _skill_map([source.code]).get(source.code, {})
@@ -178,7 +190,9 @@ def reconversion_targets(
         .annotate(n=Count("competence_id"))
         .order_by("-n", "metier_id")[:CANDIDATES]
     )
-    candidates = {row["metier_id"] for row in sharing} | set(mobilities)
+    candidates = {row["metier_id"] for row in sharing}
+    if weights.mobility:  # without the signal (evaluation), mobilities are no candidates either
+        candidates |= set(mobilities)
     candidates.discard(source.code)
     demand = digital_metier_codes()
     if only_in_demand:
@@ -192,7 +206,7 @@ def reconversion_targets(
         overlap = len(core & held) / len(core)
         rank = mobilities.get(code)
         mobility = 0.0 if rank is None else 1.0 / rank**0.5
-        scored.append((OVERLAP_WEIGHT * overlap + MOBILITY_WEIGHT * mobility, overlap, code, rank, core))
+        scored.append((weights.overlap * overlap + weights.mobility * mobility, overlap, code, rank, core))
     scored.sort(key=lambda t: (-t[0], t[2]))
     scored = scored[:limit]
     competence_ids = {c for *_rest, core in scored for c in core}

@@ -133,7 +133,7 @@ def test_digital_filter_keeps_only_digital_establishments(tmp_path: Path, territ
         [etab("12345678900011"), etab("98765432100012", activitePrincipaleEtablissement="47.89Z")],
     )
     [result] = import_sirene(path)
-    assert result.counts | {} == result.counts
+    assert (result.counts["created"], result.counts["rejected"]) == (1, 0)
     assert (result.counts["read"], result.counts["kept"], result.counts["filtered"]) == (2, 1, 1)
     est = Establishment.objects.get()
     assert est.siret == "12345678900011"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filiere.roadmaps.computations import COMPUTATIONS, compute
+from filiere.roadmaps.computations import computations, compute
 from filiere.roadmaps.models import (
     Action,
     Computation,
@@ -188,8 +188,9 @@ def refresh_computed_indicators(*, plan: Plan, user: Any = None) -> list[Indicat
     """
     today = timezone.localdate()
     results: list[IndicatorValue] = []
+    known = computations()
     for indicator in plan.indicators.filter(computation=Computation.COMPUTED):
-        if indicator.computed_key not in COMPUTATIONS:
+        if indicator.computed_key not in known:
             continue
         number = compute(indicator.computed_key, plan)
         source = _("Calcul Filière : %(key)s") % {"key": indicator.computed_key}

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from filiere.core.exports import unguard
 from filiere.organisations.models import Organisation
-from filiere.roadmaps.computations import COMPUTATIONS
+from filiere.roadmaps.computations import computations
 from filiere.roadmaps.models import (
     Action,
     ActionStatus,
@@ -374,7 +374,7 @@ class _Reader:
                     )
                 attrs[attr] = code or default
             attrs["computed_key"] = _text(record.get("Clé de calcul"))
-            if attrs["computation"] == Computation.COMPUTED and attrs["computed_key"] not in COMPUTATIONS:
+            if attrs["computation"] == Computation.COMPUTED and attrs["computed_key"] not in computations():
                 self.report.error(
                     name,
                     row,

@@ -50,7 +50,7 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    company = OrganisationFactory(name="Rail Data", siren=None)
+    company: Any = OrganisationFactory(name="Rail Data", siren=None)
     editor = MembershipFactory(organisation=company, role=Role.EDITOR, user__email="rh@raildata.fr").user
     other_editor = MembershipFactory(organisation=OrganisationFactory(siren=None), role=Role.EDITOR).user
     structure = StructureFactory()
@@ -58,7 +58,7 @@ def world() -> World:
         organisation=structure, role=Role.MEMBER, user__email="conseil@ft.fr", user__language="en"
     ).user
     candidate = UserFactory(email="awa@exemple.org", language="fr")
-    seeker = SeekerFactory(
+    seeker: Any = SeekerFactory(
         structure=structure, adviser=adviser, user=candidate, first_name="Awa", last_name="Diallo"
     )
     offer = JobOffer.objects.create(organisation=company, title="Technicienne support", skill_ids=[])
@@ -226,7 +226,8 @@ def test_a_refused_move_mails_nobody(
 
 
 def test_inbox_lists_the_applications_and_filters_by_status(client: Any, world: World) -> None:
-    other = services.apply(seeker=SeekerFactory(last_name="Martin"), offer=world.offer, by=None)
+    martin: Any = SeekerFactory(last_name="Martin")
+    other = services.apply(seeker=martin, offer=world.offer, by=None)
     services.move_application(application=other, to_status=S.PROCESSING, by=world.editor)
     client.force_login(world.editor)
     page = client.get(reverse("talent:application_inbox")).content.decode()
