@@ -56,12 +56,17 @@ serve-demo: venv
 	$(SERVE_ENV) $(BIN)/filiere reference load
 	$(SERVE_ENV) $(BIN)/filiere demo
 
-test: venv chromium
-	SECRET_KEY=test-only $(BIN)/pytest -q $(PYTEST_ARGS)
+# Two workers (pytest-xdist), one test file per worker at a time: each worker has its own test
+# database and loads the shared reference data once. `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 
-# Same suite against PostgreSQL (pytest-django creates and drops test_<name>).
+test: venv chromium
+	SECRET_KEY=test-only $(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+# Same suite against PostgreSQL (pytest-django creates and drops test_<name>_gw0, _gw1 per worker).
 test-pg: venv chromium
-	SECRET_KEY=test-only DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} $(BIN)/pytest -q $(PYTEST_ARGS)
+	SECRET_KEY=test-only DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} $(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 bench: venv
 	SECRET_KEY=bench-only $(BIN)/python -m bench $(BENCH_ARGS)

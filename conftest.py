@@ -81,9 +81,9 @@ def _end_idle_browser_sessions(django_db_setup: None, django_db_blocker: Any) ->
                 )
 
 
-@pytest.fixture
-def browser_context(_end_idle_browser_sessions: None, live_server: Any) -> Any:
-    """A Playwright browser context in headless Debian Chromium, French, downloads accepted.
+@pytest.fixture(scope="module")
+def _browser(_end_idle_browser_sessions: None) -> Any:
+    """Headless Debian Chromium, launched once per test module (a launch costs a second or two).
 
     Missing Chromium is a failure, not a skip: `make chromium` installs Debian's package
     (browser downloads do not work on these machines).
@@ -94,8 +94,9 @@ def browser_context(_end_idle_browser_sessions: None, live_server: Any) -> Any:
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Chromium is not installed: run `make chromium` (installs Debian's chromium package).")
-    # live_server runs in a thread; sync Playwright runs an event loop in this one, which makes
-    # Django's async-safety check refuse ORM calls from the test body.
+    # Sync Playwright runs an event loop in this thread from here to the end of the module, which
+    # makes Django's async-safety check refuse ORM calls from the test bodies. A test module holds
+    # only browser tests, and with `--dist loadfile` no other module's test runs in between.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
@@ -104,13 +105,21 @@ def browser_context(_end_idle_browser_sessions: None, live_server: Any) -> Any:
             browser = playwright.chromium.launch(
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
-            context = browser.new_context(accept_downloads=True, locale="fr-FR")
-            context.set_default_timeout(15_000)
-            yield context
-            context.close()
+            yield browser
             browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def browser_context(_browser: Any, live_server: Any) -> Any:
+    """A fresh Playwright browser context (cookies, storage) per test: French, downloads accepted."""
+    context = _browser.new_context(accept_downloads=True, locale="fr-FR")
+    context.set_default_timeout(15_000)
+    try:
+        yield context
+    finally:
+        context.close()
         # Playwright's greenlet gave the test body its own context, hence its own connection.
         from django.db import connections
 

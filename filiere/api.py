@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Schema
 
+from filiere.events.api import router as events_router
 from filiere.matching.api import router as matching_router
 from filiere.needs.api import router as needs_router
 from filiere.observatory.api import router as observatory_router
@@ -60,6 +61,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/talent/", talent_router),
     ("/needs/", needs_router),
     ("/observatory/", observatory_router),
+    ("/events/", events_router),
 ]
 
 

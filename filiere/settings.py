@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "filiere.talent",
     "filiere.needs",
     "filiere.observatory",
+    "filiere.support",
+    "filiere.events",
     # After the apps it computes indicators from: `filiere demo` runs demo loaders in this order.
     "filiere.roadmaps",
 ]
@@ -240,6 +242,11 @@ SCHEDULE: dict[str, str | timedelta] = {
     "filiere.roadmaps.tasks.refresh_indicators": "04:30",
     "filiere.showcase.tasks.saved_search_alerts": "07:00",
     "filiere.needs.tasks.needs_reminders": "09:00",
+    # Support: reminder ladder (3, 7, 14 days), "no answer" at 21 days, outcome questions due.
+    "filiere.support.tasks.support_reminders": "08:30",
+    # Seats offered from the waitlist and not confirmed in time pass to the next person.
+    "filiere.events.tasks.expire_offers": timedelta(minutes=15),
+    "filiere.events.tasks.send_reminders": timedelta(hours=1),
     # Import runs whose process was killed outright: marked interrupted (`filiere imports list`).
     "filiere.core.tasks.mark_abandoned_imports": timedelta(minutes=15),
 }

@@ -17,7 +17,9 @@ urlpatterns = [
     path("formations/", include("filiere.training.urls")),
     path("talents/", include("filiere.talent.urls")),
     path("besoins/", include("filiere.needs.urls")),
+    path("accompagnement/", include("filiere.support.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
+    path("evenements/", include("filiere.events.urls")),
     path("", include("filiere.core.urls")),
 ]
 

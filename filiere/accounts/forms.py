@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -15,6 +15,9 @@ from filiere.core.mail import absolute_url, send_templated_mail
 
 from . import selectors
 from .models import Profile, Role, User
+
+if TYPE_CHECKING:
+    from .permissions import Viewer
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -155,7 +158,7 @@ class DeactivateForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

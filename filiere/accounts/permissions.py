@@ -22,16 +22,22 @@ these; nothing else decides a right.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
 from django.db.models import Q, QuerySet
 
-from .models import Membership, RegionalRole, Role
+from .models import Membership, RegionalRole, Role, User
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from filiere.organisations.models import Organisation
     from filiere.talent.models import Application as JobApplication
     from filiere.talent.models import JobSeeker
+
+# Whoever asks: `request.user`, signed in or not, or None where there is no request (a template
+# rendered without one, a task). Functions that act for an account take `User`.
+Viewer: TypeAlias = "User | AnonymousUser | None"
 
 EDITING_ROLES = (Role.EDITOR, Role.ADMIN)
 ADMIN_ROLES = (Role.ADMIN,)
@@ -47,24 +53,24 @@ def _org_id(organisation: Any) -> int | None:
 # --- Signed-in, platform and regional staff ------------------------------------------------
 
 
-def is_signed_in(user: Any) -> bool:
+def is_signed_in(user: Viewer) -> TypeGuard[User]:
     """Whether `user` is a signed-in, active account (the only signed-in check of the project)."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def is_platform_staff(user: Any) -> bool:
+def is_platform_staff(user: Viewer) -> bool:
     """Platform staff: `is_staff` or `is_superuser`, signed in."""
     return is_signed_in(user) and bool(user.is_staff or user.is_superuser)
 
 
-def administered_region_codes(user: Any) -> set[str]:
+def administered_region_codes(user: Viewer) -> set[str]:
     """The codes of the regions `user` administers (regional staff)."""
     if not is_signed_in(user):
         return set()
     return set(RegionalRole.objects.filter(user=user).values_list("region_id", flat=True))
 
 
-def is_regional_admin(user: Any, region_code: str | None = None) -> bool:
+def is_regional_admin(user: Viewer, region_code: str | None = None) -> bool:
     """Whether `user` is regional staff of `region_code` (of any region when not given)."""
     if not is_signed_in(user):
         return False
@@ -79,14 +85,14 @@ def is_regional_admin(user: Any, region_code: str | None = None) -> bool:
 # --- Organisations -------------------------------------------------------------------------
 
 
-def memberships_of(user: Any) -> QuerySet[Membership]:
+def memberships_of(user: Viewer) -> QuerySet[Membership]:
     """The user's memberships with their organisations, by organisation name."""
     if not is_signed_in(user):
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
 
 
-def organisation_ids_of(user: Any, roles: tuple[str, ...] | None = None) -> set[int]:
+def organisation_ids_of(user: Viewer, roles: tuple[str, ...] | None = None) -> set[int]:
     """Ids of the organisations `user` belongs to (with one of `roles` when given)."""
     if not is_signed_in(user):
         return set()
@@ -96,7 +102,7 @@ def organisation_ids_of(user: Any, roles: tuple[str, ...] | None = None) -> set[
     return set(memberships.values_list("organisation_id", flat=True))
 
 
-def has_role(user: Any, organisation: Any, roles: tuple[str, ...] = EDITING_ROLES) -> bool:
+def has_role(user: Viewer, organisation: Any, roles: tuple[str, ...] = EDITING_ROLES) -> bool:
     """Whether `user` has one of `roles` in `organisation` (an instance or an id)."""
     if not is_signed_in(user) or organisation is None:
         return False
@@ -117,12 +123,12 @@ def organisation_region_codes(organisation: Any) -> set[str]:
     )
 
 
-def _is_regional_staff_of(user: Any, organisation: Any) -> bool:
+def _is_regional_staff_of(user: Viewer, organisation: Any) -> bool:
     regions = administered_region_codes(user)
     return bool(regions) and bool(regions & organisation_region_codes(organisation))
 
 
-def may_edit_organisation(user: Any, organisation: Any) -> bool:
+def may_edit_organisation(user: Viewer, organisation: Any) -> bool:
     """Edit an organisation (its record, showcase, offers…): its editors/admins, platform staff,
     and regional staff of a region where it has an establishment."""
     if not is_signed_in(user) or organisation is None:
@@ -132,7 +138,7 @@ def may_edit_organisation(user: Any, organisation: Any) -> bool:
     return _is_regional_staff_of(user, organisation)
 
 
-def may_administer_organisation(user: Any, organisation: Any) -> bool:
+def may_administer_organisation(user: Viewer, organisation: Any) -> bool:
     """Invite people and change their roles: the organisation's admins, platform staff, and
     regional staff of a region where it has an establishment."""
     if not is_signed_in(user) or organisation is None:
@@ -142,7 +148,7 @@ def may_administer_organisation(user: Any, organisation: Any) -> bool:
     return _is_regional_staff_of(user, organisation)
 
 
-def organisations_editable_by(user: Any) -> QuerySet[Organisation]:
+def organisations_editable_by(user: Viewer) -> QuerySet[Organisation]:
     """Organisations `user` may edit (see `may_edit_organisation`)."""
     from filiere.organisations.models import Organisation
 
@@ -159,7 +165,7 @@ def organisations_editable_by(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(condition).distinct()
 
 
-def organisations_with_role(user: Any, roles: tuple[str, ...] = EDITING_ROLES) -> QuerySet[Organisation]:
+def organisations_with_role(user: Viewer, roles: tuple[str, ...] = EDITING_ROLES) -> QuerySet[Organisation]:
     """Organisations where `user` holds one of `roles` themselves (no staff or regional
     extension): the companies a person may publish an offer for, their own showcases…"""
     from filiere.organisations.models import Organisation
@@ -174,7 +180,7 @@ def organisations_with_role(user: Any, roles: tuple[str, ...] = EDITING_ROLES) -
 # --- Clusters ------------------------------------------------------------------------------
 
 
-def is_cluster_staff(user: Any, cluster: Any | None = None) -> bool:
+def is_cluster_staff(user: Viewer, cluster: Any | None = None) -> bool:
     """Editor/admin of an organisation of kind cluster (of `cluster` when given)."""
     from filiere.organisations.models import Kind
 
@@ -188,7 +194,7 @@ def is_cluster_staff(user: Any, cluster: Any | None = None) -> bool:
     return memberships.exists()
 
 
-def clusters_validated_by(user: Any) -> QuerySet[Organisation]:
+def clusters_validated_by(user: Viewer) -> QuerySet[Organisation]:
     """Clusters in whose name `user` validates declarations: the clusters they are staff of
     (every cluster for platform staff)."""
     from filiere.organisations.models import Kind, Organisation
@@ -203,7 +209,7 @@ def clusters_validated_by(user: Any) -> QuerySet[Organisation]:
     )
 
 
-def may_validate_for_cluster(user: Any, cluster: Any) -> bool:
+def may_validate_for_cluster(user: Viewer, cluster: Any) -> bool:
     """Validate declarations in the name of `cluster`: its staff, and platform staff."""
     if cluster is None:
         return False
@@ -219,7 +225,7 @@ def cluster_members(cluster: Any) -> QuerySet[Organisation]:
     ).distinct()
 
 
-def validating_clusters(user: Any, organisation: Any) -> QuerySet[Organisation]:
+def validating_clusters(user: Viewer, organisation: Any) -> QuerySet[Organisation]:
     """The clusters `organisation` is a member of in whose name `user` may validate."""
     from filiere.organisations.models import RelationKind
 
@@ -230,7 +236,7 @@ def validating_clusters(user: Any, organisation: Any) -> QuerySet[Organisation]:
     )
 
 
-def may_validate_organisation(user: Any, organisation: Any) -> bool:
+def may_validate_organisation(user: Viewer, organisation: Any) -> bool:
     """Validate (and read for validation) the declarations of `organisation`: staff of a cluster
     it is a member of, and platform staff."""
     if not is_signed_in(user) or organisation is None:
@@ -238,7 +244,7 @@ def may_validate_organisation(user: Any, organisation: Any) -> bool:
     return is_platform_staff(user) or validating_clusters(user, organisation).exists()
 
 
-def organisations_validated_by(user: Any) -> QuerySet[Organisation]:
+def organisations_validated_by(user: Viewer) -> QuerySet[Organisation]:
     """Organisations whose declarations `user` validates (see `may_validate_organisation`)."""
     from filiere.organisations.models import Organisation, RelationKind
 
@@ -255,12 +261,12 @@ def organisations_validated_by(user: Any) -> QuerySet[Organisation]:
 # --- Advisers and the people they follow (talent) -------------------------------------------
 
 
-def structure_ids(user: Any) -> set[int]:
+def structure_ids(user: Viewer) -> set[int]:
     """Organisations the user belongs to (any role): the structures they advise for."""
     return organisation_ids_of(user)
 
 
-def is_adviser(user: Any) -> bool:
+def is_adviser(user: Viewer) -> bool:
     """Whether `user` may use the advisers' pages: platform staff, or a member of a structure that
     follows people or runs or partners a programme."""
     from filiere.talent.models import JobSeeker, Programme
@@ -276,7 +282,7 @@ def is_adviser(user: Any) -> bool:
     )
 
 
-def people_visible_to(user: Any) -> QuerySet[JobSeeker]:
+def people_visible_to(user: Viewer) -> QuerySet[JobSeeker]:
     """People `user` may see as an adviser: followed by their structure, or with a file in a
     programme their structure runs (a partner only sees the people it follows); all for staff."""
     from filiere.talent.models import File, JobSeeker
@@ -292,7 +298,7 @@ def people_visible_to(user: Any) -> QuerySet[JobSeeker]:
     return JobSeeker.objects.filter(Q(structure_id__in=ids) | Q(pk__in=in_programmes))
 
 
-def may_see_person(user: Any, person: JobSeeker) -> bool:
+def may_see_person(user: Viewer, person: JobSeeker) -> bool:
     """Read a person's profile: the person themselves, and `people_visible_to` advisers."""
     if not is_signed_in(user) or person is None:
         return False
@@ -301,7 +307,7 @@ def may_see_person(user: Any, person: JobSeeker) -> bool:
     return people_visible_to(user).filter(pk=person.pk).exists()
 
 
-def is_following_adviser(user: Any, person: JobSeeker) -> bool:
+def is_following_adviser(user: Viewer, person: JobSeeker) -> bool:
     """Whether `user` advises for the structure that follows `person` (not the structure running
     a programme they are in, a partner, regional or platform staff)."""
     if not is_signed_in(user) or person is None:
@@ -309,34 +315,34 @@ def is_following_adviser(user: Any, person: JobSeeker) -> bool:
     return has_role(user, person.structure_id, ADVISER_ROLES)
 
 
-def may_erase_person(user: Any, person: JobSeeker) -> bool:
+def may_erase_person(user: Viewer, person: JobSeeker) -> bool:
     """Erase a person (GDPR): the advisers of the structure that follows them, only. The
     person themselves may also erase their data (see `talent.services.erase_seeker`)."""
     return is_following_adviser(user, person)
 
 
-def may_answer_application(user: Any, application: JobApplication) -> bool:
+def may_answer_application(user: Viewer, application: JobApplication) -> bool:
     """Examine, accept or refuse a job application: the editors/admins of the company named on
     the offer, only (as for publishing the offer; staff do not recruit in a company's name)."""
     return may_publish_offer_for(user, application.offer.organisation_id)
 
 
-def may_withdraw_application(user: Any, application: JobApplication) -> bool:
+def may_withdraw_application(user: Viewer, application: JobApplication) -> bool:
     """Withdraw a job application: the candidate themselves, or an adviser of the structure that
     follows them."""
-    if not is_signed_in(user):
+    if user is None or not is_signed_in(user):
         return False
     seeker = application.seeker
     return (seeker.user_id is not None and seeker.user_id == user.pk) or is_following_adviser(user, seeker)
 
 
-def may_see_application(user: Any, application: JobApplication) -> bool:
+def may_see_application(user: Viewer, application: JobApplication) -> bool:
     """Read a job application and its history: those who answer it, and those who may withdraw
     it (the candidate, their following adviser: read-only but for the withdrawal)."""
     return may_answer_application(user, application) or may_withdraw_application(user, application)
 
 
-def may_publish_offer_for(user: Any, organisation: Any) -> bool:
+def may_publish_offer_for(user: Viewer, organisation: Any) -> bool:
     """Publish or edit a job offer in the name of `organisation`: its own editors/admins only
     (platform or regional staff do not recruit in a company's name)."""
     return has_role(user, organisation, EDITING_ROLES)

@@ -7,7 +7,7 @@ older callers import them from here; new code imports `permissions`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, Prefetch, QuerySet, When
 from django.http import Http404
@@ -21,6 +21,9 @@ from .permissions import (  # noqa: F401 (re-exports, see the docstring)
     memberships_of,
     organisations_editable_by,
 )
+
+if TYPE_CHECKING:
+    from .permissions import Viewer
 
 # --- Invitations, join requests, members (access functions) ---------------------------------
 
@@ -47,7 +50,7 @@ def find_user_by_email(email: str) -> Any | None:
     return user
 
 
-def get_administered_organisation(user: Any, organisation_id: int) -> Any:
+def get_administered_organisation(user: Viewer, organisation_id: int) -> Any:
     """The organisation `organisation_id` if `user` may administer it (invite, change roles);
     Http404 otherwise."""
     from filiere.organisations.models import Organisation
@@ -60,7 +63,7 @@ def get_administered_organisation(user: Any, organisation_id: int) -> Any:
     return organisation
 
 
-def get_membership_for_admin(user: Any, membership_id: int) -> Membership:
+def get_membership_for_admin(user: Viewer, membership_id: int) -> Membership:
     """A membership of an organisation `user` administers (Http404 otherwise)."""
     from .permissions import may_administer_organisation
 
@@ -70,7 +73,7 @@ def get_membership_for_admin(user: Any, membership_id: int) -> Membership:
     return membership
 
 
-def get_invitation_for_admin(user: Any, invitation_id: int) -> Invitation:
+def get_invitation_for_admin(user: Viewer, invitation_id: int) -> Invitation:
     """An invitation to an organisation `user` administers (Http404 otherwise)."""
     from .permissions import may_administer_organisation
 
@@ -80,7 +83,7 @@ def get_invitation_for_admin(user: Any, invitation_id: int) -> Invitation:
     return invitation
 
 
-def get_join_request_for_admin(user: Any, join_request_id: int) -> JoinRequest:
+def get_join_request_for_admin(user: Viewer, join_request_id: int) -> JoinRequest:
     """A join request to an organisation `user` administers (Http404 otherwise)."""
     from .permissions import may_administer_organisation
 
@@ -140,7 +143,7 @@ def join_request_recipients(organisation: Any) -> list[Any]:
     )
 
 
-def sole_admin_organisations(user: Any) -> list[Any]:
+def sole_admin_organisations(user: Viewer) -> list[Any]:
     """Organisations where `user` is the only admin (they must hand over before leaving)."""
     from filiere.organisations.models import Organisation
 
@@ -155,7 +158,7 @@ def sole_admin_organisations(user: Any) -> list[Any]:
     return list(Organisation.objects.filter(pk__in=list(lonely)).order_by("name"))
 
 
-def region_organisations(user: Any, *, q: str = "") -> QuerySet:
+def region_organisations(user: Viewer, *, q: str = "") -> QuerySet:
     """Organisations with an establishment in a region `user` administers (every region for
     platform staff), with their admins prefetched; `q` filters on the name."""
     from filiere.organisations.models import Organisation

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +26,9 @@ from .models import Invitation, JoinRequest, JoinStatus, Membership, Profile, Ro
 from .permissions import may_administer_organisation
 from .tokens import email_verification_token, uid_for
 
+if TYPE_CHECKING:
+    from .permissions import User
+
 INVITATION_VALID_DAYS = 14
 # Mails anyone can trigger by typing an address (sign-up of a taken address, verification sent
 # again) go out at most once per account in this many seconds, so the form cannot flood a
@@ -39,12 +42,12 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def language_of(user: Any | None) -> str:
+def language_of(user: User | None) -> str:
     """The language to write to `user` in: theirs if known, else the current one."""
     return (getattr(user, "language", "") or translation.get_language() or "fr")[:2]
 
 
-def _require_admin(by: Any, organisation: Any) -> None:
+def _require_admin(by: User, organisation: Any) -> None:
     if not may_administer_organisation(by, organisation):
         raise PermissionDenied(_("Vous n'administrez pas cette organisation."))
 
@@ -73,7 +76,7 @@ def _send_invitation(invitation: Invitation, *, language: str | None = None) -> 
     )
 
 
-def invite(*, by: Any, organisation: Any, email: str, role: str = Role.MEMBER) -> Invitation:
+def invite(*, by: User, organisation: Any, email: str, role: str = Role.MEMBER) -> Invitation:
     """Invite `email` to `organisation` with `role` and mail the private link.
 
     A pending invitation of the same address is renewed (new role, new expiry, mailed again)
@@ -113,7 +116,7 @@ def invite(*, by: Any, organisation: Any, email: str, role: str = Role.MEMBER) -
     return invitation
 
 
-def resend_invitation(*, by: Any, invitation: Invitation) -> Invitation:
+def resend_invitation(*, by: User, invitation: Invitation) -> Invitation:
     """Mail a pending (or expired) invitation again, valid for another INVITATION_VALID_DAYS."""
     _require_admin(by, invitation.organisation)
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
@@ -126,7 +129,7 @@ def resend_invitation(*, by: Any, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def revoke_invitation(*, by: Any, invitation: Invitation) -> None:
+def revoke_invitation(*, by: User, invitation: Invitation) -> None:
     """Revoke a pending invitation: its link stops working."""
     _require_admin(by, invitation.organisation)
     if invitation.accepted_at is not None:
@@ -149,7 +152,7 @@ def invitation_problem(invitation: Invitation | None) -> str:
     return ""
 
 
-def _add_membership(user: Any, organisation: Any, role: str) -> Membership:
+def _add_membership(user: User, organisation: Any, role: str) -> Membership:
     """Add `user` to `organisation` with `role`, or raise an existing membership to it (never lowers)."""
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role}
@@ -160,7 +163,7 @@ def _add_membership(user: Any, organisation: Any, role: str) -> Membership:
     return membership
 
 
-def accept_invitation(*, invitation: Invitation, user: Any) -> Membership:
+def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     """The signed-in `user`, whose address the invitation was sent to, joins the organisation."""
     problem = invitation_problem(invitation)
     if problem:
@@ -231,7 +234,7 @@ def _is_last_admin(membership: Membership) -> bool:
     )
 
 
-def change_role(*, by: Any, membership: Membership, role: str) -> Membership:
+def change_role(*, by: User, membership: Membership, role: str) -> Membership:
     """Give a member another role; the last admin of an organisation keeps theirs."""
     _require_admin(by, membership.organisation)
     _check_role(role)
@@ -245,7 +248,7 @@ def change_role(*, by: Any, membership: Membership, role: str) -> Membership:
     return membership
 
 
-def remove_member(*, by: Any, membership: Membership) -> None:
+def remove_member(*, by: User, membership: Membership) -> None:
     """Remove a person from an organisation (never its last admin)."""
     _require_admin(by, membership.organisation)
     if _is_last_admin(membership):
@@ -259,7 +262,7 @@ def remove_member(*, by: Any, membership: Membership) -> None:
 # --- Join requests ---------------------------------------------------------------------------
 
 
-def request_to_join(*, user: Any, organisation: Any, message: str = "") -> JoinRequest:
+def request_to_join(*, user: User, organisation: Any, message: str = "") -> JoinRequest:
     """A signed-in person asks to join `organisation`; its admins (or, when it has none, the
     regional staff of its regions) get a mail."""
     if not (user.is_authenticated and user.is_active):
@@ -287,7 +290,7 @@ def request_to_join(*, user: Any, organisation: Any, message: str = "") -> JoinR
 
 
 def decide_join_request(
-    *, by: Any, join_request: JoinRequest, approve: bool, role: str = Role.MEMBER
+    *, by: User, join_request: JoinRequest, approve: bool, role: str = Role.MEMBER
 ) -> JoinRequest:
     """Approve a join request with `role` (membership added) or refuse it; the person is told."""
     _require_admin(by, join_request.organisation)
@@ -321,12 +324,12 @@ def decide_join_request(
 # --- Self sign-up, verification, deactivation ------------------------------------------------
 
 
-def _may_mail(kind: str, user: Any) -> bool:
+def _may_mail(kind: str, user: User) -> bool:
     """False when `user` already got a `kind` mail in the last ACCOUNT_MAIL_INTERVAL seconds."""
     return cache.add(f"accounts:mail:{kind}:{user.pk}", True, timeout=ACCOUNT_MAIL_INTERVAL)
 
 
-def _send_verification(user: Any) -> None:
+def _send_verification(user: User) -> None:
     link = reverse("accounts:verify_email", args=[uid_for(user), email_verification_token.make_token(user)])
     send_templated_mail(
         "accounts/mail/verify_email",
@@ -385,14 +388,14 @@ def sign_up(*, email: str, password: str, first_name: str, last_name: str, profi
     return user
 
 
-def resend_verification(user: Any) -> None:
+def resend_verification(user: User) -> None:
     """Mail the verification link again to an unfinished sign-up (nothing for other accounts)."""
     if not user.is_active and user.email_verified_at is None and user.deactivated_at is None:
         if _may_mail("verify", user):
             _send_verification(user)
 
 
-def verify_email(*, user: Any, token: str) -> bool:
+def verify_email(*, user: User, token: str) -> bool:
     """Activate the account if `token` is its valid, unused verification token."""
     if user.deactivated_at is not None or not email_verification_token.check_token(user, token):
         return False
@@ -402,7 +405,7 @@ def verify_email(*, user: Any, token: str) -> bool:
     return True
 
 
-def deactivate_account(*, user: Any) -> None:
+def deactivate_account(*, user: User) -> None:
     """The person closes their account: it can no longer sign in, leaves its organisations and
     withdraws its pending join requests. The last admin of an organisation must hand over first."""
     lonely = selectors.sole_admin_organisations(user)

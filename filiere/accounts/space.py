@@ -7,7 +7,7 @@ appears exactly when the page behind it would let the person in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -15,6 +15,9 @@ from filiere.core.space import sections_for
 
 from . import permissions, selectors
 from .models import Invitation, JoinRequest, JoinStatus, Role
+
+if TYPE_CHECKING:
+    from .permissions import Viewer
 
 LIST_LIMIT = 20
 
@@ -30,7 +33,7 @@ class OrganisationEntry:
     offers: list[Any] = field(default_factory=list)
 
 
-def _organisation_entries(user: Any) -> list[OrganisationEntry]:
+def _organisation_entries(user: Viewer) -> list[OrganisationEntry]:
     from filiere.talent.models import JobOffer
 
     memberships = list(permissions.memberships_of(user))
@@ -54,7 +57,7 @@ def _organisation_entries(user: Any) -> list[OrganisationEntry]:
     return entries
 
 
-def _plans_edited(user: Any) -> list[Any]:
+def _plans_edited(user: Viewer) -> list[Any]:
     """Plans the person edits: whole plans (platform and regional staff) or actions carried by
     an organisation they edit."""
     from filiere.roadmaps.models import Plan
@@ -72,7 +75,7 @@ def _plans_edited(user: Any) -> list[Any]:
     )
 
 
-def space_context(user: Any) -> dict[str, Any]:
+def space_context(user: Viewer) -> dict[str, Any]:
     """The template context of the personal space of `user` (signed in)."""
     from filiere.needs.selectors import can_create_campaign, invitations_of_user, managed_campaigns
     from filiere.roadmaps.selectors import can_create_plan

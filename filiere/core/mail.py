@@ -40,22 +40,36 @@ def render_mail(template: str, context: dict[str, Any], *, language: str | None 
 
 
 def send_mail_later(
-    *, to: Iterable[str], subject: str, body: str, reply_to: Iterable[str] = (), from_email: str | None = None
+    *,
+    to: Iterable[str],
+    subject: str,
+    body: str,
+    reply_to: Iterable[str] = (),
+    from_email: str | None = None,
+    attachments: Iterable[tuple[str, str, str]] = (),
 ) -> None:
-    """Queue one message for the task worker, after the current transaction commits."""
+    """Queue one message for the task worker, after the current transaction commits.
+
+    `attachments` are (file name, text content, MIME type), e.g. an ICS invitation.
+    """
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
     from .tasks import send_mail
 
-    payload = {
-        "to": recipients,
-        "subject": subject[:250],
-        "body": body,
-        "reply_to": list(reply_to),
-        "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
-    }
-    transaction.on_commit(lambda: send_mail.enqueue(**payload))
+    sender = from_email or settings.DEFAULT_FROM_EMAIL
+    replies = list(reply_to)
+    files = [list(attachment) for attachment in attachments] or None
+    transaction.on_commit(
+        lambda: send_mail.enqueue(
+            to=recipients,
+            subject=subject[:250],
+            body=body,
+            reply_to=replies,
+            from_email=sender,
+            attachments=files,
+        )
+    )
 
 
 def send_templated_mail(
@@ -65,7 +79,8 @@ def send_templated_mail(
     context: dict[str, Any],
     language: str | None = None,
     reply_to: Iterable[str] = (),
+    attachments: Iterable[tuple[str, str, str]] = (),
 ) -> None:
     """Render `template` in `language` (French by default) and queue it (see `send_mail_later`)."""
     subject, body = render_mail(template, context, language=language)
-    send_mail_later(to=to, subject=subject, body=body, reply_to=reply_to)
+    send_mail_later(to=to, subject=subject, body=body, reply_to=reply_to, attachments=attachments)

@@ -78,3 +78,29 @@ def assert_accessible(page: Any) -> None:
     """Fail when axe-core reports a serious or critical violation on the page as it is now."""
     violations = accessibility_violations(page)
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
+
+
+# The outermost elements reaching past the viewport's right edge, not inside a scrolling box.
+_OVERFLOWING_JS = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.getBoundingClientRect().right <= width + 1) continue;
+    let inside = false;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden' || out.includes(p)) { inside = true; break; }
+    }
+    if (!inside) out.push(el);
+  }
+  return out.slice(0, 6).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
+    ' (right edge at ' + Math.round(e.getBoundingClientRect().right) + ' px)');
+}"""
+
+
+def overflowing_elements(page: Any) -> list[str]:
+    """The elements that make a Playwright page scroll sideways (empty when it does not): the
+    outermost ones past the right edge of the viewport, outside any scrolling box."""
+    if page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"):
+        return []
+    return page.evaluate(_OVERFLOWING_JS) or ["(something outside the elements: a pseudo-element?)"]

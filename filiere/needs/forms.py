@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from filiere.needs.models import MAX_PEOPLE_PER_LINE, Campaign, ContractType, Difficulty, Horizon
 from filiere.needs.services import MAX_LINES, NeedInput
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
 
 
 class CampaignForm(forms.ModelForm):
@@ -35,7 +38,7 @@ class CampaignForm(forms.ModelForm):
             "introduction": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from filiere.accounts.permissions import is_platform_staff, memberships_of
         from filiere.needs import selectors

@@ -10,7 +10,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
@@ -33,6 +33,9 @@ from filiere.needs.models import (
 )
 from filiere.taxonomy.families import family_choices, family_for, family_label
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
+
 STAFF_ROLES = permissions.EDITING_ROLES  # who runs a campaign for an organisation
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -44,12 +47,12 @@ HORIZON_WEIGHTS: dict[str, float] = {Horizon.MONTHS_6: 1.0, Horizon.YEAR_1: 1.0,
 # --- Access ------------------------------------------------------------------------------------
 
 
-def _staff_org_ids(user: Any) -> set[int]:
+def _staff_org_ids(user: Viewer) -> set[int]:
     """The organisations `user` edits or administers (kept by name: needs.services asks it)."""
     return permissions.organisation_ids_of(user, STAFF_ROLES)
 
 
-def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+def can_manage_campaign(user: Viewer, campaign: Campaign) -> bool:
     """Platform staff, the region's administrators, and editors/admins of the organisation running
     the campaign or of the cluster whose members it surveys."""
     if not is_signed_in(user):
@@ -60,14 +63,14 @@ def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
     return bool({campaign.owner_id, campaign.cluster_id} & orgs - {None})
 
 
-def can_read_results(user: Any, campaign: Campaign) -> bool:
+def can_read_results(user: Viewer, campaign: Campaign) -> bool:
     """Aggregated results: the campaign's managers, and anyone once they are published."""
     if can_manage_campaign(user, campaign):
         return True
     return campaign.results_public and campaign.status != Status.DRAFT
 
 
-def managed_campaigns(user: Any) -> QuerySet[Campaign]:
+def managed_campaigns(user: Viewer) -> QuerySet[Campaign]:
     """Campaigns `user` manages (see `can_manage_campaign`)."""
     campaigns = Campaign.objects.select_related("region", "department", "epci", "cluster", "owner")
     if not is_signed_in(user):
@@ -80,7 +83,7 @@ def managed_campaigns(user: Any) -> QuerySet[Campaign]:
     )
 
 
-def campaigns_for_user(user: Any) -> QuerySet[Campaign]:
+def campaigns_for_user(user: Viewer) -> QuerySet[Campaign]:
     """Campaigns whose results `user` may read: managed ones and published ones."""
     published = Q(results_public=True) & ~Q(status=Status.DRAFT)
     managed = managed_campaigns(user).values("pk")
@@ -91,7 +94,7 @@ def campaigns_for_user(user: Any) -> QuerySet[Campaign]:
     )
 
 
-def get_campaign_for_user(user: Any, pk: int | str, *, manage: bool = False) -> Campaign:
+def get_campaign_for_user(user: Viewer, pk: int | str, *, manage: bool = False) -> Campaign:
     """The campaign `pk` if `user` may read its results (or manage it, with `manage`); else Http404,
     so a campaign of another region is not even revealed."""
     try:
@@ -106,7 +109,7 @@ def get_campaign_for_user(user: Any, pk: int | str, *, manage: bool = False) -> 
     return campaign
 
 
-def get_invitation_for_user(user: Any, pk: int | str) -> Invitation:
+def get_invitation_for_user(user: Viewer, pk: int | str) -> Invitation:
     """An invitation (and its answer) for the campaign's managers only; Http404 otherwise."""
     try:
         invitation = Invitation.objects.select_related("campaign__region", "organisation").get(pk=int(pk))
@@ -127,7 +130,7 @@ def get_invitation_by_token(token: str) -> Invitation:
         raise Http404 from exc
 
 
-def invitations_of_user(user: Any) -> QuerySet[Invitation]:
+def invitations_of_user(user: Viewer) -> QuerySet[Invitation]:
     """The invitations of the companies `user` belongs to (any role), newest campaign first: a
     signed-in member reaches the survey without looking for the mail."""
     if not is_signed_in(user):
@@ -141,7 +144,7 @@ def invitations_of_user(user: Any) -> QuerySet[Invitation]:
     )
 
 
-def creatable_regions(user: Any) -> list[str]:
+def creatable_regions(user: Viewer) -> list[str]:
     """Codes of the regions where `user` may create a campaign: administered regions, and the
     regions where a cluster they run has its head office. Platform staff: all (empty list = all)."""
     if not is_signed_in(user):
@@ -166,7 +169,7 @@ def creatable_regions(user: Any) -> list[str]:
     return sorted(codes)
 
 
-def can_create_campaign(user: Any) -> bool:
+def can_create_campaign(user: Viewer) -> bool:
     """Platform staff, regional administrators and cluster staff create campaigns."""
     if not is_signed_in(user):
         return False
@@ -175,7 +178,7 @@ def can_create_campaign(user: Any) -> bool:
     )
 
 
-def runnable_clusters(user: Any) -> QuerySet:
+def runnable_clusters(user: Viewer) -> QuerySet:
     """Clusters `user` may run a campaign for: the clusters they are staff of; for regional
     administrators, also every cluster with an establishment in their regions."""
     from filiere.organisations.models import Kind, Organisation

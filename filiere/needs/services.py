@@ -13,7 +13,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +45,9 @@ from filiere.needs.models import (
     Status,
 )
 from filiere.taxonomy.families import family_for
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ def _check_scope(campaign: Campaign) -> None:
         raise ValidationError(errors)
 
 
-def create_campaign(*, user: Any, **fields: Any) -> Campaign:
+def create_campaign(*, user: User, **fields: Any) -> Campaign:
     """Create a draft campaign after checking that `user` may run it in that region / for that cluster."""
     _require(selectors.can_create_campaign(user), _("Vous ne pouvez pas créer de campagne d'enquête."))
     campaign = Campaign(created_by=user, status=Status.DRAFT, **fields)
@@ -116,11 +119,11 @@ def create_campaign(*, user: Any, **fields: Any) -> Campaign:
     return campaign
 
 
-def _cluster_allowed(user: Any, cluster: Any) -> bool:
+def _cluster_allowed(user: User, cluster: Any) -> bool:
     return cluster is not None and selectors.runnable_clusters(user).filter(pk=cluster.pk).exists()
 
 
-def update_campaign(*, user: Any, campaign: Campaign, **fields: Any) -> Campaign:
+def update_campaign(*, user: User, campaign: Campaign, **fields: Any) -> Campaign:
     """Change a campaign's texts, dates, reminder delay or publication; its target only while a draft."""
     _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
     target_fields = {"scope", "region", "department", "epci", "cluster", "digital_only"}
@@ -146,7 +149,7 @@ class PrepareReport:
 
 @transaction.atomic
 def prepare_invitations(
-    *, user: Any | None, campaign: Campaign, today: dt.date | None = None
+    *, user: User | None, campaign: Campaign, today: dt.date | None = None
 ) -> PrepareReport:
     """Create one invitation per target company (the directory selection), with a contact address
     when the company has an editor with one. Rerunning adds new targets; while the campaign is a
@@ -196,7 +199,7 @@ class ContactReport:
 _DIGITS = re.compile(r"\D")
 
 
-def import_contacts(*, user: Any, campaign: Campaign, content: str) -> ContactReport:
+def import_contacts(*, user: User, campaign: Campaign, content: str) -> ContactReport:
     """Set invitations' contact addresses from a CSV (columns: siren or siret, email; ; or ,).
 
     All or nothing: one bad line (unknown company, invalid address) and nothing is saved; the
@@ -262,7 +265,7 @@ def import_contacts(*, user: Any, campaign: Campaign, content: str) -> ContactRe
     return report
 
 
-def open_campaign(*, user: Any | None, campaign: Campaign, now: dt.datetime | None = None) -> int:
+def open_campaign(*, user: User | None, campaign: Campaign, now: dt.datetime | None = None) -> int:
     """Open a draft campaign: invitations are prepared if needed and mailed. Returns mails sent."""
     now = now or timezone.now()
     if user is not None:
@@ -281,7 +284,7 @@ def open_campaign(*, user: Any | None, campaign: Campaign, now: dt.datetime | No
     return send_invitations(campaign=campaign, now=now)
 
 
-def close_campaign(*, user: Any | None, campaign: Campaign, now: dt.datetime | None = None) -> Campaign:
+def close_campaign(*, user: User | None, campaign: Campaign, now: dt.datetime | None = None) -> Campaign:
     """Close a campaign: answers can no longer be given or changed."""
     if user is not None:
         _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
@@ -407,7 +410,7 @@ def reminder_candidates(campaign: Campaign, *, now: dt.datetime, force: bool = F
 def send_reminders(
     *,
     campaign: Campaign | None = None,
-    user: Any | None = None,
+    user: User | None = None,
     now: dt.datetime | None = None,
     force: bool = False,
 ) -> int:

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from filiere.core.forms import run_service
 from filiere.core.params import parse_int
 from filiere.needs import selectors, services
 from filiere.needs.exports import FORMATS, export_gap_table, invitations_csv
@@ -43,24 +44,13 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_create_campaign(request.user):
         raise PermissionDenied
     form = CampaignForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.create_campaign(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+    if request.method == "POST":
+        campaign = run_service(form, lambda d: services.create_campaign(user=request.user, **d))
+        if campaign is not None:
             messages.success(request, _("Campagne créée en brouillon."))
             return redirect("needs:campaign_detail", pk=campaign.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "needs/campaign_form.html", {"form": form, "campaign": None}, status=status)
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -73,11 +63,10 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if not form.fields[k].disabled}
-        try:
-            services.update_campaign(user=request.user, campaign=campaign, **fields)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+        saved = run_service(
+            form, lambda _d: services.update_campaign(user=request.user, campaign=campaign, **fields)
+        )
+        if saved is not None:
             messages.success(request, _("Campagne mise à jour."))
             return redirect("needs:campaign_detail", pk=campaign.pk)
     status = 400 if request.method == "POST" else 200

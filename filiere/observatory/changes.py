@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count
@@ -31,6 +31,9 @@ from django.utils import timezone
 from filiere.core.mail import absolute_url, send_templated_mail
 from filiere.observatory.models import ChangeKind, ChangeRun, DirectoryChange, EstablishmentState
 from filiere.organisations.models import Establishment, Relation, RelationKind, State
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
 
 BATCH = 5000
 #: Changes listed in a mail per cluster; the page has them all.
@@ -186,7 +189,7 @@ class ChangeReport:
 
 
 def change_report(
-    user: Any, *, run_id: str = "", region: str = "", department: str = "", cluster_id: str = ""
+    user: Viewer, *, run_id: str = "", region: str = "", department: str = "", cluster_id: str = ""
 ) -> ChangeReport:
     """The report of a run (the last one by default) for a territory and/or a cluster's members,
     from request parameters; 404 for an unknown run, malformed codes or an unknown cluster."""

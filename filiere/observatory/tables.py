@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from filiere.core.charts import MINUS, format_number
 from filiere.core.exports import FORMATS, safe_value
 from filiere.observatory.selectors import (
     AGREEMENT_MARGIN,
@@ -29,7 +30,7 @@ from filiere.observatory.selectors import (
     Territory,
     YearRow,
 )
-from filiere.territories.maps import MapRow, format_value
+from filiere.territories.maps import MapRow
 
 Cell = str | int | float | None
 
@@ -161,7 +162,7 @@ def comparison_table(comparison: Comparison, *, jobs: bool = False) -> Table:
 
 def _cell_html(cell: Cell, numeric: bool) -> str:
     if numeric:
-        return format_value(cell) if isinstance(cell, int | float) else "—"
+        return format_number(cell, decimals=1, minus=MINUS) if isinstance(cell, int | float) else "—"
     return "—" if cell is None else str(escape(cell))
 
 

@@ -8,7 +8,7 @@ that defines a figure (level, code, measure, period), so it can be cited as it i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,13 +16,26 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from filiere.core.charts import ranked_bar_svg, yearly_line_svg
 from filiere.observatory import selectors, tables
-from filiere.observatory.charts import bar_chart_svg, line_chart_svg
 from filiere.observatory.models import Level
 from filiere.observatory.selectors import LEVEL_SLUGS, REFORM_YEAR, Period, Territory
 from filiere.territories.maps import choropleth_svg, map_table_rows
 
 MAP_SLUGS = {"region": Level.REGION, "departement": Level.DEPARTMENT, "ancienne-region": Level.OLD_REGION}
+
+
+class ChartTexts(TypedDict):
+    description: str
+    empty_text: str
+
+
+def _chart_texts() -> ChartTexts:
+    """The observatory's wording of its charts: each is followed by its data table."""
+    return {
+        "description": _("Les données figurent dans le tableau qui suit."),
+        "empty_text": _("Pas encore de données"),
+    }
 
 
 def territory_url(level: str, code: str) -> str:
@@ -163,7 +176,8 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
     if response := _download_or_none(request, page_tables, stem):
         return response
     years = [r.year for r in series]
-    chart_active = line_chart_svg(
+    chart_active = yearly_line_svg(
+        **_chart_texts(),
         title=_("Établissements numériques actifs et emplois estimés, %(start)s–%(end)s — %(name)s")
         % {"start": period.start, "end": period.end, "name": place.name},
         years=years,
@@ -172,9 +186,9 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
             _("Emplois estimés"): {r.year: r.jobs for r in series},
         },
         uid="chart-series",
-        table_id="table-series",
     )
-    chart_flows = line_chart_svg(
+    chart_flows = yearly_line_svg(
+        **_chart_texts(),
         title=_("Créations et fermetures par année — %(name)s") % {"name": place.name},
         years=years,
         series={
@@ -182,16 +196,15 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
             _("Fermetures"): {r.year: r.closures for r in series},
         },
         uid="chart-flows",
-        table_id="table-series",
     )
     chart_former = None
     if former_series:
-        chart_former = line_chart_svg(
+        chart_former = yearly_line_svg(
+            **_chart_texts(),
             title=_("Avant 2016 : établissements numériques actifs par ancienne région"),
             years=list(range(old_period.start, old_period.end + 1)),
             series={f.name: {r.year: r.active for r in rows} for f, rows in former_series},
             uid="chart-former",
-            table_id=f"table-series_{former_series[0][0].code}",
         )
     params = {"from": period.start, "to": period.end}
     context = {
@@ -208,17 +221,17 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
         "former_tables": [t for t in page_tables if t.key.startswith("series_") and t.key != "series_all"],
         "chart_active": chart_active,
         "chart_flows": chart_flows,
-        "chart_naf": bar_chart_svg(
+        "chart_naf": ranked_bar_svg(
+            **_chart_texts(),
             title=page_tables[1].caption,
             bars=[(f"{r.code} {r.label}", r.active) for r in naf],
             uid="chart-naf",
-            table_id="table-naf",
         ),
-        "chart_bands": bar_chart_svg(
+        "chart_bands": ranked_bar_svg(
+            **_chart_texts(),
             title=page_tables[3].caption,
             bars=[(r.label, r.active) for r in bands],
             uid="chart-bands",
-            table_id="table-bands",
         ),
         "chart_former": chart_former,
         "old_map": old_map,
@@ -245,20 +258,20 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
     if response := _download_or_none(request, page_tables, stem):
         return response
-    chart = line_chart_svg(
+    chart = yearly_line_svg(
+        **_chart_texts(),
         title=_("Établissements numériques actifs au 31/12, %(start)s–%(end)s")
         % {"start": period.start, "end": period.end},
         years=comparison.years,
         series={t.name: comparison.active[t.code] for t in comparison.territories},
         uid="chart-compare",
-        table_id="table-compare",
     )
-    chart_jobs = line_chart_svg(
+    chart_jobs = yearly_line_svg(
+        **_chart_texts(),
         title=_("Emplois estimés, %(start)s–%(end)s") % {"start": period.start, "end": period.end},
         years=comparison.years,
         series={t.name: comparison.jobs[t.code] for t in comparison.territories},
         uid="chart-compare-jobs",
-        table_id="table-compare_jobs",
     )
     chosen = [t.code for t in comparison.territories]
     params = {"r": chosen, "from": period.start, "to": period.end}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -34,6 +34,9 @@ from filiere.core.exports import FORMATS, safe_cell
 
 from .models import DirectoryExport, ExportStatus, HeadcountBand, Kind, Source, State
 from .selectors import all_naf_labels, public_name
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User, Viewer
 
 SPREADSHEET_MAX_ROWS = 50_000
 EXPORT_RETENTION = timedelta(hours=24)
@@ -148,7 +151,7 @@ def as_table(queryset: QuerySet) -> Iterable[list[str]]:
     yield from rows(queryset)
 
 
-def request_export(*, user: Any, fmt: str, query: str) -> DirectoryExport:
+def request_export(*, user: User, fmt: str, query: str) -> DirectoryExport:
     """Queue a spreadsheet of the search `query` (its GET parameters) for `user`.
 
     A user's export still in preparation (asked for within EXPORT_RETENTION) is returned instead
@@ -186,7 +189,7 @@ def build_export(export_id: int) -> None:
         export.save(update_fields=["row_count", "content", "status", "finished_at"])
 
 
-def get_export_for_user(user: Any, pk: int) -> DirectoryExport:
+def get_export_for_user(user: Viewer, pk: int) -> DirectoryExport:
     """The access function for exports: a user sees only their own (404 otherwise, and when expired)."""
     from django.http import Http404
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -40,6 +40,9 @@ from .search import (
     starts_with_query,
     supports_facet_tokens,
 )
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -251,14 +254,14 @@ def directory_order(filters: DirectoryFilters) -> list[str]:
     return ["search_rank", "name", "id"] if query_words(filters.q) else ["directory_rank", "name", "id"]
 
 
-def default_filters(user: Any) -> DirectoryFilters:
+def default_filters(user: Viewer) -> DirectoryFilters:
     """The directory before any search: the active digital-sector establishments of the
     visitor's region (`visitor_region_code`), or of all France."""
     region = visitor_region_code(user)
     return DirectoryFilters(region=(region,) if region else (), digital=True, state=(State.ACTIVE,))
 
 
-def visitor_region_code(user: Any) -> str:
+def visitor_region_code(user: Viewer) -> str:
     """The region a signed-in visitor works for: the one they administer, else the region of
     their organisation's head office (or first establishment); "" when unknown."""
     regions = sorted(administered_region_codes(user))
@@ -695,7 +698,7 @@ def all_naf_choices() -> list[tuple[str, str]]:
 # --- Organisations -------------------------------------------------------------------------
 
 
-def get_organisation_for_user(user: Any, pk: int) -> Organisation:
+def get_organisation_for_user(user: Viewer, pk: int) -> Organisation:
     """The organisation `pk` as `user` may read it, or 404.
 
     The directory is public: anyone reads every organisation. Non-diffusible ones (INSEE
@@ -708,7 +711,7 @@ def get_organisation_for_user(user: Any, pk: int) -> Organisation:
         raise Http404("Organisation inconnue") from None
 
 
-def can_see_identity(user: Any, organisation: Organisation) -> bool:
+def can_see_identity(user: Viewer, organisation: Organisation) -> bool:
     """Whether `user` may see the name, address and contact of `organisation`.
 
     Diffusible organisations: everyone. Non-diffusible ones: only people who can edit them

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,13 +12,16 @@ from filiere.accounts.permissions import may_edit_organisation
 from .models import Organisation
 from .search import establishment_search_text
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
+
 __all__ = ["establishment_search_text", "update_organisation"]
 
 EDITABLE_FIELDS = ("name", "description", "website", "tags")
 
 
 @transaction.atomic
-def update_organisation(*, user: Any, organisation: Organisation, data: dict[str, Any]) -> list[str]:
+def update_organisation(*, user: User, organisation: Organisation, data: dict[str, Any]) -> list[str]:
     """Apply a person's edit of an organisation's public profile and return the changed fields.
 
     Only EDITABLE_FIELDS are taken from `data`. Changed field names are added to

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,6 +23,9 @@ from filiere.roadmaps.models import (
     Priority,
 )
 from filiere.roadmaps.selectors import find_organisation, regions_for_new_plan
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
 
 
 class IndicatorValueForm(forms.Form):
@@ -130,7 +133,7 @@ class PlanForm(forms.ModelForm):
         ]
         widgets = {"start_date": _date_input(), "end_date": _date_input()}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for_new_plan(user)
         self.fields["region"].empty_label = None

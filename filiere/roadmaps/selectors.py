@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
@@ -36,10 +36,13 @@ from filiere.roadmaps.progress import (
 )
 from filiere.territories.models import Region
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
+
 # --- Access (the roles are accounts.permissions'; the plan rules are here) ----------------------
 
 
-def plans_for_user(user: Any) -> QuerySet[Plan]:
+def plans_for_user(user: Viewer) -> QuerySet[Plan]:
     """Plans `user` may read: public ones, plus private ones of their region or organisations."""
     plans = Plan.objects.select_related("region")
     if not is_signed_in(user):
@@ -56,7 +59,7 @@ def plans_for_user(user: Any) -> QuerySet[Plan]:
     ).distinct()
 
 
-def can_read_plan(user: Any, plan: Plan) -> bool:
+def can_read_plan(user: Viewer, plan: Plan) -> bool:
     """Public plans are readable by anyone; private ones by platform staff, the region's
     administrators and members of the plan's partner organisations or of an action's porteur."""
     if plan.is_public:
@@ -72,7 +75,7 @@ def can_read_plan(user: Any, plan: Plan) -> bool:
     )
 
 
-def get_plan_for_user(user: Any, pk: int | str) -> Plan:
+def get_plan_for_user(user: Viewer, pk: int | str) -> Plan:
     """The plan `pk` if `user` may read it; Http404 otherwise (a private plan's existence is not revealed)."""
     try:
         plan = Plan.objects.select_related("region").get(pk=int(pk))
@@ -83,14 +86,14 @@ def get_plan_for_user(user: Any, pk: int | str) -> Plan:
     return plan
 
 
-def can_edit_plan(user: Any, plan: Plan) -> bool:
+def can_edit_plan(user: Viewer, plan: Plan) -> bool:
     """Platform staff and the region's administrators edit the whole plan."""
     if not is_signed_in(user):
         return False
     return permissions.is_platform_staff(user) or is_regional_admin(user, plan.region_id)
 
 
-def can_edit_action(user: Any, action: Action) -> bool:
+def can_edit_action(user: Viewer, action: Action) -> bool:
     """Whoever edits the plan, plus editors and admins of the action's porteur organisation."""
     if can_edit_plan(user, action.objective.axis.plan):
         return True
@@ -99,7 +102,7 @@ def can_edit_action(user: Any, action: Action) -> bool:
     return permissions.has_role(user, action.owner_id)
 
 
-def can_edit_indicator(user: Any, indicator: Indicator) -> bool:
+def can_edit_indicator(user: Viewer, indicator: Indicator) -> bool:
     """Whoever edits the plan, plus editors of the porteur of an action the indicator measures."""
     if can_edit_plan(user, indicator.plan):
         return True
@@ -109,7 +112,9 @@ def can_edit_indicator(user: Any, indicator: Indicator) -> bool:
     return bool(owners & permissions.organisation_ids_of(user, permissions.EDITING_ROLES))
 
 
-def _get_in_readable_plan(user: Any, model: type[Any], pk: int | str, plan_path: str, *related: str) -> Any:
+def _get_in_readable_plan(
+    user: Viewer, model: type[Any], pk: int | str, plan_path: str, *related: str
+) -> Any:
     """The `model` row `pk` if `user` may read the plan it belongs to (reached through
     `plan_path`, e.g. "objective__axis__plan"); Http404 otherwise, as for an unknown id."""
     try:
@@ -124,42 +129,42 @@ def _get_in_readable_plan(user: Any, model: type[Any], pk: int | str, plan_path:
     return obj
 
 
-def get_action_for_user(user: Any, pk: int | str) -> Action:
+def get_action_for_user(user: Viewer, pk: int | str) -> Action:
     """The action `pk` if `user` may read its plan; Http404 otherwise."""
     return _get_in_readable_plan(user, Action, pk, "objective__axis__plan", "owner")
 
 
-def get_indicator_for_user(user: Any, pk: int | str) -> Indicator:
+def get_indicator_for_user(user: Viewer, pk: int | str) -> Indicator:
     """The indicator `pk` if `user` may read its plan; Http404 otherwise."""
     return _get_in_readable_plan(user, Indicator, pk, "plan")
 
 
-def get_axis_for_user(user: Any, pk: int | str) -> Axis:
+def get_axis_for_user(user: Viewer, pk: int | str) -> Axis:
     """The axis `pk` if `user` may read its plan; Http404 otherwise."""
     return _get_in_readable_plan(user, Axis, pk, "plan")
 
 
-def get_objective_for_user(user: Any, pk: int | str) -> Objective:
+def get_objective_for_user(user: Viewer, pk: int | str) -> Objective:
     """The objective `pk` if `user` may read its plan; Http404 otherwise."""
     return _get_in_readable_plan(user, Objective, pk, "axis__plan")
 
 
-def get_step_for_user(user: Any, pk: int | str) -> ActionStep:
+def get_step_for_user(user: Viewer, pk: int | str) -> ActionStep:
     """The step `pk` if `user` may read its plan; Http404 otherwise."""
     return _get_in_readable_plan(user, ActionStep, pk, "action__objective__axis__plan")
 
 
-def get_target_for_user(user: Any, pk: int | str) -> IndicatorTarget:
+def get_target_for_user(user: Viewer, pk: int | str) -> IndicatorTarget:
     """The indicator target `pk` if `user` may read its plan; Http404 otherwise."""
     return _get_in_readable_plan(user, IndicatorTarget, pk, "indicator__plan")
 
 
-def get_value_for_user(user: Any, pk: int | str) -> IndicatorValue:
+def get_value_for_user(user: Viewer, pk: int | str) -> IndicatorValue:
     """The measured value `pk` if `user` may read its plan; Http404 otherwise."""
     return _get_in_readable_plan(user, IndicatorValue, pk, "indicator__plan")
 
 
-def regions_for_new_plan(user: Any) -> QuerySet[Region]:
+def regions_for_new_plan(user: Viewer) -> QuerySet[Region]:
     """Regions in which `user` may create a plan: all for platform staff, else those they administer."""
     if not is_signed_in(user):
         return Region.objects.none()
@@ -168,7 +173,7 @@ def regions_for_new_plan(user: Any) -> QuerySet[Region]:
     return Region.objects.filter(code__in=permissions.administered_region_codes(user)).order_by("name")
 
 
-def can_create_plan(user: Any) -> bool:
+def can_create_plan(user: Viewer) -> bool:
     """Platform staff and regional administrators create plans (in their regions)."""
     return regions_for_new_plan(user).exists()
 

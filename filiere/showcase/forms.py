@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,9 @@ from django.utils.translation import pgettext_lazy
 
 from . import ranking
 from .models import ContactStatus, Frequency, Level, Sector
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
 
 
 def clean_text(value: str, *, max_chars: int) -> str:
@@ -85,7 +88,7 @@ class ContactForm(forms.Form):
     )
     search_query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from filiere.accounts.permissions import is_signed_in, organisation_ids_of
         from filiere.organisations.models import Organisation

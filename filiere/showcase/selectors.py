@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connection
@@ -38,6 +38,9 @@ from .models import (
     ShowcaseProfile,
 )
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
+
 PER_PAGE = 20
 SEARCH_LIMIT = 50
 MAX_PAGE = 10_000
@@ -55,12 +58,12 @@ SIZE_BANDS: dict[str, tuple[str, tuple[str, ...]]] = {
 # --- Rights ---------------------------------------------------------------------------------
 
 
-def can_edit_showcase(user: Any, organisation: Organisation | int) -> bool:
+def can_edit_showcase(user: Viewer, organisation: Organisation | int) -> bool:
     """Whether `user` may edit a firm's showcase: whoever may edit the firm."""
     return permissions.may_edit_organisation(user, organisation)
 
 
-def editable_organisations(user: Any) -> QuerySet[Organisation]:
+def editable_organisations(user: Viewer) -> QuerySet[Organisation]:
     """Organisations whose showcase `user` edits through a membership (staff: none listed)."""
     return permissions.organisations_with_role(user).order_by("name")
 
@@ -68,7 +71,7 @@ def editable_organisations(user: Any) -> QuerySet[Organisation]:
 # --- Access functions ---------------------------------------------------------------------------
 
 
-def get_profile_for_user(user: Any, organisation_id: int) -> ShowcaseProfile:
+def get_profile_for_user(user: Viewer, organisation_id: int) -> ShowcaseProfile:
     """The showcase profile of an organisation, if `user` may see it (else Http404).
 
     Published profiles are public; an unpublished one is visible to those who edit it and to
@@ -92,7 +95,7 @@ def get_profile_for_user(user: Any, organisation_id: int) -> ShowcaseProfile:
 
 
 def get_declaration_for_user(
-    user: Any, declaration_id: int, *, for_validation: bool = False
+    user: Viewer, declaration_id: int, *, for_validation: bool = False
 ) -> CompetenceDeclaration:
     """A competence declaration that `user` edits (or validates, with `for_validation`)."""
     declaration = (
@@ -112,7 +115,7 @@ def get_declaration_for_user(
     return declaration
 
 
-def contact_requests_for_user(user: Any) -> QuerySet[ContactRequest]:
+def contact_requests_for_user(user: Viewer) -> QuerySet[ContactRequest]:
     """Contact requests `user` may see: sent by them, or received by a firm they edit."""
     if not permissions.is_signed_in(user):
         return ContactRequest.objects.none()
@@ -123,7 +126,7 @@ def contact_requests_for_user(user: Any) -> QuerySet[ContactRequest]:
     return qs.filter(Q(buyer=user) | Q(organisation_id__in=editable))
 
 
-def get_contact_request_for_user(user: Any, contact_id: int) -> ContactRequest:
+def get_contact_request_for_user(user: Viewer, contact_id: int) -> ContactRequest:
     """One contact request the user is a party to (buyer, or editor of the target firm)."""
     contact = contact_requests_for_user(user).filter(pk=contact_id).first()
     if contact is None:
@@ -131,12 +134,12 @@ def get_contact_request_for_user(user: Any, contact_id: int) -> ContactRequest:
     return contact
 
 
-def is_target_side(user: Any, contact: ContactRequest) -> bool:
+def is_target_side(user: Viewer, contact: ContactRequest) -> bool:
     """Whether `user` answers for the firm a contact request was sent to."""
     return permissions.is_platform_staff(user) or permissions.has_role(user, contact.organisation_id)
 
 
-def get_saved_search_for_user(user: Any, saved_id: int) -> SavedSearch:
+def get_saved_search_for_user(user: Viewer, saved_id: int) -> SavedSearch:
     """A saved search of `user` (Http404 for anyone else's)."""
     if not permissions.is_signed_in(user):
         raise Http404
@@ -146,7 +149,7 @@ def get_saved_search_for_user(user: Any, saved_id: int) -> SavedSearch:
     return saved
 
 
-def pending_declarations(user: Any) -> QuerySet[CompetenceDeclaration]:
+def pending_declarations(user: Viewer) -> QuerySet[CompetenceDeclaration]:
     """Declarations waiting for validation by `user`: those of the members of the clusters they
     validate for (all for platform staff), oldest first."""
     return (

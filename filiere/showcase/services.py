@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +41,9 @@ from .models import (
     ShowcaseProfile,
 )
 from .selectors import ShowcaseFilters, all_matching_ids, can_edit_showcase, is_target_side
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
 
 # status -> the statuses the target firm may move a request to.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -102,7 +105,7 @@ def refresh_profile(organisation_id: int, *, reindex: bool = True) -> ShowcasePr
 @transaction.atomic
 def update_profile(
     *,
-    user: Any,
+    user: User,
     organisation: Organisation,
     pitch: str | None = None,
     sector_codes: Iterable[str] | None = None,
@@ -126,7 +129,7 @@ def update_profile(
 @transaction.atomic
 def declare_competence(
     *,
-    user: Any,
+    user: User,
     organisation: Organisation,
     skill: Skill,
     level: str = "operational",
@@ -169,7 +172,7 @@ def declare_competence(
 
 
 @transaction.atomic
-def remove_declaration(*, user: Any, declaration: CompetenceDeclaration) -> None:
+def remove_declaration(*, user: User, declaration: CompetenceDeclaration) -> None:
     """Delete a declared competence (the firm's editors or staff)."""
     _require(
         can_edit_showcase(user, declaration.organisation_id), _("Vous ne pouvez pas modifier cette vitrine.")
@@ -182,7 +185,7 @@ def remove_declaration(*, user: Any, declaration: CompetenceDeclaration) -> None
 @transaction.atomic
 def validate_declaration(
     *,
-    user: Any,
+    user: User,
     declaration: CompetenceDeclaration,
     approve: bool = True,
     cluster: Organisation | None = None,
@@ -215,7 +218,7 @@ def validate_declaration(
 @transaction.atomic
 def add_reference(
     *,
-    user: Any,
+    user: User,
     organisation: Organisation,
     client: str,
     year: int | None = None,
@@ -237,7 +240,7 @@ def add_reference(
 
 
 @transaction.atomic
-def remove_reference(*, user: Any, reference: Reference) -> None:
+def remove_reference(*, user: User, reference: Reference) -> None:
     """Delete a client reference."""
     _require(
         can_edit_showcase(user, reference.organisation_id), _("Vous ne pouvez pas modifier cette vitrine.")
@@ -248,7 +251,7 @@ def remove_reference(*, user: Any, reference: Reference) -> None:
 
 
 def add_certification(
-    *, user: Any, organisation: Organisation, name: str, issuer: str = "", year: int | None = None
+    *, user: User, organisation: Organisation, name: str, issuer: str = "", year: int | None = None
 ) -> Certification:
     """Add a certification or label to a firm's showcase (not part of the search text)."""
     _require(can_edit_showcase(user, organisation), _("Vous ne pouvez pas modifier cette vitrine."))
@@ -273,14 +276,14 @@ def _firm_emails(organisation_id: int) -> dict[str, list[str]]:
     return {language: sorted(emails) for language, emails in sorted(by_language.items())}
 
 
-def _log(contact: ContactRequest, status: str, user: Any, at: dt.datetime) -> None:
+def _log(contact: ContactRequest, status: str, user: User, at: dt.datetime) -> None:
     contact.history = [*contact.history, {"status": status, "at": at.isoformat(), "by": user.pk}]
 
 
 @transaction.atomic
 def send_contact_request(
     *,
-    user: Any,
+    user: User,
     organisation: Organisation,
     subject: str,
     message: str,
@@ -328,7 +331,7 @@ def send_contact_request(
 
 @transaction.atomic
 def set_contact_status(
-    *, user: Any, contact: ContactRequest, status: str, answer: str = "", deal_amount: Decimal | None = None
+    *, user: User, contact: ContactRequest, status: str, answer: str = "", deal_amount: Decimal | None = None
 ) -> ContactRequest:
     """Move a contact request to its next step (the target firm's editors only).
 
@@ -405,7 +408,7 @@ def send_contact_followups(*, now: dt.datetime | None = None) -> int:
 
 
 def save_search(
-    *, user: Any, filters: ShowcaseFilters, name: str = "", frequency: str = Frequency.WEEKLY
+    *, user: User, filters: ShowcaseFilters, name: str = "", frequency: str = Frequency.WEEKLY
 ) -> SavedSearch:
     """Keep a buyer's search; the firms it matches today are marked seen (alerts are for new ones)."""
     _require(permissions.is_signed_in(user), _("Connectez-vous pour enregistrer une recherche."))

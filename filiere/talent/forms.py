@@ -217,6 +217,13 @@ class AppellationsField(forms.CharField):
 
 
 class SeekerForm(forms.Form):
+    #: The service's names of the fields this form names differently (`core.forms.run_service`).
+    SERVICE_FIELDS = {
+        "wished_appellation_codes": "wished_appellations",
+        "wished_metier_codes": "wished_metiers",
+        "commune": "commune_code",
+    }
+
     first_name = forms.CharField(label=_("Prénom"), max_length=100)
     last_name = forms.CharField(label=_("Nom"), max_length=100)
     email = forms.EmailField(label=_("Courriel"), required=False)
@@ -289,19 +296,6 @@ class SeekerForm(forms.Form):
             "mobility_departments": _codes(d.get("mobility_departments") or ""),
             "contract_wishes": d.get("contract_wishes") or [],
         }
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        mapping = {
-            "wished_appellation_codes": "wished_appellations",
-            "wished_metier_codes": "wished_metiers",
-            "commune": "commune_code",
-        }
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                name = mapping.get(name, name)
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
 
 
 class OfferForm(forms.Form):

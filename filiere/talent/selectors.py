@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -47,13 +47,16 @@ from .models import (
     SeekerDepartment,
 )
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
+
 # -- access ----------------------------------------------------------------------------------
 
 
 __all__ = ["is_adviser", "people_visible_to"]  # the advisers' rights, asked here by the views
 
 
-def get_seeker_for_user(user: Any, pk: int, *, what: str = "profil") -> JobSeeker:
+def get_seeker_for_user(user: Viewer, pk: int, *, what: str = "profil") -> JobSeeker:
     """A person the user may see (adviser of their structure or programme, or the person
     themselves); 404 otherwise. An adviser's access is logged with `what`."""
     from .services import log_access
@@ -69,14 +72,14 @@ def get_seeker_for_user(user: Any, pk: int, *, what: str = "profil") -> JobSeeke
     return seeker
 
 
-def own_seeker(user: Any) -> JobSeeker | None:
+def own_seeker(user: Viewer) -> JobSeeker | None:
     """The job-seeker profile of the signed-in person, if any."""
     if not permissions.is_signed_in(user):
         return None
     return JobSeeker.objects.filter(user=user, anonymised_at__isnull=True).first()
 
 
-def programmes_for_user(user: Any) -> QuerySet[Programme]:
+def programmes_for_user(user: Viewer) -> QuerySet[Programme]:
     """Programmes the user may follow: run by or partnered with their structure, in a region they
     administer, or all for staff."""
     if not permissions.is_signed_in(user):
@@ -90,19 +93,19 @@ def programmes_for_user(user: Any) -> QuerySet[Programme]:
     ).distinct()
 
 
-def can_manage_programme(user: Any, programme: Programme) -> bool:
+def can_manage_programme(user: Viewer, programme: Programme) -> bool:
     """Whether the user may create cohorts and move files (member of the running structure)."""
     return permissions.is_platform_staff(user) or programme.structure_id in permissions.structure_ids(user)
 
 
-def get_programme_for_user(user: Any, pk: int) -> Programme:
+def get_programme_for_user(user: Viewer, pk: int) -> Programme:
     programme = programmes_for_user(user).filter(pk=pk).select_related("structure", "region").first()
     if programme is None:
         raise Http404(_("Programme introuvable."))
     return programme
 
 
-def get_cohort_for_user(user: Any, pk: int) -> Cohort:
+def get_cohort_for_user(user: Viewer, pk: int) -> Cohort:
     cohort = (
         Cohort.objects.filter(pk=pk, programme__in=programmes_for_user(user))
         .select_related("programme")
@@ -113,7 +116,7 @@ def get_cohort_for_user(user: Any, pk: int) -> Cohort:
     return cohort
 
 
-def get_file_for_user(user: Any, pk: int) -> File:
+def get_file_for_user(user: Viewer, pk: int) -> File:
     """A programme file: for members of the running structure, and advisers of the person
     (a partner structure: only the people it follows). The read is logged."""
     from .services import log_access
@@ -134,12 +137,12 @@ def get_file_for_user(user: Any, pk: int) -> File:
     return file
 
 
-def can_edit_offer(user: Any, offer: JobOffer) -> bool:
+def can_edit_offer(user: Viewer, offer: JobOffer) -> bool:
     """An offer is edited by the editors of the company named on it (`may_publish_offer_for`)."""
     return permissions.may_publish_offer_for(user, offer.organisation_id)
 
 
-def get_offer_for_user(user: Any, pk: int) -> JobOffer:
+def get_offer_for_user(user: Viewer, pk: int) -> JobOffer:
     """An offer: open offers are public; others only for the company's editors."""
     offer = JobOffer.objects.filter(pk=pk).select_related("organisation", "rome_metier", "commune").first()
     if offer is None or (offer.status != OfferStatus.OPEN and not can_edit_offer(user, offer)):
@@ -492,7 +495,7 @@ def _courses_in_reach(
 # imported above: `selectors.programme_dashboard` stays the one entry point.
 
 
-def cohort_files(cohort: Cohort, user: Any) -> QuerySet[File]:
+def cohort_files(cohort: Cohort, user: Viewer) -> QuerySet[File]:
     """The files of a cohort `user` may see by name: all of them for the running structure (and
     platform staff); for a partner structure or regional staff, only the people they may see."""
     files = cohort.files.select_related("seeker").order_by("seeker__last_name", "pk")
@@ -609,14 +612,14 @@ def access_log(seeker: JobSeeker, *, limit: int = 50) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(seeker=seeker).select_related("user")[:limit]
 
 
-def _advisers_seekers(user: Any, q: str) -> QuerySet[JobSeeker]:
+def _advisers_seekers(user: Viewer, q: str) -> QuerySet[JobSeeker]:
     qs = people_visible_to(user).filter(anonymised_at__isnull=True)
     if q:
         qs = qs.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q))
     return qs.order_by("last_name", "first_name", "pk")
 
 
-def advisers_seekers(user: Any, *, q: str = "", limit: int = 100, what: str = "") -> list[JobSeeker]:
+def advisers_seekers(user: Viewer, *, q: str = "", limit: int = 100, what: str = "") -> list[JobSeeker]:
     """The people the adviser follows (their structure), by name, optionally filtered. With
     `what`, each person returned is written to the access log (a page that shows their names)."""
     seekers = list(_advisers_seekers(user, q)[:limit])
@@ -627,7 +630,7 @@ def advisers_seekers(user: Any, *, q: str = "", limit: int = 100, what: str = ""
     return seekers
 
 
-def seeker_structures_for(user: Any) -> list[Any]:
+def seeker_structures_for(user: Viewer) -> list[Any]:
     """The structures `user` may create a person's profile for: an adviser's own structure (the
     first they belong to); for platform staff who belong to none, every structure that follows
     people or runs a programme (they pick one in the form)."""
@@ -648,7 +651,7 @@ SEEKERS_PER_PAGE = 50
 
 
 def advisers_seekers_page(
-    user: Any, *, q: str = "", page: Any = 1, per_page: int = SEEKERS_PER_PAGE, what: str = ""
+    user: Viewer, *, q: str = "", page: Any = 1, per_page: int = SEEKERS_PER_PAGE, what: str = ""
 ) -> Page:
     """One page of `advisers_seekers` (every person, page by page, with the total). With `what`,
     the people of that page only are written to the access log: those whose names are shown."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,6 +51,9 @@ from .models import (
     SeekerDepartment,
     age_band,
 )
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User, Viewer
 
 DEFAULT_RETENTION_DAYS = 730
 
@@ -180,7 +183,7 @@ SEEKER_FIELDS = (
 def save_seeker(
     *,
     structure: Organisation,
-    by: Any | None,
+    by: User | None,
     seeker: JobSeeker | None = None,
     commune_code: str = "",
     skills: Iterable[Skill] = (),
@@ -249,7 +252,7 @@ def touch(seeker: JobSeeker) -> None:
     JobSeeker.objects.filter(pk=seeker.pk).update(last_activity_at=timezone.now())
 
 
-def set_consent(*, seeker: JobSeeker, purpose: str, given: bool, by: Any | None) -> Consent | None:
+def set_consent(*, seeker: JobSeeker, purpose: str, given: bool, by: User | None) -> Consent | None:
     """Give or withdraw consent for one purpose (dated); reindexes the person accordingly."""
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": _("Finalité inconnue.")})
@@ -271,12 +274,12 @@ def set_consent(*, seeker: JobSeeker, purpose: str, given: bool, by: Any | None)
     return consent
 
 
-def log_access(*, seeker: JobSeeker, user: Any, what: str) -> None:
+def log_access(*, seeker: JobSeeker, user: Viewer, what: str) -> None:
     """Log that `user` opened `what` about `seeker` (profile, export, matches…)."""
     log_accesses(seekers=[seeker], user=user, what=what)
 
 
-def log_accesses(*, seekers: Iterable[JobSeeker], user: Any, what: str) -> None:
+def log_accesses(*, seekers: Iterable[JobSeeker], user: Viewer, what: str) -> None:
     """Log that `user` read `what` about each of `seekers` (a cohort list, a name search…), in one
     query. A person reading their own profile is not logged."""
     who = user if permissions.is_signed_in(user) else None
@@ -293,7 +296,7 @@ def log_accesses(*, seekers: Iterable[JobSeeker], user: Any, what: str) -> None:
 def save_offer(
     *,
     organisation: Organisation,
-    by: Any | None,
+    by: User | None,
     title: str,
     description: str = "",
     commune_code: str = "",
@@ -363,7 +366,7 @@ def save_offer(
     return offer
 
 
-def apply(*, seeker: JobSeeker, offer: JobOffer, by: Any | None, message: str = "") -> Application:
+def apply(*, seeker: JobSeeker, offer: JobOffer, by: User | None, message: str = "") -> Application:
     """Send a candidate's application to an open offer (status "new", logged); a second one is
     refused clearly."""
     if offer.status != OfferStatus.OPEN:
@@ -391,7 +394,7 @@ def apply(*, seeker: JobSeeker, offer: JobOffer, by: Any | None, message: str = 
 
 
 def _check_application_move(
-    current: Application, to_status: str, by: Any | None, refusal_reason: str, reason: str
+    current: Application, to_status: str, by: User | None, refusal_reason: str, reason: str
 ) -> None:
     """Raise the French error of an impossible move (unknown, illegal, not theirs, no reason)."""
     if to_status not in ApplicationStatus.values:
@@ -428,7 +431,7 @@ def _check_application_move(
 
 
 def move_application(
-    *, application: Application, to_status: str, by: Any | None, refusal_reason: str = "", reason: str = ""
+    *, application: Application, to_status: str, by: User | None, refusal_reason: str = "", reason: str = ""
 ) -> ApplicationTransition:
     """Move an application along `APPLICATION_TRANSITIONS`, logged with who, when and why.
 
@@ -533,7 +536,7 @@ def create_cohort(
 
 
 def open_file(
-    *, cohort: Cohort, seeker: JobSeeker, by: Any | None, applied_on: dt.date | None = None
+    *, cohort: Cohort, seeker: JobSeeker, by: User | None, applied_on: dt.date | None = None
 ) -> File:
     """Open a person's file in a cohort (state "applied"), copying the dashboard's facts."""
     if seeker.anonymised_at:
@@ -558,7 +561,7 @@ def open_file(
 
 
 def move_file(
-    *, file: File, to_state: str, by: Any | None, reason: str = "", on: dt.date | None = None
+    *, file: File, to_state: str, by: User | None, reason: str = "", on: dt.date | None = None
 ) -> FileTransition:
     """Move a file along the pipeline; an illegal move is refused with the allowed ones named.
 
@@ -611,7 +614,7 @@ def move_file(
     return transition
 
 
-def record_outcome(*, file: File, months: int, status: str, observed_on: dt.date, by: Any | None) -> Outcome:
+def record_outcome(*, file: File, months: int, status: str, observed_on: dt.date, by: User | None) -> Outcome:
     """Record (or correct) where a trainee is 3, 6 or 12 months after training."""
     errors: dict[str, str] = {}
     if months not in OutcomeDelay.values:
@@ -645,7 +648,7 @@ def record_outcome(*, file: File, months: int, status: str, observed_on: dt.date
 # -- GDPR ------------------------------------------------------------------------------------
 
 
-def erase_seeker(*, seeker: JobSeeker, by: Any | None = None) -> JobSeeker:
+def erase_seeker(*, seeker: JobSeeker, by: User | None = None) -> JobSeeker:
     """Erase a person's identity (right to erasure, or retention): blank every identifying field,
     drop their skills, wishes, consents, applications' messages and index document, and anonymise
     and deactivate their user account if they have one. Their programme files keep gender, age
@@ -688,7 +691,7 @@ def erase_seeker(*, seeker: JobSeeker, by: Any | None = None) -> JobSeeker:
     return seeker
 
 
-def _anonymise_account(user: Any) -> None:
+def _anonymise_account(user: User) -> None:
     """Blank a person's account and close it: no name, no email, no password, no memberships.
     The row stays (other records point to it) but names nobody."""
     user.username = f"efface-{user.pk}"

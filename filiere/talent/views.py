@@ -4,7 +4,7 @@ matches, skill gaps and personal data; job offers and applications."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,13 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from filiere.accounts import permissions
+from filiere.core.charts import Bar, BarGroup, bar_chart, grouped_bar_svg
+from filiere.core.forms import run_service, service_messages
 from filiere.core.params import parse_int
 
 from . import selectors, services
-from .charts import bars_svg
 from .forms import (
     ApplicationMoveForm,
     ApplyForm,
@@ -43,11 +45,8 @@ from .models import (
     OfferStatus,
 )
 
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -72,18 +71,47 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                cohort = services.create_cohort(programme=programme, **form.cleaned_data)
-            except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                messages.success(request, _("Promotion créée."))
-                return redirect("talent:cohort_detail", cohort.pk)
+        cohort = run_service(form, lambda data: services.create_cohort(programme=programme, **data))
+        if cohort is not None:
+            messages.success(request, _("Promotion créée."))
+            return redirect("talent:cohort_detail", cohort.pk)
     cohorts = [(c, selectors.file_counts(c)) for c in programme.cohorts.all()]
     context = {"programme": programme, "cohorts": cohorts, "form": form, "can_manage": can_manage}
     return render(request, "talent/programme_detail.html", context, status=400 if form.errors else 200)
+
+
+def _outcome_chart(uid: str, title: str, rows: list[Any], horizons: list[int]) -> Any:
+    """Back-to-work rates at each horizon for each row of a dashboard table, with the situations
+    still unknown written after each bar; the table that follows the chart holds every number."""
+    groups = []
+    for fig in rows:
+        notes = []
+        for follow in fig.outcomes:
+            parts = []
+            if follow.due_unknown:
+                parts.append(
+                    ngettext("%(n)s inconnue", "%(n)s inconnues", follow.due_unknown)
+                    % {"n": follow.due_unknown}
+                )
+            if follow.not_yet_due:
+                parts.append(
+                    ngettext("%(n)s à venir", "%(n)s à venir", follow.not_yet_due) % {"n": follow.not_yet_due}
+                )
+            notes.append(", ".join(parts))
+        groups.append(BarGroup(fig.label, [f.rate for f in fig.outcomes], notes))
+    return grouped_bar_svg(
+        title=title,
+        description=_(
+            "Part des personnes formées en emploi parmi les situations connues, à chaque échéance, "
+            "avec le nombre de situations inconnues ; les chiffres figurent dans le tableau qui suit."
+        ),
+        groups=groups,
+        series_labels=[_("%(m)s mois") % {"m": m} for m in horizons],
+        unit="%",
+        max_value=100,
+        missing_text=_("aucune connue"),
+        uid=f"chart-{uid}",
+    )
 
 
 @login_required
@@ -92,28 +120,51 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     year = parse_int(request.GET.get("annee", ""), minimum=1000, maximum=9999)
     board = selectors.programme_dashboard(programme, year=year)
     years = sorted(set(programme.cohorts.values_list("year", flat=True)))
-    charts = {
-        "files": bars_svg(
-            title=_("Dossiers par année"),
-            rows=[(f.label, f.files) for f in board.by_year],
-            uid="chart-files",
-        ),
-        "rate": bars_svg(
-            title=_("Taux de retour à l'emploi à 6 mois par année"),
-            rows=[(f.label, f.back_to_work_rate) for f in board.by_year],
-            unit="%",
-            maximum=100,
-            uid="chart-rate",
-        ),
-        "gender": bars_svg(
-            title=_("Taux de retour à l'emploi à 6 mois par genre"),
-            rows=[(f.label, f.back_to_work_rate) for f in board.by_gender],
-            unit="%",
-            maximum=100,
-            uid="chart-gender",
-        ),
-    }
     horizons = [f.months for f in board.total.outcomes]
+    files_chart = bar_chart(
+        title=_("Dossiers par année"),
+        description=_("Nombre de dossiers ouverts par année de promotion."),
+        bars=[Bar(f.label, f.files) for f in board.by_year],
+        table_caption=_("Dossiers par année"),
+        label_heading=_("Année"),
+        value_heading=_("Dossiers"),
+        missing_text=_("Pas encore de dossier."),
+        label_width=80,
+        width=560,
+        uid="chart-files",
+    )
+    sections = [
+        (
+            "by-cohort",
+            _("Par promotion"),
+            _("Retour à l'emploi à 3, 6 et 12 mois par promotion"),
+            board.by_cohort,
+        ),
+        ("by-year", _("Par année"), _("Retour à l'emploi à 3, 6 et 12 mois par année"), board.by_year),
+        ("by-gender", _("Par genre"), _("Retour à l'emploi à 3, 6 et 12 mois par genre"), board.by_gender),
+        (
+            "by-age",
+            _("Par tranche d'âge"),
+            _("Retour à l'emploi à 3, 6 et 12 mois par tranche d'âge"),
+            board.by_age,
+        ),
+        (
+            "by-department",
+            _("Par département"),
+            _("Retour à l'emploi à 3, 6 et 12 mois par département"),
+            board.by_department,
+        ),
+    ]
+    outcome_sections = [
+        {
+            "id": tid,
+            "caption": caption,
+            "title": title,
+            "rows": rows,
+            "chart": _outcome_chart(tid, title, rows, horizons),
+        }
+        for tid, caption, title, rows in sections
+    ]
     situations = [
         (label, [dict(board.situations[m])[label] for m in horizons])
         for label, _n in board.situations[horizons[0]]
@@ -121,7 +172,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "programme": programme,
         "board": board,
-        "charts": charts,
+        "files_chart": files_chart,
+        "sections": outcome_sections,
         "years": years,
         "year": year,
         "horizons": horizons,
@@ -144,11 +196,10 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             seeker = selectors.get_seeker_for_user(
                 request.user, form.cleaned_data["seeker"], what="ouverture de dossier"
             )
-            try:
-                file = services.open_file(cohort=cohort, seeker=seeker, by=request.user)
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
+            file = run_service(
+                form, lambda _data: services.open_file(cohort=cohort, seeker=seeker, by=request.user)
+            )
+            if file is not None:
                 messages.success(request, _("Dossier ouvert."))
                 return redirect("talent:file_detail", file.pk)
     files = list(selectors.cohort_files(cohort, request.user))
@@ -175,24 +226,22 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        form = move_form if request.POST.get("action") == "move" else outcome_form
-        if form.is_valid():
-            try:
-                if form is move_form:
-                    d = form.cleaned_data
-                    services.move_file(
-                        file=file, to_state=d["to_state"], by=request.user, reason=d["reason"], on=d["on"]
-                    )
-                    messages.success(request, _("État du dossier : %s.") % FileState(file.state).label)
-                else:
-                    services.record_outcome(file=file, by=request.user, **form.cleaned_data)
-                    messages.success(request, _("Situation enregistrée."))
-            except ValidationError as exc:
-                for name, errors in (
-                    exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-                ):
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
+        if request.POST.get("action") == "move":
+            moved = run_service(
+                move_form,
+                lambda d: services.move_file(
+                    file=file, to_state=d["to_state"], by=request.user, reason=d["reason"], on=d["on"]
+                ),
+            )
+            if moved is not None:
+                messages.success(request, _("État du dossier : %s.") % FileState(file.state).label)
+                return redirect("talent:file_detail", file.pk)
+        else:
+            outcome = run_service(
+                outcome_form, lambda d: services.record_outcome(file=file, by=request.user, **d)
+            )
+            if outcome is not None:
+                messages.success(request, _("Situation enregistrée."))
                 return redirect("talent:file_detail", file.pk)
         status = 400
     context = {
@@ -237,13 +286,14 @@ def seeker_create(request: HttpRequest) -> HttpResponse:
     structure = structures[0]
     if request.method == "POST" and form.is_valid():
         structure = form.cleaned_data.get("structure") or structure
-        try:
-            seeker = services.save_seeker(
+        seeker = run_service(
+            form,
+            lambda _data: services.save_seeker(
                 structure=structure, by=request.user, adviser=request.user, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+            ),
+            fields=SeekerForm.SERVICE_FIELDS,
+        )
+        if seeker is not None:
             for purpose in request.POST.getlist("consents"):
                 if purpose in ConsentPurpose.values:
                     services.set_consent(seeker=seeker, purpose=purpose, given=True, by=request.user)
@@ -264,7 +314,7 @@ def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 seeker=seeker, purpose=purpose, given=request.POST.get("given") == "1", by=request.user
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
+            messages.error(request, " ".join(service_messages(exc)))
         return redirect("talent:seeker_detail", seeker.pk)
     purposes = selectors.active_purposes(seeker)
     matches = selectors.best_offers_for_seeker(seeker, limit=10) if not seeker.anonymised_at else []
@@ -384,13 +434,11 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             seeker = selectors.get_seeker_for_user(
                 request.user, form.cleaned_data["seeker"], what="candidature"
             )
-            try:
-                services.apply(
-                    seeker=seeker, offer=offer, by=request.user, message=form.cleaned_data["message"]
-                )
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
+            application = run_service(
+                form,
+                lambda d: services.apply(seeker=seeker, offer=offer, by=request.user, message=d["message"]),
+            )
+            if application is not None:
                 messages.success(request, _("Candidature envoyée."))
                 return redirect("talent:offer_detail", offer.pk)
     candidates = (
@@ -437,11 +485,11 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "talent/offer_form.html", context, status=400 if form.errors else 200)
 
 
-def _save_offer(form: OfferForm, *, organisation: Any, user: Any, offer: Any = None) -> Any:
+def _save_offer(form: OfferForm, *, organisation: Any, user: User, offer: Any = None) -> Any:
     """Save a valid offer form through the service; None, with the errors on the form, if refused."""
-    d = form.cleaned_data
-    try:
-        return services.save_offer(
+    return run_service(
+        form,
+        lambda d: services.save_offer(
             organisation=organisation,
             by=user,
             title=d["title"],
@@ -452,12 +500,9 @@ def _save_offer(form: OfferForm, *, organisation: Any, user: Any, offer: Any = N
             rome_appellation_code=d["rome_appellation"],
             status=d.get("status") or (offer.status if offer else OfferStatus.OPEN),
             offer=offer,
-        )
-    except ValidationError as exc:
-        for name, errors in exc.message_dict.items():
-            name = {"commune": "commune_code"}.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-        return None
+        ),
+        fields={"commune": "commune_code"},
+    )
 
 
 # -- job applications: the company's side ----------------------------------------------------
@@ -522,25 +567,20 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         to_status = request.POST.get("to_status", "")
         if to_status in application.next_statuses and to_status not in moves:
             raise PermissionDenied  # a legal move, but the other side's
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.move_application(
-                    application=application,
-                    to_status=d["to_status"],
-                    by=request.user,
-                    refusal_reason=d.get("refusal_reason") or "",
-                    reason=d["reason"],
-                )
-            except ValidationError as exc:
-                for name, errors in (
-                    exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-                ):
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                label = ApplicationStatus(application.status).label
-                messages.success(request, _("Candidature : %s.") % label)
-                return redirect("talent:application_detail", application.pk)
+        moved = run_service(
+            form,
+            lambda d: services.move_application(
+                application=application,
+                to_status=d["to_status"],
+                by=cast("User", request.user),  # signed in: login_required
+                refusal_reason=d.get("refusal_reason") or "",
+                reason=d["reason"],
+            ),
+        )
+        if moved is not None:
+            label = ApplicationStatus(application.status).label
+            messages.success(request, _("Candidature : %s.") % label)
+            return redirect("talent:application_detail", application.pk)
     context = {
         "application": application,
         "seeker": application.seeker,

@@ -37,6 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 # another owner. The alias keeps xgettext from listing them here (see docs/observatory.md).
 from django.utils.translation import gettext as _translate
 
+from filiere.core.charts import MINUS, contrast_ratio, format_number
 from filiere.core.loading import read_json
 
 Level = Literal["region", "department", "old_region"]
@@ -229,18 +230,6 @@ def area_names(level: Level) -> dict[str, str]:
 # --- Colours ----------------------------------------------------------------------------------
 
 
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio between two #rrggbb colours (1 to 21)."""
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 def text_colour_for(background: str) -> str:
     """Black or white text, whichever contrasts more with `background`."""
     if contrast_ratio(background, DARK_TEXT) >= contrast_ratio(background, LIGHT_TEXT):
@@ -311,24 +300,9 @@ def _spread(palette: Sequence[str], count: int) -> list[str]:
 # --- Formatting -------------------------------------------------------------------------------
 
 
-def format_value(value: float | None) -> str:
-    """A number the way of the active language (thin spaces and a decimal comma in French,
-    commas and a decimal point in English), one decimal at most, "—" for none."""
-    from filiere.core.charts import number_separators
-
-    if value is None:
-        return "—"
-    thousands, decimal = number_separators()
-    if float(value).is_integer():
-        text = f"{int(value):,}".replace(",", thousands)
-    else:
-        text = f"{value:,.1f}".replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
-    return text.replace("-", "−")
-
-
 def _class_label(low: float | None, high: float, diverging: bool) -> str:
     def shown(value: float) -> str:
-        return ("+" if diverging and value > 0 else "") + format_value(value)
+        return ("+" if diverging and value > 0 else "") + format_number(value, decimals=1, minus=MINUS)
 
     if low is None:
         return f"≤ {shown(high)}"
@@ -383,7 +357,7 @@ def choropleth_svg(
     for area in projection.areas:
         value = values.get(area.code)
         fill = f"url(#{uid}-nd)" if value is None else colours[_class_of(float(value), breaks)]
-        shown = format_value(None if value is None else float(value))
+        shown = format_number(None if value is None else float(value), decimals=1, minus=MINUS)
         tip = f"{area.name} : {shown} {unit}".strip() if value is not None else f"{area.name} : {no_data}"
         shape = (
             f'<path d="{area.path}" fill="{fill}" data-code="{escape(area.code)}">'

@@ -147,7 +147,7 @@ def run_reconversion_eval(*, path: Path = EVAL_SET, k: int = 5) -> dict[str, Any
     sources = load_eval_set(path)
     variants = {
         "production": production_ranker(),
-        "without_mobility": production_ranker(replace(DEFAULT_WEIGHTS, mobility=0.0)),
+        "without_mobility": production_ranker(replace(DEFAULT_WEIGHTS, mobility=0.0, reverse_mobility=0.0)),
     }
     report: dict[str, Any] = {"set": path.name, "k": k, "sources": len(sources), "variants": {}}
     for name, ranker in variants.items():

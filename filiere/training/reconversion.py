@@ -2,43 +2,74 @@
 
 Occupations are ROME 4.0 métiers. A source can be given as a ROME code, an ESCO occupation URI
 or a free-text job title; the last two are linked to a métier by the matching engine
-(`link_occupations`). Targets are ranked by
+(`link_occupations`). Candidates are the métiers sharing ROME compétences with the source, the
+ROME mobilities from and to it, and its ROME family (same parent fiche). Each is scored
 
-    score = 0.75 × overlap + 0.25 × mobility
+    score = 0.45 × mobility + 0.10 × reverse + 0.30 × skills + 0.10 × proximity
 
-where `overlap` is the share of the target's core skills (ROME métier ↔ compétence links flagged
-"cœur de métier"; all its links when none is flagged) that the source métier already has, and
-`mobility` is 1 for the first ROME mobility suggested from the source, decreasing with its rank,
-0 without one. The source itself is excluded. Each target lists the skills shared, the skills to
-acquire (its core skills the source lacks) and the regional courses teaching them
-(`courses_covering`). Optionally only targets "in demand" are kept: métiers that ROME attaches
-to an ICT-services NAF division (58, 61, 62, 63) of the INSEE digital sector (c1385).
+- `mobility`: 1 / (1 + 0.1 × (rank − 1)) for the rank-th ROME mobility from the source, else 0:
+  France Travail's own list of credible moves is the strongest signal;
+- `reverse`: 1 when ROME proposes the move the other way (target → source);
+- `skills`: the geometric mean of the share of the target's core skills the source holds and
+  of the share of the source's core skills the target uses, both weighted by specificity
+  (log of métiers / métiers listing the skill: "Faire preuve de rigueur" counts for little, a
+  trade's own skill for much), halved when fewer than two specific skills (listed by at most
+  ~2 % of métiers) are shared: one generic word such as "Automatisme" does not make a path;
+- `proximity`: 1 in the same ROME family, 0.8 in the same domaine professionnel ("H12"),
+  otherwise how often ROME mobilities link the two domaines (all of ROME's 14,912), at most 0.7.
+
+A target far from the source's domaine (proximity under 0.2) that is no mobility either way
+has its score multiplied by 0.25, unless ROME attaches it to a sector the regional case names
+as an outlet (seed 004, Occitanie: rail, autonomous vehicles, maritime, health, retail,
+fintech; `OUTLET_SECTORS`, as NAF divisions). The source itself is excluded. `overlap` (shown)
+stays the plain share of the target's core skills already held. Each target lists the skills
+shared, the skills to acquire and the regional courses worth following (`courses_for_target`).
+Optionally only targets "in demand" are kept: métiers that ROME attaches to an ICT-services NAF
+division (58, 61, 62, 63) of the INSEE digital sector (c1385). The ranking is measured by
+`filiere reconversion_eval` (evaluation.py, docs/training.md).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from filiere.taxonomy.models import RomeMetier, RomeMetierCompetence, RomeMobility, Skill
 
 from .selectors import CourseMatch, courses_covering, supply_by_skill_and_department
 
-OVERLAP_WEIGHT = 0.75
-MOBILITY_WEIGHT = 0.25
+# A competence is "specific" when at most ~2 % of métiers list it (log(1584 / 31) + 0.1).
+SPECIFIC_IDF = 4.0
+MIN_SPECIFIC_SHARED = 2
+FAR_PROXIMITY = 0.2
+# Sectors the Occitanie case (seed 004) names as outlets for aeronautics skills, as the NAF
+# divisions ROME attaches métiers to: a target in them is not "far" from an aeronautics trade.
+OUTLET_SECTORS: dict[str, tuple[str, ...]] = {
+    "rail": ("49",),
+    "autonomous_vehicles": ("29",),
+    "maritime": ("50",),
+    "health": ("86", "21"),
+    "retail": ("47",),
+    "fintech": ("64", "66"),
+}
+OCCITANIE_OUTLETS = tuple(OUTLET_SECTORS)
 
 
 @dataclass(frozen=True)
 class RankingWeights:
-    """The weights of the ranking; the evaluation switches the mobility signal off with them."""
+    """The weights of the ranking; the evaluation switches the mobility signals off with them."""
 
-    overlap: float = OVERLAP_WEIGHT
-    mobility: float = MOBILITY_WEIGHT
+    mobility: float = 0.45
+    reverse_mobility: float = 0.10
+    skills: float = 0.30
+    domain: float = 0.10
+    far_penalty: float = 0.25
 
 
 DEFAULT_WEIGHTS = RankingWeights()
@@ -69,6 +100,7 @@ class TargetOccupation:
     mobility_rank: int | None
     in_demand: bool
     courses: list[CourseMatch] = field(default_factory=list)
+    same_family: bool = False
 
     @property
     def overlap_percent(self) -> int:
@@ -82,6 +114,8 @@ class TargetOccupation:
         ]
         if self.mobility_rank is not None:
             parts.append(_("mobilité proposée par le ROME (rang %(rank)d)") % {"rank": self.mobility_rank})
+        if self.same_family:
+            parts.append(_("même famille de métiers du ROME"))
         if self.in_demand:
             parts.append(_("métier du secteur numérique"))
         return " ; ".join(parts)
@@ -162,6 +196,78 @@ def digital_metier_codes() -> set[str]:
     )
 
 
+def outlet_metier_codes(sectors: Iterable[str] = OCCITANIE_OUTLETS) -> dict[str, str]:
+    """ROME métier code → outlet sector, for métiers ROME attaches to the sectors' NAF divisions."""
+    divisions = {d: name for name in sectors for d in OUTLET_SECTORS.get(name, ())}
+    rows = RomeMetier.objects.filter(naf_sectors__code__in=divisions).values_list("code", "naf_sectors__code")
+    return {code: divisions[division] for code, division in rows}
+
+
+def _domain_affinity(domain: str) -> dict[str, float]:
+    """Domaine professionnel → how often ROME moves people between it and `domain` ("H12").
+
+    The larger of two shares: of the mobilities leaving `domain`'s métiers, those landing in the
+    domaine; of those reaching `domain`, those coming from it. Learnt from all ROME mobilities,
+    so it is a property of the classification, not of one source's own list.
+    """
+    out = Counter(
+        t[:3]
+        for t in RomeMobility.objects.filter(source__code__startswith=domain).values_list(
+            "target_id", flat=True
+        )
+    )
+    came = Counter(
+        s[:3]
+        for s in RomeMobility.objects.filter(target__code__startswith=domain).values_list(
+            "source_id", flat=True
+        )
+    )
+    n_out, n_in = sum(out.values()) or 1, sum(came.values()) or 1
+    return {d: max(out[d] / n_out, came[d] / n_in) for d in set(out) | set(came)}
+
+
+def _specificity(competence_ids: set[str]) -> dict[str, float]:
+    """Competence → log(métiers / métiers linking it) + 0.1: "Automatisme" (56 métiers) weighs 3.4,
+    a skill of one trade 7.5, "Faire preuve de rigueur" (1,070 métiers) 0.5."""
+    total = RomeMetier.objects.count() or 1
+    counts = dict(
+        RomeMetierCompetence.objects.filter(competence_id__in=competence_ids)
+        .values("competence_id")
+        .annotate(n=Count("metier_id"))
+        .values_list("competence_id", "n")
+    )
+    return {c: math.log(total / max(counts.get(c, 1), 1)) + 0.1 for c in competence_ids}
+
+
+def _family(metier_code: str, parents: Mapping[str, str | None]) -> str:
+    return parents.get(metier_code) or metier_code
+
+
+def courses_for_target(
+    code: str, missing_skill_ids: list[int], *, region_code: str | None = None, limit: int = 5
+) -> list[CourseMatch]:
+    """Regional courses worth proposing to reach métier `code`: teaching at least two of its
+    missing skills (or all of them when only one is missing), and, when the course names ROME
+    métiers, preparing for `code` or for a métier of the same grand domaine.
+
+    One shared word is not enough: a course on artificial intelligence whose text says
+    "traitement automatique" is linked to the skill "Automatisme", which a lift technician
+    lacks; it must not be offered as the way to that trade.
+    """
+    needed = min(2, len(missing_skill_ids))
+    matches = courses_covering(missing_skill_ids, region_code=region_code, limit=4 * limit)
+    kept = []
+    for match in matches:
+        named = [c for c in match.course.rome_codes or [] if isinstance(c, str)]
+        if code in named:
+            kept.append(match)
+        elif len(set(match.covered_skill_ids)) >= needed and (
+            not named or any(c[:1] == code[:1] for c in named)
+        ):
+            kept.append(match)
+    return kept[:limit]
+
+
 def reconversion_targets(
     source: RomeMetier,
     *,
@@ -170,10 +276,13 @@ def reconversion_targets(
     limit: int = 10,
     with_courses: bool = True,
     weights: RankingWeights = DEFAULT_WEIGHTS,
+    outlets: Iterable[str] = OCCITANIE_OUTLETS,
 ) -> list[TargetOccupation]:
     """Target métiers for people leaving `source`, best first (see the module docstring)."""
     source_links = _skill_map([source.code]).get(source.code, {})
     held = set(source_links)
+    source_core = _core(source_links)
+    use_mobility = bool(weights.mobility or weights.reverse_mobility)
     mobilities = {
         target: rank
         for rank, target in enumerate(
@@ -183,6 +292,9 @@ def reconversion_targets(
             start=1,
         )
     }
+    incoming = set(RomeMobility.objects.filter(target=source).values_list("source_id", flat=True))
+    if not use_mobility:  # the evaluation's "without mobility" variant: no candidates from them either
+        mobilities, incoming = {}, set()
     sharing = (
         RomeMetierCompetence.objects.filter(competence_id__in=held)
         .exclude(metier_id=source.code)
@@ -190,27 +302,58 @@ def reconversion_targets(
         .annotate(n=Count("competence_id"))
         .order_by("-n", "metier_id")[:CANDIDATES]
     )
-    candidates = {row["metier_id"] for row in sharing}
-    if weights.mobility:  # without the signal (evaluation), mobilities are no candidates either
-        candidates |= set(mobilities)
+    family = source.parent_id or source.code
+    candidates = {row["metier_id"] for row in sharing} | set(mobilities) | incoming
+    candidates |= set(
+        RomeMetier.objects.filter(Q(parent_id=family) | Q(code=family)).values_list("code", flat=True)
+    )
     candidates.discard(source.code)
     demand = digital_metier_codes()
     if only_in_demand:
         candidates &= demand
     links = _skill_map(candidates)
+    parents = dict(RomeMetier.objects.filter(code__in=candidates).values_list("code", "parent_id"))
+    affinity = _domain_affinity(source.code[:3])
+    outlet_of = outlet_metier_codes(outlets)
+    idf = _specificity(held | {c for code in candidates for c in links.get(code, {})})
+    source_weight = sum(idf[c] for c in source_core) or 1.0
     scored = []
     for code in candidates:
-        core = _core(links.get(code, {}))
+        target_links = links.get(code, {})
+        core = _core(target_links)
         if not core:
             continue
-        overlap = len(core & held) / len(core)
+        shared_core = core & held
+        overlap = len(shared_core) / len(core)
+        covered = sum(idf[c] for c in shared_core) / sum(idf[c] for c in core)
+        reused = sum(idf[c] for c in source_core if c in target_links) / source_weight
+        skills = math.sqrt(covered * reused)
+        if sum(1 for c in shared_core if idf[c] >= SPECIFIC_IDF) < MIN_SPECIFIC_SHARED:
+            skills *= 0.5
+        same_family = _family(code, parents) == family
+        if same_family:
+            proximity = 1.0
+        elif code[:3] == source.code[:3]:
+            proximity = 0.8
+        else:
+            proximity = min(0.7, 4 * affinity.get(code[:3], 0.0))
         rank = mobilities.get(code)
-        mobility = 0.0 if rank is None else 1.0 / rank**0.5
-        scored.append((weights.overlap * overlap + weights.mobility * mobility, overlap, code, rank, core))
+        mobility = 0.0 if rank is None else 1.0 / (1.0 + 0.1 * (rank - 1))
+        reverse = 1.0 if code in incoming else 0.0
+        score = (
+            weights.mobility * mobility
+            + weights.reverse_mobility * reverse
+            + weights.skills * skills
+            + weights.domain * proximity
+        )
+        far = proximity < FAR_PROXIMITY and rank is None and not reverse
+        if far and code not in outlet_of:
+            score *= weights.far_penalty
+        scored.append((score, overlap, code, rank, core, same_family))
     scored.sort(key=lambda t: (-t[0], t[2]))
     scored = scored[:limit]
-    competence_ids = {c for *_rest, core in scored for c in core}
-    skills = {
+    competence_ids = {c for row in scored for c in row[4]}
+    skills_by_comp = {
         comp: (pk, label)
         for pk, comp, label in Skill.objects.filter(rome_competence_id__in=competence_ids).values_list(
             "pk", "rome_competence_id", "label"
@@ -218,9 +361,13 @@ def reconversion_targets(
     }
     labels = dict(RomeMetier.objects.filter(code__in=[t[2] for t in scored]).values_list("code", "label"))
     targets = []
-    for score, overlap, code, rank, core in scored:
-        shared = sorted((SkillRef(*skills[c]) for c in core & held if c in skills), key=lambda s: s.label)
-        missing = sorted((SkillRef(*skills[c]) for c in core - held if c in skills), key=lambda s: s.label)
+    for score, overlap, code, rank, core, same_family in scored:
+        shared = sorted(
+            (SkillRef(*skills_by_comp[c]) for c in core & held if c in skills_by_comp), key=lambda s: s.label
+        )
+        missing = sorted(
+            (SkillRef(*skills_by_comp[c]) for c in core - held if c in skills_by_comp), key=lambda s: s.label
+        )
         target = TargetOccupation(
             code=code,
             label=labels.get(code, code),
@@ -230,9 +377,10 @@ def reconversion_targets(
             missing=missing,
             mobility_rank=rank,
             in_demand=code in demand,
+            same_family=same_family,
         )
         if with_courses and missing:
-            target.courses = courses_covering([s.skill_id for s in missing], region_code=region_code, limit=5)
+            target.courses = courses_for_target(code, [s.skill_id for s in missing], region_code=region_code)
         targets.append(target)
     return targets
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -31,6 +31,9 @@ from filiere.taxonomy.families import OTHER, family_choices, family_for
 
 from .models import Course, CourseSkill, Funding, Session, SessionStatus
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import Viewer
+
 TRAINING_KINDS = (Kind.TRAINING_BODY, Kind.SCHOOL)
 SUPPLY_HORIZON_DAYS = 365
 NEXT_SESSIONS = 3
@@ -39,23 +42,23 @@ NEXT_SESSIONS = 3
 # --- Access ---------------------------------------------------------------------------------
 
 
-def training_bodies_editable_by(user: Any) -> QuerySet[Organisation]:
+def training_bodies_editable_by(user: Viewer) -> QuerySet[Organisation]:
     """Training bodies and schools whose courses `user` may create and edit (editors/admins of
     the organisation, administrators of one of its regions, platform staff)."""
     return organisations_editable_by(user).filter(kind__in=TRAINING_KINDS).order_by("name")
 
 
-def can_edit_course(user: Any, course: Course) -> bool:
+def can_edit_course(user: Viewer, course: Course) -> bool:
     """Whether `user` may edit `course` (and see it while it is a draft): whoever edits its body."""
     return may_edit_organisation(user, course.organisation_id)
 
 
-def can_import_training(user: Any) -> bool:
+def can_import_training(user: Viewer) -> bool:
     """Platform staff and editors of at least one training body may upload an offer file."""
     return is_platform_staff(user) or training_bodies_editable_by(user).exists()
 
 
-def visible_courses(user: Any = None) -> QuerySet[Course]:
+def visible_courses(user: Viewer = None) -> QuerySet[Course]:
     """Courses `user` may read: published ones, plus the drafts of the bodies they edit."""
     published = Course.objects.filter(is_published=True)
     if not is_signed_in(user):
@@ -66,7 +69,7 @@ def visible_courses(user: Any = None) -> QuerySet[Course]:
     return Course.objects.filter(Q(is_published=True) | Q(organisation__in=editable))
 
 
-def get_course_for_user(user: Any, course_id: Any) -> Course:
+def get_course_for_user(user: Viewer, course_id: Any) -> Course:
     """The course `course_id` as `user` may read it, or 404.
 
     Published courses are public; a draft only for the training body's editors, administrators
@@ -81,7 +84,7 @@ def get_course_for_user(user: Any, course_id: Any) -> Course:
     return course
 
 
-def get_session_for_user(user: Any, session_id: Any) -> Session:
+def get_session_for_user(user: Viewer, session_id: Any) -> Session:
     """The session `session_id` if its course is readable by `user`, or 404."""
     try:
         session = Session.objects.select_related("course", "course__organisation").get(pk=int(session_id))
@@ -301,7 +304,7 @@ class CourseResult:
 
 
 def search_courses(
-    user: Any, filters: CourseFilters, *, limit: int = 50, today: dt.date | None = None
+    user: Viewer, filters: CourseFilters, *, limit: int = 50, today: dt.date | None = None
 ) -> list[CourseResult]:
     """Courses readable by `user` with an upcoming session matching the filters.
 

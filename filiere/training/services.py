@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .models import Course, CourseSkill, CourseSource, Session, SkillOrigin
 from .selectors import can_edit_course, training_bodies_editable_by
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
 
 COURSE_TEXT_FIELDS = ("title", "objectives", "expected_results", "description")
 
@@ -37,7 +40,7 @@ def refresh_extracted_skills(course: Course) -> int:
 
 
 @transaction.atomic
-def create_course(*, user: Any, data: dict[str, Any]) -> Course:
+def create_course(*, user: User, data: dict[str, Any]) -> Course:
     """Create a course for a training body `user` edits and find its skills in its text.
 
     Raises PermissionDenied when `user` may not edit `data["organisation"]`.
@@ -51,7 +54,7 @@ def create_course(*, user: Any, data: dict[str, Any]) -> Course:
 
 
 @transaction.atomic
-def update_course(*, user: Any, course: Course, data: dict[str, Any]) -> list[str]:
+def update_course(*, user: User, course: Course, data: dict[str, Any]) -> list[str]:
     """Apply a person's edit of a course; changed fields join `edited_fields` so an import never
     overwrites them. Returns the changed field names. Raises PermissionDenied without rights."""
     if not can_edit_course(user, course):
@@ -73,7 +76,7 @@ def update_course(*, user: Any, course: Course, data: dict[str, Any]) -> list[st
 
 
 @transaction.atomic
-def save_session(*, user: Any, course: Course, session: Session, commune: Any | None) -> Session:
+def save_session(*, user: User, course: Course, session: Session, commune: Any | None) -> Session:
     """Create or update a session of `course` (validated by `SessionForm`); the place comes from
     the commune (department and region denormalised), none for distance learning."""
     if not can_edit_course(user, course):

@@ -23,6 +23,8 @@ import pytest
 from django.urls import reverse
 
 from filiere.accounts.models import Membership, RegionalRole, Role
+from filiere.events import services as events_services
+from filiere.events.models import Event
 from filiere.needs.models import Campaign, Scope, Status
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import (
@@ -36,6 +38,7 @@ from filiere.organisations.tests.factories import (
 from filiere.roadmaps.models import Plan
 from filiere.roadmaps.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory
 from filiere.showcase.models import CompetenceDeclaration, ContactRequest, ShowcaseProfile
+from filiere.support.tests.factories import ReferralFactory, ServiceFactory, SupportRequestFactory
 from filiere.talent import services as talent_services
 from filiere.talent.models import Cohort, JobOffer, JobSeeker, Programme
 from filiere.taxonomy.tests.factories import EscoBackedSkillFactory
@@ -79,6 +82,9 @@ class World:
     plan: Any
     action: Any
     membership: Any
+    event: Any = None  # an event of cluster X (published)
+    registration: Any = None  # the member's registration for it
+    support: Any = None  # support app: {"request", "referral", "service", "provider"}
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -162,6 +168,22 @@ def world() -> World:
     # An action of the private plan carried by F: F's people read the plan, its editors edit it.
     action = ActionFactory(objective=ObjectiveFactory(axis=AxisFactory(plan=plan)), owner=firm)
     membership = Membership.objects.get(user=users["member"], organisation=firm)
+    event = Event.objects.create(
+        organiser=cluster_x,
+        title="Conext Days",
+        starts_at=now + dt.timedelta(days=10),
+        ends_at=now + dt.timedelta(days=10, hours=8),
+        venue="Chalon-sur-Saône",
+        capacity=50,
+        is_published=True,
+    )
+    registration = events_services.register(event=event, user=users["member"], organisation=firm)
+    # Support: structure S offers a service; F (given a SIREN) asked for it.
+    firm.siren = "732829320"
+    firm.save(update_fields=["siren"])
+    service = ServiceFactory(provider=structure, title="Diagnostic numérique")
+    referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
+    support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
     return World(
         users,
         firm,
@@ -177,6 +199,9 @@ def world() -> World:
         plan,
         action,
         membership,
+        event,
+        registration,
+        support,
     )
 
 
@@ -389,6 +414,113 @@ CASES = [
         lambda w: reverse("roadmaps:action_edit", args=[w.action.pk]),
         allowed=("editor", "admin", "regional", "platform_staff"),
         others=(("member", 403),),
+    ),
+    Case(
+        "events_create",
+        "get",
+        lambda w: reverse("events:create"),
+        # Whoever edits some organisation: its editors, clusters' staff, regional and platform staff.
+        allowed=("editor", "admin", "cluster_x", "cluster_y", "regional", "regional_other", "platform_staff"),
+        default=403,
+    ),
+    Case(
+        "events_edit",
+        "get",
+        lambda w: reverse("events:edit", args=[w.event.pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        default=403,  # the event is published: visible to everyone
+    ),
+    Case(
+        "events_registrations",
+        "get",
+        lambda w: reverse("events:registrations", args=[w.event.pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        default=403,
+    ),
+    Case(
+        "events_check_in",
+        "post",
+        lambda w: reverse("events:check_in", args=[w.event.pk]),
+        data=lambda w: {"registration": w.registration.pk},
+        allowed=("cluster_x", "regional", "platform_staff"),
+        ok=302,
+        default=403,
+    ),
+    Case(
+        "events_ticket",
+        "get",
+        lambda w: reverse("events:ticket", args=[w.registration.pk]),
+        allowed=("member",),  # one's own; the organiser's staff use the list
+    ),
+    Case(
+        "events_cancel",
+        "post",
+        lambda w: reverse("events:cancel", args=[w.registration.pk]),
+        allowed=("member",),
+        ok=302,
+    ),
+    Case(
+        "events_organiser_figures",
+        "get",
+        lambda w: reverse("events:organiser_figures", args=[w.cluster_x.pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        default=403,  # the directory is public
+    ),
+    Case(
+        "events_my_registrations",
+        "get",
+        lambda w: reverse("events:my_registrations"),
+        allowed=EVERYONE_SIGNED_IN,  # each sees only their own
+    ),
+]
+
+FIRM_PEOPLE = ("member", "editor", "admin")
+CASES += [
+    Case(
+        "support_request_new",
+        "get",
+        lambda w: reverse("support:request_new"),
+        allowed=EVERYONE_SIGNED_IN,  # the page names no firm yet; filing checks the SIRET's firm
+    ),
+    Case(
+        "support_request_detail",
+        "get",
+        lambda w: reverse("support:request_detail", args=[w.support["request"].pk]),
+        allowed=(*FIRM_PEOPLE, "adviser", "platform_staff"),  # the firm, the provider it went to
+    ),
+    Case(
+        "support_referral_take",
+        "post",
+        lambda w: reverse("support:referral_action", args=[w.support["referral"].pk, "prendre"]),
+        allowed=("adviser", "platform_staff"),
+        ok=302,
+        others=tuple((role, 403) for role in FIRM_PEOPLE),  # they see the request, do not answer it
+    ),
+    Case(
+        "support_history",
+        "get",
+        lambda w: reverse("support:history", args=[w.firm.siren]),
+        allowed=(*FIRM_PEOPLE, "adviser", "platform_staff"),
+    ),
+    Case(
+        "support_report_provider",
+        "get",
+        lambda w: reverse("support:report", args=[w.support["provider"].pk, "provider"]),
+        allowed=("adviser", "platform_staff"),
+        default=403,  # the provider is a public organisation of the directory
+    ),
+    Case(
+        "support_service_edit",
+        "get",
+        lambda w: reverse("support:service_edit", args=[w.support["service"].pk]),
+        allowed=("regional", "platform_staff"),  # who edits S (its editors; none among the roles)
+        default=403,  # the service is published
+    ),
+    Case(
+        "support_inbox",
+        "get",
+        lambda w: reverse("support:inbox"),
+        allowed=EVERYONE_SIGNED_IN,  # each sees only their structures' requests
     ),
 ]
 

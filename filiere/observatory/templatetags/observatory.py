@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from filiere.territories.maps import format_value
+from filiere.core.charts import MINUS, format_number
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def obs_number(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, int | float):
-        return format_value(value)
+        return format_number(value, decimals=1, minus=MINUS)
     return str(value)
 
 

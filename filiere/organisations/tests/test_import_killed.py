@@ -28,7 +28,10 @@ from filiere.core.backup import backup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROWS = 12_000
+# Small enough for the suite (the rerun imports every row), large enough that the import is still
+# running when the test sees its first batches committed: 20 batches of 250, killed after two.
+ROWS = 5_000
+BATCH = 250
 
 
 def database_url(tmp_path: Path) -> str:
@@ -74,13 +77,13 @@ def test_a_killed_import_is_marked_interrupted_and_a_rerun_finishes_it(tmp_path:
         "--naf",
         "all",
         "--batch-size",
-        "500",
+        str(BATCH),
     ]
     log = (tmp_path / "import.log").open("wb")
     process = subprocess.Popen(command, env=run_env(url), stdout=log, stderr=log)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if query(url, "SELECT count(*) FROM organisations_establishment")[0][0] >= 1000:
+        if query(url, "SELECT count(*) FROM organisations_establishment")[0][0] >= 2 * BATCH:
             break
         time.sleep(0.05)
     assert process.poll() is None, (tmp_path / "import.log").read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -22,6 +22,9 @@ from filiere.roadmaps.models import (
     Objective,
     Plan,
 )
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
 
 PLAN_FIELDS = (
     "kind",
@@ -79,7 +82,7 @@ def _jsonable(value: Any) -> Any:
 def log_activity(
     *,
     plan: Plan,
-    user: Any,
+    user: User | None,
     verb: str,
     obj: Model,
     changes: Mapping[str, Any] | None = None,

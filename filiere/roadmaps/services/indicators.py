@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,11 +33,14 @@ from filiere.roadmaps.services.base import (
     plan_of,
 )
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
+
 
 @transaction.atomic
 def create_indicator(
     *,
-    user: Any,
+    user: User | None,
     plan: Plan,
     name: str,
     fields: Mapping[str, Any] | None = None,
@@ -75,7 +78,7 @@ def _own_nodes(plan: Plan, nodes: Iterable[Action | Objective], field: str) -> l
 @transaction.atomic
 def update_indicator(
     *,
-    user: Any,
+    user: User | None,
     indicator: Indicator,
     fields: Mapping[str, Any],
     actions: Iterable[Action] | None = None,
@@ -98,7 +101,9 @@ def update_indicator(
 
 
 @transaction.atomic
-def set_indicator_target(*, user: Any, indicator: Indicator, date: dt.date, value: Any) -> IndicatorTarget:
+def set_indicator_target(
+    *, user: User | None, indicator: Indicator, date: dt.date, value: Any
+) -> IndicatorTarget:
     """Set the target of `indicator` at `date` (one target per date: a second one replaces it).
     The date falls within the plan period, give or take a year (targets often name the year after)."""
     number = parse_value(value)
@@ -158,7 +163,7 @@ def validate_value_date(*, plan: Plan, date: dt.date, today: dt.date | None = No
 
 @transaction.atomic
 def record_indicator_value(
-    *, user: Any, indicator: Indicator, date: dt.date, value: Any, source: str = ""
+    *, user: User | None, indicator: Indicator, date: dt.date, value: Any, source: str = ""
 ) -> IndicatorValue:
     """Store a measured value of `indicator` after checking it is a number with a plausible date."""
     number = parse_value(value)
@@ -181,7 +186,7 @@ def record_indicator_value(
 
 
 @transaction.atomic
-def refresh_computed_indicators(*, plan: Plan, user: Any = None) -> list[IndicatorValue]:
+def refresh_computed_indicators(*, plan: Plan, user: User | None = None) -> list[IndicatorValue]:
     """Evaluate every computed indicator of `plan` and store the result dated today.
 
     Running it twice the same day updates today's value instead of adding a second one.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,11 +38,14 @@ from filiere.roadmaps.services.base import (
     plan_of,
 )
 
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
+
 
 @transaction.atomic
 def create_plan(
     *,
-    user: Any,
+    user: User | None,
     kind: str = PlanKind.ROADMAP,
     title: str,
     region_id: str,
@@ -73,7 +76,11 @@ def create_plan(
 
 @transaction.atomic
 def update_plan(
-    *, user: Any, plan: Plan, fields: Mapping[str, Any], partners: Iterable[Organisation] | None = None
+    *,
+    user: User | None,
+    plan: Plan,
+    fields: Mapping[str, Any],
+    partners: Iterable[Organisation] | None = None,
 ) -> Plan:
     """Change a plan's fields (any of `PLAN_FIELDS`) and partners; log what changed."""
     changes = apply_changes(plan, fields, PLAN_FIELDS)
@@ -103,7 +110,9 @@ def _check_actions_within(plan: Plan) -> None:
 
 
 @transaction.atomic
-def create_axis(*, user: Any, plan: Plan, title: str, fields: Mapping[str, Any] | None = None) -> Axis:
+def create_axis(
+    *, user: User | None, plan: Plan, title: str, fields: Mapping[str, Any] | None = None
+) -> Axis:
     """Add an axis (priority, ambition) at the end of `plan`; its title is unique in the plan."""
     _unique_title(plan.axes.all(), title, _("Le plan a déjà un axe de ce titre."))
     axis = Axis(plan=plan, title=title, kind=plan.axis_kind, position=_next_position(plan.axes.all()))
@@ -115,7 +124,7 @@ def create_axis(*, user: Any, plan: Plan, title: str, fields: Mapping[str, Any] 
 
 
 @transaction.atomic
-def update_axis(*, user: Any, axis: Axis, fields: Mapping[str, Any]) -> Axis:
+def update_axis(*, user: User | None, axis: Axis, fields: Mapping[str, Any]) -> Axis:
     """Change an axis's title, description, weight or kind; log what changed."""
     if "title" in fields:
         others = axis.plan.axes.exclude(pk=axis.pk)
@@ -130,7 +139,7 @@ def update_axis(*, user: Any, axis: Axis, fields: Mapping[str, Any]) -> Axis:
 
 @transaction.atomic
 def create_objective(
-    *, user: Any, axis: Axis, title: str, fields: Mapping[str, Any] | None = None
+    *, user: User | None, axis: Axis, title: str, fields: Mapping[str, Any] | None = None
 ) -> Objective:
     """Add an objective at the end of `axis`; its title is unique in the axis."""
     _unique_title(axis.objectives.all(), title, _("L'axe a déjà un objectif de ce titre."))
@@ -143,7 +152,7 @@ def create_objective(
 
 
 @transaction.atomic
-def update_objective(*, user: Any, objective: Objective, fields: Mapping[str, Any]) -> Objective:
+def update_objective(*, user: User | None, objective: Objective, fields: Mapping[str, Any]) -> Objective:
     """Change an objective's title, description or weight; log what changed."""
     if "title" in fields:
         others = objective.axis.objectives.exclude(pk=objective.pk)
@@ -170,7 +179,7 @@ def siblings(obj: TreeObject) -> Any:
 
 
 @transaction.atomic
-def move_node(*, user: Any, obj: TreeObject, direction: str) -> bool:
+def move_node(*, user: User | None, obj: TreeObject, direction: str) -> bool:
     """Move `obj` one place up or down among its siblings (positions renumbered 1..n).
     Returns False when it is already first (up) or last (down)."""
     if direction not in ("up", "down"):
@@ -197,7 +206,7 @@ def move_node(*, user: Any, obj: TreeObject, direction: str) -> bool:
 
 
 @transaction.atomic
-def delete_node(*, user: Any, obj: TreeObject | IndicatorTarget | IndicatorValue) -> None:
+def delete_node(*, user: User | None, obj: TreeObject | IndicatorTarget | IndicatorValue) -> None:
     """Delete an axis, objective, action, step, indicator, target or measured value (and what
     hangs below it); the log keeps its title and how many objectives, actions or values went with
     it. A target or a value is logged on its indicator, as it was when set."""
@@ -227,7 +236,7 @@ def delete_node(*, user: Any, obj: TreeObject | IndicatorTarget | IndicatorValue
 @transaction.atomic
 def create_action(
     *,
-    user: Any,
+    user: User | None,
     objective: Objective,
     title: str,
     fields: Mapping[str, Any] | None = None,
@@ -260,7 +269,7 @@ def _own_indicators(plan: Plan, indicators: Iterable[Indicator]) -> list[Indicat
 @transaction.atomic
 def update_action(
     *,
-    user: Any,
+    user: User | None,
     action: Action,
     fields: Mapping[str, Any],
     partners: Iterable[Organisation] | None = None,
@@ -284,7 +293,7 @@ def update_action(
 
 
 @transaction.atomic
-def set_steps_done(*, user: Any, action: Action, done_ids: Iterable[int]) -> list[str]:
+def set_steps_done(*, user: User | None, action: Action, done_ids: Iterable[int]) -> list[str]:
     """Mark exactly the steps `done_ids` of `action` as done; log and return the titles that changed."""
     done_ids = set(done_ids)
     changed: dict[str, list[Any]] = {}
@@ -302,7 +311,7 @@ def set_steps_done(*, user: Any, action: Action, done_ids: Iterable[int]) -> lis
 
 
 @transaction.atomic
-def add_step(*, user: Any, action: Action, title: str, due_date: dt.date | None = None) -> ActionStep:
+def add_step(*, user: User | None, action: Action, title: str, due_date: dt.date | None = None) -> ActionStep:
     """Add a step at the end of `action`; its due date falls within the plan period."""
     plan = action.objective.axis.plan
     if due_date and not plan.contains(due_date):

@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -49,6 +49,9 @@ from filiere.roadmaps.spreadsheets.columns import (
     TARGET,
     UnknownOwners,
 )
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
 
 # --- Import ------------------------------------------------------------------------------------
 
@@ -504,7 +507,7 @@ def _load_rows(file: IO[bytes] | bytes, report: ImportReport) -> dict[str, _Rows
 
 
 def import_plan_xlsx(
-    *, user: Any, plan: Plan, file: IO[bytes] | bytes, unknown_owners: UnknownOwners = "error"
+    *, user: User | None, plan: Plan, file: IO[bytes] | bytes, unknown_owners: UnknownOwners = "error"
 ) -> ImportReport:
     """Read a workbook in the export format into `plan`; write nothing unless every cell is valid.
 
@@ -546,7 +549,7 @@ def import_plan_xlsx(
 
 def _write(
     report: ImportReport,
-    user: Any,
+    user: User | None,
     plan: Plan,
     action_rows: list[_ActionRow],
     indicator_rows: list[_IndicatorRow],
@@ -622,7 +625,7 @@ def _sync_steps(
     return changes
 
 
-def _write_indicators(report: ImportReport, user: Any, plan: Plan, rows: list[_IndicatorRow]) -> None:
+def _write_indicators(report: ImportReport, user: User | None, plan: Plan, rows: list[_IndicatorRow]) -> None:
     existing = {_fold(i.name): i for i in plan.indicators.all()}
     by_title: dict[str, list[Action]] = {}
     for action in Action.objects.filter(objective__axis__plan=plan):
@@ -683,5 +686,5 @@ def _write_indicators(report: ImportReport, user: Any, plan: Plan, rows: list[_I
         report.count("indicators_updated" if changes else "indicators_unchanged")
 
 
-def _user(user: Any) -> Any:
+def _user(user: User | None) -> Any:
     return user if user is not None and user.is_authenticated else None

@@ -12,6 +12,8 @@ def test_computations_are_collected_from_the_apps_that_register_them():
         "programme_files_latest_year",
         "programme_trainees_latest_year",
         "programme_back_to_work_rate",
+        "support_companies_supported_this_year",
+        "events_this_year",
     ]
 
 

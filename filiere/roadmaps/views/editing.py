@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from filiere.core.forms import run_service
 from filiere.roadmaps import selectors, services
 from filiere.roadmaps.forms import (
     ActionEditForm,
@@ -33,17 +34,7 @@ from filiere.roadmaps.models import Action, Axis, Indicator, Objective, Plan
 # --- Editing the plan --------------------------------------------------------------------------
 
 
-def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields it names, the rest on the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        field = ERROR_FIELDS.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-# Model field → form field, where the forms name them differently.
+# Model field → form field, where the forms name them differently (`core.forms.run_service`).
 ERROR_FIELDS = {"owner_id": "owner_text", "owner_name": "owner_text", "partners": "partners_text"}
 
 
@@ -66,14 +57,15 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_create_plan(request.user):
         raise PermissionDenied
     form = PlanForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_plan(
-                user=request.user, partners=form.cleaned_data["partners_text"], **form.service_fields()
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+    if request.method == "POST":
+        plan = run_service(
+            form,
+            lambda d: services.create_plan(
+                user=request.user, partners=d["partners_text"], **form.service_fields()
+            ),
+            fields=ERROR_FIELDS,
+        )
+        if plan is not None:
             messages.success(request, _("Plan créé. Ajoutez maintenant ses axes, objectifs et actions."))
             return redirect("roadmaps:plan_structure", pk=plan.pk)
     return _form_page(request, form=form, plan=None, title=_("Nouveau plan"))
@@ -85,16 +77,18 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(
         request.POST or None, instance=selectors.get_plan_for_user(request.user, pk), user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plan(
+    if request.method == "POST":
+        saved = run_service(
+            form,
+            lambda d: services.update_plan(
                 user=request.user,
                 plan=plan,
                 fields=form.service_fields(),
-                partners=form.cleaned_data["partners_text"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+                partners=d["partners_text"],
+            ),
+            fields=ERROR_FIELDS,
+        )
+        if saved is None:
             plan.refresh_from_db()
         else:
             messages.success(request, _("Plan mis à jour."))
@@ -119,11 +113,14 @@ def axis_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = NodeForm(request.POST or None, with_kind=True, initial={"kind": plan.axis_kind})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            services.create_axis(user=request.user, plan=plan, title=data.pop("title"), fields=data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        saved = run_service(
+            form,
+            lambda _d: services.create_axis(
+                user=request.user, plan=plan, title=data.pop("title"), fields=data
+            ),
+            fields=ERROR_FIELDS,
+        )
+        if saved is not None:
             messages.success(request, _("Axe ajouté."))
             return redirect("roadmaps:plan_structure", pk=plan.pk)
     return _form_page(request, form=form, plan=plan, title=_("Ajouter un axe"))
@@ -135,12 +132,11 @@ def axis_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, axis.plan_id)
     initial = {"kind": axis.kind, "title": axis.title, "description": axis.description, "weight": axis.weight}
     form = NodeForm(request.POST or None, with_kind=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_axis(user=request.user, axis=axis, fields=form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+    if request.method == "POST":
+        saved = run_service(
+            form, lambda d: services.update_axis(user=request.user, axis=axis, fields=d), fields=ERROR_FIELDS
+        )
+        if saved is not None:
             messages.success(request, _("Axe mis à jour."))
             return redirect("roadmaps:plan_structure", pk=plan.pk)
     return _form_page(
@@ -155,11 +151,14 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = NodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            services.create_objective(user=request.user, axis=axis, title=data.pop("title"), fields=data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        saved = run_service(
+            form,
+            lambda _d: services.create_objective(
+                user=request.user, axis=axis, title=data.pop("title"), fields=data
+            ),
+            fields=ERROR_FIELDS,
+        )
+        if saved is not None:
             messages.success(request, _("Objectif ajouté."))
             return redirect("roadmaps:plan_structure", pk=plan.pk)
     title = _("Ajouter un objectif à « %(title)s »") % {"title": axis.title}
@@ -172,12 +171,13 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, objective.axis.plan_id)
     initial = {"title": objective.title, "description": objective.description, "weight": objective.weight}
     form = NodeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_objective(user=request.user, objective=objective, fields=form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+    if request.method == "POST":
+        saved = run_service(
+            form,
+            lambda d: services.update_objective(user=request.user, objective=objective, fields=d),
+            fields=ERROR_FIELDS,
+        )
+        if saved is not None:
             messages.success(request, _("Objectif mis à jour."))
             return redirect("roadmaps:plan_structure", pk=plan.pk)
     title = _("Modifier l'objectif « %(title)s »") % {"title": objective.title}
@@ -196,19 +196,20 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionEditForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        try:
-            action = services.create_action(
+        action = run_service(
+            form,
+            lambda d: services.create_action(
                 user=request.user,
                 objective=objective,
                 title=fields.pop("title"),
                 fields=fields,
-                partners=form.cleaned_data["partners_text"],
-                funders=form.cleaned_data["funders_text"],
-                indicators=form.cleaned_data["indicators"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+                partners=d["partners_text"],
+                funders=d["funders_text"],
+                indicators=d["indicators"],
+            ),
+            fields=ERROR_FIELDS,
+        )
+        if action is not None:
             messages.success(request, _("Action ajoutée."))
             _after_action_save(request, form)
             return redirect("roadmaps:action_edit", pk=action.pk)
@@ -225,18 +226,20 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = action.objective.axis.plan
     form = ActionEditForm(request.POST or None, plan=plan, action=action)
     step_form = StepForm(prefix="step")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_action(
+    if request.method == "POST":
+        saved = run_service(
+            form,
+            lambda d: services.update_action(
                 user=request.user,
                 action=action,
                 fields=form.service_fields(),
-                partners=form.cleaned_data["partners_text"],
-                funders=form.cleaned_data["funders_text"],
-                indicators=form.cleaned_data["indicators"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+                partners=d["partners_text"],
+                funders=d["funders_text"],
+                indicators=d["indicators"],
+            ),
+            fields=ERROR_FIELDS,
+        )
+        if saved is None:
             action = selectors.get_action_for_user(request.user, pk)
         else:
             messages.success(request, _("Action mise à jour."))
@@ -260,11 +263,10 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     step_form = StepForm(request.POST, prefix="step")
     if step_form.is_valid():
-        try:
-            services.add_step(user=request.user, action=action, **step_form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(step_form, exc)
-        else:
+        saved = run_service(
+            step_form, lambda d: services.add_step(user=request.user, action=action, **d), fields=ERROR_FIELDS
+        )
+        if saved is not None:
             messages.success(request, _("Étape ajoutée."))
             return redirect("roadmaps:action_edit", pk=action.pk)
     plan = action.objective.axis.plan
@@ -284,18 +286,19 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        try:
-            indicator = services.create_indicator(
+        indicator = run_service(
+            form,
+            lambda d: services.create_indicator(
                 user=request.user,
                 plan=plan,
                 name=fields.pop("name"),
                 fields=fields,
-                actions=form.cleaned_data["actions"],
-                objectives=form.cleaned_data["objectives"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+                actions=d["actions"],
+                objectives=d["objectives"],
+            ),
+            fields=ERROR_FIELDS,
+        )
+        if indicator is not None:
             messages.success(request, _("Indicateur créé. Ajoutez ses cibles."))
             return redirect("roadmaps:indicator_edit", pk=indicator.pk)
     return _form_page(request, form=form, plan=plan, title=_("Nouvel indicateur"), wide=True)
@@ -309,18 +312,19 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(
         request.POST or None, instance=selectors.get_indicator_for_user(request.user, pk), plan=plan
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_indicator(
+    if request.method == "POST":
+        saved = run_service(
+            form,
+            lambda d: services.update_indicator(
                 user=request.user,
                 indicator=indicator,
                 fields=form.service_fields(),
-                actions=form.cleaned_data["actions"],
-                objectives=form.cleaned_data["objectives"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+                actions=d["actions"],
+                objectives=d["objectives"],
+            ),
+            fields=ERROR_FIELDS,
+        )
+        if saved is not None:
             messages.success(request, _("Indicateur mis à jour."))
             return redirect("roadmaps:indicator_edit", pk=indicator.pk)
     return _indicator_edit_page(request, indicator, form, TargetForm(prefix="target"))
@@ -346,17 +350,15 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = selectors.get_indicator_for_user(request.user, pk)
     plan = _editable_plan(request, indicator.plan_id)
     target_form = TargetForm(request.POST, prefix="target")
-    if target_form.is_valid():
-        try:
-            services.set_indicator_target(user=request.user, indicator=indicator, **target_form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                _apply_errors(target_form, exc)
-            else:
-                target_form.add_error("value", exc)
-        else:
-            messages.success(request, _("Cible enregistrée."))
-            return redirect("roadmaps:indicator_edit", pk=indicator.pk)
+    target = run_service(
+        target_form,
+        lambda d: services.set_indicator_target(user=request.user, indicator=indicator, **d),
+        fields=ERROR_FIELDS,
+        field="value",
+    )
+    if target is not None:
+        messages.success(request, _("Cible enregistrée."))
+        return redirect("roadmaps:indicator_edit", pk=indicator.pk)
     return _indicator_edit_page(request, indicator, IndicatorForm(instance=indicator, plan=plan), target_form)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from filiere.core.forms import run_service
 from filiere.core.params import parse_int
 from filiere.roadmaps import selectors, services
 from filiere.roadmaps.charts import indicator_chart, plan_chart
@@ -68,16 +69,14 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     # The form edits a copy so a refused change never shows as saved on the page.
     form = ActionForm(request.POST or None, instance=selectors.get_action_for_user(request.user, pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_action(
-                user=request.user,
-                action=action,
-                fields={f: form.cleaned_data[f] for f in ActionForm.Meta.fields},
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+    if request.method == "POST":
+        saved = run_service(
+            form,
+            lambda d: services.update_action(
+                user=request.user, action=action, fields={f: d[f] for f in ActionForm.Meta.fields}
+            ),
+        )
+        if saved is not None:
             step_ids = {n for i in request.POST.getlist("steps_done") if (n := parse_int(i)) is not None}
             services.set_steps_done(user=request.user, action=action, done_ids=step_ids)
             messages.success(request, _("Action mise à jour."))
@@ -99,20 +98,15 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.record_indicator_value(
-                    user=request.user,
-                    indicator=indicator,
-                    date=form.cleaned_data["date"],
-                    value=form.cleaned_data["value"],
-                    source=form.cleaned_data["source"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Valeur enregistrée."))
-                return redirect("roadmaps:indicator_detail", pk=indicator.pk)
+        value = run_service(
+            form,
+            lambda d: services.record_indicator_value(
+                user=request.user, indicator=indicator, date=d["date"], value=d["value"], source=d["source"]
+            ),
+        )
+        if value is not None:
+            messages.success(request, _("Valeur enregistrée."))
+            return redirect("roadmaps:indicator_detail", pk=indicator.pk)
     node = selectors.indicator_node(indicator)
     chart = indicator_chart(node, uid=f"indicator-{indicator.pk}", table_id="indicator-data")
     context = {

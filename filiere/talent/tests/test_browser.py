@@ -25,7 +25,7 @@ def test_adviser_moves_a_file_to_placement_and_sees_the_dashboard_change(browser
     page = browser_context.new_page()
 
     page.goto(live_server.url + "/comptes/connexion/?next=/talents/")
-    page.get_by_label("Nom d’utilisateur").fill("conseiller")
+    page.get_by_label("Adresse e-mail").fill("conseiller")  # a username is accepted too
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Numéric Emploi Grand Est", exact=True).click()
@@ -50,7 +50,7 @@ def test_adviser_moves_a_file_to_placement_and_sees_the_dashboard_change(browser
     dashboard = live_server.url + f"/talents/programmes/{programme.pk}/tableau-de-bord/"
     page.goto(dashboard)
     assert page.locator("#fig-files").inner_text() == "1"
-    assert page.locator("#fig-back-to-work").inner_text() == "—"
+    assert page.locator("#fig-back-to-work-6").inner_text() == "—"
     page.go_back()
     page.get_by_label("Échéance").select_option(label="à 6 mois")
     page.locator("#id_status").select_option(label="En emploi : CDI")
@@ -60,5 +60,5 @@ def test_adviser_moves_a_file_to_placement_and_sees_the_dashboard_change(browser
 
     page.goto(dashboard)
     assert page.locator("#fig-trainees").inner_text() == "1"
-    assert page.locator("#fig-back-to-work").inner_text() == "100,0 %"
+    assert page.locator("#fig-back-to-work-6").inner_text() == "100,0 %"
     assert_accessible(page)

@@ -104,3 +104,27 @@ def test_nonsense_year_shows_every_year(client, programme, year):
     client.force_login(adviser_of(programme.structure))
     response = client.get(f"/talents/programmes/{programme.pk}/tableau-de-bord/", {"annee": year})
     assert response.status_code == 200 and "Promotion A" in response.content.decode()
+
+
+def test_page_charts_the_three_horizons_per_cohort_gender_age_and_department(client, programme):
+    client.force_login(adviser_of(programme.structure))
+    page = client.get(f"/talents/programmes/{programme.pk}/tableau-de-bord/").content.decode()
+    for group in ("promotion", "genre", "tranche d'âge", "département"):
+        assert f"Retour à l'emploi à 3, 6 et 12 mois par {group}".replace("'", "&#x27;") in page
+    cohort_chart = page.split('id="chart-by-cohort-title"')[1].split("</svg>")[0]
+    # Promotion A: 3 months 1 employed of 2 known and 1 unknown; 6 months 100 % and 2 unknown.
+    assert cohort_chart.count(">3 mois</text>") == 2
+    assert "50 % · 1 inconnue<" in cohort_chart and "100 % · 2 inconnues<" in cohort_chart
+    assert "aucune connue · 2 à venir" in cohort_chart  # Promotion B at 6 months
+
+
+def test_english_page_writes_english_decimals(client, programme):
+    _trained(programme.cohorts.get(name="Promotion A"), outcomes=[(3, OutcomeStatus.CDI)])
+    client.force_login(adviser_of(programme.structure))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/talents/programmes/{programme.pk}/tableau-de-bord/").content.decode()
+    assert "Back to work at 3, 6 and 12 months by cohort" in page
+    # Promotion A at 3 months: 2 in employment among 3 known situations.
+    cohort_chart = page.split('id="chart-by-cohort-title"')[1].split("</svg>")[0]
+    assert "66.7 % · 1 unknown<" in cohort_chart and ">3 months</text>" in cohort_chart
+    assert "66.7 %" in page.split("<table")[1] and "66,7" not in page  # the cohort table too

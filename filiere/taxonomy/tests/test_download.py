@@ -4,6 +4,7 @@ becomes the files `filiere reference load` reads."""
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import json
@@ -54,6 +55,7 @@ def _shared_text(relative: str) -> str:
     return read_text(path if path.exists() else path.with_name(f"{path.name}.gz"))
 
 
+@functools.cache  # read once for the module: the real files are large, the extract never changes
 def _small_rome() -> dict[str, str]:
     """A consistent extract of the real ROME files: three digital métiers and what they point to."""
     tables: dict[str, list[dict[str, str]]] = {}
@@ -206,7 +208,13 @@ def test_a_csv_member_that_is_not_csv_leaves_nothing_half_extracted(mirror, tmp_
 def _npm_tarball(path: Path, *, without: str = "") -> None:
     """A tarball laid out like the npm package, with the shared COG JSON files."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(path, "w:gz") as tar:
+    path.write_bytes(_npm_tarball_bytes(without))
+
+
+@functools.cache  # built once per variant for the module (the communes file is 40 MB)
+def _npm_tarball_bytes(without: str) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         for name in ("regions", "departements", "communes", "epci", "ept"):
             if name == without:
                 continue
@@ -221,6 +229,7 @@ def _npm_tarball(path: Path, *, without: str = "") -> None:
         info = tarfile.TarInfo("package/LICENSE")
         info.size = len(licence)
         tar.addfile(info, io.BytesIO(licence))
+    return buffer.getvalue()
 
 
 def _geo_mirror(root: Path) -> None:

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from filiere.core.charts import MINUS, format_number
 from filiere.territories import maps
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -168,23 +169,26 @@ def test_table_rows_list_every_area_by_name_with_value_and_link():
     assert by_code["76"].value is None and by_code["53"].value is None
 
 
+def map_figure(value):
+    """How maps write a figure: one decimal at most, the typographic minus."""
+    return format_number(value, decimals=1, minus=MINUS)
+
+
 def test_french_number_format():
-    assert maps.format_value(1234567) == "1\u202f234\u202f567"
-    assert maps.format_value(12.5) == "12,5"
-    assert maps.format_value(-3) == "−3"
-    assert maps.format_value(None) == "—"
+    assert map_figure(1234567) == "1\u202f234\u202f567"
+    assert map_figure(12.5) == "12,5"
+    assert map_figure(-3) == "−3"
+    assert map_figure(None) == "—"
 
 
 def test_values_follow_the_active_language():
     from django.utils import translation
 
-    from filiere.core.charts import format_number
-
     with translation.override("fr"):
-        assert maps.format_value(1234567) == "1\u202f234\u202f567"
-        assert maps.format_value(-1234.5) == "−1\u202f234,5"
+        assert map_figure(1234567) == "1\u202f234\u202f567"
+        assert map_figure(-1234.5) == "−1\u202f234,5"
         assert format_number(1400000.25) == "1\u202f400\u202f000,25"
     with translation.override("en"):
-        assert maps.format_value(1234567) == "1,234,567"
-        assert maps.format_value(-1234.5) == "−1,234.5"
+        assert map_figure(1234567) == "1,234,567"
+        assert map_figure(-1234.5) == "−1,234.5"
         assert format_number(1400000.25) == "1,400,000.25"

@@ -1,0 +1,183 @@
+"""Every main page passes axe-core (no serious or critical violation) at 1280 px and 390 px, and
+none scrolls sideways on a phone, in real Chromium, signed in as the role that sees it.
+
+One browser and one live server for the module (a new context per page, the session cookie set
+directly instead of filling the login form), a small world built by the apps' factories.
+`scripts/screenshots.py` takes the same pages on the demo data, with screenshots.
+Run with `pytest -m browser`; needs /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from filiere.core.testing import accessibility_violations, overflowing_elements
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# (role, page): a path, or the name of a detail page of the world (see `_world`).
+PAGES = [
+    ("anonymous", "/"),
+    ("anonymous", "/annuaire/"),
+    ("anonymous", "/annuaire/?q=alphacom"),
+    ("anonymous", "/annuaire/?q=zzzzqqqq"),
+    ("anonymous", "organisation"),
+    ("anonymous", "/vitrine/"),
+    ("anonymous", "profile"),
+    ("anonymous", "/formations/"),
+    ("anonymous", "course"),
+    ("anonymous", "/formations/carte/"),
+    ("anonymous", "/formations/reconversion/"),
+    ("anonymous", "/besoins/ecarts/"),
+    ("anonymous", "/feuilles-de-route/"),
+    ("anonymous", "plan"),
+    ("anonymous", "indicator"),
+    ("anonymous", "/observatoire/"),
+    ("anonymous", "/observatoire/comparer/"),
+    ("anonymous", "/observatoire/changements/"),
+    ("anonymous", "/territoires/"),
+    ("anonymous", "/correspondances/"),
+    ("anonymous", "/comptes/connexion/"),
+    ("anonymous", "/comptes/inscription/"),
+    ("anonymous", "/sources/"),
+    ("adviser", "/comptes/"),
+    ("adviser", "/talents/"),
+    ("adviser", "programme"),
+    ("adviser", "dashboard"),
+    ("adviser", "cohort"),
+    ("adviser", "/talents/personnes/"),
+    ("adviser", "seeker"),
+    ("adviser", "/talents/personnes/nouvelle/"),
+    ("adviser", "/talents/offres/"),
+    ("regional", "/comptes/region/"),
+    ("regional", "/besoins/"),
+    ("regional", "campaign"),
+    ("regional", "/feuilles-de-route/nouveau/"),
+    ("cluster", "/comptes/mes-organisations/"),
+    ("cluster", "/vitrine/validation/"),
+    ("cluster", "/vitrine/demandes/"),
+    ("company", "organisation_edit"),
+    ("company", "profile_edit"),
+]
+
+
+@pytest.fixture(scope="module")
+def chromium(django_db_blocker: Any) -> Any:
+    """One headless Chromium for the whole module (a launch costs about a second)."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `make chromium` (installs Debian's chromium package).")
+    # See conftest.browser_context: sync Playwright's loop makes Django refuse ORM calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM_ARGS
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        from django.db import connections
+
+        connections.close_all()
+
+
+def _world() -> dict[str, Any]:
+    """A firm with a showcase in a cluster, a course, a programme with trained people and their
+    situations, a needs campaign, a plan with an indicator, and a user of each role."""
+    from filiere.needs.tests.factories import CampaignFactory
+    from filiere.organisations.tests.factories import RegionalRoleFactory
+    from filiere.roadmaps.tests.factories import (
+        ActionFactory,
+        AxisFactory,
+        IndicatorFactory,
+        IndicatorValueFactory,
+        ObjectiveFactory,
+        PlanFactory,
+    )
+    from filiere.showcase.tests.factories import cluster_staff, editor_of, make_firm
+    from filiere.talent import services
+    from filiere.talent.models import FileState, OutcomeStatus
+    from filiere.talent.tests.factories import CohortFactory, ProgrammeFactory, SeekerFactory, adviser_of
+    from filiere.training.tests.factories import CourseFactory
+
+    firm = make_firm(
+        "Alphacom Informatique", region_code="27", department_code="21", pitch="Logiciels sur mesure."
+    )
+    cohort = CohortFactory(programme=ProgrammeFactory(name="Numéric Emploi"), name="Promotion 2025")
+    programme = cohort.programme
+    seekers = [SeekerFactory(structure=programme.structure, gender=g) for g in "FMFM"]
+    for index, seeker in enumerate(seekers):
+        file = services.open_file(cohort=cohort, seeker=seeker, by=None, applied_on=cohort.start_date)
+        for state in (FileState.PRESELECTED, FileState.SELECTED, FileState.IN_TRAINING, FileState.TRAINED):
+            services.move_file(file=file, to_state=state, by=None, on=cohort.end_date)
+        if index < 3:
+            status = OutcomeStatus.CDI if index else OutcomeStatus.SEEKING
+            services.record_outcome(
+                file=file, months=6, status=status, observed_on=dt.date(2026, 3, 31), by=None
+            )
+    plan = PlanFactory(title="Feuille de route du numérique")
+    action = ActionFactory(objective=ObjectiveFactory(axis=AxisFactory(plan=plan)))
+    indicator = IndicatorFactory(plan=plan, name="Emplois du numérique")
+    IndicatorValueFactory(indicator=indicator)
+    campaign = CampaignFactory()
+    users = {
+        "adviser": adviser_of(programme.structure),
+        "regional": RegionalRoleFactory(region=campaign.region).user,
+        "cluster": cluster_staff(firm),
+        "company": editor_of(firm),
+    }
+    return {
+        "users": users,
+        "organisation": f"/annuaire/{firm.pk}/",
+        "organisation_edit": f"/annuaire/{firm.pk}/modifier/",
+        "profile": f"/vitrine/{firm.pk}/",
+        "profile_edit": f"/vitrine/{firm.pk}/modifier/",
+        "course": f"/formations/{CourseFactory(title='Développeur web').pk}/",
+        "plan": f"/feuilles-de-route/{plan.pk}/",
+        "action": f"/feuilles-de-route/actions/{action.pk}/",
+        "indicator": f"/feuilles-de-route/indicateurs/{indicator.pk}/",
+        "programme": f"/talents/programmes/{programme.pk}/",
+        "dashboard": f"/talents/programmes/{programme.pk}/tableau-de-bord/",
+        "cohort": f"/talents/promotions/{cohort.pk}/",
+        "seeker": f"/talents/personnes/{seekers[0].pk}/",
+        "campaign": f"/besoins/campagnes/{campaign.pk}/",
+    }
+
+
+@pytest.mark.parametrize(("role", "target"), PAGES, ids=[f"{r}:{t}" for r, t in PAGES])
+def test_main_page_passes_axe_at_desktop_and_phone_widths(chromium, live_server, role, target):
+    world = _world()
+    context = chromium.new_context(locale="fr-FR")
+    context.set_default_timeout(15_000)
+    if role != "anonymous":
+        client = Client()
+        client.force_login(world["users"][role])
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page = context.new_page()
+    path = target if target.startswith("/") else world[target]
+    problems = []
+    try:
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            response = page.goto(live_server.url + path)
+            assert response is not None and response.status == 200, (path, response and response.status)
+            problems += [f"{width}px {line}" for line in accessibility_violations(page)]
+            if wide := overflowing_elements(page):
+                problems.append(f"{width}px: the page scrolls sideways because of " + ", ".join(wide))
+    finally:
+        context.close()
+    assert not problems, f"{path}:\n" + "\n".join(problems)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "filiere.events"
+    label = "events"
+    verbose_name = _("Événements")
+    # `filiere demo` calls this after the directory's demo (see organisations' demo command).
+    demo_loader = "filiere.events.demo.load_events_demo"
+    space_section = "filiere.events.space.section"
+    # Read by roadmaps (computed indicators) and support (the firm's history), through the registry.
+    roadmap_computations = "filiere.events.indicators.COMPUTATIONS"
+    support_history = "filiere.events.selectors.attendance_for_siren"

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportConfig(AppConfig):
+    name = "filiere.support"
+    label = "support"
+    verbose_name = _("Accompagnement des entreprises")
+    space_section = "filiere.support.space.section"
+    # One support history per SIREN: every app may contribute entries (docs/adding-an-app.md).
+    support_history = "filiere.support.selectors.support_entries_for_siren"
+    # "Companies supported this year" for roadmap indicators (core.indicators).
+    roadmap_computations = "filiere.support.indicators.COMPUTATIONS"
