@@ -12,7 +12,7 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,17 @@ class Counts:
             "unchanged": self.unchanged,
             "tables": self.tables,
         }
+
+
+@dataclass(frozen=True)
+class ReferenceDataset:
+    """A reference dataset an app loads with `filiere reference load`: its name, the loader (it
+    takes `progress=` and returns `Counts`) and the tables it fills (`filiere reference status`).
+    Apps register a list of them as `AppConfig.reference_datasets`."""
+
+    name: str
+    load: Callable[..., Counts]
+    tables: list[type[models.Model]]
 
 
 def data_dir() -> Path:

@@ -47,7 +47,7 @@ class ServiceError(Exception):
 # --- Events --------------------------------------------------------------------------------
 
 
-def _place_codes(organiser: Organisation, commune: Any) -> tuple[str, str]:
+def place_codes(organiser: Organisation, commune: Any) -> tuple[str, str]:
     """(region, department) of the commune, else of the organiser's head office."""
     if commune is not None:
         return commune.region_id, commune.department_id
@@ -82,7 +82,7 @@ def create_event(
         raise ServiceError(_("Vous ne pouvez pas organiser d'événement pour cette organisation."))
     fields = {k: v for k, v in fields.items() if k in EVENT_FIELDS}
     _check_fields(fields)
-    region, department = _place_codes(organiser, fields.get("commune"))
+    region, department = place_codes(organiser, fields.get("commune"))
     with transaction.atomic():
         event = Event.objects.create(
             organiser=organiser, region_code=region, department_code=department, **fields
@@ -104,7 +104,7 @@ def update_event(
         _check_fields(merged, event=event)
         for name, value in fields.items():
             setattr(event, name, value)
-        event.region_code, event.department_code = _place_codes(event.organiser, event.commune)
+        event.region_code, event.department_code = place_codes(event.organiser, event.commune)
         event.save()
         if partners is not None:
             event.partners.set([p for p in partners if p.pk != event.organiser_id])

@@ -14,6 +14,7 @@ counts firms once by SIREN over them (docs/support.md).
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -65,6 +66,13 @@ SIZE_OF_BAND = {
 def size_class_of(headcount_band: str | None) -> str:
     """The report's size class of an INSEE headcount band (unknown when blank)."""
     return SIZE_OF_BAND.get(headcount_band or "", SizeClass.UNKNOWN)
+
+
+def firm_key(organisation: Any) -> str:
+    """How support counts a firm: its SIREN, or for an organisation without one (an actor entered
+    by hand, a generated demo company) "D" and its directory id on 8 digits, so it still counts
+    once (docs/support.md)."""
+    return organisation.siren or f"D{organisation.pk:08d}"
 
 
 class ServiceQuerySet(models.QuerySet):

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from filiere.accounts import permissions
 from filiere.core.text import fold
-from filiere.organisations.models import Establishment, HeadcountBand, Organisation
+from filiere.organisations.models import Establishment, HeadcountBand, Kind, Organisation
 from filiere.organisations.selectors import naf_label
 from filiere.territories.models import Commune, Department, Region
 
@@ -37,10 +37,12 @@ from .models import (
     SupportRequest,
     Survey,
     Theme,
+    firm_key,
 )
 
 SIRET_RE = re.compile(r"^\d{14}$")
-SIREN_RE = re.compile(r"^\d{9}$")
+# A firm key: a SIREN, or "D" + directory id for an organisation without one (models.firm_key).
+FIRM_KEY_RE = re.compile(r"^(\d{9}|D\d{8})$")
 
 
 class FirmLookupError(ValueError):
@@ -120,7 +122,7 @@ def firm_facts(raw_siret: str) -> FirmFacts:
         organisation=organisation,
         establishment=establishment,
         siret=siret,
-        siren=organisation.siren or siret[:9],
+        siren=firm_key(organisation),
         name=establishment.name or organisation.name,
         naf_code=establishment.naf_code or organisation.naf_code,
         headcount_band=organisation.headcount_band or establishment.headcount_band,
@@ -512,9 +514,10 @@ def open_referral_count(user: Any) -> int:
 
 
 def managed_providers(user: Any) -> QuerySet[Organisation]:
-    """Providers whose services `user` manages: organisations they edit that offer services
-    (all of those they edit, for a member starting their first service)."""
-    return permissions.organisations_with_role(user, permissions.EDITING_ROLES)
+    """Providers whose services `user` manages: organisations they edit that offer services, or
+    that are not companies (a cluster, a technopole… starting its first service)."""
+    edited = permissions.organisations_with_role(user, permissions.EDITING_ROLES)
+    return edited.filter(Q(support_services__isnull=False) | ~Q(kind=Kind.COMPANY)).distinct()
 
 
 # --- One support history per SIREN ------------------------------------------------------------
@@ -599,7 +602,7 @@ def may_see_history(user: Any, siren: str, entries: Iterable[HistoryEntry] = ())
     ids = permissions.organisation_ids_of(user)
     if not ids:
         return False
-    if Organisation.objects.filter(siren=siren, pk__in=ids).exists():
+    if organisations_of_key(siren).filter(pk__in=ids).exists():
         return True
     if Referral.objects.filter(request__siren=siren, provider_id__in=ids).exists():
         return True
@@ -610,14 +613,24 @@ def may_see_history(user: Any, siren: str, entries: Iterable[HistoryEntry] = ())
 
 def get_history_for_user(user: Any, siren: str) -> tuple[Organisation | None, list[HistoryEntry]]:
     """(the firm, its history) if `user` may see it; Http404 otherwise (nor whether it exists)."""
-    if not SIREN_RE.match(siren or ""):
+    if not FIRM_KEY_RE.match(siren or ""):
         raise Http404("SIREN inconnu")
     entries = support_history(siren)
     if not may_see_history(user, siren, entries):
         raise Http404("Historique inconnu")
-    return Organisation.objects.filter(siren=siren).first(), entries
+    return organisations_of_key(siren).first(), entries
 
 
-def firms_with_history(user: Any) -> QuerySet[Organisation]:
-    """The user's own firms (with a SIREN): whose history they may open from their space."""
-    return permissions.organisations_with_role(user, permissions.ADVISER_ROLES).exclude(siren=None)
+def organisations_of_key(key: str) -> QuerySet[Organisation]:
+    """The organisation a firm key names (see `models.firm_key`)."""
+    if key.startswith("D"):
+        return Organisation.objects.filter(pk=int(key[1:]), siren=None)
+    return Organisation.objects.filter(siren=key)
+
+
+def firms_with_history(user: Any) -> list[tuple[Organisation, str]]:
+    """The user's own companies and their firm keys: whose history they may open from their space."""
+    organisations = permissions.organisations_with_role(user, permissions.ADVISER_ROLES).filter(
+        kind=Kind.COMPANY
+    )
+    return [(organisation, firm_key(organisation)) for organisation in organisations.order_by("name")[:20]]

@@ -34,6 +34,7 @@ from .models import (
     SupportRequest,
     Survey,
     SurveyKind,
+    firm_key,
     size_class_of,
 )
 
@@ -265,15 +266,11 @@ def record_engagement(
     """Declare support a provider gave a firm outside a request (its members, platform staff)."""
     if not selectors.may_answer_for(by, provider):
         raise PermissionDenied
-    if not organisation.siren:
-        raise ServiceError(
-            _("Cette organisation n'a pas de SIREN : l'accompagnement ne peut pas être compté.")
-        )
     if service is not None and service.provider_id != provider.pk:
         raise ServiceError(_("Ce service n'est pas proposé par cette structure."))
     establishment = organisation.establishments.order_by("-is_head_office", "pk").first()
     return Engagement.objects.create(
-        siren=organisation.siren,
+        siren=firm_key(organisation),
         organisation=organisation,
         provider=provider,
         service=service,

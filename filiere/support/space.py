@@ -38,11 +38,11 @@ def section(user: Any) -> SpaceSection | None:
                 reverse("support:report", args=[organisation.pk, role]),
             )
         )
-    for organisation in selectors.firms_with_history(user)[:20]:
+    for organisation, key in selectors.firms_with_history(user):
         links.append(
             SpaceLink(
                 _("Historique d'accompagnement : %(name)s") % {"name": organisation.name},
-                reverse("support:history", args=[organisation.siren]),
+                reverse("support:history", args=[key]),
             )
         )
     for support_request in selectors.requests_visible_to(user).filter(created_by=user)[:10]:

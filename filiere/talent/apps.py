@@ -14,3 +14,7 @@ class TalentConfig(AppConfig):
     space_section = "filiere.talent.space.section"
     # Figures for roadmap indicators, collected by roadmaps.computations (see core.indicators).
     roadmap_computations = "filiere.talent.indicators.COMPUTATIONS"
+    # The development site's demo accounts page (core.views).
+    demo_accounts = "filiere.talent.demo.demo_accounts"
+    # Its links in the personal space's "Mes activités" list (core.space).
+    space_activities = "filiere.talent.space.activities"

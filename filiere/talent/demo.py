@@ -60,6 +60,14 @@ DEMO_ADVISERS = (
     ("conseiller-mission-locale", "conseiller de la Mission locale de Mulhouse"),
     ("chargee-rhenatic", "chargée de mission du cluster Rhénatic"),
 )
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, password, description) of the programme's demo advisers (registered as
+    `demo_accounts` in the AppConfig, listed by the development site's demo-accounts page)."""
+    return [(username, DEMO_PASSWORD, label) for username, label in DEMO_ADVISERS]
+
+
 YEARS = (2023, 2024, 2025)
 FILES_PER_YEAR = 500
 OFFERS = 200

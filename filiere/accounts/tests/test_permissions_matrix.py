@@ -93,8 +93,31 @@ def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
     return organisation
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """The world, built once for the module's 250 cells inside a transaction rolled back at the
+    end. Each test runs in a savepoint of it (pytest-django's `db`), so whatever a POST changes
+    is undone before the next cell."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        world = _build_world()
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world() -> World:
+def world(_world: World, db: None) -> World:
+    return _world
+
+
+def _build_world() -> World:
     region = RegionFactory(code="27", name="Bourgogne-Franche-Comté")
     other_region = RegionFactory(code="44", name="Grand Est")
     firm = _org("Firme F", "27")

@@ -15,25 +15,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filiere.core.loading import Counts
+from filiere.core.loading import Counts, ReferenceDataset
+from filiere.core.registry import registered
 from filiere.taxonomy import models as tx
 from filiere.taxonomy.download import AFTER, ESCO_PORTAL, MANIFEST, DownloadError, fetch
-from filiere.taxonomy.importers import load_esco, load_naf, load_rome, naf_source, rome_versions
-from filiere.territories import models as geo
-from filiere.territories.importers import load_territories
+from filiere.taxonomy.importers import naf_source, rome_versions
 
-DATASETS: dict[str, Callable[..., Counts]] = {
-    "territories": load_territories,
-    "naf": load_naf,
-    "rome": load_rome,
-    "esco": load_esco,
-}
-TABLES: dict[str, list[type[models.Model]]] = {
-    "territories": [geo.Region, geo.FormerRegion, geo.Department, geo.EPCI, geo.Commune],
-    "naf": [tx.NafCode],
-    "rome": [tx.RomeMetier, tx.RomeAppellation, tx.RomeCompetence, tx.RomeMetierCompetence, tx.RomeMobility],
-    "esco": [tx.EscoSkill, tx.EscoOccupation, tx.EscoOccupationSkill],
-}
+# Every app's reference datasets (`AppConfig.reference_datasets`), in INSTALLED_APPS order:
+# territories, then NAF, ROME and ESCO.
+_REGISTERED: list[ReferenceDataset] = [
+    d for _, datasets in registered("reference_datasets") for d in datasets
+]
+DATASETS: dict[str, Callable[..., Counts]] = {d.name: d.load for d in _REGISTERED}
+TABLES: dict[str, list[type[models.Model]]] = {d.name: d.tables for d in _REGISTERED}
 
 
 def _datasets(value: str | None) -> list[str]:
