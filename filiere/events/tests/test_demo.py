@@ -34,7 +34,9 @@ def test_demo_has_more_than_fifty_events_a_year_and_the_delegations(network: Non
     for year in (2025, 2026):
         assert selectors.events_per_year("27", year) > 50
     delegations = Event.objects.filter(kind=EventKind.DELEGATION).values_list("title", flat=True)
-    assert any("CES Las Vegas 2026" in t for t in delegations) and any("Vivatech 2026" in t for t in delegations)
+    assert any("CES Las Vegas 2026" in t for t in delegations) and any(
+        "Vivatech 2026" in t for t in delegations
+    )
     assert Event.objects.filter(title="Conext Days 2026", organiser__name="Nicéphore Cité").exists()
     assert Event.objects.filter(starts_at__gt=NOW).exists()  # some still open for registration
 
