@@ -51,6 +51,26 @@ def reference_territories(_reference_territories_session: dict[str, Any], db: No
     return _reference_territories_session
 
 
+# Test packages whose conftest loads data once for the whole package (package-scoped fixtures):
+# their files must run one after the other in the same worker, or each file loads it again.
+RUN_TOGETHER = ("filiere/matching/tests/", "filiere/observatory/tests/")
+
+
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """`--dist loadfile` (make test): one file at a time per worker, except the packages above,
+    which go to one worker as a whole."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileOrPackageScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((package for package in RUN_TOGETHER if path.startswith(package)), path)
+
+    return FileOrPackageScheduling(config, log)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings: Any) -> None:
     """MD5 instead of PBKDF2 in every test: a hash costs microseconds, not 0.3 s."""
