@@ -40,13 +40,33 @@ def _reference_territories_session(django_db_setup: None, django_db_blocker: Any
         return _load_reference()
 
 
-@pytest.fixture
-def reference_territories(_reference_territories_session: dict[str, Any], db: None) -> dict[str, Any]:
-    """Real COG territories and NAF codes in the test database (see the module docstring)."""
+def _reference_present() -> bool:
     from filiere.taxonomy.models import NafCode
     from filiere.territories.models import Commune
 
-    if not Commune.objects.exists() or not NafCode.objects.exists():
+    return Commune.objects.exists() and NafCode.objects.exists()
+
+
+@pytest.fixture
+def _reference_committed(_reference_territories_session: dict[str, Any], django_db_blocker: Any) -> None:
+    """Reload the reference rows a transactional test flushed, before this test's transaction
+    opens: committed, they serve every later test of the worker (loaded inside the test's
+    transaction, they would be rolled back and loaded again by the next test, 3 s each time)."""
+    from django.db import connection
+
+    if connection.in_atomic_block:  # the test is marked django_db: its transaction is already open
+        return
+    with django_db_blocker.unblock():
+        if not _reference_present():
+            _load_reference()
+
+
+@pytest.fixture
+def reference_territories(
+    _reference_territories_session: dict[str, Any], _reference_committed: None, db: None
+) -> dict[str, Any]:
+    """Real COG territories and NAF codes in the test database (see the module docstring)."""
+    if not _reference_present():
         return _load_reference()
     return _reference_territories_session
 
