@@ -24,7 +24,7 @@ import time
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from json.encoder import encode_basestring_ascii as _quote_json
 from operator import itemgetter
@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from filiere.core.imports import ImportReport, Rejection
 from filiere.core.models import ImportRun
 from filiere.organisations.models import Establishment, Kind, Organisation, Source, State
 from filiere.organisations.search import search_text_for
@@ -105,7 +106,12 @@ class SireneFormatError(ValueError):
 
 
 class Rejected(ValueError):
-    """A line refused by validation: the message is the reason shown in the report."""
+    """A line refused by validation: the message is the reason shown in the report, `field` the
+    column at fault."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @functools.cache
@@ -169,20 +175,14 @@ class Territories:
         return None, department, region
 
 
-@dataclass
-class ImportResult:
-    """What one file's import did; `run` is the `ImportRun` recorded for it (None for a scan)."""
+@dataclass(kw_only=True)
+class ImportResult(ImportReport):
+    """What one file's import did (`core.imports.ImportReport`, with the counters read, kept,
+    filtered and duplicates); `run` is the `ImportRun` recorded for it (None for a scan)."""
 
     kind: str
     path: str
-    counts: dict[str, int]
-    rejections: list[dict[str, Any]] = field(default_factory=list)
-    run: ImportRun | None = None
     seconds: float = 0.0
-
-    @property
-    def run_id(self) -> int | None:
-        return self.run.pk if self.run else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -330,7 +330,7 @@ def _date(value: str, column: str) -> date | None:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise Rejected(f"date invalide ({column} = {value!r})") from None
+        raise Rejected(f"date invalide ({column} = {value!r})", column) from None
 
 
 def _digits(value: str, length: int) -> bool:
@@ -350,19 +350,19 @@ class _Report:
 
     def __init__(self, counts: dict[str, int], report_path: str | Path | None) -> None:
         self.counts = counts
-        self.stored: list[dict[str, Any]] = []
+        self.stored: list[Rejection] = []
         self._handle = open(report_path, "w", encoding="utf-8", newline="") if report_path else None  # noqa: SIM115
         self._writer = csv.writer(self._handle) if self._handle else None
         if self._writer:
-            self._writer.writerow(["file", "line", "reason", "excerpt"])
+            self._writer.writerow(["file", "line", "field", "reason", "excerpt"])
 
-    def reject(self, path: Path, line_no: int, reason: str, line: str) -> None:
+    def reject(self, path: Path, line_no: int, reason: str, line: str, *, field: str = "") -> None:
         self.counts["rejected"] += 1
         excerpt = line.rstrip("\r\n")[:200]
         if len(self.stored) < ImportRun.MAX_STORED_REJECTIONS:
-            self.stored.append({"line": line_no, "reason": reason, "excerpt": excerpt})
+            self.stored.append(Rejection(line_no, field, reason, where=path.name, excerpt=excerpt))
         if self._writer:
-            self._writer.writerow([path.name, line_no, reason, excerpt])
+            self._writer.writerow([path.name, line_no, field, reason, excerpt])
 
     def close(self) -> None:
         if self._handle:
@@ -666,12 +666,14 @@ class _EtablissementSpec:
     def validate(self, row: list[str]) -> str:
         siren, siret = row[self.i_siren], row[self.i_siret]
         if not _digits(siren, 9):
-            raise Rejected(f"SIREN invalide ({siren!r}, 9 chiffres attendus)")
+            raise Rejected(f"SIREN invalide ({siren!r}, 9 chiffres attendus)", "siren")
         if not _digits(siret, 14) or not siret.startswith(siren):
-            raise Rejected(f"SIRET invalide ({siret!r}, 14 chiffres commençant par le SIREN attendus)")
+            raise Rejected(
+                f"SIRET invalide ({siret!r}, 14 chiffres commençant par le SIREN attendus)", "siret"
+            )
         state = row[self.ix["etatAdministratifEtablissement"]]
         if state not in ("A", "F"):
-            raise Rejected(f"état administratif inconnu ({state!r})")
+            raise Rejected(f"état administratif inconnu ({state!r})", "etatAdministratifEtablissement")
         _date(row[self.ix["dateCreationEtablissement"]], "dateCreationEtablissement")
         _date(row[self.ix["dateDebut"]], "dateDebut")
         return siret
@@ -808,7 +810,7 @@ class _UniteLegaleSpec:
     def validate(self, row: list[str]) -> str:
         siren = row[self.i_siren]
         if not _digits(siren, 9):
-            raise Rejected(f"SIREN invalide ({siren!r}, 9 chiffres attendus)")
+            raise Rejected(f"SIREN invalide ({siren!r}, 9 chiffres attendus)", "siren")
         _date(row[self.ix["dateCreationUniteLegale"]], "dateCreationUniteLegale")
         _date(row[self.ix["dateDebut"]], "dateDebut")
         return siren
@@ -1176,7 +1178,7 @@ def _batches(
         try:
             key = spec.validate(row)
         except Rejected as exc:
-            report.reject(path, line_no, str(exc), line)
+            report.reject(path, line_no, str(exc), line, field=exc.field)
             continue
         counts["kept"] += 1
         if not batch_size:
@@ -1267,7 +1269,7 @@ def _finish(run: ImportRun, counts: dict[str, int], report: _Report, status: str
     counts["filtered"] = counts["read"] - counts["kept"] - counts["rejected"]
     run.status = status
     run.counts = dict(counts)
-    run.rejections = report.stored
+    run.rejections = [r.as_dict() for r in report.stored]
     run.error = error
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "counts", "rejections", "error", "finished_at"])
