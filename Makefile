@@ -76,6 +76,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 	SECRET_KEY=lint-only $(BIN)/filiere makemigrations --check --dry-run
 	$(BIN)/python tools/typecheck.py
+	$(BIN)/lint-imports
 
 # After fixing type errors: lower tools/mypy-baseline.json (it never goes up by itself).
 typecheck-tighten: venv

@@ -172,7 +172,7 @@ def bench_search(n_docs: int, n_queries: int = 100) -> dict[str, Any]:
     """Load generated documents and vectors straight into the index, then time hybrid searches."""
     from django.db import transaction
 
-    from filiere.matching import backends, services
+    from filiere.matching import services
     from filiere.matching.embeddings import get_embedder
     from filiere.matching.models import Document, DocumentVector
     from filiere.matching.text import terms_for
@@ -192,7 +192,6 @@ def bench_search(n_docs: int, n_queries: int = 100) -> dict[str, Any]:
             )
         with transaction.atomic():
             Document.objects.bulk_create(batch, batch_size=1000)
-            backends.sync_documents([(d.pk, d.terms) for d in batch])
             vectors = np_rng.standard_normal((len(batch), embedder.dim)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             DocumentVector.objects.bulk_create(

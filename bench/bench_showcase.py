@@ -109,7 +109,6 @@ def load(n_orgs: int, *, seed: int = SEED) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from filiere.matching import backends
     from filiere.matching.embeddings import get_embedder
     from filiere.matching.models import Document, DocumentVector
     from filiere.matching.services import touch_index
@@ -208,7 +207,6 @@ def load(n_orgs: int, *, seed: int = SEED) -> dict[str, Any]:
             cursor.executemany(sector_sql, links)
             cursor.executemany(decl_sql, decls)
             Document.objects.bulk_create(docs, batch_size=1000)
-            backends.sync_documents([(d.pk, d.terms) for d in docs])
             vectors = np_rng.standard_normal((len(docs), embedder.dim)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             DocumentVector.objects.bulk_create(

@@ -107,7 +107,7 @@ def load(n: int, *, seed: int = SEED) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from filiere.matching import backends, services
+    from filiere.matching import services
     from filiere.matching.models import Document
     from filiere.matching.text import terms_for
     from filiere.organisations.models import Kind, Organisation
@@ -203,7 +203,6 @@ def load(n: int, *, seed: int = SEED) -> dict[str, Any]:
                     )
                 )
             Document.objects.bulk_create(docs, batch_size=1000)
-            backends.sync_documents([(d.pk, d.terms) for d in docs])
     # Rows written without the services: tell the engine's per-process arrays to rebuild.
     services.touch_index(OFFER_DOC)
     services.touch_index(SEEKER_DOC)

@@ -20,6 +20,7 @@ from filiere.observatory.api import router as observatory_router
 from filiere.organisations.api import router as organisations_router
 from filiere.roadmaps.api import router as roadmaps_router
 from filiere.showcase.api import router as showcase_router
+from filiere.support.api import router as support_router
 from filiere.talent.api import router as talent_router
 from filiere.territories.api import router as territories_router
 from filiere.training.api import router as training_router
@@ -62,6 +63,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/needs/", needs_router),
     ("/observatory/", observatory_router),
     ("/events/", events_router),
+    ("/support/", support_router),
 ]
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from filiere.organisations.models import Organisation
+    from filiere.talent.models import Application as JobApplication
     from filiere.talent.models import JobSeeker
 
 # Whoever asks: `request.user`, signed in or not, or None where there is no request (a template
@@ -306,13 +307,39 @@ def may_see_person(user: Viewer, person: JobSeeker) -> bool:
     return people_visible_to(user).filter(pk=person.pk).exists()
 
 
-def may_erase_person(user: Viewer, person: JobSeeker) -> bool:
-    """Erase a person (GDPR): the advisers of the structure that follows them, only (not the
-    structure running a programme they are in, a partner, regional or platform staff). The
-    person themselves may also erase their data (see `talent.services.erase_seeker`)."""
+def is_following_adviser(user: Viewer, person: JobSeeker) -> bool:
+    """Whether `user` advises for the structure that follows `person` (not the structure running
+    a programme they are in, a partner, regional or platform staff)."""
     if not is_signed_in(user) or person is None:
         return False
     return has_role(user, person.structure_id, ADVISER_ROLES)
+
+
+def may_erase_person(user: Viewer, person: JobSeeker) -> bool:
+    """Erase a person (GDPR): the advisers of the structure that follows them, only. The
+    person themselves may also erase their data (see `talent.services.erase_seeker`)."""
+    return is_following_adviser(user, person)
+
+
+def may_answer_application(user: Viewer, application: JobApplication) -> bool:
+    """Examine, accept or refuse a job application: the editors/admins of the company named on
+    the offer, only (as for publishing the offer; staff do not recruit in a company's name)."""
+    return may_publish_offer_for(user, application.offer.organisation_id)
+
+
+def may_withdraw_application(user: Viewer, application: JobApplication) -> bool:
+    """Withdraw a job application: the candidate themselves, or an adviser of the structure that
+    follows them."""
+    if user is None or not is_signed_in(user):
+        return False
+    seeker = application.seeker
+    return (seeker.user_id is not None and seeker.user_id == user.pk) or is_following_adviser(user, seeker)
+
+
+def may_see_application(user: Viewer, application: JobApplication) -> bool:
+    """Read a job application and its history: those who answer it, and those who may withdraw
+    it (the candidate, their following adviser: read-only but for the withdrawal)."""
+    return may_answer_application(user, application) or may_withdraw_application(user, application)
 
 
 def may_publish_offer_for(user: Viewer, organisation: Any) -> bool:

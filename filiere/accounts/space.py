@@ -1,7 +1,9 @@
 """What the personal space shows: for each role the person holds, the pages that role uses.
 
 Every answer comes from the owning app's selectors or from `accounts.permissions`, so a link
-appears exactly when the page behind it would let the person in.
+appears exactly when the page behind it would let the person in. Apps add their links through
+their AppConfig (`space_activities` for the "Mes activités" list, `space_section` for a section
+of their own; core.space).
 """
 
 from __future__ import annotations
@@ -9,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
-
-from filiere.core.space import sections_for
+from filiere.core.space import activities_for, sections_for
+from filiere.territories.models import Region
 
 from . import permissions, selectors
 from .models import Invitation, JoinRequest, JoinStatus, Role
@@ -57,31 +58,8 @@ def _organisation_entries(user: Viewer) -> list[OrganisationEntry]:
     return entries
 
 
-def _plans_edited(user: Viewer) -> list[Any]:
-    """Plans the person edits: whole plans (platform and regional staff) or actions carried by
-    an organisation they edit."""
-    from filiere.roadmaps.models import Plan
-
-    if permissions.is_platform_staff(user):
-        return list(Plan.objects.order_by("-start_date", "title")[:LIST_LIMIT])
-    regions = permissions.administered_region_codes(user)
-    editing = permissions.organisation_ids_of(user, permissions.EDITING_ROLES)
-    if not regions and not editing:
-        return []
-    return list(
-        Plan.objects.filter(Q(region_id__in=regions) | Q(axes__objectives__actions__owner_id__in=editing))
-        .distinct()
-        .order_by("-start_date", "title")[:LIST_LIMIT]
-    )
-
-
 def space_context(user: Viewer) -> dict[str, Any]:
     """The template context of the personal space of `user` (signed in)."""
-    from filiere.needs.selectors import can_create_campaign, invitations_of_user, managed_campaigns
-    from filiere.roadmaps.selectors import can_create_plan
-    from filiere.talent.selectors import own_seeker, programmes_for_user
-    from filiere.territories.models import Region
-
     regions = permissions.administered_region_codes(user)
     staff = permissions.is_platform_staff(user)
     email = (user.email or "").strip().lower()
@@ -94,17 +72,10 @@ def space_context(user: Viewer) -> dict[str, Any]:
             Invitation.objects.filter(email=email).pending().select_related("organisation") if email else []
         ),
         "may_validate": staff or permissions.is_cluster_staff(user),
-        "has_surveys": invitations_of_user(user).exists(),
-        "campaigns": list(managed_campaigns(user).order_by("-created_at")[:LIST_LIMIT]),
-        "may_create_campaign": can_create_campaign(user),
-        "plans": _plans_edited(user),
-        "may_create_plan": can_create_plan(user),
-        "is_adviser": permissions.is_adviser(user),
-        "programmes": list(programmes_for_user(user)[:LIST_LIMIT]),
-        "own_seeker": own_seeker(user),
         "may_publish_offers": permissions.organisations_with_role(user).exists(),
         "regions": list(Region.objects.filter(code__in=regions).order_by("name")),
         "may_administer_region": bool(regions) or staff,
         "sole_admin_of": selectors.sole_admin_organisations(user),
+        "activities": activities_for(user),
         "app_sections": sections_for(user),
     }

@@ -12,8 +12,8 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,36 +23,21 @@ from django.db import models
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from filiere.core.imports import ImportReport
+
 BATCH_SIZE = 2000
 UPDATE_BATCH_SIZE = 200
 
 
-@dataclass
-class Counts:
-    """What an upsert did: rows created, updated, unchanged, and per-table detail."""
+@dataclass(frozen=True)
+class ReferenceDataset:
+    """A reference dataset an app loads with `filiere reference load`: its name, the loader (it
+    takes `progress=` and returns a `core.imports.ImportReport`) and the tables it fills (`filiere reference status`).
+    Apps register a list of them as `AppConfig.reference_datasets`."""
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    tables: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def add(self, table: str, other: Counts) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.tables[table] = {
-            "created": other.created,
-            "updated": other.updated,
-            "unchanged": other.unchanged,
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "tables": self.tables,
-        }
+    name: str
+    load: Callable[..., ImportReport]
+    tables: list[type[models.Model]]
 
 
 def data_dir() -> Path:
@@ -120,7 +105,7 @@ def upsert(
     key: tuple[str, ...] = ("pk",),
     progress: bool = False,
     only_fields: list[str] | None = None,
-) -> Counts:
+) -> ImportReport:
     """Create or update ``model`` rows keyed on ``key`` (attnames), writing only what changed.
 
     Each row is a dict of attnames (``parent_id``, not ``parent``). Rows already stored with
@@ -128,7 +113,7 @@ def upsert(
     ``rows`` are left alone: reference codes are retired by their publisher, never reused.
     """
     rows = list(rows)
-    counts = Counts()
+    counts = ImportReport()
     if not rows:
         return counts
     pk_name = model._meta.pk.attname
@@ -180,14 +165,16 @@ def upsert_m2m(
     left: str,
     right: str,
     progress: bool = False,
-) -> Counts:
+) -> ImportReport:
     """Add missing rows of an auto-created many-to-many table; existing pairs count as unchanged."""
     existing = set(through._default_manager.values_list(left, right))
     wanted = list(dict.fromkeys(pairs))
     new = [through(**{left: a, right: b}) for a, b in wanted if (a, b) not in existing]
     for start in range(0, len(new), BATCH_SIZE):
         through._default_manager.bulk_create(new[start : start + BATCH_SIZE])
-    return Counts(created=len(new), unchanged=len(wanted) - len(new))
+    counts = ImportReport()
+    counts.created, counts.unchanged = len(new), len(wanted) - len(new)
+    return counts
 
 
 def flag(value: str) -> bool:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.imports import MAX_STORED_REJECTIONS
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -83,8 +85,11 @@ class ImportRun(models.Model):
 
     Every importer opens a run, updates its counts as it goes and closes it as done, failed or
     interrupted, so an operator can see in the admin what happened and rerun an interrupted job.
-    `rejections` keeps the first `MAX_STORED_REJECTIONS` refused lines (line number, reason, raw
-    excerpt); the full list goes to the CSV file at `report_path` when one was asked for.
+    `rejections` keeps the first `MAX_STORED_REJECTIONS` refused lines, each a
+    `core.imports.Rejection` as a dict (line, field, message, where, key, excerpt; runs before
+    December 2026 stored line, reason, excerpt); the full list goes to the CSV file at
+    `report_path` when one was asked for. Reference-data loads are runs of kind
+    "reference:<dataset>", with their per-table counts in `options["tables"]`.
 
     A run records the process that runs it (`host`, `pid`) and beats (`heartbeat_at`, with its
     counts so far) at least every `HEARTBEAT_SECONDS` while it writes: a run killed outright
@@ -92,7 +97,7 @@ class ImportRun(models.Model):
     interrupted when its process is gone or its heartbeat is older than `STALE_AFTER`.
     """
 
-    MAX_STORED_REJECTIONS = 1000
+    MAX_STORED_REJECTIONS = MAX_STORED_REJECTIONS
     HEARTBEAT_SECONDS = 30
     STALE_AFTER = dt.timedelta(minutes=15)
 

@@ -9,6 +9,10 @@ The function takes the user and returns a `SpaceSection` (or None when the perso
 the app). It must answer from the app's own selectors and `accounts.permissions`, so a link shows
 exactly when the page behind it would let the person in. `core` imports no app: sections are
 found through the app registry.
+
+An app may also add links to the space's "Mes activités" list (`space_activities`, a function
+`user -> SpaceSection | None` whose links are listed by the section's `order`; its title is not
+shown there).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.module_loading import import_string
+
+from .registry import registered
 
 
 @dataclass
@@ -53,3 +59,11 @@ def sections_for(user: Any) -> list[SpaceSection]:
     """The sections with at least one link for `user`, by `order` then title."""
     sections = [section for function in section_functions() if (section := function(user)) and section.links]
     return sorted(sections, key=lambda section: (section.order, str(section.title)))
+
+
+def activities_for(user: Any) -> list[SpaceLink]:
+    """The links the apps add to the "Mes activités" list of `user`, by each app's `order`."""
+    sections = [
+        section for _config, function in registered("space_activities") if (section := function(user))
+    ]
+    return [link for section in sorted(sections, key=lambda s: s.order) for link in section.links]

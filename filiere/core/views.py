@@ -1,10 +1,9 @@
 """The UI shell: home, the public-service pages (legal notice, accessibility, personal data,
 contact, site map, sources), the region's theme, error pages and, with DEBUG, the demo accounts.
 
-The home view lives in core (its URL name is `core:home`) but takes its figures from
-`filiere.organisations.selectors`: core's *models* depend on no app, while the shell's views
-compose what the apps publish through their selectors. Importing inside the function keeps
-`filiere.core` importable on its own (the URLconf of core loads before the apps' selectors).
+`core` imports no app: the home page's figures come from the apps that register a
+`home_context` (the directory's regions, `organisations.selectors.home_context`), the demo
+accounts from those that register `demo_accounts` (core.registry).
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -22,14 +22,17 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from .registry import registered
 from .theme import theme_css
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Per-region cards (active digital establishments, active organisations) and a search box."""
-    from filiere.organisations.selectors import region_counts
-
-    return render(request, "core/home.html", {"regions": region_counts()})
+    """A search box, shortcuts and what the apps add (`home_context`: the directory's per-region
+    cards of active digital establishments and active organisations)."""
+    context: dict[str, Any] = {}
+    for _config, home_context in registered("home_context"):
+        context.update(home_context())
+    return render(request, "core/home.html", context)
 
 
 def sources(request: HttpRequest) -> HttpResponse:
@@ -95,6 +98,15 @@ SITE_MAP: list[tuple[Any, list[tuple[Any, str, bool]]]] = [
         ],
     ),
     (
+        gettext_lazy("Accompagnement des entreprises"),
+        [
+            (gettext_lazy("Services d'accompagnement"), "support:catalogue", False),
+            (gettext_lazy("Les services pour mon entreprise"), "support:firm_services", False),
+            (gettext_lazy("Carte de l'offre d'accompagnement"), "support:coverage", False),
+            (gettext_lazy("Déposer une demande d'accompagnement"), "support:request_new", True),
+        ],
+    ),
+    (
         gettext_lazy("Mon compte"),
         [
             (gettext_lazy("Se connecter"), "accounts:login", False),
@@ -143,14 +155,7 @@ def demo_accounts(request: HttpRequest) -> HttpResponse:
     """The demo accounts and their password, on a development site only (DEBUG)."""
     if not settings.DEBUG:
         raise Http404
-    from django.contrib.auth import get_user_model
-
-    from filiere.organisations.demo.runner import DEMO_PASSWORD, DEMO_USERS
-    from filiere.talent.demo import DEMO_ADVISERS
-    from filiere.talent.demo import DEMO_PASSWORD as TALENT_PASSWORD
-
-    rows = [(username, DEMO_PASSWORD, label) for username, label in DEMO_USERS]
-    rows += [(username, TALENT_PASSWORD, label) for username, label in DEMO_ADVISERS]
+    rows = [row for _config, accounts in registered("demo_accounts") for row in accounts()]
     emails = dict(
         get_user_model().objects.filter(username__in=[r[0] for r in rows]).values_list("username", "email")
     )

@@ -21,7 +21,7 @@ from .models import Event
 router = Router(tags=["events"])
 
 
-class ForbiddenOut(Schema):
+class EventRefusalOut(Schema):
     """Refused: not signed in, or not the organiser's staff."""
 
     detail: str
@@ -113,7 +113,7 @@ class AttendanceOut(Schema):
     cancelled: int
 
 
-@router.get("/events/{event_id}/attendance", response={200: AttendanceOut, 403: ForbiddenOut})
+@router.get("/events/{event_id}/attendance", response={200: AttendanceOut, 403: EventRefusalOut})
 def event_attendance(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Registered, attended, no-show, waitlisted and cancelled counts (the organiser's staff)."""
     event = selectors.get_event_for_user(request.user, event_id, door=True)
@@ -138,7 +138,7 @@ class RegistrationOut(Schema):
     checked_in: bool
 
 
-@router.get("/registrations", response={200: list[RegistrationOut], 403: ForbiddenOut})
+@router.get("/registrations", response={200: list[RegistrationOut], 403: EventRefusalOut})
 def my_registrations(request: HttpRequest) -> list[RegistrationOut]:
     """The signed-in person's registrations (403 when not signed in)."""
     if not permissions.is_signed_in(request.user):

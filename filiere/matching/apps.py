@@ -4,5 +4,5 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "filiere.matching"
     label = "matching"
-    # `filiere reindex`: the full-text index, every process's caches, missing vectors.
+    # `filiere reindex`: every process's caches, missing vectors.
     reindexer = "filiere.matching.reindex.rebuild_index"

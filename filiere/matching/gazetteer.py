@@ -239,10 +239,14 @@ def taxonomy_signature() -> str:
     """A cheap fingerprint of the skills in the database (changes when a load or a local skill does)."""
     from django.db.models import Count, Max
 
-    from filiere.taxonomy.models import ReferenceLoad, Skill
+    from filiere.core.models import ImportRun
+    from filiere.taxonomy.models import Skill
 
     stats = Skill.objects.aggregate(n=Count("id"), last=Max("id"))
-    loaded = ReferenceLoad.objects.aggregate(last=Max("loaded_at"))["last"]
+    # Reference loads are the runs of kind "reference:<dataset>" (`filiere reference load`).
+    loaded = ImportRun.objects.filter(kind__startswith="reference:").aggregate(last=Max("finished_at"))[
+        "last"
+    ]
     from django.db import connection
 
     raw = f"{connection.settings_dict.get('NAME')}|{stats['n']}|{stats['last']}|{loaded}|{_CURATED}|v4"

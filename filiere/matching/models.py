@@ -1,8 +1,8 @@
 """The matching index: one row per searchable document, and its embedding vectors.
 
 Other apps (showcase, talent, needs) push their searchable texts here through
-`services.index_documents`; the engine never reads their tables. The lexical index (SQLite FTS5
-or a PostgreSQL GIN index) is kept beside `Document.terms` by `filiere.matching.backends`.
+`services.index_documents`; the engine never reads their tables. Search reads in-process arrays
+built from `Document.terms` and `skill_ids` (`filiere.matching.corpus`), not a database index.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class Document(models.Model):
     doc_type = models.CharField(_("type"), max_length=40)
     doc_id = models.BigIntegerField(_("identifiant"))
     text = models.TextField(_("texte"))
-    # Folded, stemmed words of `text` (what the lexical index sees), so plurals and accents match.
+    # Folded, stemmed words of `text` (what the lexical channel sees), so plurals and accents match.
     terms = models.TextField(_("termes indexés"), blank=True)
     skill_ids = models.JSONField(_("compétences"), default=list, blank=True)
     content_hash = models.CharField(_("empreinte du texte"), max_length=64, blank=True)

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from filiere.matching import backends, corpus
+from filiere.matching import corpus
 from filiere.matching.embeddings import Embedder, embed_query, get_embedder
 from filiere.matching.gazetteer import get_gazetteer
 from filiere.matching.models import Document, DocumentVector
@@ -60,6 +60,8 @@ CANDIDATES = 200
 MAX_QUERY_CHARS = 5000
 # The typo channel runs for search-box queries (up to this many words), not for whole texts.
 MAX_TYPO_QUERY_WORDS = 8
+# A structured query (`match_documents`) weighs at most this many skill concepts.
+MAX_QUERY_SKILLS = 30
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,6 @@ def index_documents(
         )
         if changed_text:
             DocumentVector.objects.filter(document_id__in=changed_text).delete()
-        backends.sync_documents([(d.pk, d.terms) for d in [*created, *written]])
         if created or written:
             corpus.touch(doc_type, vectors=bool(changed_text))
     if created or changed_text:
@@ -230,7 +231,6 @@ def remove_documents(doc_type: str, doc_ids: Iterable[int]) -> None:
             pks = list(
                 Document.objects.filter(doc_type=doc_type, doc_id__in=chunk).values_list("id", flat=True)
             )
-            backends.delete_documents(pks)
             Document.objects.filter(id__in=pks).delete()
             if pks:
                 corpus.touch(doc_type, vectors=True)
@@ -433,11 +433,73 @@ def search_documents(
     channels among "lexical", "typos", "skills", "semantic" (evaluation baselines; "typos" is
     the character-trigram channel for query words no document contains) and ``weights`` their
     weights in the fusion (default `WEIGHTS`). Raises `UserTextError` on an empty or binary query.
+    The skills the query names are found in its text (`match_documents` takes skill ids).
 
     Each channel takes its CANDIDATES best documents from in-process arrays (`corpus`), so the
     cost does not grow with the number of documents that contain a query word.
     """
     clean = clean_user_text(query, max_chars=MAX_QUERY_CHARS)
+    return _search(
+        doc_type, clean, _text_concepts(clean), clean, restrict_ids=restrict_ids, limit=limit,
+        channels=channels, weights=weights,
+    )  # fmt: skip
+
+
+def match_documents(
+    *,
+    doc_type: str,
+    skill_ids: Iterable[int] = (),
+    text: str = "",
+    restrict_ids: Collection[int] | None = None,
+    limit: int = 50,
+    channels: Collection[str] = CHANNELS,
+    weights: dict[str, float] | None = None,
+) -> list[Hit]:
+    """Documents of ``doc_type`` best matching structured input: skill ids, and optional text.
+
+    The skill channel reads the concepts of ``skill_ids`` directly (each at full weight, the
+    first MAX_QUERY_SKILLS concepts in the given order), so a caller holding ids never turns them
+    into labels for the engine to find again. ``text`` (occupation titles, a CV…) feeds the
+    lexical and typo channels and adds the skills it names; the semantic channel embeds the text
+    followed by the skills' labels. ``restrict_ids`` is the caller's filter, applied once, here.
+    No text and no known skill: no result. Raises `UserTextError` on a binary text.
+    """
+    clean = clean_user_text(text, max_chars=MAX_QUERY_CHARS) if text and text.strip() else ""
+    concepts = _text_concepts(clean) if clean else {}
+    gaz = get_gazetteer()
+    known = [c for s in skill_ids if (c := gaz.skill_concept.get(s)) is not None]
+    picked = list(dict.fromkeys(known))[:MAX_QUERY_SKILLS]
+    for concept in picked:
+        concepts[concept] = max(concepts.get(concept, 0.0), 1.0)
+    if not clean and not concepts:
+        return []
+    meaning = " ; ".join(part for part in [clean, *(gaz.concept_labels[c] for c in picked)] if part)
+    return _search(
+        doc_type, clean, concepts, meaning, restrict_ids=restrict_ids, limit=limit, channels=channels,
+        weights=weights,
+    )  # fmt: skip
+
+
+def _text_concepts(clean: str) -> dict[int, float]:
+    """The skill concepts a text names, each with its best match score, in order of appearance."""
+    concepts: dict[int, float] = {}
+    for m in get_gazetteer().find(tokenize(clean)):
+        concepts[m.concept] = max(concepts.get(m.concept, 0.0), m.score)
+    return concepts
+
+
+def _search(
+    doc_type: str,
+    clean: str,
+    query_concepts: dict[int, float],
+    meaning: str,
+    *,
+    restrict_ids: Collection[int] | None,
+    limit: int,
+    channels: Collection[str],
+    weights: dict[str, float] | None,
+) -> list[Hit]:
+    """Rank ``doc_type`` on words of ``clean``, ``query_concepts`` and the embedding of ``meaning``."""
     if restrict_ids is not None and not len(restrict_ids):
         return []
     data = corpus.get_corpus(doc_type)
@@ -454,11 +516,7 @@ def search_documents(
         allowed[data.rows_of(wanted)] = True
         if not allowed.any():
             return []
-    words, surfaces = _query_words(clean)
-    gaz = get_gazetteer()
-    query_concepts: dict[int, float] = {}
-    for m in gaz.find(tokenize(clean)):
-        query_concepts[m.concept] = max(query_concepts.get(m.concept, 0.0), m.score)
+    words, surfaces = _query_words(clean) if clean else ([], {})
     depth = max(CANDIDATES, limit)
     ranked: dict[str, np.ndarray] = {}
     variants: dict[str, list[tuple[str, float]]] = {}
@@ -475,8 +533,8 @@ def search_documents(
         if scores is not None:
             ranked["skills"] = _top_rows(scores, depth)
     semantic_scores: dict[int, float] = {}
-    if "semantic" in channels:
-        rows, sims = _semantic_top(doc_type, data, clean, allowed, depth)
+    if "semantic" in channels and meaning:
+        rows, sims = _semantic_top(doc_type, data, meaning, allowed, depth)
         ranked["semantic"] = rows
         semantic_scores = dict(zip(rows.tolist(), sims.tolist(), strict=True))
     ranked = {c: r for c, r in ranked.items() if len(r)}
@@ -581,6 +639,7 @@ __all__ = [
     "index_documents",
     "index_version",
     "link_occupations",
+    "match_documents",
     "pending_vectors",
     "remove_documents",
     "reset_caches",

@@ -95,18 +95,3 @@ def engine_with_fresh_caches(
     reset()
     yield
     reset()
-
-
-def hand_built_skills(rows: dict[str, tuple[str, list[str]]], *, uri_prefix: str = "t-") -> dict[str, Any]:
-    """ESCO-backed `Skill` rows from {key: (label, alternative labels)}, then a fresh gazetteer."""
-    from filiere.matching import gazetteer
-    from filiere.taxonomy.tests.factories import EscoBackedSkillFactory, EscoSkillFactory
-
-    result = {}
-    for key, (label, alt) in rows.items():
-        esco = EscoSkillFactory(
-            uri=f"http://data.europa.eu/esco/skill/{uri_prefix}{key}", label_fr=label, alt_labels_fr=alt
-        )
-        result[key] = EscoBackedSkillFactory(esco_skill=esco, label=label)
-    gazetteer.reset_gazetteer()
-    return result

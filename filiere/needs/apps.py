@@ -8,3 +8,5 @@ class NeedsConfig(AppConfig):
     verbose_name = _("Besoins en compétences")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.needs.demo.load_needs_demo"
+    # Its links in the personal space's "Mes activités" list (core.space).
+    space_activities = "filiere.needs.space.activities"

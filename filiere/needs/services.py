@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
+from filiere.core.imports import ImportReport
 from filiere.core.mail import absolute_url
 from filiere.core.params import DB_INT_MAX, parse_int
 from filiere.needs import selectors
@@ -185,28 +186,17 @@ def prepare_invitations(
     return report
 
 
-@dataclass
-class ContactReport:
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 _DIGITS = re.compile(r"\D")
 
 
-def import_contacts(*, user: User, campaign: Campaign, content: str) -> ContactReport:
+def import_contacts(*, user: User, campaign: Campaign, content: str) -> ImportReport:
     """Set invitations' contact addresses from a CSV (columns: siren or siret, email; ; or ,).
 
     All or nothing: one bad line (unknown company, invalid address) and nothing is saved; the
-    report lists every bad line by number.
+    report (`core.imports.ImportReport`) lists every bad line by number and field.
     """
     _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
-    report = ContactReport()
+    report = ImportReport()
     sample = content[:2000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=delimiter)
@@ -226,16 +216,16 @@ def import_contacts(*, user: User, campaign: Campaign, content: str) -> ContactR
         if number == 1 and cells and not _DIGITS.sub("", cells[0]):
             continue  # header line
         if len(cells) < 2:
-            report.errors.append(
-                _("Ligne %(n)d : deux colonnes attendues (SIREN ou SIRET ; e-mail).") % {"n": number}
-            )
+            report.reject(line=number, message=_("deux colonnes attendues (SIREN ou SIRET ; e-mail)."))
             continue
         code, email = _DIGITS.sub("", cells[0]), cells[1]
         try:
             validate_email(email)
         except ValidationError:
-            report.errors.append(
-                _("Ligne %(n)d : adresse e-mail invalide « %(email)s ».") % {"n": number, "email": email[:80]}
+            report.reject(
+                line=number,
+                field="email",
+                message=_("adresse e-mail invalide « %(email)s ».") % {"email": email[:80]},
             )
             continue
         siren = code[:9] if len(code) in (9, 14) else ""
@@ -246,13 +236,15 @@ def import_contacts(*, user: User, campaign: Campaign, content: str) -> ContactR
             )
         pk = by_siren.get(siren)
         if pk is None:
-            report.errors.append(
-                _("Ligne %(n)d : « %(code)s » n'est pas une entreprise invitée à cette campagne.")
-                % {"n": number, "code": cells[0][:20]}
+            report.reject(
+                line=number,
+                field="siren",
+                message=_("« %(code)s » n'est pas une entreprise invitée à cette campagne.")
+                % {"code": cells[0][:20]},
             )
             continue
         changes[pk] = email
-    if report.errors:
+    if not report.ok:
         return report
     with transaction.atomic():
         current = dict(Invitation.objects.filter(pk__in=list(changes)).values_list("pk", "email"))

@@ -158,7 +158,11 @@ def campaign_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             % {"updated": report.updated, "unchanged": report.unchanged},
         )
     else:
-        messages.error(request, _("Aucun contact importé :") + " " + " ".join(report.errors[:20]))
+        lines = [
+            _("Ligne %(line)d : %(message)s") % {"line": e.line, "message": e.message}
+            for e in report.rejections[:20]
+        ]
+        messages.error(request, _("Aucun contact importé :") + " " + " ".join(lines))
     return redirect("needs:campaign_detail", pk=campaign.pk)
 
 

@@ -32,28 +32,8 @@ from django.db.models import Count, Func, IntegerField, Model
 from django.utils import timezone
 
 from filiere.observatory.models import FRANCE_CODE, Aggregate, AggregateRun, BandAggregate, Level
-from filiere.organisations.models import Establishment, State
+from filiere.organisations.models import BAND_MIDPOINTS, Establishment, State
 
-#: Midpoint of each INSEE headcount band (salaried jobs); "NN" (no employee) and "00" count 0,
-#: the open top band "53" (10,000 and more) counts its lower bound. Unknown band: 0.
-BAND_MIDPOINTS: dict[str, float] = {
-    "NN": 0,
-    "00": 0,
-    "01": 1.5,
-    "02": 4,
-    "03": 7.5,
-    "11": 14.5,
-    "12": 34.5,
-    "21": 74.5,
-    "22": 149.5,
-    "31": 224.5,
-    "32": 374.5,
-    "41": 749.5,
-    "42": 1499.5,
-    "51": 3499.5,
-    "52": 7499.5,
-    "53": 10000,
-}
 DEFAULT_FIRST_YEAR = 2008
 BATCH_SIZE = 5000
 

@@ -15,6 +15,9 @@ class OrganisationsConfig(AppConfig):
     reindexer = "filiere.organisations.reindex.rebuild_index"
     # Figures for roadmap indicators, collected by roadmaps.computations (see core.indicators).
     roadmap_computations = "filiere.organisations.indicators.COMPUTATIONS"
+    # The home page's per-region cards and the development site's demo accounts (core.views).
+    home_context = "filiere.organisations.selectors.home_context"
+    demo_accounts = "filiere.organisations.demo.runner.demo_accounts"
 
     def ready(self) -> None:
         # SQLite drops the FTS triggers and raw indexes whenever a migration remakes the table.

@@ -66,6 +66,29 @@ class HeadcountBand(models.TextChoices):
     B53 = "53", _("10 000 salariés et plus")
 
 
+#: Midpoint of each INSEE headcount band (salaried jobs): the observatory's job estimate and the
+#: demo's sizing. "NN" (no employee) and "00" count 0, the open top band "53" (10,000 and more)
+#: counts its lower bound. Unknown band: 0.
+BAND_MIDPOINTS: dict[str, float] = {
+    "NN": 0,
+    "00": 0,
+    "01": 1.5,
+    "02": 4,
+    "03": 7.5,
+    "11": 14.5,
+    "12": 34.5,
+    "21": 74.5,
+    "22": 149.5,
+    "31": 224.5,
+    "32": 374.5,
+    "41": 749.5,
+    "42": 1499.5,
+    "51": 3499.5,
+    "52": 7499.5,
+    "53": 10000,
+}
+
+
 # Headcount bands from the biggest to the smallest, then non-employers (unknown bands go last).
 HEADCOUNT_ORDER = (
     "53",

@@ -809,6 +809,11 @@ def region_counts() -> list[RegionCount]:
     return sorted(rows, key=lambda r: r.name)
 
 
+def home_context() -> dict[str, Any]:
+    """The home page's per-region cards (registered as `home_context` in the AppConfig)."""
+    return {"regions": region_counts()}
+
+
 # --- Presentation of results (shared by the page and the API) ------------------------------
 
 

@@ -10,12 +10,13 @@ from django.db import transaction
 from filiere.accounts.permissions import may_edit_organisation
 
 from .models import Organisation
-from .search import establishment_search_text
+from .search import establishment_search_text, search_text_for
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import User
 
-__all__ = ["establishment_search_text", "update_organisation"]
+# The search text every writer of an establishment stores (other apps' demos write firms).
+__all__ = ["establishment_search_text", "search_text_for", "update_organisation"]
 
 EDITABLE_FIELDS = ("name", "description", "website", "tags")
 

@@ -8,3 +8,5 @@ class RoadmapsConfig(AppConfig):
     verbose_name = _("Feuilles de route")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.roadmaps.demo.load_roadmaps_demo"
+    # Its links in the personal space's "Mes activités" list (core.space).
+    space_activities = "filiere.roadmaps.space.activities"

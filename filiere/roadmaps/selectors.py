@@ -178,6 +178,22 @@ def can_create_plan(user: Viewer) -> bool:
     return regions_for_new_plan(user).exists()
 
 
+def plans_edited_by(user: Any) -> QuerySet[Plan]:
+    """Plans the person edits: whole plans (platform and regional staff) or actions carried by
+    an organisation they edit; newest first."""
+    if permissions.is_platform_staff(user):
+        return Plan.objects.order_by("-start_date", "title")
+    regions = permissions.administered_region_codes(user)
+    editing = permissions.organisation_ids_of(user, permissions.EDITING_ROLES)
+    if not regions and not editing:
+        return Plan.objects.none()
+    return (
+        Plan.objects.filter(Q(region_id__in=regions) | Q(axes__objectives__actions__owner_id__in=editing))
+        .distinct()
+        .order_by("-start_date", "title")
+    )
+
+
 def find_organisation(text: str) -> Organisation | None:
     """The directory organisation a person means by `text`: a SIREN, else an exact name, else a
     name or acronym in any case (the oldest one when several match)."""

@@ -32,7 +32,7 @@ from filiere.organisations.models import (
     Source,
     State,
 )
-from filiere.organisations.search import search_text_for
+from filiere.organisations.services import search_text_for
 from filiere.taxonomy.models import Skill, SkillKind
 
 from .capacity import check_declared_people, headcount_ceiling

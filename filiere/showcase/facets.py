@@ -5,9 +5,9 @@ reading their ids from the database cost more than the whole ranking (20–40 ms
 100,000 firms). The filter columns of every published profile (territory, size band, capacity,
 availability, validated count, target sectors as a bit mask) are kept here as numpy arrays, one
 copy per process, rebuilt when the showcase's version token changes. Every ORM write to a profile
-or its sectors bumps the token (signals in `apps`); the ranked firms are checked against the
-database again in `selectors.search_showcase`, so a token seen up to 2 s late never shows a firm
-the filters exclude.
+or its sectors bumps the token (signals in `apps`), in the writer's transaction, and every search
+reads the token: the filters are evaluated once, here, on committed data, and the ranked firms
+need no second check against the database.
 
 `profile_ids(filters)` gives exactly the ids `selectors.filter_profiles(filters)` selects (a test
 keeps the two equal).
@@ -26,7 +26,7 @@ from django.db import connection
 from filiere.matching import services as engine
 
 VERSION_KEY = "showcase_org:filters"
-CHECK_SECONDS = 2.0
+UNVERSIONED_SECONDS = 2.0
 MAX_SECTORS = 64  # one bit each in a uint64
 
 
@@ -48,36 +48,38 @@ class Facets:
 
 _lock = threading.Lock()
 _cached: Facets | None = None
-_checked_at = -1e9
+_built_at = -1e9
 
 
 def touch() -> None:
     """Tell every process that the published profiles or their filter columns changed."""
-    global _checked_at
     engine.touch_index(VERSION_KEY, vectors=False)
-    _checked_at = -1e9
 
 
 def reset() -> None:
     """Forget this process's arrays (tests)."""
-    global _cached, _checked_at
+    global _cached
     with _lock:
-        _cached, _checked_at = None, -1e9
+        _cached = None
 
 
 def get_facets() -> Facets | None:
-    """The arrays, rebuilt if the version token changed; None when sectors exceed the bit mask."""
-    global _cached, _checked_at
+    """The arrays, rebuilt if the version token changed; None when sectors exceed the bit mask.
+
+    The token is read on every call (one indexed row): the arrays are the one place a buyer's
+    filters are evaluated, so they must hold what is committed, not what was 2 s ago.
+    """
+    global _cached, _built_at
     cached = _cached
-    if cached is not None and time.monotonic() - _checked_at < CHECK_SECONDS:
-        return cached
     version = engine.index_version(VERSION_KEY)
-    _checked_at = time.monotonic()
-    if cached is not None and version is not None and cached.key == version:
-        return cached
+    if cached is not None and cached.key == version:
+        # No token yet (rows written without the signals, e.g. a bulk loader): rebuilt every
+        # UNVERSIONED_SECONDS; `touch` gives one.
+        if version is not None or time.monotonic() - _built_at < UNVERSIONED_SECONDS:
+            return cached
     facets = _build(version)
     with _lock:
-        _cached = facets
+        _cached, _built_at = facets, time.monotonic()
     return facets
 
 

@@ -59,5 +59,6 @@ def remove_documents(doc_ids: Iterable[int]) -> None:
 def search_documents(
     query: str, *, restrict_ids: Collection[int] | None = None, limit: int = 50
 ) -> list[Any]:
-    """Ranked showcase organisations (engine Hit objects) for a query."""
-    return engine.search_documents(query, doc_type=DOC_TYPE, restrict_ids=restrict_ids, limit=limit)
+    """Ranked showcase organisations (engine Hit objects) for a buyer's text, among
+    ``restrict_ids`` (the buyer's filters, evaluated once by the caller)."""
+    return engine.match_documents(doc_type=DOC_TYPE, text=query, restrict_ids=restrict_ids, limit=limit)

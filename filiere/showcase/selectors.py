@@ -4,8 +4,9 @@ Rights come from `filiere.accounts.permissions`: a firm's showcase is edited by 
 firm (`may_edit_organisation`); its declarations are validated by the staff of a cluster it is a
 member of (`may_validate_organisation`). Every object named by a request is resolved by
 `get_profile_for_user`, `get_declaration_for_user` or `get_contact_request_for_user`.
-The buyer search is `search_showcase`: SQL filters on the profile table give the ids the
-matching engine may rank, then the engine ranks them and explains each hit.
+The buyer search is `search_showcase`: the filters give, once, the published firms the matching
+engine may rank (`facets`, or SQL when the arrays cannot answer), then the engine ranks them and
+explains each hit.
 """
 
 from __future__ import annotations
@@ -222,18 +223,6 @@ class ShowcaseFilters:
             validated_only=one("validated") in ("1", "true", "on", "oui"),
         )
 
-    @property
-    def has_sql_filters(self) -> bool:
-        return bool(
-            self.region
-            or self.department
-            or self.sector
-            or self.capacity_min
-            or self.available_before
-            or self.size
-            or self.validated_only
-        )
-
     def as_params(self) -> list[tuple[str, str]]:
         """The search as query-string pairs."""
         pairs: list[tuple[str, str]] = []
@@ -406,7 +395,7 @@ def search_showcase(
     except ranking.UserTextError as exc:
         result.error = str(exc)
         return result
-    profiles = filter_profiles(filters)
+    profiles = filter_profiles(filters)  # lazy: evaluated only when the arrays cannot answer
     if not query:
         start = (page - 1) * per_page
         browse = profiles
@@ -416,7 +405,7 @@ def search_showcase(
         else:
             result.count, candidates = picked
             if candidates is not None:  # sorting a few candidates, not every filtered firm
-                browse = profiles.filter(pk__in=candidates.tolist())
+                browse = ShowcaseProfile.objects.filter(pk__in=candidates.tolist())
         chosen = list(
             browse.select_related("organisation").order_by("-capacity_now", "organisation__name", "pk")[
                 start : start + per_page
@@ -425,17 +414,16 @@ def search_showcase(
         result.rows = _rows(chosen, {}, [])
         return result
     result.ranked = True
-    restrict = None
-    if filters.has_sql_filters:
-        restrict = facets.profile_ids(filters)
-        if restrict is None:
-            restrict = _profile_ids(profiles)
-    if restrict is not None and not len(restrict):
+    # The filters, evaluated once: the published firms they allow (the arrays, exact on every
+    # call; SQL when they cannot answer). The engine ranks only these, so no hit needs a check.
+    restrict = facets.profile_ids(filters)
+    if restrict is None:
+        restrict = _profile_ids(profiles)
+    if not len(restrict):
         return result
     hits = ranking.search_documents(query, restrict_ids=restrict, limit=limit)
     by_id = {hit.doc_id: hit for hit in hits}
-    # The index may lag behind an unpublication: keep only firms the filters still allow.
-    allowed = set(profiles.filter(pk__in=list(by_id)).values_list("pk", flat=True))
+    allowed = set(by_id)
     detected = detect_sectors(query)
     result.detected_sectors = detected
     if detected:

@@ -47,8 +47,13 @@ def reindex_services(service_ids: Iterable[int]) -> int:
 
 
 def reindex_all() -> int:
-    """Reindex every service (the `reindexer` after a restore)."""
+    """Reindex every service."""
     return reindex_services(Service.objects.values_list("pk", flat=True))
+
+
+def rebuild_index() -> dict[str, int]:
+    """The app's `reindexer` (`filiere reindex`, after a restore): counts of services indexed."""
+    return {"services": reindex_all()}
 
 
 def search(query: str, *, restrict_ids: Collection[int] | None = None, limit: int = 100) -> list[Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -88,7 +89,11 @@ def engagements_for(organisation: Any, role: str) -> QuerySet[Engagement]:
     """The engagements a provider gave (`provider`) or that services it funds gave (`funder`)."""
     org_id = organisation if isinstance(organisation, int) else organisation.pk
     if role == FUNDER:
-        return Engagement.objects.filter(service__funders=org_id)
+        # The funded services first (a few dozen ids), so the engagements are read through the
+        # (service, date) index rather than joined row by row.
+        return Engagement.objects.filter(
+            service_id__in=list(Service.objects.filter(funders=org_id).values_list("pk", flat=True))
+        )
     return Engagement.objects.filter(provider_id=org_id)
 
 
@@ -102,14 +107,42 @@ def firms_supported(engagements: QuerySet[Engagement], period: Period) -> int:
     )
 
 
-def _breakdown(engagements: QuerySet[Engagement], column: str, period: Period) -> dict[str, int]:
+BREAKDOWNS = ("size_class", "theme", "department_code")
+
+
+@dataclass
+class _Counts:
+    firms: int
+    engagements: int
+    groups: dict[str, dict[str, int]]
+
+
+def _count(engagements: QuerySet[Engagement], period: Period) -> _Counts:
+    """One pass over the period's engagements: distinct SIREN overall and per breakdown value.
+
+    A single read of four columns, counted in Python, is several times faster on both engines than
+    one COUNT(DISTINCT) statement per breakdown (docs/benchmarks.md, "support")."""
+    firms: set[str] = set()
+    groups: dict[str, dict[str, set[str]]] = {column: defaultdict(set) for column in BREAKDOWNS}
+    size, theme, department = (groups[column] for column in BREAKDOWNS)
+    # No ORDER BY (the model orders by date): sorting a year of rows would cost more than counting.
     rows = (
         engagements.filter(date__range=(period.start, period.end))
-        .values(column)
-        .annotate(n=Count("siren", distinct=True))
         .order_by()
+        .values_list("siren", *BREAKDOWNS)
     )
-    return {row[column] or "": row["n"] for row in rows}
+    count = 0
+    for siren, size_class, theme_code, department_code in rows.iterator(chunk_size=10_000):
+        count += 1
+        firms.add(siren)
+        size[size_class].add(siren)
+        theme[theme_code].add(siren)
+        department[department_code or ""].add(siren)
+    return _Counts(
+        len(firms),
+        count,
+        {column: {k: len(v) for k, v in values.items()} for column, values in groups.items()},
+    )
 
 
 def _rows(
@@ -129,15 +162,15 @@ def _rows(
 def support_report(*, organisation: Organisation, role: str, period: Period) -> Report:
     """The report of `organisation` as provider or funder for `period` and the one before."""
     engagements = engagements_for(organisation, role)
-    previous = period.previous()
+    current, previous = _count(engagements, period), _count(engagements, period.previous())
     departments = {code: f"{name} ({code})" for code, name in Department.objects.values_list("code", "name")}
     report = Report(
         organisation=organisation,
         role=role,
         period=period,
-        firms=firms_supported(engagements, period),
-        previous_firms=firms_supported(engagements, previous),
-        engagements=engagements.filter(date__range=(period.start, period.end)).count(),
+        firms=current.firms,
+        previous_firms=previous.firms,
+        engagements=current.engagements,
     )
     for attribute, column, labels, keep_order in (
         ("by_size", "size_class", dict(SizeClass.choices), True),
@@ -147,12 +180,7 @@ def support_report(*, organisation: Organisation, role: str, period: Period) -> 
         setattr(
             report,
             attribute,
-            _rows(
-                _breakdown(engagements, column, period),
-                _breakdown(engagements, column, previous),
-                labels,
-                keep_order=keep_order,
-            ),
+            _rows(current.groups[column], previous.groups[column], labels, keep_order=keep_order),
         )
     return report
 

@@ -10,5 +10,11 @@ class TalentConfig(AppConfig):
     demo_loader = "filiere.talent.demo.load_talent_demo"
     # `filiere reindex`: every job offer's and job seeker's document in the matching engine.
     reindexer = "filiere.talent.indexing.rebuild_index"
+    # The personal space: the recruiters' inbox of applications (`core.space`).
+    space_section = "filiere.talent.space.section"
     # Figures for roadmap indicators, collected by roadmaps.computations (see core.indicators).
     roadmap_computations = "filiere.talent.indicators.COMPUTATIONS"
+    # The development site's demo accounts page (core.views).
+    demo_accounts = "filiere.talent.demo.demo_accounts"
+    # Its links in the personal space's "Mes activités" list (core.space).
+    space_activities = "filiere.talent.space.activities"

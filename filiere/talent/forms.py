@@ -15,7 +15,16 @@ from filiere.taxonomy.selectors import appellation_by_label
 from filiere.territories.models import name_search_key
 from filiere.territories.selectors import commune_search
 
-from .models import Contract, FileState, Gender, OfferStatus, OutcomeDelay, OutcomeStatus
+from .models import (
+    ApplicationStatus,
+    Contract,
+    FileState,
+    Gender,
+    OfferStatus,
+    OutcomeDelay,
+    OutcomeStatus,
+    RefusalReason,
+)
 
 
 class DateInput(forms.DateInput):
@@ -68,6 +77,32 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, next_states: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_state"].choices = [(s, FileState(s).label) for s in next_states]
+
+
+class ApplicationMoveForm(forms.Form):
+    """Move a job application: the statuses offered are those the person may move it to."""
+
+    to_status = forms.ChoiceField(label=_("Nouveau statut"))
+    refusal_reason = forms.ChoiceField(
+        label=_("Motif du refus"), required=False, choices=[("", "—"), *RefusalReason.choices]
+    )
+    reason = forms.CharField(
+        label=_("Commentaire (envoyé à la personne et à son conseiller)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, statuses: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any known status validates (the service names an illegal move clearly); the list
+        # offers only the moves the person may make now.
+        to_status = self.fields["to_status"]
+        assert isinstance(to_status, forms.ChoiceField)
+        to_status.choices = ApplicationStatus.choices
+        to_status.widget.choices = [(s, ApplicationStatus(s).label) for s in statuses]
+        if ApplicationStatus.REFUSED not in statuses:
+            del self.fields["refusal_reason"]
 
 
 class OutcomeForm(forms.Form):

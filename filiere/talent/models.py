@@ -248,14 +248,55 @@ class JobOffer(TimeStampedModel):
 
 
 class ApplicationStatus(models.TextChoices):
-    SENT = "sent", _("Envoyée")
+    SENT = "sent", _("Nouvelle")
+    PROCESSING = "processing", _("En cours d'examen")
     ACCEPTED = "accepted", _("Retenue")
     REFUSED = "refused", _("Non retenue")
     WITHDRAWN = "withdrawn", _("Retirée")
 
 
+# An application's life, as in les emplois de l'inclusion: the company examines it, then accepts
+# or refuses it (with a reason); the candidate or their adviser may withdraw it until then.
+APPLICATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ApplicationStatus.SENT: (
+        ApplicationStatus.PROCESSING,
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.REFUSED,
+        ApplicationStatus.WITHDRAWN,
+    ),
+    ApplicationStatus.PROCESSING: (
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.REFUSED,
+        ApplicationStatus.WITHDRAWN,
+    ),
+    ApplicationStatus.ACCEPTED: (),
+    ApplicationStatus.REFUSED: (),
+    ApplicationStatus.WITHDRAWN: (),
+}
+# Who makes each move: the company's editors answer, the candidate's side withdraws.
+COMPANY_MOVES = frozenset(
+    {ApplicationStatus.PROCESSING, ApplicationStatus.ACCEPTED, ApplicationStatus.REFUSED}
+)
+CANDIDATE_MOVES = frozenset({ApplicationStatus.WITHDRAWN})
+
+
+class RefusalReason(models.TextChoices):
+    """Why a company does not retain an application (the list les emplois de l'inclusion uses,
+    trimmed to what applies to any employer)."""
+
+    POSITION_FILLED = "position_filled", _("Le poste a été pourvu")
+    SKILLS = "skills", _("Compétences insuffisantes pour le poste")
+    EXPERIENCE = "experience", _("Expérience insuffisante pour le poste")
+    CONTRACT = "contract", _("Contrat, horaires ou lieu incompatibles")
+    UNREACHABLE = "unreachable", _("Candidat injoignable")
+    NO_SHOW = "no_show", _("Candidat absent à l'entretien")
+    HIRED_ELSEWHERE = "hired_elsewhere", _("Candidat déjà en emploi ailleurs")
+    OTHER = "other", _("Autre motif (précisé)")
+
+
 class Application(TimeStampedModel):
-    """A candidate's application to an offer (one per candidate and offer)."""
+    """A candidate's application to an offer (one per candidate and offer); its status moves
+    along `APPLICATION_TRANSITIONS`, each move logged (`ApplicationTransition`)."""
 
     seeker = models.ForeignKey(JobSeeker, on_delete=models.CASCADE, related_name="applications")
     offer = models.ForeignKey(JobOffer, on_delete=models.CASCADE, related_name="applications")
@@ -266,15 +307,48 @@ class Application(TimeStampedModel):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    refusal_reason = models.CharField(
+        _("motif du refus"), max_length=20, choices=RefusalReason.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["seeker", "offer"], name="talent_application_uniq")]
+        indexes = [models.Index(fields=["offer", "status"], name="talent_application_offer")]
         verbose_name = _("candidature")
         verbose_name_plural = _("candidatures")
 
     def __str__(self) -> str:
         return f"{self.seeker_id} → {self.offer_id}"
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return APPLICATION_TRANSITIONS.get(self.status, ())
+
+
+class ApplicationTransition(models.Model):
+    """One move of an application's status: who, when, why (a reason from the list for a
+    refusal, and free text)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("de"), max_length=10, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(_("vers"), max_length=10, choices=ApplicationStatus.choices)
+    at = models.DateTimeField(_("le"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    refusal_reason = models.CharField(
+        _("motif du refus"), max_length=20, choices=RefusalReason.choices, blank=True
+    )
+    reason = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("changement de statut d'une candidature")
+        verbose_name_plural = _("changements de statut des candidatures")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
 
 class Programme(TimeStampedModel):

@@ -34,6 +34,7 @@ from .dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: 
 from .models import (
     AccessLog,
     Application,
+    ApplicationStatus,
     Cohort,
     Consent,
     ConsentPurpose,
@@ -183,20 +184,22 @@ def seeker_metier_codes(seeker: JobSeeker) -> set[str]:
     return codes
 
 
-def seeker_query(seeker: JobSeeker) -> str:
-    """What a candidate's matching searches for: wished occupations and skill labels."""
+def seeker_query(seeker: JobSeeker) -> tuple[list[int], str]:
+    """What a candidate's matching searches for: their skill ids, and the wished occupations'
+    titles as text (without skills or wishes, the person's own words find offers lexically)."""
     skill_ids = indexing.seeker_skill_ids(seeker)
     occupations = [a.label for a in seeker.wished_appellations.all()]
     occupations += [m.label for m in seeker.wished_metiers.all()]
     occupations += [o.label_fr for o in seeker.wished_occupations.all()]
-    text = " ; ".join([*occupations, *engine.skill_labels(skill_ids)[:30]])
-    # Without taxonomy skills or wishes, the person's own words still find offers lexically.
-    return text or f"{seeker.previous_occupation}\n{seeker.summary[:2000]}".strip()
+    text = " ; ".join(occupations)
+    if not text and not skill_ids:
+        text = f"{seeker.previous_occupation}\n{seeker.summary[:2000]}".strip()
+    return skill_ids, text
 
 
-def offer_query(offer: JobOffer) -> str:
-    """What an offer's matching searches for: its title and skill labels."""
-    return " ; ".join([offer.title, *engine.skill_labels(offer.skill_ids)[:30]])
+def offer_query(offer: JobOffer) -> tuple[list[int], str]:
+    """What an offer's matching searches for: its skill ids, and its title as text."""
+    return list(offer.skill_ids), offer.title
 
 
 def _explain(match: OfferMatch, words: dict[str, str]) -> list[str]:
@@ -223,8 +226,8 @@ def match_channels(*, has_skills: bool) -> tuple[str, ...]:
     profile says, and the lexical channel over ~30 skill labels cost 3–4× the time at 100,000
     documents (bench_talent). Without skills (no taxonomy loaded, a bare CV), words too.
     Semantic is off by default (TALENT_MATCH_SEMANTIC): every candidate's query is a new text, so
-    it would embed one query per search (tens of ms on two cores); the engine's public API takes
-    a query text, not a stored document's vector.
+    it would embed one query per search (tens of ms on two cores); the engine embeds the query,
+    not a stored document's vector.
     """
     channels = ("skills",) if has_skills else ("lexical", "skills")
     if getattr(settings, "TALENT_MATCH_SEMANTIC", False):
@@ -275,16 +278,17 @@ def best_offers_for_seeker(seeker: JobSeeker, *, limit: int = 20) -> list[OfferM
         offers = offers.filter(department_code__in=reach)
     # No ORDER BY (the model's default ordering sorted every candidate row by date).
     restrict = list(offers.order_by().values_list("pk", flat=True))
-    query = seeker_query(seeker)
-    if not restrict or not query.strip():
+    skill_ids, text = seeker_query(seeker)
+    if not restrict:
         return []
     try:
-        hits = engine.search_documents(
-            query,
+        hits = engine.match_documents(
             doc_type=indexing.OFFER_DOC,
+            skill_ids=skill_ids,
+            text=text,
             restrict_ids=restrict,
             limit=limit * 3,
-            channels=match_channels(has_skills=bool(indexing.seeker_skill_ids(seeker))),
+            channels=match_channels(has_skills=bool(skill_ids)),
         )
     except engine.UserTextError:
         return []
@@ -361,13 +365,15 @@ def best_candidates_for_offer(offer: JobOffer, *, viewer: Any = None, limit: int
         restrict = list(set(restrict) | set(followed.order_by().values_list("pk", flat=True)))
     if not restrict:
         return []
+    skill_ids, text = offer_query(offer)
     try:
-        hits = engine.search_documents(
-            offer_query(offer),
+        hits = engine.match_documents(
             doc_type=indexing.SEEKER_DOC,
+            skill_ids=skill_ids,
+            text=text,
             restrict_ids=restrict,
             limit=limit * 3,
-            channels=match_channels(has_skills=bool(offer.skill_ids)),
+            channels=match_channels(has_skills=bool(skill_ids)),
         )
     except engine.UserTextError:
         return []
@@ -582,10 +588,17 @@ def export_seeker_data(seeker: JobSeeker) -> dict[str, Any]:
                 "offer": a.offer.title,
                 "company": a.offer.organisation.name,
                 "status": a.status,
+                "refusal_reason": a.refusal_reason,
                 "sent_at": _date(a.created_at),
                 "message": a.message,
+                "history": [
+                    {"from": t.from_status, "to": t.to_status, "at": _date(t.at), "reason": t.reason}
+                    for t in a.transitions.all()
+                ],
             }
-            for a in Application.objects.filter(seeker=seeker).select_related("offer__organisation")
+            for a in Application.objects.filter(seeker=seeker)
+            .select_related("offer__organisation")
+            .prefetch_related("transitions")
         ],
         "files": files,
         "access_log": [
@@ -657,3 +670,39 @@ def group_by_state(files: list[File]) -> dict[str, list[File]]:
     for f in files:
         grouped[f.state].append(f)
     return grouped
+
+
+# -- job applications: the company's side ----------------------------------------------------
+
+
+def applications_received(user: Any) -> QuerySet[Application]:
+    """Applications to the offers of the companies `user` edits themselves (the recruiters'
+    inbox; platform and regional staff do not recruit in a company's name)."""
+    companies = permissions.organisations_with_role(user).values("pk")
+    return (
+        Application.objects.filter(offer__organisation_id__in=companies)
+        .select_related("offer__organisation", "seeker")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def waiting_applications_count(user: Any) -> int:
+    """How many received applications nobody has looked at yet (status "new")."""
+    return applications_received(user).filter(status=ApplicationStatus.SENT).count()
+
+
+def get_application_for_user(user: Any, pk: int) -> Application:
+    """An application `user` may read (`permissions.may_see_application`: the offer's company
+    editors, the candidate, their following adviser); 404 otherwise. A read by someone else than
+    the candidate is written to the access log."""
+    from .services import log_access
+
+    application = (
+        Application.objects.filter(pk=pk)
+        .select_related("offer__organisation", "seeker__structure", "seeker__adviser", "sent_by")
+        .first()
+    )
+    if application is None or not permissions.may_see_application(user, application):
+        raise Http404(_("Candidature introuvable."))
+    log_access(seeker=application.seeker, user=user, what=f"candidature {application.pk}")
+    return application

@@ -22,4 +22,7 @@ urlpatterns = [
     path("offres/nouvelle/", views.offer_create, name="offer_create"),
     path("offres/<int:pk>/", views.offer_detail, name="offer_detail"),
     path("offres/<int:pk>/modifier/", views.offer_edit, name="offer_edit"),
+    path("offres/<int:pk>/candidatures/", views.offer_applications, name="offer_applications"),
+    path("candidatures/", views.application_inbox, name="application_inbox"),
+    path("candidatures/<int:pk>/", views.application_detail, name="application_detail"),
 ]

@@ -68,11 +68,3 @@ class SkillAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("label",)
     raw_id_fields = ("esco_skill", "rome_competence")
-
-
-@admin.register(m.ReferenceLoad)
-class ReferenceLoadAdmin(ReferenceAdmin):
-    list_display = ("dataset", "loaded_at", "created", "updated", "unchanged")
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -16,7 +16,8 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from filiere.core.loading import Counts, data_dir, data_file, flag, read_csv, split_labels, upsert, upsert_m2m
+from filiere.core.imports import ImportReport
+from filiere.core.loading import data_dir, data_file, flag, read_csv, split_labels, upsert, upsert_m2m
 from filiere.taxonomy.models import (
     EscoOccupation,
     EscoOccupationSkill,
@@ -171,7 +172,7 @@ def naf_digital_subsectors() -> dict[str, str]:
 
 
 @transaction.atomic
-def load_naf(*, progress: bool = False) -> Counts:
+def load_naf(*, progress: bool = False) -> ImportReport:
     """Upsert the 1,728 NAF codes (5 levels), flagging the 25 c1385 digital sous-classes.
 
     Reads ``naf/naf_rev2_tous_niveaux.csv`` when present, else INSEE's official workbooks
@@ -192,7 +193,7 @@ def load_naf(*, progress: bool = False) -> Counts:
         }
         for r in source
     ]
-    counts = Counts()
+    counts = ImportReport()
     counts.add("naf", upsert(NafCode, rows, progress=progress))
     return counts
 
@@ -226,12 +227,12 @@ def _rome(name: str, version: int) -> Iterable[dict[str, str]]:
 
 
 @transaction.atomic
-def load_rome(*, progress: bool = False) -> Counts:
+def load_rome(*, progress: bool = False) -> ImportReport:
     """Upsert ROME 4.0 métiers, appellations, compétences and savoirs, and their links.
 
     Reads ``rome/unix_<name>_v<NNN>_utf8.csv[.gz]`` in the highest version present (see ``rome_version``).
     """
-    counts = Counts()
+    counts = ImportReport()
     version = rome_version()
     metiers = list(_rome("referentiel_code_rome", version))
     codes = {m["code_rome"] for m in metiers}
@@ -390,9 +391,9 @@ def load_rome(*, progress: bool = False) -> Counts:
 
 
 @transaction.atomic
-def load_esco(*, progress: bool = False) -> Counts:
+def load_esco(*, progress: bool = False) -> ImportReport:
     """Upsert ESCO skills and occupations (French labels) and occupation → skill relations."""
-    counts = Counts()
+    counts = ImportReport()
     digital = {r["conceptUri"] for r in read_csv("esco/digitalSkillsCollection_en.csv")}
     transversal = {r["conceptUri"] for r in read_csv("esco/transversalSkillsCollection_en.csv")}
     skills = [

@@ -300,23 +300,3 @@ class Skill(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-
-class ReferenceLoad(models.Model):
-    """Last load of one reference dataset: when, and what it did."""
-
-    dataset = models.CharField(_("jeu de données"), max_length=30, primary_key=True)
-    loaded_at = models.DateTimeField(_("chargé le"))
-    created = models.PositiveIntegerField(_("créés"), default=0)
-    updated = models.PositiveIntegerField(_("mis à jour"), default=0)
-    unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
-    details = models.JSONField(_("détail par table"), default=dict, blank=True)
-    data_dir = models.CharField(_("répertoire des données"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["dataset"]
-        verbose_name = _("chargement de référentiel")
-        verbose_name_plural = _("chargements de référentiels")
-
-    def __str__(self) -> str:
-        return self.dataset

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.db import transaction
 
-from filiere.core.loading import Counts, read_csv, read_json, upsert
+from filiere.core.imports import ImportReport
+from filiere.core.loading import read_csv, read_json, upsert
 from filiere.territories.models import (
     EPCI,
     Commune,
@@ -41,9 +42,9 @@ def commune_key(code: str, kind: str, current_codes: set[str]) -> str:
 
 
 @transaction.atomic
-def load_territories(*, progress: bool = False) -> Counts:
+def load_territories(*, progress: bool = False) -> ImportReport:
     """Upsert regions, former regions, departments, EPCI and communes; returns counts per table."""
-    counts = Counts()
+    counts = ImportReport()
     region_outlines = _outlines(REGIONS_OUTLINES)
     regions = read_json("cog/regions.json")
     counts.add(

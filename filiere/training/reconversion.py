@@ -315,12 +315,13 @@ def reconversion_targets(
     parents = dict(RomeMetier.objects.filter(code__in=candidates).values_list("code", "parent_id"))
     affinity = _domain_affinity(source.code[:3])
     outlet_of = outlet_metier_codes(outlets)
-    idf = _specificity(held | {c for code in candidates for c in links.get(code, {})})
+    cores = {code: _core(links.get(code, {})) for code in candidates}
+    idf = _specificity(source_core.union(*cores.values()))
     source_weight = sum(idf[c] for c in source_core) or 1.0
     scored = []
     for code in candidates:
         target_links = links.get(code, {})
-        core = _core(target_links)
+        core = cores[code]
         if not core:
             continue
         shared_core = core & held

@@ -77,6 +77,7 @@ class World:
     cohort: Any
     file: Any
     offer: Any
+    application: Any
     campaign: Any
     plan: Any
     action: Any
@@ -168,6 +169,7 @@ def _build_world() -> World:
     )
     file = talent_services.open_file(cohort=cohort, seeker=seeker, by=None)
     offer = JobOffer.objects.create(organisation=firm, title="Technicien support", skill_ids=[])
+    application = talent_services.apply(seeker=seeker, offer=offer, by=None)
     today = dt.date.today()
     campaign = Campaign.objects.create(
         title="Besoins du cluster X",
@@ -215,6 +217,7 @@ def _build_world() -> World:
         cohort,
         file,
         offer,
+        application,
         campaign,
         plan,
         action,
@@ -371,6 +374,44 @@ CASES = [
         default=403,  # the offer is open: visible to everyone
     ),
     Case(
+        "talent_application_inbox",
+        "get",
+        lambda w: reverse("talent:application_inbox"),
+        allowed=("editor", "admin", "cluster_x", "cluster_y"),  # editors of some company
+        default=403,  # the page names no object
+    ),
+    Case(
+        "talent_offer_applications",
+        "get",
+        lambda w: reverse("talent:offer_applications", args=[w.offer.pk]),
+        allowed=("editor", "admin"),
+        default=403,  # the offer is open: visible to everyone
+    ),
+    Case(
+        "talent_application",
+        "get",
+        lambda w: reverse("talent:application_detail", args=[w.application.pk]),
+        allowed=("editor", "admin", "adviser"),  # the company; the following adviser reads
+    ),
+    Case(
+        "talent_application_answer",
+        "post",
+        lambda w: reverse("talent:application_detail", args=[w.application.pk]),
+        data=lambda w: {"to_status": "processing"},
+        allowed=("editor", "admin"),
+        ok=302,
+        others=(("adviser", 403),),  # reads it, withdraws it, does not answer for the company
+    ),
+    Case(
+        "talent_application_withdraw",
+        "post",
+        lambda w: reverse("talent:application_detail", args=[w.application.pk]),
+        data=lambda w: {"to_status": "withdrawn"},
+        allowed=("adviser",),
+        ok=302,
+        others=(("editor", 403), ("admin", 403)),  # the company does not withdraw for them
+    ),
+    Case(
         "needs_campaign_create",
         "get",
         lambda w: reverse("needs:campaign_create"),
@@ -424,6 +465,14 @@ CASES = [
         "post",
         lambda w: reverse("events:check_in", args=[w.event.pk]),
         data=lambda w: {"registration": w.registration.pk},
+        allowed=("cluster_x", "regional", "platform_staff"),
+        ok=302,
+        default=403,
+    ),
+    Case(
+        "events_cancel_event",
+        "post",
+        lambda w: reverse("events:event_cancel", args=[w.event.pk]),
         allowed=("cluster_x", "regional", "platform_staff"),
         ok=302,
         default=403,

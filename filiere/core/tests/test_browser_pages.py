@@ -36,6 +36,8 @@ PAGES = [
     ("anonymous", "/formations/carte/"),
     ("anonymous", "/formations/reconversion/"),
     ("anonymous", "/besoins/ecarts/"),
+    ("anonymous", "/accompagnement/"),
+    ("anonymous", "/evenements/"),
     ("anonymous", "/feuilles-de-route/"),
     ("anonymous", "plan"),
     ("anonymous", "indicator"),

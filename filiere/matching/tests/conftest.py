@@ -30,8 +30,6 @@ TABLES = [
 
 def _clear() -> None:
     with connection.cursor() as cursor:  # raw deletes: the ORM collector is slow on 80,000 rows
-        if connection.vendor == "sqlite":
-            cursor.execute("DELETE FROM matching_document_fts")
         for table in TABLES:
             cursor.execute(f"DELETE FROM {table}")
 

@@ -94,3 +94,49 @@ def test_real_model_embeds_french_sentences():
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-3)
     scores = passages @ query
     assert scores[0] > scores[1]
+
+
+# -- structured input: skill ids (and text) ---------------------------------------------------
+
+
+def _ids(text):
+    return [services.extract_skills(text)[0].skill_id]
+
+
+def test_skill_ids_rank_without_any_text(indexed):
+    hits = services.match_documents(
+        doc_type="firm", skill_ids=_ids("apprentissage automatique"), channels=("skills",)
+    )
+    assert [h.doc_id for h in hits] == [1]
+    assert hits[0].matched_skills == ["apprentissage automatique"]
+
+
+def test_skill_ids_give_the_ranking_their_labels_as_text_gave(indexed):
+    ids = _ids("apprentissage automatique") + _ids("cloud")
+    labels = " ; ".join(services.skill_labels(ids))
+    by_ids = services.match_documents(doc_type="firm", skill_ids=ids, channels=("skills",))
+    by_text = services.search_documents(labels, doc_type="firm", channels=("skills",))
+    assert [h.doc_id for h in by_ids] == [h.doc_id for h in by_text]
+    assert [h.matched_skills for h in by_ids] == [h.matched_skills for h in by_text]
+
+
+def test_text_beside_skill_ids_feeds_the_word_channel(indexed):
+    hits = services.match_documents(
+        doc_type="firm", skill_ids=_ids("cloud"), text="boulangerie", channels=("lexical", "skills")
+    )
+    assert {h.doc_id for h in hits} == {2, 3}
+
+
+def test_skill_ids_respect_the_filter_and_unknown_ids_give_nothing(indexed):
+    ids = _ids("apprentissage automatique")
+    filtered = services.match_documents(doc_type="firm", skill_ids=ids, restrict_ids={2, 3})
+    assert {h.doc_id for h in filtered} <= {2, 3} and not any(h.matched_skills for h in filtered)
+    assert services.match_documents(doc_type="firm", skill_ids=[10**9]) == []
+    assert services.match_documents(doc_type="firm") == []
+
+
+def test_structured_query_weighs_at_most_max_query_skills(indexed, monkeypatch):
+    ids = _ids("cloud") + _ids("apprentissage automatique")
+    monkeypatch.setattr(services, "MAX_QUERY_SKILLS", 1)
+    hits = services.match_documents(doc_type="firm", skill_ids=ids, channels=("skills",))
+    assert [h.doc_id for h in hits] == [3]  # the first skill only

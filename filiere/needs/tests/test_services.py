@@ -295,7 +295,7 @@ def test_contacts_import_is_all_or_nothing_with_line_numbers(bfc):
     bad = f"siren;email\n{siren};rh@example.org\n999999999;x@example.org\n{siren};pas-une-adresse\n"
     report = services.import_contacts(user=admin, campaign=campaign, content=bad)
     assert not report.ok
-    assert [e.split(" :")[0] for e in report.errors] == ["Ligne 3", "Ligne 4"]
+    assert [(e.line, e.field) for e in report.rejections] == [(3, "siren"), (4, "email")]
     invited.refresh_from_db()
     assert invited.email == ""
 

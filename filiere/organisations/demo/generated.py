@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from filiere.organisations.demo.common import CommuneRow, build_establishment
-from filiere.organisations.models import Establishment, Organisation, Source, State
+from filiere.organisations.models import BAND_MIDPOINTS, Establishment, Organisation, Source, State
 
 RANDOM_SEED = 20190308  # the day the BFC contract was signed
 
@@ -269,8 +269,6 @@ HEADCOUNT_WEIGHTS: dict[str, float] = {"NN": 38, "00": 16, **EMPLOYER_SHAPE}
 def _midpoints() -> Mapping[str, float]:
     # The observatory's estimate (midpoint of each INSEE band): the demo is sized on the very
     # method that will count it.
-    from filiere.observatory.aggregates import BAND_MIDPOINTS
-
     return BAND_MIDPOINTS
 
 

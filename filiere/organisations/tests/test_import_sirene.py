@@ -214,9 +214,10 @@ def test_malformed_lines_are_rejected_with_line_number_and_valid_lines_kept(tmp_
     result = import_sirene_file(path, report_path=report)
     assert result.counts["created"] == 2
     assert result.counts["rejected"] == 4
-    lines = {r["line"]: r["reason"] for r in result.rejections}
+    lines = {r.line: r.message for r in result.rejections}
     assert set(lines) == {3, 4, 5, 7}
     assert "SIRET invalide" in lines[3]
+    assert {r.line: r.field for r in result.rejections}[4] == "dateCreationEtablissement"
     assert "date invalide" in lines[4]
     assert "SIRET invalide" in lines[5]
     assert "colonnes" in lines[7]
@@ -414,7 +415,7 @@ def test_a_line_that_is_not_utf8_is_rejected(tmp_path: Path) -> None:
     path.write_bytes(content)
     result = import_sirene_file(path)
     assert (result.counts["created"], result.counts["rejected"]) == (1, 1)
-    assert result.rejections[0]["line"] == 2 and "UTF-8" in result.rejections[0]["reason"]
+    assert result.rejections[0].line == 2 and "UTF-8" in result.rejections[0].message
 
 
 # --- the writer's fast paths and the read-ahead thread ---------------------------------------------

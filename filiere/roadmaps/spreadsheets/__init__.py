@@ -17,14 +17,14 @@ from filiere.roadmaps.spreadsheets.columns import (
     INDICATORS_SHEET,
 )
 from filiere.roadmaps.spreadsheets.export import export_plan_xlsx
-from filiere.roadmaps.spreadsheets.importer import ImportReport, import_plan_xlsx
+from filiere.roadmaps.spreadsheets.importer import WorkbookReport, import_plan_xlsx
 
 __all__ = [
     "ACTIONS_SHEET",
     "ACTION_COLUMNS",
     "INDICATORS_SHEET",
     "INDICATOR_COLUMNS",
-    "ImportReport",
+    "WorkbookReport",
     "export_plan_xlsx",
     "import_plan_xlsx",
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from filiere.core.exports import unguard
+from filiere.core.imports import ImportReport
 from filiere.organisations.models import Organisation
 from filiere.roadmaps.computations import computations
 from filiere.roadmaps.models import (
@@ -57,25 +58,15 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class ImportReport:
-    """What an import found: errors (nothing written), warnings, and counts of what it did."""
+class WorkbookReport(ImportReport):
+    """A workbook's import report (`core.imports.ImportReport`): any rejection means nothing was
+    written (`ok` is False); a rejection's `where` is the sheet, `line` the row, `field` the
+    column; counts are per kind of row (`actions_created`, `indicators_unchanged`...)."""
 
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
     def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.errors.append({"sheet": sheet, "row": row, "column": column, "message": message})
-
-    def warn(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.warnings.append({"sheet": sheet, "row": row, "column": column, "message": message})
-
-    def count(self, key: str) -> None:
-        self.counts[key] = self.counts.get(key, 0) + 1
+        self.reject(line=row, field=column or "", message=message, where=sheet)
 
 
 def _fold(text: str) -> str:
@@ -120,7 +111,7 @@ def _period(plan: Plan) -> str:
 class _Sheet:
     """Rows of a sheet as dicts keyed by column name, after checking the header."""
 
-    def __init__(self, report: ImportReport, name: str, rows: _Rows, columns: list[str]) -> None:
+    def __init__(self, report: WorkbookReport, name: str, rows: _Rows, columns: list[str]) -> None:
         self.report, self.name = report, name
         header = [_text(c) for c in rows.header]
         known = {_fold(c): c for c in columns}
@@ -182,7 +173,7 @@ class _IndicatorRow:
 
 
 class _Reader:
-    def __init__(self, report: ImportReport, plan: Plan, unknown_owners: UnknownOwners) -> None:
+    def __init__(self, report: WorkbookReport, plan: Plan, unknown_owners: UnknownOwners) -> None:
         self.report, self.plan, self.unknown_owners = report, plan, unknown_owners
         self.orgs: dict[str, list[Organisation]] = {}
 
@@ -200,7 +191,7 @@ class _Reader:
             message = _("Organisation inconnue dans l'annuaire : « %(name)s ».") % {"name": name}
             if self.unknown_owners == "keep_name":
                 note = _("conservé comme texte") if fallback else _("ignoré")
-                self.report.warn(sheet, row, column, f"{message} ({note})")
+                self.report.warn(line=row, field=column or "", message=f"{message} ({note})", where=sheet)
             else:
                 self.report.error(sheet, row, column, message)
             return None
@@ -416,11 +407,11 @@ class _Reader:
             value = self.number(record, name, row, "Valeur")
             if nature in (TARGET, MEASURE):
                 if day is None and not any(
-                    e["row"] == row and e["column"] == "Date" for e in self.report.errors
+                    e.line == row and e.field == "Date" for e in self.report.rejections
                 ):
                     self.report.error(name, row, "Date", _("Cellule vide : la date est obligatoire."))
                 if value is None and not any(
-                    e["row"] == row and e["column"] == "Valeur" for e in self.report.errors
+                    e.line == row and e.field == "Valeur" for e in self.report.rejections
                 ):
                     self.report.error(name, row, "Valeur", _("Cellule vide : la valeur est obligatoire."))
             linked = [
@@ -472,7 +463,7 @@ class _Rows:
     body: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
 
 
-def _read_sheet(sheet: Any, report: ImportReport) -> _Rows:
+def _read_sheet(sheet: Any, report: WorkbookReport) -> _Rows:
     first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
     width = max((i + 1 for i, cell in enumerate(first) if _text(cell)), default=0)
     rows = _Rows(header=tuple(first[:width]))
@@ -493,7 +484,7 @@ def _read_sheet(sheet: Any, report: ImportReport) -> _Rows:
     return rows
 
 
-def _load_rows(file: IO[bytes] | bytes, report: ImportReport) -> dict[str, _Rows] | None:
+def _load_rows(file: IO[bytes] | bytes, report: WorkbookReport) -> dict[str, _Rows] | None:
     data = file if isinstance(file, bytes) else file.read()
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -508,15 +499,15 @@ def _load_rows(file: IO[bytes] | bytes, report: ImportReport) -> dict[str, _Rows
 
 def import_plan_xlsx(
     *, user: User | None, plan: Plan, file: IO[bytes] | bytes, unknown_owners: UnknownOwners = "error"
-) -> ImportReport:
+) -> WorkbookReport:
     """Read a workbook in the export format into `plan`; write nothing unless every cell is valid.
 
     `unknown_owners="keep_name"` accepts a porteur missing from the directory as text (and skips
     unknown partners or funders), reporting each as a warning instead of an error.
     """
-    report = ImportReport()
+    report = WorkbookReport()
     sheets = _load_rows(file, report)
-    if sheets is None or report.errors:
+    if sheets is None or report.rejections:
         return report
     if ACTIONS_SHEET not in sheets:
         report.error(
@@ -533,7 +524,7 @@ def import_plan_xlsx(
         indicator_rows = reader.indicators(
             _Sheet(report, INDICATORS_SHEET, sheets[INDICATORS_SHEET], INDICATOR_COLUMNS), titles
         )
-    if report.errors:
+    if report.rejections:
         return report
     with transaction.atomic():
         _write(report, user, plan, action_rows, indicator_rows)
@@ -548,7 +539,7 @@ def import_plan_xlsx(
 
 
 def _write(
-    report: ImportReport,
+    report: WorkbookReport,
     user: User | None,
     plan: Plan,
     action_rows: list[_ActionRow],
@@ -625,7 +616,9 @@ def _sync_steps(
     return changes
 
 
-def _write_indicators(report: ImportReport, user: User | None, plan: Plan, rows: list[_IndicatorRow]) -> None:
+def _write_indicators(
+    report: WorkbookReport, user: User | None, plan: Plan, rows: list[_IndicatorRow]
+) -> None:
     existing = {_fold(i.name): i for i in plan.indicators.all()}
     by_title: dict[str, list[Action]] = {}
     for action in Action.objects.filter(objective__axis__plan=plan):

@@ -157,6 +157,6 @@ def test_demo_plans_survive_an_xlsx_round_trip(regions):
         refresh_computed_indicators(plan=plan)
         before = _counts()
         report = import_plan_xlsx(user=None, plan=plan, file=export_plan_xlsx(plan))
-        assert report.ok, report.errors
+        assert report.ok, report.rejections
         assert set(report.counts) == {"actions_unchanged", "indicators_unchanged"}, report.counts
         assert _counts() == before

@@ -77,12 +77,12 @@ def _counts() -> tuple[int, ...]:
 
 
 def errors(report) -> set[tuple]:
-    return {(e["sheet"], e["row"], e["column"]) for e in report.errors}
+    return {(e.where, e.line, e.field) for e in report.rejections}
 
 
 def test_a_clean_hand_made_workbook_imports(plan):
     report = import_plan_xlsx(user=None, plan=plan, file=workbook([GOOD_ACTION], [GOOD_INDICATOR]))
-    assert report.ok, report.errors
+    assert report.ok, report.rejections
     action = Action.objects.get()
     assert (action.owner.name, action.budget_spent, action.end_date) == (
         "Région Nouvelle-Aquitaine",
@@ -95,12 +95,12 @@ def test_a_clean_hand_made_workbook_imports(plan):
 def test_wrong_and_missing_columns_list_the_expected_names(plan):
     columns = ["Axe", "Objectif", "Intitulé", "Porteur", "Montant"]
     report = import_plan_xlsx(user=None, plan=plan, file=workbook([], action_columns=columns))
-    by_column = {e["column"]: e["message"] for e in report.errors}
+    by_column = {e.field: e.message for e in report.rejections}
     expected = ", ".join(ACTION_COLUMNS)
     assert by_column["Intitulé"] == f"Colonne inconnue « Intitulé » ; colonnes attendues : {expected}."
     assert by_column["Action"] == f"Colonne manquante « Action » ; colonnes attendues : {expected}."
     assert {"Montant", "Budget prévu", "Statut", "Fin"} <= set(by_column)
-    assert all(e["row"] == 1 for e in report.errors)
+    assert all(e.line == 1 for e in report.rejections)
 
 
 def test_missing_actions_sheet_and_unreadable_file(plan):
@@ -109,11 +109,11 @@ def test_missing_actions_sheet_and_unreadable_file(plan):
     buffer = io.BytesIO()
     book.save(buffer)
     report = import_plan_xlsx(user=None, plan=plan, file=buffer.getvalue())
-    assert report.errors == [
-        {"sheet": "Actions", "row": None, "column": None, "message": "Feuille « Actions » absente."}
+    assert [(e.where, e.line, e.field, e.message) for e in report.rejections] == [
+        ("Actions", None, "", "Feuille « Actions » absente.")
     ]
     report = import_plan_xlsx(user=None, plan=plan, file=b"PK\x03\x04 broken")
-    assert report.errors[0]["message"] == "Le fichier n'est pas un classeur XLSX lisible."
+    assert report.rejections[0].message == "Le fichier n'est pas un classeur XLSX lisible."
 
 
 def test_unknown_owner_partner_and_funder_are_reported_with_row_and_column(plan):
@@ -132,7 +132,7 @@ def test_unknown_owner_partner_and_funder_are_reported_with_row_and_column(plan)
         ("Actions", 3, "Partenaires"),
         ("Actions", 4, "Financeurs"),
     }
-    assert report.errors[0]["message"] == "Organisation inconnue dans l'annuaire : « Société fantôme »."
+    assert report.rejections[0].message == "Organisation inconnue dans l'annuaire : « Société fantôme »."
     assert _counts() == (0, 0, 0, 0, 0, 0, 0)
 
 
@@ -181,14 +181,14 @@ def test_bad_cells_are_reported_and_nothing_is_written(plan, sheet, cell, value,
     (actions if sheet == "Actions" else indicators)[0][cell] = value
     report = import_plan_xlsx(user=None, plan=plan, file=workbook(actions, indicators))
     assert errors(report) == {(sheet, 2, column)}
-    assert report.errors[0]["message"].startswith(message)
+    assert report.rejections[0].message.startswith(message)
     assert _counts() == (0, 0, 0, 0, 0, 0, 0)
 
 
 def test_end_before_start_is_reported(plan):
     row = {**GOOD_ACTION, "Début": "01/06/2019", "Fin": "01/01/2019"}
     report = import_plan_xlsx(user=None, plan=plan, file=workbook([row]))
-    assert [(e["row"], e["column"], e["message"]) for e in report.errors] == [
+    assert [(e.line, e.field, e.message) for e in report.rejections] == [
         (2, "Fin", "La fin de l'action précède son début.")
     ]
 
@@ -204,7 +204,7 @@ def test_duplicated_actions_and_indicator_rows_are_reported(plan):
         {**GOOD_INDICATOR, "Nature": "Mesure", "Date": dt.date(2019, 12, 31), "Valeur": 62600},
     ]
     report = import_plan_xlsx(user=None, plan=plan, file=workbook(actions, indicators))
-    messages = {(e["sheet"], e["row"], e["column"]): e["message"] for e in report.errors}
+    messages = {(e.where, e.line, e.field): e.message for e in report.rejections}
     assert messages == {
         ("Actions", 3, "Action"): "Action en double (déjà en ligne 2).",
         ("Indicateurs", 4, "Date"): "Cible en double à cette date pour cet indicateur (déjà en ligne 3).",

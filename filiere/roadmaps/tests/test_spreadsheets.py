@@ -132,7 +132,7 @@ def test_export_import_round_trip_changes_nothing(plan):
     logs = ActivityLog.objects.count()
     data = export_plan_xlsx(plan)
     report = import_plan_xlsx(user=UserFactory(), plan=plan, file=data)
-    assert report.ok, report.errors
+    assert report.ok, report.rejections
     assert report.counts == {"actions_unchanged": 2, "indicators_unchanged": 1}
     assert _snapshot(plan) == before
     assert export_plan_xlsx(plan) != b"" and ActivityLog.objects.count() == logs + 1  # the "imported" entry
@@ -142,7 +142,7 @@ def test_clean_file_creates_into_an_empty_plan_and_is_idempotent(plan):
     data = export_plan_xlsx(plan)
     target = PlanFactory(region=region("75"), start_date=plan.start_date, end_date=plan.end_date)
     first = import_plan_xlsx(user=None, plan=target, file=data)
-    assert first.ok, first.errors
+    assert first.ok, first.rejections
     assert first.counts == {
         "axes_created": 1,
         "objectives_created": 1,
@@ -185,14 +185,14 @@ def test_errors_are_reported_by_sheet_row_and_column_and_nothing_is_written(plan
     workbook["Indicateurs"]["J4"] = "n.c."
     report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
     assert not report.ok
-    found = {(e["sheet"], e["row"], e["column"]) for e in report.errors}
+    found = {(e.where, e.line, e.field) for e in report.rejections}
     assert found == {
         ("Actions", 2, "Budget prévu"),
         ("Actions", 2, "Fin"),
         ("Actions", 3, "Porteur"),
         ("Indicateurs", 4, "Valeur"),
     }
-    messages = {(e["row"], e["column"]): e["message"] for e in report.errors}
+    messages = {(e.line, e.field): e.message for e in report.rejections}
     assert messages[(2, "Budget prévu")] == "« deux cent mille » n'est pas un nombre."
     assert messages[(2, "Fin")] == "Date 01/01/2024 hors de la période du plan (25/06/2018 – 31/12/2021)."
     assert messages[(3, "Porteur")] == "Organisation inconnue dans l'annuaire : « Société inconnue »."
@@ -206,7 +206,7 @@ def test_wrong_and_missing_columns_are_named(plan):
     sheet = workbook["Actions"]
     sheet["G1"] = "Montant"  # instead of "Budget prévu"
     report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
-    messages = [(e["sheet"], e["row"], e["column"], e["message"]) for e in report.errors]
+    messages = [(e.where, e.line, e.field, e.message) for e in report.rejections]
     assert (
         "Actions",
         1,
@@ -226,14 +226,14 @@ def test_unknown_owner_can_be_kept_as_text(plan):
     workbook = _workbook(export_plan_xlsx(plan))
     workbook["Actions"]["D3"] = "Association Aquitaine Numérique"
     report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook), unknown_owners="keep_name")
-    assert report.ok and report.warnings[0]["column"] == "Porteur"
+    assert report.ok and report.warnings[0].field == "Porteur"
     action = Action.objects.get(title="Instance de gouvernance")
     assert action.owner is None and action.owner_name == "Association Aquitaine Numérique"
 
 
 def test_not_a_workbook_is_reported(plan):
     report = import_plan_xlsx(user=None, plan=plan, file=b"not a zip")
-    assert report.errors[0]["message"] == "Le fichier n'est pas un classeur XLSX lisible."
+    assert report.rejections[0].message == "Le fichier n'est pas un classeur XLSX lisible."
 
 
 def test_import_form_shows_the_report(client, plan):
@@ -272,7 +272,7 @@ def test_values_of_computed_indicators_are_not_imported_back(plan):
     refresh_computed_indicators(plan=plan)  # dated today, years after this plan's period
     data = export_plan_xlsx(plan)
     report = import_plan_xlsx(user=None, plan=plan, file=data)
-    assert report.ok, report.errors
+    assert report.ok, report.rejections
     assert [v.date for v in computed.values.all()] == [timezone.localdate()]
 
 
@@ -296,7 +296,7 @@ def test_steps_weight_and_description_travel_in_the_workbook(plan):
     column = header.index("Étapes") + 1
     workbook["Actions"].cell(2, column).value = "[x] Bilan (15/01/2019)\n[ ] Compte rendu"
     report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
-    assert report.ok, report.errors
+    assert report.ok, report.rejections
     action = Action.objects.get(title="Délégation au CES")
     assert [(s.title, s.due_date, s.done) for s in action.steps.all()] == [
         ("Bilan", dt.date(2019, 1, 15), True),
@@ -313,7 +313,7 @@ def test_bad_steps_are_reported(plan):
     workbook["Actions"].cell(2, header.index("Étapes") + 1).value = "[ ] Bilan (01/01/2030)\n[x] A\n[ ] a"
     workbook["Actions"].cell(2, header.index("Poids") + 1).value = "lourd"
     report = import_plan_xlsx(user=None, plan=plan, file=_save(workbook))
-    assert [(e["row"], e["column"], e["message"]) for e in report.errors] == [
+    assert [(e.line, e.field, e.message) for e in report.rejections] == [
         (2, "Poids", "« lourd » n'est pas un nombre."),
         (
             2,
@@ -353,7 +353,7 @@ def test_a_far_right_cell_on_every_row_keeps_the_import_small(plan):
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert report.ok, report.errors
+    assert report.ok, report.rejections
     assert report.counts["actions_created"] == 20
     assert peak < 40 * 1024 * 1024  # 1,500 rows × 16,384 cells would be ~200 MB
 
@@ -363,7 +363,7 @@ def test_a_sheet_past_the_row_limit_is_refused(plan, monkeypatch):
 
     monkeypatch.setattr(importer, "MAX_ROWS", 1)
     report = import_plan_xlsx(user=None, plan=plan, file=export_plan_xlsx(plan))
-    assert [(e["sheet"], e["row"], e["message"]) for e in report.errors] == [
+    assert [(e.where, e.line, e.message) for e in report.rejections] == [
         ("Actions", 3, "Feuille trop longue : au plus 1 lignes remplies."),
         ("Indicateurs", 3, "Feuille trop longue : au plus 1 lignes remplies."),
     ]

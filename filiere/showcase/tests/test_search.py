@@ -103,6 +103,21 @@ def test_unpublishing_removes_a_firm(firms):
     assert "Dijon Learning" not in names(search(q="machine learning"))
 
 
+def test_another_process_unpublishing_is_seen_at_once_without_a_second_sql_check(firms):
+    """The filters are evaluated once, on the arrays, which read the version token on every
+    search: another process's unpublication (profile row and token written, this process's
+    engine index untouched) hides the firm from the very next search."""
+    from filiere.matching.models import IndexState
+    from filiere.showcase import facets
+    from filiere.showcase.models import ShowcaseProfile
+
+    assert "Dijon Learning" in names(search(q="machine learning"))
+    ShowcaseProfile.objects.filter(pk=firms["dijon"].pk).update(is_published=False)  # no signal
+    IndexState.objects.filter(doc_type=facets.VERSION_KEY).update(docs_version="written-elsewhere")
+    assert "Dijon Learning" not in names(search(q="machine learning", region="27"))
+    assert "Dijon Learning" not in names(search(q="machine learning"))
+
+
 def test_validated_only_filter(client, firms, skills):
     from .factories import cluster_staff
 

@@ -186,3 +186,34 @@ def test_pages_in_english(client: Any, bfc: Any) -> None:
     client.cookies["django_language"] = "en"
     page = client.get(reverse("support:catalogue")).content.decode()
     assert "Business support services" in page
+
+
+def test_provider_editor_creates_a_service_and_bad_codes_are_named(client: Any, bfc: Any) -> None:
+    from filiere.support.models import Service
+    from filiere.support.tests.factories import ProviderFactory
+
+    provider = ProviderFactory()
+    client.force_login(MembershipFactory(organisation=provider, role=Role.EDITOR).user)
+    url = reverse("support:service_create", args=[provider.pk])
+    data = {
+        "title": "Diagnostic",
+        "theme": Theme.CYBERSECURITY,
+        "naf_text": "62, 6Z",
+        "departments_text": "21, 99",
+    }
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 400 and "6Z" in page and "Départements inconnus : 99" in page
+    assert not Service.objects.exists()
+    response = client.post(
+        url, {**data, "naf_text": "62, 63.1", "departments_text": "21", "headcount": ["01", "02"]}
+    )
+    service = Service.objects.get()
+    assert response.status_code == 302
+    assert (service.naf_prefixes, service.department_codes, service.headcount_bands) == (
+        ["62", "63.1"],
+        ["21"],
+        ["01", "02"],
+    )
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403

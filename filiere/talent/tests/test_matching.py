@@ -145,3 +145,32 @@ def test_skill_gap_never_lists_a_skill_as_both_acquired_and_missing(world):
     missing = [label for _, label in gap.missing]
     assert gap.matched == ["Java"]
     assert not any(label.startswith("Java (") or label == "Java" for label in missing)
+
+
+def test_matching_passes_skill_ids_to_the_engine_never_their_labels(world, monkeypatch):
+    """The ids a person or an offer holds reach the engine as ids: no label is written out for
+    the engine to extract again."""
+    from filiere.matching import services as engine
+
+    def no_round_trip(*args, **kwargs):
+        raise AssertionError("skill ids went through text")
+
+    calls = []
+    real = engine.match_documents
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(engine, "skill_labels", no_round_trip)
+    monkeypatch.setattr(engine, "search_documents", no_round_trip)
+    monkeypatch.setattr(engine, "match_documents", spy)
+    offers = [m.offer for m in selectors.best_offers_for_seeker(world["nathalie"])]
+    assert offers[0] == world["java"]
+    candidates = [m.seeker for m in selectors.best_candidates_for_offer(world["java"])]
+    assert candidates == [world["nathalie"]]
+    seeker_call, offer_call = calls
+    assert set(seeker_call["skill_ids"]) == set(world["nathalie"].extracted_skill_ids)
+    assert seeker_call["text"] == ""  # no wished occupation: skills only
+    assert seeker_call["skill_ids"] and offer_call["skill_ids"] == world["java"].skill_ids
+    assert offer_call["text"] == "Développeur Java"

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from filiere.taxonomy.models import ReferenceLoad
+from filiere.core.models import ImportRun
 
 
 def run(*args: str) -> str:
@@ -22,8 +22,10 @@ def test_load_prints_a_table_and_records_the_load(reference_territories):
     output = run("load", "--only", "naf")
     assert "jeu de données" in output and "inchangés" in output
     assert "naf.naf" in output and "1728" in output
-    load = ReferenceLoad.objects.get(dataset="naf")
-    assert (load.created, load.updated, load.unchanged) == (0, 0, 1728)
+    load = ImportRun.objects.get(kind="reference:naf")
+    assert load.status == ImportRun.Status.DONE and load.finished_at is not None
+    assert (load.counts["created"], load.counts["updated"], load.counts["unchanged"]) == (0, 0, 1728)
+    assert load.options["tables"]["naf"]["unchanged"] == 1728
 
 
 def test_unknown_dataset_is_refused(db):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from filiere.core.loading import Counts
+from filiere.core.imports import ImportReport
 from filiere.taxonomy import models as m
 from filiere.taxonomy.importers import load_esco, load_rome
 
@@ -44,7 +44,7 @@ def loaded(django_db_setup: None, django_db_blocker: Any) -> Any:
 
 
 def test_rome_counts(loaded, db):
-    counts: Counts = loaded["first"]["rome"]
+    counts: ImportReport = loaded["first"]["rome"]
     assert counts.tables["metiers"]["created"] == m.RomeMetier.objects.count() == 1584
     assert m.RomeAppellation.objects.count() == 13120
     assert m.RomeCompetence.objects.filter(kind=m.RomeItemKind.COMPETENCE).count() == 18317

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.core.imports import ImportReport
 from filiere.core.models import ImportRun
 from filiere.organisations.models import Establishment, Organisation
 from filiere.training.models import Course, CourseSkill, CourseSource, Session, SkillOrigin
@@ -40,17 +41,16 @@ from .records import (
     RUN_KIND,
     SIRET,
     CourseRecord,
-    ImportResult,
     Rejection,
     SessionRecord,
     TrainingFormatError,
     normalise_certification,
+    rejection,
 )
 
 __all__ = [
     "FORMACODE",
     "FORMATS",
-    "ImportResult",
     "TrainingFormatError",
     "import_training",
     "normalise_certification",
@@ -173,23 +173,21 @@ SESSION_FIELDS = (
 
 
 class _Writer:
-    def __init__(
-        self, source: str, places: _Places, counts: dict[str, int], rejections: list[dict[str, str]]
-    ) -> None:
+    def __init__(self, source: str, places: _Places, report: ImportReport) -> None:
         self.source = source
         self.places = places
-        self.counts = counts
-        self.rejections = rejections
+        self.report = report
+        self.counts = report.counts
 
-    def reject(self, rejection: Rejection) -> None:
-        if len(self.rejections) < ImportRun.MAX_STORED_REJECTIONS:
-            self.rejections.append(rejection.as_dict())
+    def reject(self, refused: Rejection) -> None:
+        # Counted by the caller: refused courses and refused sessions are counted apart.
+        self.report.keep(refused)
 
     def write(self, record: CourseRecord) -> None:
         organisation = self.places.organisation(record.siret) if SIRET.match(record.siret) else None
         if SIRET.match(record.siret) and organisation is None:
             record.errors.append(
-                Rejection(
+                rejection(
                     record.where,
                     record.names["siret"],
                     _("organisme de formation introuvable dans l'annuaire (SIRET %(siret)s)")
@@ -279,7 +277,7 @@ class _Writer:
         if record.insee:
             if not INSEE.match(record.insee) or (commune := self.places.commune(record.insee)) is None:
                 record.errors.append(
-                    Rejection(
+                    rejection(
                         record.where,
                         "code-INSEE-commune",
                         _("commune inconnue (code INSEE « %(code)s »)") % {"code": record.insee[:10]},
@@ -292,7 +290,7 @@ class _Writer:
             department, region = self.places.department_of_postcode(record.postcode)
             if not department and not record.distance:
                 record.errors.append(
-                    Rejection(
+                    rejection(
                         record.where,
                         "codepostal",
                         _("code postal inconnu « %(code)s »") % {"code": record.postcode[:10]},
@@ -302,7 +300,7 @@ class _Writer:
                 return None
         elif not record.distance:
             record.errors.append(
-                Rejection(
+                rejection(
                     record.where,
                     "lieu-de-formation",
                     _("lieu de formation manquant (commune ou code postal) pour une session en présentiel"),
@@ -375,7 +373,7 @@ COUNT_KEYS = (
 
 def import_training(
     source: str | Path | IO[bytes], *, fmt: str | None = None, filename: str = "", user_id: int | None = None
-) -> ImportResult:
+) -> ImportReport:
     """Import a training-offer file (LHÉO XML or CSV) and record an `ImportRun` of kind "training".
 
     `source` is a path or a binary stream; `fmt` is "lheo" or "csv" (guessed from the file name
@@ -392,14 +390,15 @@ def import_training(
     fmt = fmt or ("csv" if filename.lower().endswith(".csv") else "lheo")
     if fmt not in FORMATS:
         raise TrainingFormatError(_("format inconnu « %(fmt)s » (lheo ou csv)") % {"fmt": fmt})
-    counts = dict.fromkeys(COUNT_KEYS, 0)
-    rejections: list[dict[str, str]] = []
+    report = ImportReport(counts=dict.fromkeys(COUNT_KEYS, 0))
+    counts = report.counts
     # Runs of killed processes are marked interrupted before this one starts.
     ImportRun.objects.mark_abandoned()
     run = ImportRun.objects.create(
         kind=RUN_KIND, files=[filename] if filename else [], options={"format": fmt, "user_id": user_id}
     )
-    writer = _Writer(CourseSource.LHEO if fmt == "lheo" else CourseSource.CSV, _Places(), counts, rejections)
+    report.run = run
+    writer = _Writer(CourseSource.LHEO if fmt == "lheo" else CourseSource.CSV, _Places(), report)
     reader = read_lheo if fmt == "lheo" else read_csv
     try:
         with stream:
@@ -408,20 +407,18 @@ def import_training(
                 writer.write(record)
                 run.beat(counts)  # at most every HEARTBEAT_SECONDS
     except TrainingFormatError as exc:
-        _finish(run, counts, rejections, ImportRun.Status.FAILED, str(exc))
+        _finish(run, report, ImportRun.Status.FAILED, str(exc))
         raise
     except BaseException as exc:
-        _finish(run, counts, rejections, ImportRun.Status.INTERRUPTED, f"{type(exc).__name__}: {exc}")
+        _finish(run, report, ImportRun.Status.INTERRUPTED, f"{type(exc).__name__}: {exc}")
         raise
-    _finish(run, counts, rejections, ImportRun.Status.DONE)
-    return ImportResult(run=run, counts=counts, rejections=rejections)
+    _finish(run, report, ImportRun.Status.DONE)
+    return report
 
 
-def _finish(
-    run: ImportRun, counts: dict[str, int], rejections: list[dict[str, str]], status: str, error: str = ""
-) -> None:
-    run.counts = counts
-    run.rejections = rejections
+def _finish(run: ImportRun, report: ImportReport, status: str, error: str = "") -> None:
+    run.counts = report.counts
+    run.rejections = report.rejections_as_dicts()
     run.status = status
     run.error = error
     run.finished_at = timezone.now()

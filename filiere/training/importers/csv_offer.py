@@ -33,6 +33,7 @@ from .records import (
     _hours,
     _places,
     normalise_certification,
+    rejection,
 )
 
 # --- CSV reader -----------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def _bool(value: str, where: str, name: str, errors: list[Rejection], key: str) 
         return True
     if folded not in FALSE:
         errors.append(
-            Rejection(where, name, _("oui ou non attendu, lu « %(value)s »") % {"value": value[:20]}, key)
+            rejection(where, name, _("oui ou non attendu, lu « %(value)s »") % {"value": value[:20]}, key)
         )
     return False
 
@@ -113,18 +114,18 @@ def _csv_course(values: dict[str, str], where: str) -> CourseRecord:
         key=key, where=where, siret=values.get("siret", "").replace(" ", ""), names=dict(CSV_NAMES)
     )
     if not key:
-        record.errors.append(Rejection(where, "course_id", _("identifiant de formation manquant")))
+        record.errors.append(rejection(where, "course_id", _("identifiant de formation manquant")))
     record.title = values.get("title", "")[:255]
     record.objectives = values.get("objectives", "")[:MAX_TEXT]
     record.description = values.get("content", "")[:MAX_TEXT]
     try:
         record.duration_hours = _hours(values.get("duration_hours", ""))
     except ValueError as exc:
-        record.errors.append(Rejection(where, "duration_hours", str(exc), key))
+        record.errors.append(rejection(where, "duration_hours", str(exc), key))
     try:
         record.certification_code = normalise_certification(values.get("certification", ""))
     except ValueError as exc:
-        record.errors.append(Rejection(where, "certification", str(exc), key))
+        record.errors.append(rejection(where, "certification", str(exc), key))
     record.certification_label = values.get("certification_label", "")[:255]
     record.formacodes = _split_codes(values.get("formacode", ""))
     record.rome_codes = [c.upper() for c in _split_codes(values.get("rome", ""))]
@@ -132,7 +133,7 @@ def _csv_course(values: dict[str, str], where: str) -> CourseRecord:
         code = code.lower()
         if code not in Funding.values:
             record.errors.append(
-                Rejection(
+                rejection(
                     where,
                     "funding",
                     _("financement inconnu « %(value)s » (valeurs : %(allowed)s)")
@@ -155,12 +156,12 @@ def _csv_session(values: dict[str, str], where: str) -> SessionRecord:
     key = values.get("session_id", "")
     record = SessionRecord(key=key, where=where)
     if not key:
-        record.errors.append(Rejection(where, "session_id", _("identifiant de session manquant")))
+        record.errors.append(rejection(where, "session_id", _("identifiant de session manquant")))
     for name, attr in (("start", "start"), ("end", "end")):
         try:
             setattr(record, attr, _csv_date(values.get(name, "")))
         except ValueError as exc:
-            record.errors.append(Rejection(where, name, str(exc), key))
+            record.errors.append(rejection(where, name, str(exc), key))
     record.insee = values.get("insee", "")
     record.postcode = values.get("postcode", "")
     record.city = values.get("city", "")[:100]
@@ -168,11 +169,11 @@ def _csv_session(values: dict[str, str], where: str) -> SessionRecord:
     try:
         record.places = _places(values.get("places", ""))
     except ValueError as exc:
-        record.errors.append(Rejection(where, "places", str(exc), key))
+        record.errors.append(rejection(where, "places", str(exc), key))
     status = values.get("status", "").lower()
     if status not in CSV_STATUSES:
         record.errors.append(
-            Rejection(
+            rejection(
                 where,
                 "status",
                 _("état inconnu « %(value)s » (open, full, cancelled)") % {"value": status[:20]},

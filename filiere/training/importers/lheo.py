@@ -22,7 +22,6 @@ from .records import (
     MAX_TEXT,
     TRUE,
     CourseRecord,
-    Rejection,
     SessionRecord,
     TrainingFormatError,
     _check_course,
@@ -31,6 +30,7 @@ from .records import (
     _lheo_date,
     _places,
     normalise_certification,
+    rejection,
 )
 
 # --- LHÉO reader ----------------------------------------------------------------------------
@@ -83,13 +83,13 @@ def _lheo_session(
         key=key, where=where, action_key=action_key, distance=mode == TeachingMode.DISTANCE
     )
     if not key:
-        record.errors.append(Rejection(where, "session@numero", _("numéro de session manquant")))
+        record.errors.append(rejection(where, "session@numero", _("numéro de session manquant")))
     for name in ("debut", "fin"):
         value = _text(session, "periode", name)
         try:
             parsed = _lheo_date(value)
         except ValueError as exc:
-            record.errors.append(Rejection(where, f"periode/{name}", str(exc), key))
+            record.errors.append(rejection(where, f"periode/{name}", str(exc), key))
             continue
         setattr(record, "start" if name == "debut" else "end", parsed)
     address = _child(action, "lieu-de-formation", "coordonnees", "adresse")
@@ -101,7 +101,7 @@ def _lheo_session(
     try:
         record.places = _places(places)
     except ValueError as exc:
-        record.errors.append(Rejection(where, "nb-places-financees", str(exc), key))
+        record.errors.append(rejection(where, "nb-places-financees", str(exc), key))
     state = _text(session, "etat-recrutement")
     record.status = LHEO_RECRUITMENT.get(state, SessionStatus.OPEN)
     record.raw = {
@@ -123,7 +123,7 @@ def _lheo_course(formation: Element, where: str) -> CourseRecord:
     key = formation.get("numero", "").strip()
     record = CourseRecord(key=key, where=where)
     if not key:
-        record.errors.append(Rejection(where, "formation@numero", _("numéro de formation manquant")))
+        record.errors.append(rejection(where, "formation@numero", _("numéro de formation manquant")))
     domain = _child(formation, "domaine-formation")
     record.formacodes = [_text(c) for c in _children(domain, "code-FORMACODE")] if domain is not None else []
     record.rome_codes = (
@@ -139,7 +139,7 @@ def _lheo_course(formation: Element, where: str) -> CourseRecord:
             try:
                 record.certification_code = normalise_certification(code)
             except ValueError as exc:
-                record.errors.append(Rejection(where, "certification/code-RNCP", str(exc), key))
+                record.errors.append(rejection(where, "certification/code-RNCP", str(exc), key))
     record.siret = _text(formation, "organisme-formation-responsable", "SIRET-organisme-formation", "SIRET")
     funding: list[str] = []
     modes: list[str] = []
@@ -152,7 +152,7 @@ def _lheo_course(formation: Element, where: str) -> CourseRecord:
         mode = _text(action, "modalites-enseignement") or TeachingMode.ON_SITE
         if mode not in TeachingMode.values:
             record.errors.append(
-                Rejection(
+                rejection(
                     f"{where}/action[{a_index}]",
                     "modalites-enseignement",
                     _("valeur inconnue « %(value)s » (0, 1 ou 2 attendu)") % {"value": mode[:10]},
@@ -166,7 +166,7 @@ def _lheo_course(formation: Element, where: str) -> CourseRecord:
                 hours.append(value)
         except ValueError as exc:
             record.errors.append(
-                Rejection(f"{where}/action[{a_index}]", "nombre-heures-total", str(exc), key)
+                rejection(f"{where}/action[{a_index}]", "nombre-heures-total", str(exc), key)
             )
         places_total: int | None = None
         places_text = ""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from filiere.core.models import ImportRun
+from filiere.core.imports import Rejection
 from filiere.training.models import (
     Funding,
     SessionStatus,
@@ -93,15 +93,10 @@ class TrainingFormatError(ValueError):
     """The file cannot be read at all (not XML, not LHÉO, wrong CSV header, DTD/entities)."""
 
 
-@dataclass
-class Rejection:
-    where: str
-    field: str
-    reason: str
-    key: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+def rejection(where: str, field: str, message: str, key: str = "") -> Rejection:
+    """A refused course or session: where in the file ("ligne 12", "formation[2]/action[1]"),
+    which field, why, and the record's key."""
+    return Rejection(line=None, field=field, message=message, where=where, key=key)
 
 
 @dataclass
@@ -144,24 +139,13 @@ class CourseRecord:
     names: dict[str, str] = field(default_factory=lambda: dict(LHEO_NAMES))
 
 
-LHEO_NAMES = {
+LHEO_NAMES: dict[str, str] = {
     "title": "intitule-formation",
     "siret": "SIRET",
     "formacode": "code-FORMACODE",
     "rome": "code-ROME",
 }
 CSV_NAMES = {"title": "title", "siret": "siret", "formacode": "formacode", "rome": "rome"}
-
-
-@dataclass
-class ImportResult:
-    run: ImportRun
-    counts: dict[str, int]
-    rejections: list[dict[str, str]]
-
-    @property
-    def run_id(self) -> int:
-        return self.run.pk
 
 
 # --- Field parsing --------------------------------------------------------------------------
@@ -240,7 +224,7 @@ def normalise_certification(value: str) -> str:
 def _check_session(record: SessionRecord) -> None:
     if record.start and record.end and record.end < record.start:
         record.errors.append(
-            Rejection(
+            rejection(
                 record.where,
                 "fin",
                 _("la fin (%(end)s) précède le début (%(start)s)")
@@ -256,11 +240,11 @@ def _check_session(record: SessionRecord) -> None:
 def _check_course(record: CourseRecord) -> None:
     if not record.title.strip():
         record.errors.append(
-            Rejection(record.where, record.names["title"], _("intitulé manquant"), record.key)
+            rejection(record.where, record.names["title"], _("intitulé manquant"), record.key)
         )
     if not SIRET.match(record.siret):
         record.errors.append(
-            Rejection(
+            rejection(
                 record.where,
                 record.names["siret"],
                 _("SIRET de 14 chiffres attendu, lu « %(value)s »") % {"value": record.siret[:20]},
@@ -270,7 +254,7 @@ def _check_course(record: CourseRecord) -> None:
     for code in record.formacodes:
         if not FORMACODE.match(code):
             record.errors.append(
-                Rejection(
+                rejection(
                     record.where,
                     record.names["formacode"],
                     _("code Formacode de 5 chiffres attendu, lu « %(value)s »") % {"value": code[:20]},
@@ -280,7 +264,7 @@ def _check_course(record: CourseRecord) -> None:
     for code in record.rome_codes:
         if not ROME_CODE.match(code):
             record.errors.append(
-                Rejection(
+                rejection(
                     record.where,
                     record.names["rome"],
                     _("code ROME attendu (ex. M1805), lu « %(value)s »") % {"value": code[:20]},

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from filiere.matching.testing import engine_with_fresh_caches, hand_built_skills
+from filiere.matching.testing import engine_with_fresh_caches
+from filiere.matching.tests.skills import hand_built_skills
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ def body(reference_territories):
 
 
 def reasons(result) -> list[tuple[str, str]]:
-    return [(r["field"], r["reason"]) for r in result.rejections]
+    return [(r.field, r.message) for r in result.rejections]
 
 
 def test_lheo_import_creates_courses_and_sessions(body, skills):
@@ -62,12 +62,12 @@ def test_lheo_import_creates_courses_and_sessions(body, skills):
 
 def test_lheo_session_errors_name_the_element_and_field(body):
     result = import_training(DATA / "offre.xml")
-    by_key = {r["key"]: r for r in result.rejections}
-    assert by_key["SE_0004"]["field"] == "periode/debut"
-    assert "date impossible" in by_key["SE_0004"]["reason"]
-    assert by_key["SE_0004"]["where"] == "formation[2] numero=FOR_0002/action[1]/session[2]"
-    assert by_key["SE_0005"]["field"] == "fin"
-    assert "précède le début" in by_key["SE_0005"]["reason"]
+    by_key = {r.key: r for r in result.rejections}
+    assert by_key["SE_0004"].field == "periode/debut"
+    assert "date impossible" in by_key["SE_0004"].message
+    assert by_key["SE_0004"].where == "formation[2] numero=FOR_0002/action[1]/session[2]"
+    assert by_key["SE_0005"].field == "fin"
+    assert "précède le début" in by_key["SE_0005"].message
 
 
 def test_lheo_rerun_is_idempotent_and_updates_changes(body, tmp_path):
@@ -156,7 +156,7 @@ def test_csv_import_with_bad_rows(body, skills):
     assert any(f == "certification" and "XX12" in r for f, r in found)
     assert any(f == "funding" and "bitcoin" in r for f, r in found)
     assert any(f == "formacode" and "ABC" in r for f, r in found)
-    where = {r["where"] for r in result.rejections if r["field"] == "places"}
+    where = {r.where for r in result.rejections if r.field == "places"}
     assert where == {"ligne 5"}
     course = Course.objects.get(external_id="csv:DEVOPS-1")
     assert course.funding == [Funding.CPF, Funding.REGION]

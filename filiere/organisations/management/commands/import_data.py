@@ -75,7 +75,7 @@ class Command(BaseCommand):
                     )
                 )
                 for rejection in r.rejections[:5]:
-                    self.stdout.write(f"  ligne {rejection['line']} : {rejection['reason']}")
+                    self.stdout.write(f"  ligne {rejection.line} : {rejection.message}")
         self.stdout.write(
             self.style.SUCCESS("Import terminé : " + ", ".join(f"import #{r.run_id}" for r in results))
         )

@@ -15,25 +15,28 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filiere.core.loading import Counts
-from filiere.taxonomy import models as tx
+from filiere.core.imports import ImportReport
+from filiere.core.loading import ReferenceDataset
+from filiere.core.models import ImportRun
+from filiere.core.registry import registered
 from filiere.taxonomy.download import AFTER, ESCO_PORTAL, MANIFEST, DownloadError, fetch
-from filiere.taxonomy.importers import load_esco, load_naf, load_rome, naf_source, rome_versions
-from filiere.territories import models as geo
-from filiere.territories.importers import load_territories
+from filiere.taxonomy.importers import naf_source, rome_versions
 
-DATASETS: dict[str, Callable[..., Counts]] = {
-    "territories": load_territories,
-    "naf": load_naf,
-    "rome": load_rome,
-    "esco": load_esco,
-}
-TABLES: dict[str, list[type[models.Model]]] = {
-    "territories": [geo.Region, geo.FormerRegion, geo.Department, geo.EPCI, geo.Commune],
-    "naf": [tx.NafCode],
-    "rome": [tx.RomeMetier, tx.RomeAppellation, tx.RomeCompetence, tx.RomeMetierCompetence, tx.RomeMobility],
-    "esco": [tx.EscoSkill, tx.EscoOccupation, tx.EscoOccupationSkill],
-}
+# Every app's reference datasets (`AppConfig.reference_datasets`), in INSTALLED_APPS order:
+# territories, then NAF, ROME and ESCO.
+_REGISTERED: list[ReferenceDataset] = [
+    d for _, datasets in registered("reference_datasets") for d in datasets
+]
+DATASETS: dict[str, Callable[..., ImportReport]] = {d.name: d.load for d in _REGISTERED}
+TABLES: dict[str, list[type[models.Model]]] = {d.name: d.tables for d in _REGISTERED}
+
+
+REFERENCE_KIND_PREFIX = "reference:"
+
+
+def reference_kind(dataset: str) -> str:
+    """The `ImportRun.kind` of a reference dataset's loads."""
+    return REFERENCE_KIND_PREFIX + dataset
 
 
 def _datasets(value: str | None) -> list[str]:
@@ -49,20 +52,16 @@ def _datasets(value: str | None) -> list[str]:
     return names
 
 
-def record_load(dataset: str, counts: Counts) -> tx.ReferenceLoad:
-    """Store when ``dataset`` was last loaded and what the load did."""
-    record, _ = tx.ReferenceLoad.objects.update_or_create(
-        dataset=dataset,
-        defaults={
-            "loaded_at": timezone.now(),
-            "created": counts.created,
-            "updated": counts.updated,
-            "unchanged": counts.unchanged,
-            "details": counts.tables,
-            "data_dir": str(settings.FILIERE_DATA_DIR),
-        },
+def record_load(dataset: str, counts: ImportReport) -> ImportRun:
+    """Record a load of ``dataset`` as a finished `core.ImportRun` (kind "reference:<dataset>")."""
+    return ImportRun.objects.create(
+        kind=reference_kind(dataset),
+        files=[str(settings.FILIERE_DATA_DIR)],
+        status=ImportRun.Status.DONE,
+        finished_at=timezone.now(),
+        counts=dict(counts.counts),
+        options={"dataset": dataset, "tables": counts.tables, "data_dir": str(settings.FILIERE_DATA_DIR)},
     )
-    return record
 
 
 def _sources() -> dict[str, str]:
@@ -75,16 +74,20 @@ def _sources() -> dict[str, str]:
 
 def status() -> dict[str, Any]:
     """Row counts and last load, per dataset, and which files the loaders would read now."""
-    loads = {r.dataset: r for r in tx.ReferenceLoad.objects.all()}
+    loads: dict[str, ImportRun] = {}
+    for run in ImportRun.objects.filter(
+        kind__startswith=REFERENCE_KIND_PREFIX, status=ImportRun.Status.DONE
+    ).order_by("-finished_at"):
+        loads.setdefault(run.kind.removeprefix(REFERENCE_KIND_PREFIX), run)
     result: dict[str, Any] = {"data_dir": str(settings.FILIERE_DATA_DIR), "datasets": {}}
     sources = _sources()
     for name, tables in TABLES.items():
         load = loads.get(name)
         result["datasets"][name] = {
             "rows": {m._meta.model_name: m._default_manager.count() for m in tables},
-            "loaded_at": load.loaded_at.isoformat() if load else None,
+            "loaded_at": load.finished_at.isoformat() if load and load.finished_at else None,
             "last_counts": (
-                {"created": load.created, "updated": load.updated, "unchanged": load.unchanged}
+                {key: load.counts.get(key, 0) for key in ("created", "updated", "unchanged")}
                 if load
                 else None
             ),

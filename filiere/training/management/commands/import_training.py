@@ -42,5 +42,5 @@ class Command(BaseCommand):
             f"inchangées : {counts['sessions_unchanged']}, rejetées : {counts['sessions_rejected']}"
         )
         for rejection in result.rejections[:50]:
-            self.stdout.write(f"  {rejection['where']} — {rejection['field']} : {rejection['reason']}")
+            self.stdout.write(f"  {rejection.where} — {rejection.field} : {rejection.message}")
         self.stdout.write(f"Rapport : import n° {result.run_id}")
