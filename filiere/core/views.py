@@ -98,6 +98,15 @@ SITE_MAP: list[tuple[Any, list[tuple[Any, str, bool]]]] = [
         ],
     ),
     (
+        gettext_lazy("Accompagnement des entreprises"),
+        [
+            (gettext_lazy("Services d'accompagnement"), "support:catalogue", False),
+            (gettext_lazy("Les services pour mon entreprise"), "support:firm_services", False),
+            (gettext_lazy("Carte de l'offre d'accompagnement"), "support:coverage", False),
+            (gettext_lazy("Déposer une demande d'accompagnement"), "support:request_new", True),
+        ],
+    ),
+    (
         gettext_lazy("Mon compte"),
         [
             (gettext_lazy("Se connecter"), "accounts:login", False),

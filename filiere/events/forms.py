@@ -15,6 +15,7 @@ from . import selectors
 from .models import Event
 
 MAX_PARTNERS = 30
+MAX_OFFER_HOURS = 14 * 24
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -92,6 +93,12 @@ class EventForm(forms.ModelForm):
                 % {"options": options}
             )
         return found[0]
+
+    def clean_offer_hours(self) -> int:
+        hours = self.cleaned_data["offer_hours"]
+        if not 1 <= hours <= MAX_OFFER_HOURS:
+            raise forms.ValidationError(_("Entre 1 et %(n)d heures.") % {"n": MAX_OFFER_HOURS})
+        return int(hours)
 
     def clean_themes_text(self) -> list[str]:
         themes = [t.strip() for t in self.cleaned_data["themes_text"].split(",")]

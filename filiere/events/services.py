@@ -162,10 +162,29 @@ def register(*, event: Event, user: Any, organisation: Organisation | None = Non
                 status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
                 confirmed_at=now if confirmed else None,
             )
-            _mail(registration, "confirmation" if confirmed else "waitlisted")
     except IntegrityError as exc:  # the one-active-registration constraint, raced
         raise ServiceError(_("Vous êtes déjà inscrit à cet événement.")) from exc
+    # Rendered once the seat is counted and the event's lock released (sent on commit).
+    _mail(registration, "confirmation" if confirmed else "waitlisted")
     return registration
+
+
+def cancel_event(*, by: Any, event: Event) -> Event:
+    """The organiser cancels the event: it stays listed as cancelled, registration closes, and
+    every person registered, offered a seat or waiting is told by mail."""
+    if not selectors.may_edit_event(by, event):
+        raise ServiceError(_("Vous ne pouvez pas modifier cet événement."))
+    with transaction.atomic():
+        event = _lock(event.pk)
+        if event.cancelled_at:
+            raise ServiceError(_("Cet événement est déjà annulé."))
+        if event.ends_at < timezone.now():
+            raise ServiceError(_("Cet événement est passé : il ne peut plus être annulé."))
+        event.cancelled_at = timezone.now()
+        event.save(update_fields=["cancelled_at", "updated_at"])
+        for registration in event.registrations.filter(status__in=ACTIVE_STATUSES).select_related("user"):
+            _mail(registration, "event_cancelled")
+    return event
 
 
 def cancel_registration(*, registration: Registration, by: Any) -> Registration:

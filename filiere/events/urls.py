@@ -10,6 +10,7 @@ urlpatterns = [
     path("mes-evenements/", views.my_events, name="my_events"),
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/modifier/", views.event_edit, name="edit"),
+    path("<int:pk>/annuler/", views.event_cancel, name="event_cancel"),
     path("<int:pk>/inscription/", views.register, name="register"),
     path("<int:pk>/inscrits/", views.event_registrations, name="registrations"),
     path("<int:pk>/accueil/", views.check_in, name="check_in"),

@@ -111,6 +111,19 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.get_event_for_user(request.user, pk, manage=True)
+    try:
+        services.cancel_event(by=request.user, event=event)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Événement annulé : les inscrits sont prévenus par e-mail."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.get_event_for_user(request.user, pk)
     form = RegistrationForm(request.POST, user=request.user)

@@ -470,6 +470,14 @@ CASES = [
         default=403,
     ),
     Case(
+        "events_cancel_event",
+        "post",
+        lambda w: reverse("events:event_cancel", args=[w.event.pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        ok=302,
+        default=403,
+    ),
+    Case(
         "events_ticket",
         "get",
         lambda w: reverse("events:ticket", args=[w.registration.pk]),

@@ -12,8 +12,7 @@ translated, so each app keeps its wording in its own catalogue.
   indicator, with an optional baseline the target path starts from (`lines`).
 - `yearly_line_svg`: one value per year and named series (the observatory's series) (`lines`).
 - `bar_chart`: horizontal bars (with an optional target mark per bar), e.g. progress of each
-  indicator of a plan; `ranked_bar_svg`: counts by category; `compact_bar_svg`: small bars with a
-  fixed maximum, such as rates out of 100; `grouped_bar_chart`: a bar per series in each group,
+  indicator of a plan; `ranked_bar_svg`: counts by category; `grouped_bar_chart`: a bar per series in each group,
   each named on its left (`bars`).
 - `format_number`, `number_separators`, `format_x`: figures and positions in the active
   language (`numbers`); colours and their contrast (`colours`).
@@ -27,7 +26,6 @@ from .bars import (
     BarGroup,
     bar_chart,
     bar_svg,
-    compact_bar_svg,
     grouped_bar_chart,
     grouped_bar_svg,
     ranked_bar_svg,
@@ -75,7 +73,6 @@ __all__ = [
     "X",
     "bar_chart",
     "bar_svg",
-    "compact_bar_svg",
     "contrast_ratio",
     "data_table",
     "format_number",

@@ -1,6 +1,5 @@
 """Horizontal bar charts: `bar_chart` (bars with an optional target mark and a data table, the
-roadmaps' progress), `ranked_bar_svg` (counts by category, the observatory) and `compact_bar_svg`
-(small bars with a fixed maximum) and `grouped_bar_chart` (a bar per series in each group, the
+roadmaps' progress), `ranked_bar_svg` (counts by category, the observatory) and `grouped_bar_chart` (a bar per series in each group, the
 programme dashboard's rates at 3, 6 and 12 months). The page always shows the same
 figures in a table, the chart's text alternative."""
 
@@ -191,46 +190,6 @@ def ranked_bar_svg(
             f"<title>{escape(label)} : {escape(shown)} {escape(unit)}</title></rect>"
             f'<text x="{label_w + length + 6:.1f}" y="{y + 15}" font-size="12" fill="#161616">'
             f"{escape(shown)}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
-
-
-def compact_bar_svg(
-    *,
-    title: str,
-    description: str,
-    rows: Sequence[tuple[str, float | None]],
-    missing_text: str,
-    unit: str = "",
-    maximum: float | None = None,
-    uid: str,
-) -> SafeString:
-    """One bar per (label, value), scaled to `maximum` (else the largest value); a None value is
-    written `missing_text`. Percentages keep one decimal ("50,0 %"), other figures up to three."""
-    width, bar_h, gap, left, right = 560, 20, 8, 190, 70
-    height = 10 + len(rows) * (bar_h + gap)
-    top = max([v for _, v in rows if v is not None] or [0])
-    scale_max = maximum if maximum is not None else (top or 1)
-    parts = [svg_head(uid, width, height, title, description)]
-    plot = width - left - right
-    for i, (label, value) in enumerate(rows):
-        y = 5 + i * (bar_h + gap)
-        parts.append(
-            f'<text x="{left - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" font-size="13" fill="#161616">'
-            f"{escape(label[:28])}</text>"
-        )
-        if value is None:
-            parts.append(
-                f'<text x="{left + 4}" y="{y + bar_h * 0.7:.0f}" font-size="13" fill="#555">{escape(missing_text)}</text>'
-            )
-            continue
-        w = max(1.0, plot * min(float(value), scale_max) / scale_max)
-        shown = format_number(value, decimals=1, fixed=True) if unit == "%" else format_number(value)
-        shown += f" {unit}" if unit else ""
-        parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{ACTUAL_COLOUR}"/>')
-        parts.append(
-            f'<text x="{left + w + 6:.1f}" y="{y + bar_h * 0.7:.0f}" font-size="13" fill="#161616">{escape(shown)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

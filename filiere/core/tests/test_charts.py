@@ -20,7 +20,6 @@ from filiere.core.charts import (
     Bar,
     Series,
     bar_chart,
-    compact_bar_svg,
     contrast_ratio,
     data_table,
     format_number,
@@ -164,17 +163,3 @@ def test_ranked_bar_svg_cuts_long_labels_and_keeps_them_in_the_tooltip():
     svg = ranked_bar_svg(title="NAF", description="", bars=[(label, 1500), ("Autre", 750)], empty_text="Rien")
     assert svg.count("<rect") == 2 and f"<title>{label}</title>" in svg and label[:45] + "…" in svg
     assert ">1\u202f500</text>" in svg
-
-
-def test_compact_bar_svg_writes_rates_in_the_active_language_and_missing_values():
-    rows = [("2024", 50.0), ("2025", None)]
-    with translation.override("en"):
-        svg = compact_bar_svg(
-            title="Rate", description="", rows=rows, missing_text="n/a", unit="%", maximum=100, uid="r"
-        )
-    assert ">50.0 %</text>" in svg and ">n/a</text>" in svg and svg.count("<rect") == 1
-    with translation.override("fr"):
-        svg = compact_bar_svg(
-            title="Taux", description="", rows=rows, missing_text="n.d.", unit="%", maximum=100, uid="r"
-        )
-    assert ">50,0 %</text>" in svg

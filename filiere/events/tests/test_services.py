@@ -232,3 +232,28 @@ def test_check_in_needs_the_organisers_staff() -> None:
     registration = services.register(event=event, user=UserFactory())
     with pytest.raises(services.ServiceError, match="accueil"):
         services.check_in(event=event, registration_id=registration.pk, by=UserFactory())
+
+
+def test_cancelling_the_event_tells_everyone_registered_and_closes_registration(
+    mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    event = make_event(capacity=1, title="Atelier IA")
+    holder, waiting = people(2)
+    services.register(event=event, user=holder)
+    services.register(event=event, user=waiting)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_event(by=staff_of(event.organiser), event=event)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([holder.email, waiting.email])
+    assert all(m.subject == "Événement annulé : Atelier IA" for m in mailoutbox)
+    with pytest.raises(services.ServiceError, match="pas ouvert"):
+        services.register(event=event, user=UserFactory())
+    with pytest.raises(services.ServiceError, match="déjà annulé"):
+        services.cancel_event(by=staff_of(event.organiser), event=event)
+
+
+def test_only_the_organisers_editors_cancel_the_event() -> None:
+    event = make_event()
+    with pytest.raises(services.ServiceError):
+        services.cancel_event(by=staff_of(event.organiser, Role.MEMBER), event=event)
+    event.refresh_from_db()
+    assert event.cancelled_at is None
