@@ -217,3 +217,17 @@ def test_provider_editor_creates_a_service_and_bad_codes_are_named(client: Any, 
     )
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
+
+
+def test_personal_space_sections(client: Any, bfc: Any) -> None:
+    referral = ReferralFactory()
+    provider_member = MembershipFactory(organisation=referral.provider, role=Role.MEMBER).user
+    client.force_login(provider_member)
+    page = client.get(reverse("accounts:space")).content.decode()
+    assert reverse("support:inbox") in page
+    assert reverse("support:report", args=[referral.provider_id, "provider"]) in page
+    firm = make_firm()
+    client.force_login(MembershipFactory(organisation=firm.organisation, role=Role.MEMBER).user)
+    page = client.get(reverse("accounts:space")).content.decode()
+    assert reverse("support:history", args=[firm.organisation.siren]) in page
+    assert reverse("support:inbox") not in page
