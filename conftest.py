@@ -92,6 +92,17 @@ def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _french_to_start_with() -> None:
+    """Every test starts in French (settings.LANGUAGE_CODE): a request with the English cookie
+    leaves English active in the thread after it (the middleware activates per request), and with
+    two workers the test that follows it is not always the same one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings: Any) -> None:
     """MD5 instead of PBKDF2 in every test: a hash costs microseconds, not 0.3 s."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
