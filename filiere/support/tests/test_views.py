@@ -164,6 +164,8 @@ def test_coverage_map_white_zones_and_third_places(client: Any, bfc: Any, refere
     assert "La Fabrique du Morvan" in page
     assert "Doubs (25)" in page.split("zones blanches")[1].split("</p>")[0]
     assert "Côte-d&#x27;Or (21)" not in page.split("zones blanches")[1].split("</p>")[0]
+    epci_table = page.split('id="epci-table"')[1].split("</table>")[0]
+    assert "Grand Dijon" in epci_table or "Dijon Métropole" in epci_table  # reached through the 21
 
 
 def test_report_page_and_exports(client: Any, bfc: Any) -> None:
