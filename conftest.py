@@ -40,15 +40,66 @@ def _reference_territories_session(django_db_setup: None, django_db_blocker: Any
         return _load_reference()
 
 
-@pytest.fixture
-def reference_territories(_reference_territories_session: dict[str, Any], db: None) -> dict[str, Any]:
-    """Real COG territories and NAF codes in the test database (see the module docstring)."""
+def _reference_present() -> bool:
     from filiere.taxonomy.models import NafCode
     from filiere.territories.models import Commune
 
-    if not Commune.objects.exists() or not NafCode.objects.exists():
+    return Commune.objects.exists() and NafCode.objects.exists()
+
+
+@pytest.fixture
+def _reference_committed(_reference_territories_session: dict[str, Any], django_db_blocker: Any) -> None:
+    """Reload the reference rows a transactional test flushed, before this test's transaction
+    opens: committed, they serve every later test of the worker (loaded inside the test's
+    transaction, they would be rolled back and loaded again by the next test, 3 s each time)."""
+    from django.db import connection
+
+    if connection.in_atomic_block:  # the test is marked django_db: its transaction is already open
+        return
+    with django_db_blocker.unblock():
+        if not _reference_present():
+            _load_reference()
+
+
+@pytest.fixture
+def reference_territories(
+    _reference_territories_session: dict[str, Any], _reference_committed: None, db: None
+) -> dict[str, Any]:
+    """Real COG territories and NAF codes in the test database (see the module docstring)."""
+    if not _reference_present():
         return _load_reference()
     return _reference_territories_session
+
+
+# Test packages whose conftest loads data once for the whole package (package-scoped fixtures):
+# their files must run one after the other in the same worker, or each file loads it again.
+RUN_TOGETHER = ("filiere/matching/tests/", "filiere/observatory/tests/")
+
+
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """`--dist loadfile` (make test): one file at a time per worker, except the packages above,
+    which go to one worker as a whole."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileOrPackageScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((package for package in RUN_TOGETHER if path.startswith(package)), path)
+
+    return FileOrPackageScheduling(config, log)
+
+
+@pytest.fixture(autouse=True)
+def _french_to_start_with() -> None:
+    """Every test starts in French (settings.LANGUAGE_CODE): a request with the English cookie
+    leaves English active in the thread after it (the middleware activates per request), and with
+    two workers the test that follows it is not always the same one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

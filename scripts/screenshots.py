@@ -198,8 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                 sign_in(page, args.base, account, password)
             if args.lang == "en":
                 page.goto(args.base + "/")
-                page.select_option("#lang-select", "en")
-                page.wait_for_load_state()
+                with page.expect_navigation():  # the selector sends its form on change
+                    page.select_option("#lang-select", "en")
             for name, target in selected:
                 path = target if isinstance(target, str) else first_link(page, args.base, *target)
                 if path is None:

@@ -269,7 +269,7 @@ def _registrations(
 
 def load_events_demo(*, now: dt.datetime | None = None) -> list[Event]:
     """The network's events of 2025, 2026 and early 2027 with their registrations; idempotent
-    (an event already there, same organiser, title and start, is left as it is)."""
+    (an event already there, same organiser, title and start, is left as it is). Returns them all."""
     now = now or timezone.now()
     organisations = _organisations()
     if not any(name in organisations for name in ORGANISERS):
@@ -282,7 +282,6 @@ def load_events_demo(*, now: dt.datetime | None = None) -> list[Event]:
     )
     communes = Commune.objects.in_bulk({s.place[0] for s in specs if s.place})
     firms = _firms()
-    events: list[Event] = []
     with transaction.atomic():
         people = _people(rng, firms) if firms else []
         registrations: list[Registration] = []
@@ -316,6 +315,7 @@ def load_events_demo(*, now: dt.datetime | None = None) -> list[Event]:
                 event.partners.set(partners)
             if people:
                 registrations += _registrations(rng, event, people, now)
-            events.append(event)
         Registration.objects.bulk_create(registrations, batch_size=2000)
-    return events
+    # Every demo event, new or already there (`filiere demo` reports how many are up to date).
+    titles = {spec.title for spec in specs}
+    return list(Event.objects.filter(organiser__in=organisations.values(), title__in=titles))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from filiere.organisations.models import Establishment, Kind, State
-from filiere.territories.models import Commune, Department
+from filiere.territories.models import EPCI, Commune, Department
 
 from .models import Service, Theme
 
@@ -96,6 +96,46 @@ def coverage(*, theme: str = "", region: str = "") -> Coverage:
             departments[code].third_places = count
     rows = [d for d in departments.values() if not region or d.region_code == region]
     return Coverage(rows, sorted(national, key=lambda s: s.title), theme)
+
+
+@dataclass
+class EpciCoverage:
+    code: str
+    name: str
+    department_codes: list[str]
+    themes: set[str] = field(default_factory=set)
+
+    def theme_labels(self) -> list[str]:
+        labels = dict(Theme.choices)
+        return [str(labels[t]) for t in labels if t in self.themes]
+
+
+def epci_coverage(region: str, *, theme: str = "") -> list[EpciCoverage]:
+    """Every intercommunality with communes in `region`, with the themes of the local offer that
+    reach it: services naming it, one of its departments, or the region (national ones aside)."""
+    rows: dict[str, EpciCoverage] = {}
+    names = dict(EPCI.objects.filter(communes__region_id=region).values_list("code", "name").distinct())
+    for epci, department in (
+        Commune.objects.filter(region_id=region)
+        .exclude(epci_id=None)
+        .values_list("epci_id", "department_id")
+        .distinct()
+    ):
+        row = rows.setdefault(epci, EpciCoverage(epci, names.get(epci, epci), []))
+        if department not in row.department_codes:
+            row.department_codes.append(department)
+    services = [
+        s for s in Service.objects.published() if not s.is_national and (not theme or s.theme == theme)
+    ]
+    for row in rows.values():
+        for service in services:
+            if (
+                region in service.region_codes
+                or set(row.department_codes) & set(service.department_codes)
+                or row.code in service.epci_codes
+            ):
+                row.themes.add(service.theme)
+    return sorted(rows.values(), key=lambda r: (len(r.themes), r.name))
 
 
 def third_places(*, region: str = "", department: str = "", limit: int = 300) -> list[Establishment]:

@@ -257,6 +257,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "region": region,
         "regions": regions(),
         "places": coverage_module.third_places(region=region),
+        "epcis": coverage_module.epci_coverage(region, theme=theme) if region else [],
     }
     return render(request, "support/coverage.html", context)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -31,8 +32,10 @@ from filiere.organisations.models import Kind, Organisation, Source, State
 from filiere.taxonomy.models import RomeMetier, Skill
 from filiere.territories.models import Commune, Region
 
-from . import indexing, services
+from . import indexing, selectors, services
 from .models import (
+    Application,
+    ApplicationStatus,
     Consent,
     ConsentPurpose,
     Contract,
@@ -42,9 +45,11 @@ from .models import (
     Gender,
     JobOffer,
     JobSeeker,
+    OfferStatus,
     Outcome,
     OutcomeStatus,
     Programme,
+    RefusalReason,
     SeekerDepartment,
     age_band,
 )
@@ -53,6 +58,8 @@ SEED = 1_2013
 REGION = "44"
 PROGRAMME = "Numéric Emploi Grand Est"
 DEMO_PASSWORD = "nege-demo-2026"
+# The recruiter who answers the demo applications: editor of the company of the first one.
+DEMO_RECRUITER = ("recruteuse-demo", "recruteuse d'une entreprise qui a reçu des candidatures")
 # Listed on the development site's demo-accounts page (core) and in the README.
 DEMO_ADVISERS = (
     ("conseiller-nege", "conseiller du dispositif Numéric Emploi Grand Est"),
@@ -65,7 +72,7 @@ DEMO_ADVISERS = (
 def demo_accounts() -> list[tuple[str, str, str]]:
     """(username, password, description) of the programme's demo advisers (registered as
     `demo_accounts` in the AppConfig, listed by the development site's demo-accounts page)."""
-    return [(username, DEMO_PASSWORD, label) for username, label in DEMO_ADVISERS]
+    return [(username, DEMO_PASSWORD, label) for username, label in (*DEMO_ADVISERS, DEMO_RECRUITER)]
 
 
 YEARS = (2023, 2024, 2025)
@@ -276,6 +283,8 @@ def load_talent_demo(*, seed: int = SEED) -> DemoCounts:
         _load_offers(rng)
     if not JobSeeker.objects.filter(email="nathalie.kieffer@exemple.org").exists():
         _load_reconversion(france_travail, advisers[france_travail.pk])
+    if not Application.objects.filter(seeker__email="nathalie.kieffer@exemple.org").exists():
+        _load_applications(advisers[france_travail.pk])
     return DemoCounts(
         programmes=Programme.objects.filter(pk=programme.pk).count(),
         files=File.objects.filter(cohort__programme=programme).count(),
@@ -463,6 +472,38 @@ def _load_offers(rng: random.Random) -> None:
             contract=rng.choices([Contract.CDI, Contract.CDD, Contract.ALTERNANCE], weights=[6, 2, 2])[0],
             positions=rng.randint(1, 3),
         )
+
+
+def _load_applications(adviser: Any) -> None:
+    """The people in reconversion apply to their two best offers (else the first open ones); the
+    company that received the most gets a recruiter, who examines the first and (when it has
+    three or more) refuses the second."""
+    people = JobSeeker.objects.filter(email__in=[
+        f"{slugify(first)}.{slugify(last)}@exemple.org" for first, last, *_rest in RECONVERSION
+    ]).order_by("pk")  # fmt: skip
+    fallback = list(JobOffer.objects.filter(status=OfferStatus.OPEN).order_by("pk")[:2])
+    sent = []
+    for seeker in people:
+        offers = [m.offer for m in selectors.best_offers_for_seeker(seeker, limit=2)] or fallback
+        for offer in offers:
+            if offer is not None and not Application.objects.filter(seeker=seeker, offer=offer).exists():
+                sent.append(services.apply(seeker=seeker, offer=offer, by=adviser))
+    if not sent:
+        return
+    counts = Counter(a.offer.organisation_id for a in sent)
+    company = next(
+        a.offer.organisation for a in sent if counts[a.offer.organisation_id] == max(counts.values())
+    )
+    recruiter = _adviser("recruteuse-demo", "Julie", "Hertz", company)  # editor of the company
+    received = [a for a in sent if a.offer.organisation_id == company.pk]
+    services.move_application(
+        application=received[0], to_status=ApplicationStatus.PROCESSING, by=recruiter, notify=False
+    )
+    if len(received) > 2:  # one examined, one refused, the others still new
+        services.move_application(
+            application=received[1], to_status=ApplicationStatus.REFUSED, by=recruiter, notify=False,
+            refusal_reason=RefusalReason.POSITION_FILLED, reason="Le poste vient d'être pourvu en interne.",
+        )  # fmt: skip
 
 
 def _load_reconversion(structure: Organisation, adviser: Any) -> None:

@@ -431,7 +431,13 @@ def _check_application_move(
 
 
 def move_application(
-    *, application: Application, to_status: str, by: User | None, refusal_reason: str = "", reason: str = ""
+    *,
+    application: Application,
+    to_status: str,
+    by: User | None,
+    refusal_reason: str = "",
+    reason: str = "",
+    notify: bool = True,
 ) -> ApplicationTransition:
     """Move an application along `APPLICATION_TRANSITIONS`, logged with who, when and why.
 
@@ -439,7 +445,8 @@ def move_application(
     `RefusalReason`, and free text for "other"); the candidate or their following adviser
     withdraw it (`permissions.may_answer_application` / `may_withdraw_application`; `by=None` is
     the platform itself). An illegal move is refused with the allowed ones named. The candidate
-    and their adviser are told by mail, each in their language, once the move is committed.
+    and their adviser are told by mail, each in their language, once the move is committed
+    (`notify=False`: the demo, whose addresses are invented).
     """
     with transaction.atomic():
         current = (
@@ -460,7 +467,8 @@ def move_application(
         current.status = to_status
         current.refusal_reason = refusal_reason
         current.save(update_fields=["status", "refusal_reason", "updated_at"])
-        _mail_application_move(current, transition)
+        if notify:
+            _mail_application_move(current, transition)
     application.status, application.refusal_reason = current.status, current.refusal_reason
     touch(current.seeker)
     return transition

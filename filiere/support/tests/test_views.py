@@ -164,6 +164,8 @@ def test_coverage_map_white_zones_and_third_places(client: Any, bfc: Any, refere
     assert "La Fabrique du Morvan" in page
     assert "Doubs (25)" in page.split("zones blanches")[1].split("</p>")[0]
     assert "Côte-d&#x27;Or (21)" not in page.split("zones blanches")[1].split("</p>")[0]
+    epci_table = page.split('id="epci-table"')[1].split("</table>")[0]
+    assert "Grand Dijon" in epci_table or "Dijon Métropole" in epci_table  # reached through the 21
 
 
 def test_report_page_and_exports(client: Any, bfc: Any) -> None:
@@ -217,3 +219,17 @@ def test_provider_editor_creates_a_service_and_bad_codes_are_named(client: Any, 
     )
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
+
+
+def test_personal_space_sections(client: Any, bfc: Any) -> None:
+    referral = ReferralFactory()
+    provider_member = MembershipFactory(organisation=referral.provider, role=Role.MEMBER).user
+    client.force_login(provider_member)
+    page = client.get(reverse("accounts:space")).content.decode()
+    assert reverse("support:inbox") in page
+    assert reverse("support:report", args=[referral.provider_id, "provider"]) in page
+    firm = make_firm()
+    client.force_login(MembershipFactory(organisation=firm.organisation, role=Role.MEMBER).user)
+    page = client.get(reverse("accounts:space")).content.decode()
+    assert reverse("support:history", args=[firm.organisation.siren]) in page
+    assert reverse("support:inbox") not in page

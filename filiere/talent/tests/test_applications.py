@@ -335,3 +335,13 @@ def test_export_holds_the_application_history(world: World) -> None:
     assert exported["status"] == S.PROCESSING
     assert [step["to"] for step in exported["history"]] == [S.SENT, S.PROCESSING]
     assert dt.datetime.fromisoformat(exported["history"][0]["at"]) <= timezone.now()
+
+
+def test_notify_false_moves_without_mail(
+    world: World, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.move_application(
+            application=world.application, to_status=S.PROCESSING, by=world.editor, notify=False
+        )
+    assert mailoutbox == [] and _statuses(world.application)[-1] == (S.SENT, S.PROCESSING)

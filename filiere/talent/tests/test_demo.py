@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from filiere.talent import selectors
 from filiere.talent.demo import DEMO_PASSWORD, PROGRAMME, load_talent_demo
-from filiere.talent.models import File, JobOffer, Programme
+from filiere.talent.models import Application, ApplicationStatus, File, JobOffer, Programme
 
 
 def test_demo_has_the_seed_figures_and_is_idempotent(reference_territories, settings):
@@ -21,9 +21,13 @@ def test_demo_has_the_seed_figures_and_is_idempotent(reference_territories, sett
     assert JobOffer.objects.count() >= 200
     assert get_user_model().objects.get(username="conseiller-nege").check_password(DEMO_PASSWORD)
     assert not JobOffer.objects.filter(description__contains="démo").exists()  # no internal note on pages
-    files, offers = File.objects.count(), JobOffer.objects.count()
+    recruiter = get_user_model().objects.get(username="recruteuse-demo")
+    received = list(selectors.applications_received(recruiter).values_list("status", flat=True))
+    assert ApplicationStatus.PROCESSING in received and len(received) >= 2
+    files, offers, applications = File.objects.count(), JobOffer.objects.count(), Application.objects.count()
     second = load_talent_demo()
     assert File.objects.count() == files and JobOffer.objects.count() == offers
+    assert Application.objects.count() == applications
     assert dict(first) == dict(second)
 
 
