@@ -28,7 +28,7 @@ def no_time_for_exact_counts(monkeypatch):
     """Exact counting runs out of its time budget (as a broad query over a million rows does)."""
     from filiere.organisations import selectors
 
-    monkeypatch.setattr(selectors, "exact_counts", lambda *args, **kwargs: None)
+    monkeypatch.setattr(selectors.directory, "exact_counts", lambda *args, **kwargs: None)
 
 
 def test_query_words_are_folded_and_stripped_of_syntax():
@@ -442,7 +442,8 @@ def test_a_page_far_beyond_the_last_gives_the_last_page(q):
 
 
 def test_naf_labels_of_pages_and_exports_agree_file_first_then_database():
-    from filiere.organisations.selectors import _naf_labels_from_file, all_naf_labels, naf_labels_for
+    from filiere.organisations.selectors import all_naf_labels, naf_labels_for
+    from filiere.organisations.selectors.labels import _naf_labels_from_file
     from filiere.taxonomy.models import NafCode, NafLevel
 
     official = _naf_labels_from_file()["62.01Z"]
@@ -489,7 +490,7 @@ def test_a_prefix_starting_more_rows_than_the_limit_is_sampled_without_spending_
         raise AssertionError("exact counting attempted")
 
     make_prefix_sample()
-    monkeypatch.setattr(selectors, "exact_counts", never)
+    monkeypatch.setattr(selectors.directory, "exact_counts", never)
     with override_settings(DIRECTORY_FACET_LIMIT=2):
         result = search_directory(DirectoryFilters(q="mar"), per_page=5)
     assert result.count_is_lower_bound and result.count == 2
@@ -503,8 +504,8 @@ def test_browsing_more_rows_than_exact_counting_can_afford_is_sampled_at_once(mo
 
     for i in range(4):
         EstablishmentFactory(organisation__name=f"Société {i}")
-    monkeypatch.setattr(selectors, "EXACT_COUNT_MAX_ROWS", 3)
-    monkeypatch.setattr(selectors, "exact_counts", never)
+    monkeypatch.setattr(selectors.directory, "EXACT_COUNT_MAX_ROWS", 3)
+    monkeypatch.setattr(selectors.directory, "exact_counts", never)
     with override_settings(DIRECTORY_FACET_LIMIT=2):
         result = search_directory(DirectoryFilters(region=("27",)))
     assert result.count_is_lower_bound and result.count == 2
