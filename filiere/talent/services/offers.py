@@ -1,0 +1,262 @@
+"""Job offers and applications: publishing an offer, applying, and the company's answers (seen,
+interview, accepted, refused with a reason, withdrawn) as a logged state machine, mailed to the
+candidate."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from filiere.accounts import permissions
+from filiere.matching import services as engine
+from filiere.organisations.models import Organisation
+from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier
+
+from .. import indexing
+from ..models import (
+    CANDIDATE_MOVES,
+    COMPANY_MOVES,
+    Application,
+    ApplicationStatus,
+    ApplicationTransition,
+    Contract,
+    JobOffer,
+    JobSeeker,
+    OfferStatus,
+    RefusalReason,
+)
+
+if TYPE_CHECKING:
+    from filiere.accounts.permissions import User
+
+from .codes import resolve_appellations, resolve_commune
+from .people import touch
+
+
+def save_offer(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    title: str,
+    description: str = "",
+    commune_code: str = "",
+    contract: str = Contract.CDI,
+    positions: int = 1,
+    status: str = OfferStatus.OPEN,
+    rome_appellation_code: str = "",
+    offer: JobOffer | None = None,
+) -> JobOffer:
+    """Create or update an offer: link its title to ROME/ESCO (or the given appellation),
+    extract its skills from title + description, reindex it. A person (`by`) publishes only for a
+    company they edit (`permissions.may_publish_offer_for`); `by=None` is the demo or an import."""
+    if by is not None and not permissions.may_publish_offer_for(by, organisation):
+        raise PermissionDenied(
+            _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
+        )
+    if offer is not None and offer.organisation_id != organisation.pk and by is not None:
+        if not permissions.may_publish_offer_for(by, offer.organisation_id):
+            raise PermissionDenied(
+                _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
+            )
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("L'intitulé est obligatoire.")})
+    if positions is None or int(positions) < 1:
+        raise ValidationError({"positions": _("Le nombre de postes doit être au moins 1.")})
+    if contract not in Contract.values:
+        raise ValidationError({"contract": _("Type de contrat inconnu.")})
+    if status not in OfferStatus.values:
+        raise ValidationError({"status": _("Statut inconnu.")})
+    commune = resolve_commune(commune_code)
+    appellation = (
+        resolve_appellations([rome_appellation_code], field="rome_appellation")[0]
+        if rome_appellation_code
+        else None
+    )
+    links = []
+    if appellation is None:
+        try:
+            links = engine.link_occupations(title, top=5, semantic=False)
+        except engine.UserTextError as exc:
+            raise ValidationError({"title": str(exc)}) from exc
+    with transaction.atomic():
+        offer = offer or JobOffer(organisation=organisation, created_by=by)
+        offer.organisation = organisation
+        offer.title, offer.description = title[:200], description
+        offer.contract, offer.positions, offer.status = contract, int(positions), status
+        offer.commune = commune
+        offer.department_code = commune.department_id if commune else ""
+        offer.region_code = commune.region_id if commune else ""
+        offer.rome_appellation = appellation
+        offer.rome_metier = appellation.metier if appellation else None
+        offer.esco_occupation = None
+        for link in links:
+            kind, code = link.kind, link.code
+            if kind == "rome_appellation" and offer.rome_appellation is None:
+                offer.rome_appellation = RomeAppellation.objects.filter(code_ogr=code).first()
+            elif kind == "rome_metier" and offer.rome_metier is None:
+                offer.rome_metier = RomeMetier.objects.filter(code=code).first()
+            elif kind == "esco" and offer.esco_occupation is None:
+                offer.esco_occupation = EscoOccupation.objects.filter(uri=code).first()
+        if offer.rome_appellation and offer.rome_metier is None:
+            offer.rome_metier = offer.rome_appellation.metier
+        offer.skill_ids = engine.extract_skill_ids(f"{title}\n{description}")
+        offer.save()
+        indexing.reindex_offers([offer.pk])
+    return offer
+
+
+def apply(*, seeker: JobSeeker, offer: JobOffer, by: User | None, message: str = "") -> Application:
+    """Send a candidate's application to an open offer (status "new", logged); a second one is
+    refused clearly."""
+    if offer.status != OfferStatus.OPEN:
+        raise ValidationError(_("Cette offre n'est plus ouverte aux candidatures."))
+    if seeker.anonymised_at:
+        raise ValidationError(_("Ce profil a été anonymisé."))
+    if Application.objects.filter(seeker=seeker, offer=offer).exists():
+        raise ValidationError(_("Une candidature à cette offre a déjà été envoyée pour cette personne."))
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(seeker=seeker, offer=offer, sent_by=by, message=message)
+            ApplicationTransition.objects.create(
+                application=application,
+                from_status="",
+                to_status=ApplicationStatus.SENT,
+                at=timezone.now(),
+                by=by,
+            )
+    except IntegrityError as exc:  # a double click that raced past the check above
+        raise ValidationError(
+            _("Une candidature à cette offre a déjà été envoyée pour cette personne.")
+        ) from exc
+    touch(seeker)
+    return application
+
+
+def _check_application_move(
+    current: Application, to_status: str, by: User | None, refusal_reason: str, reason: str
+) -> None:
+    """Raise the French error of an impossible move (unknown, illegal, not theirs, no reason)."""
+    if to_status not in ApplicationStatus.values:
+        raise ValidationError({"to_status": _("Statut inconnu.")})
+    allowed = current.next_statuses
+    if to_status not in allowed:
+        labels = ", ".join(str(ApplicationStatus(s).label) for s in allowed) or _("aucun (état final)")
+        raise ValidationError(
+            {
+                "to_status": _("Passage impossible de « %(from)s » à « %(to)s ». Possibles : %(allowed)s.")
+                % {
+                    "from": ApplicationStatus(current.status).label,
+                    "to": ApplicationStatus(to_status).label,
+                    "allowed": labels,
+                }
+            }
+        )
+    if by is not None:
+        if to_status in COMPANY_MOVES and not permissions.may_answer_application(by, current):
+            raise PermissionDenied(
+                _("Seuls les éditeurs de l'entreprise qui recrute répondent à une candidature.")
+            )
+        if to_status in CANDIDATE_MOVES and not permissions.may_withdraw_application(by, current):
+            raise PermissionDenied(
+                _("Seuls la personne et la structure qui l'accompagne peuvent retirer une candidature.")
+            )
+    if to_status == ApplicationStatus.REFUSED:
+        if refusal_reason not in RefusalReason.values:
+            raise ValidationError({"refusal_reason": _("Choisissez le motif du refus dans la liste.")})
+        if refusal_reason == RefusalReason.OTHER and not reason.strip():
+            raise ValidationError({"reason": _("Précisez le motif du refus.")})
+    elif refusal_reason:
+        raise ValidationError({"refusal_reason": _("Un motif de refus ne s'indique que pour un refus.")})
+
+
+def move_application(
+    *,
+    application: Application,
+    to_status: str,
+    by: User | None,
+    refusal_reason: str = "",
+    reason: str = "",
+    notify: bool = True,
+) -> ApplicationTransition:
+    """Move an application along `APPLICATION_TRANSITIONS`, logged with who, when and why.
+
+    The company's editors examine, accept or refuse it (a refusal needs a reason from
+    `RefusalReason`, and free text for "other"); the candidate or their following adviser
+    withdraw it (`permissions.may_answer_application` / `may_withdraw_application`; `by=None` is
+    the platform itself). An illegal move is refused with the allowed ones named. The candidate
+    and their adviser are told by mail, each in their language, once the move is committed
+    (`notify=False`: the demo, whose addresses are invented).
+    """
+    with transaction.atomic():
+        current = (
+            Application.objects.select_for_update()
+            .select_related("offer__organisation", "seeker__user", "seeker__adviser")
+            .get(pk=application.pk)
+        )
+        _check_application_move(current, to_status, by, refusal_reason, reason)
+        transition = ApplicationTransition.objects.create(
+            application=current,
+            from_status=current.status,
+            to_status=to_status,
+            at=timezone.now(),
+            by=by,
+            refusal_reason=refusal_reason,
+            reason=reason.strip(),
+        )
+        current.status = to_status
+        current.refusal_reason = refusal_reason
+        current.save(update_fields=["status", "refusal_reason", "updated_at"])
+        if notify:
+            _mail_application_move(current, transition)
+    application.status, application.refusal_reason = current.status, current.refusal_reason
+    touch(current.seeker)
+    return transition
+
+
+def _mail_application_move(application: Application, transition: ApplicationTransition) -> None:
+    """Tell the candidate (their account's address, else their profile's) and their adviser,
+    each in their own language, with an absolute link to the application."""
+    from django.urls import reverse
+
+    from filiere.accounts.services import language_of
+    from filiere.core.mail import absolute_url, send_templated_mail
+
+    seeker = application.seeker
+    if seeker.anonymised_at:
+        return
+    recipients: dict[str, Any] = {}
+    account, adviser = seeker.user, seeker.adviser
+    person_email = (account.email if account is not None and account.email else seeker.email).strip()
+    if person_email:
+        recipients[person_email.lower()] = account
+    if adviser is not None and adviser.email and adviser.is_active:
+        recipients.setdefault(adviser.email.strip().lower(), adviser)
+    by = transition.by
+    if by is not None and by.email:
+        recipients.pop(by.email.strip().lower(), None)  # who made the move knows it
+    url = absolute_url(reverse("talent:application_detail", args=[application.pk]))
+    for address, user in recipients.items():
+        send_templated_mail(
+            "talent/mail/application_status",
+            to=[address],
+            context={
+                "candidate": str(seeker),
+                "offer_title": application.offer.title,
+                "company": application.offer.organisation.name,
+                "status": transition.to_status,
+                "status_label": ApplicationStatus(transition.to_status).label,
+                "refusal_reason": RefusalReason(transition.refusal_reason).label
+                if transition.refusal_reason
+                else "",
+                "reason": transition.reason,
+                "application_url": url,
+                "is_candidate": user is None or user.pk == seeker.user_id,
+            },
+            language=language_of(user) if user is not None else settings.LANGUAGE_CODE,
+        )
