@@ -7,7 +7,7 @@ columns (axe, objectif, action). "Indicateurs": one row per baseline ("Référen
 Import reads everything first and writes nothing if one cell is wrong: the caller gets every
 error with its sheet, row and column. A clean file creates what is missing and updates what
 changed, matching axes, objectives and actions on their titles and indicators on their names, so
-importing the same file twice changes nothing.
+importing the same file twice changes nothing. `reading` checks every cell, `importer` writes.
 """
 
 from filiere.roadmaps.spreadsheets.columns import (
@@ -17,7 +17,8 @@ from filiere.roadmaps.spreadsheets.columns import (
     INDICATORS_SHEET,
 )
 from filiere.roadmaps.spreadsheets.export import export_plan_xlsx
-from filiere.roadmaps.spreadsheets.importer import WorkbookReport, import_plan_xlsx
+from filiere.roadmaps.spreadsheets.importer import import_plan_xlsx
+from filiere.roadmaps.spreadsheets.reading import WorkbookReport
 
 __all__ = [
     "ACTIONS_SHEET",

@@ -359,9 +359,9 @@ def test_a_far_right_cell_on_every_row_keeps_the_import_small(plan):
 
 
 def test_a_sheet_past_the_row_limit_is_refused(plan, monkeypatch):
-    from filiere.roadmaps.spreadsheets import importer
+    from filiere.roadmaps.spreadsheets import reading
 
-    monkeypatch.setattr(importer, "MAX_ROWS", 1)
+    monkeypatch.setattr(reading, "MAX_ROWS", 1)
     report = import_plan_xlsx(user=None, plan=plan, file=export_plan_xlsx(plan))
     assert [(e.where, e.line, e.message) for e in report.rejections] == [
         ("Actions", 3, "Feuille trop longue : au plus 1 lignes remplies."),
