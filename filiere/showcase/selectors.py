@@ -7,6 +7,9 @@ member of (`may_validate_organisation`). Every object named by a request is reso
 The buyer search is `search_showcase`: the filters give, once, the published firms the matching
 engine may rank (`facets`, or SQL when the arrays cannot answer), then the engine ranks them and
 explains each hit.
+
+Length (at the 500-line mark): the access functions and the buyer search share the
+published-firms QuerySet; split into a package (`access`, `search`) when it grows further.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ and the car industry. People are fictitious (generated names, "exemple.org" addr
 
 Demo login: user ``conseiller-nege``, password ``nege-demo-2026`` (adviser of the NEGE structure).
 Loading twice changes nothing.
+
+Length (just past 500 lines), on purpose: one loader telling one programme's story in order,
+each step using the objects of the previous one.
 """
 
 from __future__ import annotations

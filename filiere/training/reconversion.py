@@ -27,6 +27,10 @@ shared, the skills to acquire and the regional courses worth following (`courses
 Optionally only targets "in demand" are kept: métiers that ROME attaches to an ICT-services NAF
 division (58, 61, 62, 63) of the INSEE digital sector (c1385). The ranking is measured by
 `filiere reconversion_eval` (evaluation.py, docs/training.md).
+
+Length (about 550 lines), on purpose: one algorithm (candidates → scores → courses in
+reach) whose functions share its weights and data classes; read top to bottom, it is its own
+documentation.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ Why not a random age per company, as before: ages drawn from one exponential put
 stock after the figure's year (Languedoc-Roussillon had 1,434 establishments in 2014 for 4,200
 published), only 5 % of companies ever closed (0.3 % a year) and every closure drawn after the
 last day was moved onto it (a jump in the last year).
+
+Length (about 670 lines), on purpose: one pipeline (plan the history → draw the companies →
+write them) whose steps are already small functions reading the same simulation constants; a
+split would only part them from those constants.
 """
 
 from __future__ import annotations
