@@ -12,6 +12,7 @@ status code the document declares, and must match the schema declared for that c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -59,11 +60,23 @@ def ids() -> dict[str, Any]:
 
 
 @pytest.fixture
-def api_schema(ids: dict[str, Any], settings: Any) -> Any:
+def api_schema(ids: dict[str, Any], settings: Any) -> Iterator[Any]:
+    """The schema served by the WSGI application, as Django's test client serves it: without
+    closing the database connection at the end of each request (on PostgreSQL that would close
+    the connection holding the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from filiere.wsgi import application
 
     settings.ALLOWED_HOSTS = ["*"]
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _fuzz(operation: Any, strategy: Any, seen: set[tuple[str, int]]) -> None:

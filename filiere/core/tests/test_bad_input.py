@@ -37,3 +37,19 @@ BAD = [
 def test_bad_params_never_500(client, url):
     r = client.get(url)
     assert r.status_code < 500, (url, r.status_code)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/territories/departments?region=2%007", "/api/events/events?department=%00"]
+)
+def test_a_null_character_in_an_api_parameter_is_a_422_naming_it(client, url):
+    r = client.get(url)
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("Le paramètre « ")
+    assert url.split("?")[1].split("=")[0] in r.json()["detail"]
+
+
+def test_a_null_character_in_a_page_parameter_is_a_400(client):
+    r = client.get("/annuaire/?q=caf%00e")
+    assert r.status_code == 400
+    assert "q" in r.content.decode()

@@ -195,7 +195,7 @@ def move_application(
     """
     with transaction.atomic():
         current = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("offer__organisation", "seeker__user", "seeker__adviser")
             .get(pk=application.pk)
         )
