@@ -7,19 +7,25 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from filiere.organisations.models import College, Organisation
+
 from .models import FundingStatus, MemberContact, PaymentMethod
 
 
 class ApplyForm(forms.Form):
-    college = forms.ModelChoiceField(queryset=None, label=_("Collège"))  # type: ignore[arg-type]
-    organisation = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+    college: forms.ModelChoiceField[College] = forms.ModelChoiceField(
+        queryset=College.objects.none(), label=_("Collège")
+    )
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
         required=False,
         label=_("Au nom de"),
         empty_label=_("Moi-même (adhésion individuelle)"),
     )
     headcount = forms.IntegerField(label=_("Effectif salarié"), required=False, min_value=0)
-    turnover = forms.DecimalField(label=_("Chiffre d'affaires annuel (€)"), required=False, min_value=0, decimal_places=0)
+    turnover = forms.DecimalField(
+        label=_("Chiffre d'affaires annuel (€)"), required=False, min_value=0, decimal_places=0
+    )
 
     def __init__(self, *args: Any, colleges: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

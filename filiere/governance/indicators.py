@@ -25,7 +25,9 @@ def share_of_subsidies_paid(region_code: str) -> Decimal:
     """Paid over granted, in percent, for the funding lines of the region's clusters."""
     clusters = selectors.regional_cluster_ids(region_code)
     granted = paid = Decimal(0)
-    for line in FundingLine.objects.filter(cluster_id__in=clusters).exclude(status="refused").only("granted", "paid"):
+    for line in (
+        FundingLine.objects.filter(cluster_id__in=clusters).exclude(status="refused").only("granted", "paid")
+    ):
         granted += line.granted
         paid += line.paid
     return (paid * 100 / granted).quantize(Decimal("0.1")) if granted else Decimal(0)

@@ -397,9 +397,10 @@ def find_duplicates(*, merger: Merger, by: User | None) -> dict[str, int]:
     """Group the merger's records by firm and list the doubtful pairs (decisions kept)."""
     if by is not None and not selectors.is_board(by, merger.cluster_id):
         raise PermissionDenied
-    records = list(merger.records.values("id", "siren", "name", "address", "postcode", "association_id"))
-    for r in records:
-        r["association"] = r.pop("association_id")
+    records: list[dict[str, Any]] = [
+        {**r, "association": r["association_id"]}
+        for r in merger.records.values("id", "siren", "name", "address", "postcode", "association_id")
+    ]
     decisions = {
         (p.left_id, p.right_id): p.decision for p in merger.pairs.exclude(decision=PairDecision.PENDING)
     }

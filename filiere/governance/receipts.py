@@ -11,7 +11,13 @@ from .models import Payment
 
 def _latin1(text: str) -> str:
     # The PDF core fonts cover Latin-1: French accents print; other characters become "?".
-    return text.replace("€", "EUR").replace("\u2019", "'").replace("\u202f", " ").encode("latin-1", "replace").decode("latin-1")
+    return (
+        text.replace("€", "EUR")
+        .replace("\u2019", "'")
+        .replace("\u202f", " ")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
 
 
 def receipt_pdf(payment: Payment) -> bytes:
@@ -25,7 +31,13 @@ def receipt_pdf(payment: Payment) -> bytes:
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 10, _latin1(membership.cluster.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 12)
-    pdf.cell(0, 10, _latin1(_("Reçu de cotisation n° %(number)s") % {"number": payment.receipt_number}), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        10,
+        _latin1(_("Reçu de cotisation n° %(number)s") % {"number": payment.receipt_number}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(6)
     lines = [
         (_("Membre"), membership.member_name),

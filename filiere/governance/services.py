@@ -533,15 +533,12 @@ def convene(*, meeting: Meeting, by: User) -> int:
     if not selectors.is_board(by, meeting.body.cluster):
         raise PermissionDenied
     emails = [s.user.email for s in meeting.body.seats.select_related("user") if s.user.email]
-    if emails:
+    url = absolute_url(reverse("governance:register", args=[meeting.body.cluster_id]))
+    for email in emails:  # one mail each: seats do not see each other's addresses
         send_templated_mail(
             "governance/mail/convocation",
-            to=emails,
-            context={
-                "meeting": meeting,
-                "body": meeting.body.name,
-                "url": absolute_url(reverse("governance:register", args=[meeting.body.cluster_id])),
-            },
+            to=[email],
+            context={"meeting": meeting, "body": meeting.body.name, "url": url},
         )
     meeting.convened_at = timezone.now()
     meeting.save(update_fields=["convened_at", "updated_at"])

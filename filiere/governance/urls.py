@@ -16,7 +16,9 @@ urlpatterns = [
     path("colleges/<int:pk>/", views.college, name="college"),
     path("adhesions/<int:pk>/", views.membership, name="membership"),
     path("adhesions/<int:pk>/decision/", views.membership_decide, name="membership_decide"),
-    path("adhesions/<int:pk>/contacts/<int:contact_pk>/supprimer/", views.contact_delete, name="contact_delete"),
+    path(
+        "adhesions/<int:pk>/contacts/<int:contact_pk>/supprimer/", views.contact_delete, name="contact_delete"
+    ),
     path("appels/<int:pk>/paiement/", views.payment, name="payment"),
     path("paiements/<int:pk>/recu.pdf", views.receipt, name="receipt"),
     path("fusions/<int:pk>/", views.merger, name="merger"),

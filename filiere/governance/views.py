@@ -4,6 +4,8 @@ imports, funding, figures and export), the merger's review, the public register.
 
 from __future__ import annotations
 
+from typing import cast
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.accounts import permissions
+from filiere.accounts.models import User
 from filiere.core.exports import FORMATS, safe_value
 from filiere.core.forms import run_service, service_messages
+from filiere.core.imports import ImportReport
 from filiere.core.params import parse_int
 from filiere.organisations.models import College
 
@@ -27,6 +31,11 @@ from .models import DuplicatePair, FundingStatus, MembershipStatus, PairDecision
 from .receipts import receipt_pdf
 
 MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _user(request: HttpRequest) -> User:
+    # Every view that acts is behind login_required: the user is an account.
+    return cast(User, request.user)
 
 
 def _refused(request: HttpRequest, error: ValidationError) -> None:
@@ -41,16 +50,18 @@ def _upload(request: HttpRequest) -> tuple[str, bytes] | None:
     return upload.name or "", upload.read()
 
 
-def _report_message(request: HttpRequest, report: object) -> None:
-    counts = report.counts  # type: ignore[attr-defined]
-    text = _("%(created)d ajoutées, %(updated)d mises à jour, %(unchanged)d inchangées, %(rejected)d rejetées.") % {
+def _report_message(request: HttpRequest, report: ImportReport) -> None:
+    counts = report.counts
+    text = _(
+        "%(created)d ajoutées, %(updated)d mises à jour, %(unchanged)d inchangées, %(rejected)d rejetées."
+    ) % {
         "created": counts.get("created", 0),
         "updated": counts.get("updated", 0),
         "unchanged": counts.get("unchanged", 0),
         "rejected": counts.get("rejected", 0),
     }
     messages.success(request, text)
-    for rejection in report.rejections[:20]:  # type: ignore[attr-defined]
+    for rejection in report.rejections[:20]:
         messages.warning(
             request,
             _("Ligne %(line)s, %(field)s : %(message)s")
@@ -74,14 +85,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = selectors.get_cluster(pk)
     colleges = College.objects.filter(cluster=cluster)
-    organisations = permissions.organisations_editable_by(request.user).order_by("name")[:200]
+    organisations = permissions.organisations_editable_by(request.user).order_by("name")
     form = ApplyForm(request.POST or None, colleges=colleges, organisations=organisations)
     if request.method == "POST":
         membership = run_service(
             form,
             lambda d: services.apply(
-                college=d["college"], organisation=d["organisation"], by=request.user,  # type: ignore[arg-type]
-                headcount=d["headcount"], turnover=d["turnover"],
+                college=d["college"],
+                organisation=d["organisation"],
+                by=_user(request),
+                headcount=d["headcount"],
+                turnover=d["turnover"],
             ),  # fmt: skip
         )
         if membership is not None:
@@ -93,7 +107,9 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def college(request: HttpRequest, pk: int) -> HttpResponse:
     college = selectors.get_college_for_user(request.user, pk)
-    memberships = college.memberships.select_related("organisation", "person").order_by("status", "organisation__name")
+    memberships = college.memberships.select_related("organisation", "person").order_by(
+        "status", "organisation__name"
+    )
     context = {
         "college": college,
         "pending": [m for m in memberships if m.status == MembershipStatus.PENDING],
@@ -111,9 +127,14 @@ def membership_decide(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("decision", "")
     try:
         if action in ("approve", "refuse"):
-            services.decide(membership=membership, by=request.user, approve=action == "approve")  # type: ignore[arg-type]
+            services.decide(membership=membership, by=_user(request), approve=action == "approve")
         elif action in (MembershipStatus.RESIGNED, MembershipStatus.EXCLUDED):
-            services.end_membership(membership=membership, by=request.user, status=action, note=request.POST.get("note", "")[:255])  # type: ignore[arg-type]
+            services.end_membership(
+                membership=membership,
+                by=_user(request),
+                status=action,
+                note=request.POST.get("note", "")[:255],
+            )
     except ValidationError as error:
         _refused(request, error)
     if request.POST.get("back") == "college" and membership.college_id:
@@ -127,7 +148,9 @@ def membership(request: HttpRequest, pk: int) -> HttpResponse:
     may_edit = selectors.is_member_side(request.user, membership, editing=True)
     contact_form = ContactForm(request.POST or None)
     if request.method == "POST":
-        if run_service(contact_form, lambda d: services.save_contact(membership=membership, by=request.user, data=d)):  # type: ignore[arg-type]
+        if run_service(
+            contact_form, lambda d: services.save_contact(membership=membership, by=_user(request), data=d)
+        ):
             messages.success(request, _("Contact ajouté."))
             return redirect("governance:membership", pk)
     calls = list(membership.fee_calls.prefetch_related("payments"))
@@ -153,7 +176,7 @@ def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
     membership = selectors.get_membership_for_user(request.user, pk)
     contact = membership.contacts.filter(pk=contact_pk).first()
     if contact is not None:
-        services.delete_contact(contact=contact, by=request.user)  # type: ignore[arg-type]
+        services.delete_contact(contact=contact, by=_user(request))
     return redirect("governance:membership", pk)
 
 
@@ -165,13 +188,17 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
     if run_service(
         form,
         lambda d: services.record_payment(
-            fee_call=call, amount=d["amount"], paid_on=d["paid_on"], method=d["method"], reference=d["reference"],
-            by=request.user,  # type: ignore[arg-type]
+            fee_call=call,
+            amount=d["amount"],
+            paid_on=d["paid_on"],
+            method=d["method"],
+            reference=d["reference"],
+            by=_user(request),
         ),  # fmt: skip
     ):
         messages.success(request, _("Paiement enregistré."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("governance:membership", call.membership_id)
 
 
@@ -200,7 +227,9 @@ def cluster(request: HttpRequest, pk: int) -> HttpResponse:
         "capital": selectors.working_capital(cluster),
         "mergers": cluster.mergers_into.all(),
         "predecessors": selectors.predecessors(cluster),
-        "pending": cluster.cluster_memberships.filter(status=MembershipStatus.PENDING).select_related("organisation", "college"),
+        "pending": cluster.cluster_memberships.filter(status=MembershipStatus.PENDING).select_related(
+            "organisation", "college"
+        ),
         "unpaid": selectors.unpaid_calls(cluster, year)[:50],
     }
     return render(request, "governance/cluster.html", context)
@@ -211,7 +240,7 @@ def cluster(request: HttpRequest, pk: int) -> HttpResponse:
 def call_fees(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = selectors.get_cluster_for_board(request.user, pk)
     year = parse_int(request.POST.get("year")) or timezone.localdate().year
-    count = services.call_fees(cluster=cluster, year=year, by=request.user)  # type: ignore[arg-type]
+    count = services.call_fees(cluster=cluster, year=year, by=_user(request))
     messages.success(request, _("%(n)d appels de cotisation %(year)d émis.") % {"n": count, "year": year})
     return redirect("governance:cluster", pk)
 
@@ -222,7 +251,7 @@ def bank_import(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = selectors.get_cluster_for_board(request.user, pk)
     upload = _upload(request)
     if upload is not None:
-        _report_message(request, services.import_bank_csv(cluster=cluster, data=upload[1], by=request.user))  # type: ignore[arg-type]
+        _report_message(request, services.import_bank_csv(cluster=cluster, data=upload[1], by=_user(request)))
     return redirect("governance:cluster", pk)
 
 
@@ -232,7 +261,9 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = selectors.get_cluster_for_board(request.user, pk)
     upload = _upload(request)
     if upload is not None:
-        _report_message(request, services.import_ledger_csv(cluster=cluster, data=upload[1], by=request.user))  # type: ignore[arg-type]
+        _report_message(
+            request, services.import_ledger_csv(cluster=cluster, data=upload[1], by=_user(request))
+        )
     return redirect("governance:cluster", pk)
 
 
@@ -257,7 +288,15 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         fmt = "csv"
     data = tablib.Dataset(
-        headers=[_("Membre"), _("SIREN"), _("Association"), _("Collège"), _("Statut"), _("Depuis"), _("Jusqu'au")]
+        headers=[
+            _("Membre"),
+            _("SIREN"),
+            _("Association"),
+            _("Collège"),
+            _("Statut"),
+            _("Depuis"),
+            _("Jusqu'au"),
+        ]
     )
     for m in selectors.history(cluster):
         data.append(
@@ -289,7 +328,9 @@ def merger(request: HttpRequest, pk: int) -> HttpResponse:
         "merger": merger,
         "associations": [(a, counts[a.pk]) for a in predecessors],
         "firms": merger.records.values("entity").distinct().count(),
-        "pairs": merger.pairs.filter(decision=PairDecision.PENDING).select_related("left__association", "right__association")[:100],
+        "pairs": merger.pairs.filter(decision=PairDecision.PENDING).select_related(
+            "left__association", "right__association"
+        )[:100],
         "decided": merger.pairs.exclude(decision=PairDecision.PENDING).count(),
     }
     return render(request, "governance/merger.html", context)
@@ -299,16 +340,20 @@ def merger(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def merger_upload(request: HttpRequest, pk: int) -> HttpResponse:
     merger = selectors.get_merger_for_user(request.user, pk)
-    association = merger.predecessors.filter(pk=parse_int(request.POST.get("association"))).first()
+    association = merger.predecessors.filter(pk=parse_int(request.POST.get("association")) or 0).first()
     upload = _upload(request)
     if association is None:
         messages.error(request, _("Choisissez l'association dont c'est le fichier."))
     elif upload is not None:
         try:
             report = merger_services.read_member_file(
-                merger=merger, association=association, filename=upload[0], data=upload[1], by=request.user  # type: ignore[arg-type]
+                merger=merger,
+                association=association,
+                filename=upload[0],
+                data=upload[1],
+                by=_user(request),
             )
-            merger_services.find_duplicates(merger=merger, by=request.user)  # type: ignore[arg-type]
+            merger_services.find_duplicates(merger=merger, by=_user(request))
             _report_message(request, report)
         except ValidationError as error:
             _refused(request, error)
@@ -322,7 +367,7 @@ def merger_pair(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
     pair = DuplicatePair.objects.filter(merger=merger, pk=pair_pk).select_related("merger").first()
     if pair is not None:
         try:
-            merger_services.decide_pair(pair=pair, by=request.user, same=request.POST.get("same") == "1")  # type: ignore[arg-type]
+            merger_services.decide_pair(pair=pair, by=_user(request), same=request.POST.get("same") == "1")
         except ValidationError as error:
             _refused(request, error)
     return redirect("governance:merger", pk)
@@ -333,7 +378,7 @@ def merger_pair(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
 def merger_apply(request: HttpRequest, pk: int) -> HttpResponse:
     merger = selectors.get_merger_for_user(request.user, pk)
     try:
-        counts = merger_services.apply_merger(merger=merger, by=request.user)  # type: ignore[arg-type]
+        counts = merger_services.apply_merger(merger=merger, by=_user(request))
     except ValidationError as error:
         _refused(request, error)
         return redirect("governance:merger", pk)
@@ -349,17 +394,23 @@ def merger_apply(request: HttpRequest, pk: int) -> HttpResponse:
 def funding(request: HttpRequest, pk: int) -> HttpResponse:
     line = selectors.get_funding_line_for_user(request.user, pk)
     board = selectors.is_board(request.user, line.cluster_id)
-    form = FundingForm(request.POST or None, initial={"status": line.status, "granted": line.granted, "paid": line.paid})
+    form = FundingForm(
+        request.POST or None, initial={"status": line.status, "granted": line.granted, "paid": line.paid}
+    )
     if request.method == "POST":
         if not board:
             raise PermissionDenied
         if run_service(
             form,
             lambda d: services.update_funding(
-                line=line, by=request.user, status=d["status"], granted=d["granted"], paid=d["paid"], note=d["note"]  # type: ignore[arg-type]
+                line=line,
+                by=_user(request),
+                status=d["status"],
+                granted=d["granted"],
+                paid=d["paid"],
+                note=d["note"],
             ),
         ):
             return redirect("governance:funding", pk)
     context = {"line": line, "board": board, "form": form, "statuses": FundingStatus.choices}
     return render(request, "governance/funding.html", context)
-

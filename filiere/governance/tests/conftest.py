@@ -45,15 +45,29 @@ def world(db: None) -> Cluster:
     cloud = CollegeFactory(cluster=cluster, name="Cloud")
     startups = CollegeFactory(cluster=cluster, name="Start-ups & Entrepreneurs")
     officer = UserFactory(email="officer@example.org")
-    rules = CollegeRules.objects.create(college=cloud, naf_prefixes=["62", "63"], board_seats=3, vote_weight=Decimal("2"))
+    rules = CollegeRules.objects.create(
+        college=cloud, naf_prefixes=["62", "63"], board_seats=3, vote_weight=Decimal("2")
+    )
     rules.officers.add(officer)
     CollegeRules.objects.create(college=startups, approval_required=False, accepts_people=True, board_seats=2)
-    FeeBand.objects.create(college=cloud, basis=FeeBasis.HEADCOUNT, minimum=0, maximum=9, amount=Decimal("120"))
-    FeeBand.objects.create(college=cloud, basis=FeeBasis.HEADCOUNT, minimum=10, maximum=49, amount=Decimal("480"))
-    FeeBand.objects.create(college=cloud, basis=FeeBasis.HEADCOUNT, minimum=50, maximum=None, amount=Decimal("1200"))
-    FeeBand.objects.create(college=startups, basis=FeeBasis.TURNOVER, minimum=0, maximum=None, amount=Decimal("60"))
-    board = MembershipFactory(organisation=cluster, role=Role.EDITOR, user=UserFactory(email="board@example.org")).user
+    FeeBand.objects.create(
+        college=cloud, basis=FeeBasis.HEADCOUNT, minimum=0, maximum=9, amount=Decimal("120")
+    )
+    FeeBand.objects.create(
+        college=cloud, basis=FeeBasis.HEADCOUNT, minimum=10, maximum=49, amount=Decimal("480")
+    )
+    FeeBand.objects.create(
+        college=cloud, basis=FeeBasis.HEADCOUNT, minimum=50, maximum=None, amount=Decimal("1200")
+    )
+    FeeBand.objects.create(
+        college=startups, basis=FeeBasis.TURNOVER, minimum=0, maximum=None, amount=Decimal("60")
+    )
+    board = MembershipFactory(
+        organisation=cluster, role=Role.EDITOR, user=UserFactory(email="board@example.org")
+    ).user
     firm = OrganisationFactory(name="Nuage Sud SAS", naf_code="63.11Z", headcount_band="12")
-    firm_editor = MembershipFactory(organisation=firm, role=Role.ADMIN, user=UserFactory(email="dg@nuage.example")).user
+    firm_editor = MembershipFactory(
+        organisation=firm, role=Role.ADMIN, user=UserFactory(email="dg@nuage.example")
+    ).user
     firm_member = MembershipFactory(organisation=firm, role=Role.MEMBER).user
     return Cluster(cluster, cloud, startups, board, officer, firm, firm_editor, firm_member, UserFactory())

@@ -24,7 +24,9 @@ def _active(world: Any, **kwargs: Any) -> Membership:
     return services.decide(membership=membership, by=world.officer, approve=True)
 
 
-def test_application_waits_for_the_college_then_is_logged_and_mirrored_in_the_directory(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_application_waits_for_the_college_then_is_logged_and_mirrored_in_the_directory(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         membership = services.apply(college=world.cloud, organisation=world.firm, by=world.firm_editor)
     assert membership.status == MembershipStatus.PENDING
@@ -94,15 +96,21 @@ def test_payment_numbers_a_receipt_and_the_pdf_names_member_and_amount(world: An
     membership = _active(world, headcount=3)
     services.call_fees(cluster=world.cluster, year=2026, by=world.board, notify=False)
     call = FeeCall.objects.get(membership=membership)
-    payment = services.record_payment(fee_call=call, amount=Decimal("120"), paid_on=dt.date(2026, 2, 1), by=world.board)
+    payment = services.record_payment(
+        fee_call=call, amount=Decimal("120"), paid_on=dt.date(2026, 2, 1), by=world.board
+    )
     call.refresh_from_db()
     assert call.is_paid and payment.receipt_number == f"R2026-{call.pk}-1"
     pdf = receipt_pdf(payment)
     assert pdf.startswith(b"%PDF")
     with pytest.raises(ValidationError):
-        services.record_payment(fee_call=call, amount=Decimal("0"), paid_on=dt.date(2026, 2, 1), by=world.board)
+        services.record_payment(
+            fee_call=call, amount=Decimal("0"), paid_on=dt.date(2026, 2, 1), by=world.board
+        )
     with pytest.raises(PermissionDenied):
-        services.record_payment(fee_call=call, amount=Decimal("5"), paid_on=dt.date(2026, 2, 1), by=world.firm_editor)
+        services.record_payment(
+            fee_call=call, amount=Decimal("5"), paid_on=dt.date(2026, 2, 1), by=world.firm_editor
+        )
 
 
 def test_bank_csv_matches_references_reports_bad_lines_and_reruns_to_nothing(world: Any) -> None:
@@ -127,10 +135,14 @@ def test_bank_csv_matches_references_reports_bad_lines_and_reruns_to_nothing(wor
     assert call.payments.count() == 1
 
 
-def test_reminders_then_lapse_after_grace_and_payment_reactivates(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_reminders_then_lapse_after_grace_and_payment_reactivates(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     membership = _active(world, headcount=3)
     services.MemberContact.objects.create(membership=membership, name="Compta", email="compta@nuage.example")
-    services.call_fees(cluster=world.cluster, year=2026, by=world.board, due_on=dt.date(2026, 3, 31), notify=False)
+    services.call_fees(
+        cluster=world.cluster, year=2026, by=world.board, due_on=dt.date(2026, 3, 31), notify=False
+    )
     mail.outbox.clear()
     assert services.send_reminders_and_lapse(dt.date(2026, 4, 15)) == {"reminded": 0, "lapsed": 0}
     with django_capture_on_commit_callbacks(execute=True):
@@ -142,18 +154,26 @@ def test_reminders_then_lapse_after_grace_and_payment_reactivates(world: Any, dj
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.LAPSED
     assert not Relation.objects.filter(source=world.firm, target=world.cluster).exists()
-    services.record_payment(fee_call=membership.fee_calls.get(), amount=Decimal("120"), paid_on=dt.date(2026, 6, 2), by=None)
+    services.record_payment(
+        fee_call=membership.fee_calls.get(), amount=Decimal("120"), paid_on=dt.date(2026, 6, 2), by=None
+    )
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.ACTIVE
 
 
 def test_members_manage_their_own_contacts_others_may_not(world: Any) -> None:
     membership = _active(world)
-    contact = services.save_contact(membership=membership, by=world.firm_editor, data={"name": "Awa", "email": "awa@nuage.example"})
+    contact = services.save_contact(
+        membership=membership, by=world.firm_editor, data={"name": "Awa", "email": "awa@nuage.example"}
+    )
     with pytest.raises(PermissionDenied):
-        services.save_contact(membership=membership, by=world.firm_member, data={"name": "X", "email": "x@y.fr"})
+        services.save_contact(
+            membership=membership, by=world.firm_member, data={"name": "X", "email": "x@y.fr"}
+        )
     with pytest.raises(ValidationError):
-        services.save_contact(membership=membership, by=world.firm_editor, data={"name": "Y", "email": "pas-un-courriel"})
+        services.save_contact(
+            membership=membership, by=world.firm_editor, data={"name": "Y", "email": "pas-un-courriel"}
+        )
     services.delete_contact(contact=contact, by=world.firm_editor)
     assert not membership.contacts.exists()
 
@@ -166,4 +186,6 @@ def test_resign_and_exclude(world: Any) -> None:
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.RESIGNED and membership.ended_on
     # A new application is possible once the former one is closed.
-    assert services.apply(college=world.cloud, organisation=world.firm, by=world.firm_editor).status == "pending"
+    assert (
+        services.apply(college=world.cloud, organisation=world.firm, by=world.firm_editor).status == "pending"
+    )
