@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "filiere.observatory",
     "filiere.support",
     "filiere.events",
+    "filiere.meetings",
     # After the apps it computes indicators from: `filiere demo` runs demo loaders in this order.
     "filiere.roadmaps",
 ]
