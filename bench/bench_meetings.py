@@ -32,7 +32,7 @@ from typing import Any
 from filiere.meetings import scheduler
 from filiere.meetings.instances import generate
 
-CASES = [
+CASES: list[tuple[str, dict[str, Any]]] = [
     ("bipartite, everyone free, tables plentiful", {"tables": 500}),
     ("bipartite, everyone free, tables scarce", {"tables": 200}),
     ("bipartite, unavailable slots, tables plentiful", {"tables": 500, "unavailable": True}),
@@ -115,11 +115,15 @@ def run(args: Namespace) -> dict[str, Any]:
             }
             if "unavailable" in options:
                 changed = scheduler.parse_instance(_late_changes(data, seed=index, buyers=int(300 * scale)))
-                kept = {rid: p for rid, p in result.meetings.items() if rid in {r.id for r in changed.requests}}
+                kept = {
+                    rid: p for rid, p in result.meetings.items() if rid in {r.id for r in changed.requests}
+                }
                 again = scheduler.schedule(changed, published=kept, time_limit=TIME_LIMIT)
                 scratch = scheduler.schedule(changed, time_limit=TIME_LIMIT)
                 scratch_moved = sum(
-                    1 for rid, p in kept.items() if rid in scratch.meetings and scratch.meetings[rid].slot != p.slot
+                    1
+                    for rid, p in kept.items()
+                    if rid in scratch.meetings and scratch.meetings[rid].slot != p.slot
                 )
                 case["reschedule"] = {
                     "published_still_valid": len(kept),
@@ -135,7 +139,9 @@ def run(args: Namespace) -> dict[str, Any]:
             cases.append(case)
     worst_gap = max(c["gap_to_bound_pct"] for c in cases)
     exact_ok = all(c["placed"] == c["upper_bound"] for c in cases if c["bound_is_optimum"])
-    slowest = max([c["seconds"] for c in cases] + [c["reschedule"]["seconds"] for c in cases if "reschedule" in c])
+    slowest = max(
+        [c["seconds"] for c in cases] + [c["reschedule"]["seconds"] for c in cases if "reschedule" in c]
+    )
     return {
         "cases": cases,
         "worst_gap_to_bound_pct": worst_gap,
@@ -173,8 +179,20 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str]]:
                 )
             )
     goals = result["goals"]
-    rows.append(("worst gap to the bound", f"{result['worst_gap_to_bound_pct']} %", f"≤ 1 % {'PASS' if goals['gap_to_bound_pct']['pass'] else 'FAIL'}"))
-    rows.append(("slowest run, first or re-schedule (2 cores shared)", f"{result['slowest_seconds']} s", f"≤ 10 s {'PASS' if goals['seconds']['pass'] else 'FAIL'}"))
+    rows.append(
+        (
+            "worst gap to the bound",
+            f"{result['worst_gap_to_bound_pct']} %",
+            f"≤ 1 % {'PASS' if goals['gap_to_bound_pct']['pass'] else 'FAIL'}",
+        )
+    )
+    rows.append(
+        (
+            "slowest run, first or re-schedule (2 cores shared)",
+            f"{result['slowest_seconds']} s",
+            f"≤ 10 s {'PASS' if goals['seconds']['pass'] else 'FAIL'}",
+        )
+    )
     return rows
 
 

@@ -219,7 +219,9 @@ def _bound(
 ) -> tuple[int, dict[tuple[int, int], float], bool]:
     """(upper bound, flow share per pair, bipartite?)."""
     per_slot = sum(min(tables, sum(1 for a in avail if a >> s & 1) // 2) for s in range(slots))
-    pair_cap = {pair: min(len(es), _popcount(avail[pair[0]] & avail[pair[1]])) for pair, es in pair_edges.items()}
+    pair_cap = {
+        pair: min(len(es), _popcount(avail[pair[0]] & avail[pair[1]])) for pair, es in pair_edges.items()
+    }
     pair_cap = {pair: c for pair, c in pair_cap.items() if c > 0}
     side = _two_colouring(n, pair_cap)
     # nodes: 0 = super source, 1 = source, then participants' nodes, last = sink
@@ -264,7 +266,9 @@ def _bound(
 class _State:
     """Who meets whom in which slot, with O(1) checks (bit masks per person and table)."""
 
-    def __init__(self, n_resources: int, slots: int, cap: int, ends: list[tuple[int, ...]], avail_e: list[int]):
+    def __init__(
+        self, n_resources: int, slots: int, cap: int, ends: list[tuple[int, ...]], avail_e: list[int]
+    ):
         self.slots = slots
         self.cap = cap
         self.ends = ends  # resources of each request: two people (+ a shared fixed table)
@@ -507,9 +511,10 @@ def schedule(
     kept_published: set[int] = set()
     if published:
         for rid, placement in published.items():
-            e = rid_index.get(rid)
-            if e is None or not 0 <= placement.slot < S:
+            found = rid_index.get(rid)
+            if found is None or not 0 <= placement.slot < S:
                 continue
+            e = found
             if st.can(e, placement.slot):
                 st.place(e, placement.slot)
                 kept_published.add(e)

@@ -60,9 +60,7 @@ def brute_force(instance: Instance) -> int:
 
 def tiny(seed: int, bipartite: bool) -> Instance:
     rng = random.Random(seed)
-    people = [
-        Participant(f"p{i}", frozenset(s for s in range(3) if rng.random() < 0.25)) for i in range(6)
-    ]
+    people = [Participant(f"p{i}", frozenset(s for s in range(3) if rng.random() < 0.25)) for i in range(6)]
     requests = []
     for k in range(7):
         if bipartite:
@@ -86,7 +84,9 @@ def test_tiny_instances_reach_the_brute_force_optimum_under_a_valid_bound(seed: 
 
 
 def test_forum_scale_bipartite_free_instance_reaches_the_exact_optimum() -> None:
-    instance = scheduler.parse_instance(generate(participants=300, requests=1500, buyers=90, tables=60, seed=3))
+    instance = scheduler.parse_instance(
+        generate(participants=300, requests=1500, buyers=90, tables=60, seed=3)
+    )
     result = scheduler.schedule(instance)
     check_valid(instance, result.meetings)
     assert result.bound_is_optimum
@@ -96,7 +96,9 @@ def test_forum_scale_bipartite_free_instance_reaches_the_exact_optimum() -> None
 
 
 def test_unavailable_slots_and_mixed_roles_stay_valid_and_close_to_the_bound() -> None:
-    data = generate(participants=300, requests=1500, buyers=90, tables=60, unavailable=True, mixed=True, seed=4)
+    data = generate(
+        participants=300, requests=1500, buyers=90, tables=60, unavailable=True, mixed=True, seed=4
+    )
     instance = scheduler.parse_instance(data)
     result = scheduler.schedule(instance)
     check_valid(instance, result.meetings)
@@ -105,7 +107,9 @@ def test_unavailable_slots_and_mixed_roles_stay_valid_and_close_to_the_bound() -
 
 
 def test_fixed_tables_are_kept_even_when_shared() -> None:
-    people = [Participant("buyer", table=2), Participant("lab", table=2)] + [Participant(f"s{i}") for i in range(4)]
+    people = [Participant("buyer", table=2), Participant("lab", table=2)] + [
+        Participant(f"s{i}") for i in range(4)
+    ]
     requests = [Request(f"r{i}", "buyer", f"s{i}") for i in range(4)] + [Request("x", "lab", "s0")]
     instance = Instance(slots=3, tables=3, participants=people, requests=requests)
     result = scheduler.schedule(instance)
@@ -146,18 +150,31 @@ def test_late_changes_move_few_published_meetings_and_say_which() -> None:
 @pytest.mark.parametrize(
     ("patch", "message"),
     [
-        ({"requests": [{"id": "r", "participants": ["a", "zz"]}]}, "requests[0].participants : participant inconnu « zz »"),
+        (
+            {"requests": [{"id": "r", "participants": ["a", "zz"]}]},
+            "requests[0].participants : participant inconnu « zz »",
+        ),
         ({"requests": [{"id": "r", "participants": ["a", "a"]}]}, "ne peut pas se rencontrer lui-même"),
-        ({"participants": [{"id": "a", "unavailable_slots": [4]}, {"id": "b"}]}, "participants[0].unavailable_slots : créneau 4 hors de 0..1"),
+        (
+            {"participants": [{"id": "a", "unavailable_slots": [4]}, {"id": "b"}]},
+            "participants[0].unavailable_slots : créneau 4 hors de 0..1",
+        ),
         ({"tables": 0}, "tables : au moins une table"),
         ({"participants": [{"id": "a"}, {"id": "a"}]}, "participants[1].id : identifiant en double"),
         ({"slots": "2"}, "slots : un entier est attendu"),
     ],
 )
 def test_bad_instances_are_refused_naming_the_field(patch: dict, message: str) -> None:
-    data = {"slots": 2, "tables": 1, "participants": [{"id": "a"}, {"id": "b"}], "requests": [{"id": "r", "participants": ["a", "b"]}]}
+    data = {
+        "slots": 2,
+        "tables": 1,
+        "participants": [{"id": "a"}, {"id": "b"}],
+        "requests": [{"id": "r", "participants": ["a", "b"]}],
+    }
     data.update(patch)
-    with pytest.raises(InstanceError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
+    with pytest.raises(
+        InstanceError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")
+    ):
         scheduler.parse_instance(data)
 
 
@@ -183,7 +200,16 @@ def test_command_refuses_a_bad_instance_and_prints_nothing(tmp_path: Path) -> No
     out = io.StringIO()
     with pytest.raises(CommandError, match="JSON invalide ligne 2"):
         call_command("meetings", "schedule", str(path), "--json", stdout=out)
-    path.write_text(json.dumps({"slots": 2, "tables": 1, "participants": [{"id": "a"}], "requests": [{"id": "r", "participants": ["a", "b"]}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "slots": 2,
+                "tables": 1,
+                "participants": [{"id": "a"}],
+                "requests": [{"id": "r", "participants": ["a", "b"]}],
+            }
+        )
+    )
     with pytest.raises(CommandError, match="participant inconnu « b »"):
         call_command("meetings", "schedule", str(path), "--json", stdout=out)
     assert out.getvalue() == ""

@@ -42,7 +42,9 @@ class Command(BaseCommand):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise CommandError(f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno} ({error.msg}).") from error
+            raise CommandError(
+                f"{source} : JSON invalide ligne {error.lineno}, colonne {error.colno} ({error.msg})."
+            ) from error
         try:
             instance = scheduler.parse_instance(data)
         except scheduler.InstanceError as error:
