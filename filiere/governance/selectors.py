@@ -23,6 +23,7 @@ from django.http import Http404
 from filiere.accounts import permissions
 from filiere.accounts.models import Membership as AccountMembership
 from filiere.accounts.permissions import Viewer
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import College, Kind, Organisation
 
 from .models import (
@@ -49,7 +50,7 @@ def is_board(user: Viewer, cluster: Organisation | int | None) -> bool:
     staff and staff of a region where it has an establishment."""
     if not permissions.is_signed_in(user) or cluster is None:
         return False
-    if permissions.may_edit_organisation(user, cluster):
+    if organisation_permissions.may_edit_organisation(user, cluster):
         return True
     cluster_id = cluster if isinstance(cluster, int) else cluster.pk
     return Body.objects.filter(cluster_id=cluster_id, kind=BodyKind.BOARD, seats__user=user).exists()
@@ -66,7 +67,7 @@ def may_manage_college(user: Viewer, college: College | None) -> bool:
 
 def may_act_for(user: Viewer, organisation: Organisation) -> bool:
     """Apply or resign in a firm's name: its editors/admins (and whoever may edit it)."""
-    return permissions.may_edit_organisation(user, organisation)
+    return organisation_permissions.may_edit_organisation(user, organisation)
 
 
 def is_member_side(user: Viewer, membership: Membership, *, editing: bool = False) -> bool:
@@ -77,7 +78,7 @@ def is_member_side(user: Viewer, membership: Membership, *, editing: bool = Fals
         return membership.person_id == user.pk
     roles = permissions.EDITING_ROLES if editing else permissions.ADVISER_ROLES
     return permissions.has_role(user, membership.organisation_id, roles) or (
-        editing and permissions.may_edit_organisation(user, membership.organisation_id)
+        editing and organisation_permissions.may_edit_organisation(user, membership.organisation_id)
     )
 
 

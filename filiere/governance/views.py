@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filiere.accounts import permissions
 from filiere.accounts.models import User
 from filiere.core.exports import FORMATS, safe_value
 from filiere.core.forms import run_service, service_messages
 from filiere.core.imports import ImportReport
 from filiere.core.params import parse_int
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import College
 
 from . import merger as merger_services
@@ -85,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = selectors.get_cluster(pk)
     colleges = College.objects.filter(cluster=cluster)
-    organisations = permissions.organisations_editable_by(request.user).order_by("name")
+    organisations = organisation_permissions.organisations_editable_by(request.user).order_by("name")
     form = ApplyForm(request.POST or None, colleges=colleges, organisations=organisations)
     if request.method == "POST":
         membership = run_service(
