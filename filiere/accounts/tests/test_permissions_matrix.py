@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,9 +26,12 @@ from django.urls import reverse
 from filiere.accounts.models import Membership, RegionalRole, Role
 from filiere.events import services as events_services
 from filiere.events.models import Event
+from filiere.governance import services as governance_services
+from filiere.governance.models import FeeCall, FundingLine
 from filiere.needs.models import Campaign, Scope, Status
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import (
+    CollegeFactory,
     EstablishmentFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -85,6 +89,7 @@ class World:
     event: Any = None  # an event of cluster X (published)
     registration: Any = None  # the member's registration for it
     support: Any = None  # support app: {"request", "referral", "service", "provider"}
+    governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding"}
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -207,7 +212,7 @@ def _build_world() -> World:
     service = ServiceFactory(provider=structure, title="Diagnostic numérique")
     referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
     support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
-    return World(
+    world = World(
         users,
         firm,
         cluster_x,
@@ -226,6 +231,28 @@ def _build_world() -> World:
         registration,
         support,
     )
+    world.governance = _governance_world(firm, cluster_x, structure, users)
+    return world
+
+
+def _governance_world(firm: Any, cluster_x: Any, structure: Any, users: dict[str, Any]) -> dict[str, Any]:
+    """F active member of cluster X's college, its 2026 fee called and paid; S funds X."""
+    college = CollegeFactory(cluster=cluster_x, name="Entreprises")
+    membership = governance_services.apply(college=college, organisation=firm, by=users["admin"])
+    governance_services.decide(membership=membership, by=users["cluster_x"], approve=True)
+    governance_services.call_fees(cluster=cluster_x, year=2026, by=None, notify=False)
+    call = FeeCall.objects.get(membership=membership)
+    payment = governance_services.record_payment(
+        fee_call=call, amount=Decimal("10"), paid_on=dt.date(2026, 2, 1), by=None
+    )
+    funding = FundingLine.objects.create(cluster=cluster_x, funder=structure, title="Animation", year=2026)
+    return {
+        "membership": membership,
+        "call": call,
+        "payment": payment,
+        "college": college,
+        "funding": funding,
+    }
 
 
 @dataclass(frozen=True)
@@ -552,6 +579,58 @@ CASES += [
         "get",
         lambda w: reverse("support:inbox"),
         allowed=EVERYONE_SIGNED_IN,  # each sees only their structures' requests
+    ),
+]
+
+GOVERNANCE_BOARD = ("cluster_x", "regional", "platform_staff")  # X's staff, its region, platform
+CASES += [
+    Case(
+        "governance_membership",
+        "get",
+        lambda w: reverse("governance:membership", args=[w.governance["membership"].pk]),
+        allowed=(*FIRM_PEOPLE, *GOVERNANCE_BOARD),
+    ),
+    Case(
+        "governance_receipt",
+        "get",
+        lambda w: reverse("governance:receipt", args=[w.governance["payment"].pk]),
+        allowed=(*FIRM_PEOPLE, *GOVERNANCE_BOARD),
+    ),
+    Case(
+        "governance_payment",
+        "post",
+        lambda w: reverse("governance:payment", args=[w.governance["call"].pk]),
+        data=lambda w: {"amount": "5", "paid_on": "2026-03-01", "method": "cheque"},
+        allowed=GOVERNANCE_BOARD,
+        ok=302,
+        others=tuple((role, 403) for role in FIRM_PEOPLE),  # they see their fee call, do not record money
+    ),
+    Case(
+        "governance_cluster",
+        "get",
+        lambda w: reverse("governance:cluster", args=[w.cluster_x.pk]),
+        allowed=GOVERNANCE_BOARD,
+        default=403,  # the cluster is public in the directory
+    ),
+    Case(
+        "governance_college",
+        "get",
+        lambda w: reverse("governance:college", args=[w.governance["college"].pk]),
+        allowed=GOVERNANCE_BOARD,
+    ),
+    Case(
+        "governance_funding",
+        "get",
+        lambda w: reverse("governance:funding", args=[w.governance["funding"].pk]),
+        allowed=(*GOVERNANCE_BOARD, "adviser"),  # the adviser's structure S funds the line
+    ),
+    Case("governance_home", "get", lambda w: reverse("governance:home"), allowed=EVERYONE_SIGNED_IN),
+    Case(
+        "governance_register",
+        "get",
+        lambda w: reverse("governance:register", args=[w.cluster_x.pk]),
+        allowed=EVERYONE_SIGNED_IN,
+        anonymous=200,  # public
     ),
 ]
 
