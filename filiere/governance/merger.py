@@ -316,6 +316,18 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+", text))
+
+
+def _same_address(a: str, b: str) -> bool:
+    """Addresses that may be one place: same street numbers, words alike (or one missing)."""
+    if not a or not b:
+        return True
+    na, nb = normalise_address(a), normalise_address(b)
+    return _numbers(na) == _numbers(nb) and similarity(na, nb) >= 0.7
+
+
 def similarity(a: str, b: str) -> float:
     """Name similarity in [0, 1]: the better of character ratio and word overlap."""
     if a == b:
@@ -376,8 +388,11 @@ def match_records(
             for b in group[i + 1 :]:
                 if a["association"] == b["association"] or a["norm"] == b["norm"]:
                     continue
+                if _numbers(a["norm"]) != _numbers(b["norm"]):
+                    continue  # "Studio 3" and "Studio 4": two firms, however alike
                 score = similarity(a["norm"], b["norm"])
-                if score >= SAME_THRESHOLD and not (siren_of[a["id"]] and siren_of[b["id"]]):
+                same_place = _same_address(a["address"], b["address"])
+                if score >= SAME_THRESHOLD and same_place and not (siren_of[a["id"]] and siren_of[b["id"]]):
                     groups.union(a["id"], b["id"])
                 elif score >= DOUBT_THRESHOLD:
                     consider(a, b, score, _("Noms proches au même code postal"))

@@ -579,6 +579,12 @@ def record_vote(*, decision: Decision, by: User, counts: dict[int | None, tuple[
         raise PermissionDenied
     if not selectors.quorum(decision.meeting)["reached"]:
         raise ValidationError(_("Le quorum n'est pas atteint : le vote ne peut pas avoir lieu."))
+    return count_votes(decision=decision, counts=counts)
+
+
+def count_votes(*, decision: Decision, counts: dict[int | None, tuple[int, int, int]]) -> Decision:
+    """Store the per-college counts and the weighted result (no rights checked: `record_vote`
+    checks them; the demo loads a past vote)."""
     weights = dict(
         CollegeRules.objects.filter(college_id__in=[c for c in counts if c]).values_list(
             "college_id", "vote_weight"
