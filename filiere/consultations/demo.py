@@ -32,12 +32,47 @@ TITLE = "#numNA — co-construction de la feuille de route de soutien à l'écon
 D = dt.date
 
 PHASES: list[dict[str, Any]] = [
-    {"kind": PhaseKind.INTERVIEWS, "title": "Plus de 40 entretiens avec les acteurs de l'écosystème", "starts_on": D(2017, 7, 10), "ends_on": D(2017, 9, 29)},  # fmt: skip
-    {"kind": PhaseKind.WORKSHOPS, "title": "Journée de co-construction (2 octobre 2017, 220 participants) et ateliers thématiques", "starts_on": D(2017, 10, 2), "ends_on": D(2017, 12, 15), "may_argue": True},  # fmt: skip
-    {"kind": PhaseKind.ONLINE, "title": "Consultation en ligne sur le projet de délibération", "starts_on": D(2018, 4, 16), "ends_on": D(2018, 5, 31), "may_amend": True, "may_propose": True, "may_argue": True, "may_support": True},  # fmt: skip
-    {"kind": PhaseKind.ANALYSIS, "title": "Analyse des contributions avec le Comité d'entrepreneurs", "starts_on": D(2018, 6, 1), "ends_on": D(2018, 6, 22)},  # fmt: skip
-    {"kind": PhaseKind.VOTE, "title": "Vote en séance plénière", "starts_on": D(2018, 6, 25), "ends_on": D(2018, 6, 25)},  # fmt: skip
-    {"kind": PhaseKind.FOLLOW_UP, "title": "Suivi par l'instance de gouvernance régionale du numérique", "starts_on": D(2018, 6, 26), "ends_on": D(2021, 12, 31)},  # fmt: skip
+    {
+        "kind": PhaseKind.INTERVIEWS,
+        "title": "Plus de 40 entretiens avec les acteurs de l'écosystème",
+        "starts_on": D(2017, 7, 10),
+        "ends_on": D(2017, 9, 29),
+    },  # fmt: skip
+    {
+        "kind": PhaseKind.WORKSHOPS,
+        "title": "Journée de co-construction (2 octobre 2017, 220 participants) et ateliers thématiques",
+        "starts_on": D(2017, 10, 2),
+        "ends_on": D(2017, 12, 15),
+        "may_argue": True,
+    },  # fmt: skip
+    {
+        "kind": PhaseKind.ONLINE,
+        "title": "Consultation en ligne sur le projet de délibération",
+        "starts_on": D(2018, 4, 16),
+        "ends_on": D(2018, 5, 31),
+        "may_amend": True,
+        "may_propose": True,
+        "may_argue": True,
+        "may_support": True,
+    },  # fmt: skip
+    {
+        "kind": PhaseKind.ANALYSIS,
+        "title": "Analyse des contributions avec le Comité d'entrepreneurs",
+        "starts_on": D(2018, 6, 1),
+        "ends_on": D(2018, 6, 22),
+    },  # fmt: skip
+    {
+        "kind": PhaseKind.VOTE,
+        "title": "Vote en séance plénière",
+        "starts_on": D(2018, 6, 25),
+        "ends_on": D(2018, 6, 25),
+    },  # fmt: skip
+    {
+        "kind": PhaseKind.FOLLOW_UP,
+        "title": "Suivi par l'instance de gouvernance régionale du numérique",
+        "starts_on": D(2018, 6, 26),
+        "ends_on": D(2021, 12, 31),
+    },  # fmt: skip
 ]
 
 # Participants: the seed's call lists entrepreneurs, support structures, clusters, labs, investors,
@@ -148,7 +183,9 @@ def load_consultations_demo() -> Process | None:
     sections = selectors.plan_sections(plan)
     axes = [s for s in sections if s.node_type == NodeType.AXIS]
     objectives = [s for s in sections if s.node_type == NodeType.OBJECTIVE]
-    targets = list(zip(axes, AMBITION_TEXTS, strict=False)) + list(zip(objectives, OBJECTIVE_TEXTS, strict=False))
+    targets = list(zip(axes, AMBITION_TEXTS, strict=False)) + list(
+        zip(objectives, OBJECTIVE_TEXTS, strict=False)
+    )
     main: list[Contribution] = []
     for index, (section, text) in enumerate(targets):
         author = people[index % len(people)]
@@ -190,8 +227,16 @@ def load_consultations_demo() -> Process | None:
                 services.support(by=supporter, contribution=amendment, today=online)
     # Proposals of new actions under objectives 1 and 8 (the seed's governance body and schools).
     for section, title, body in [
-        (objectives[0], "Un Comité d'entrepreneurs permanent", "Pérenniser le Comité d'entrepreneurs qui a accompagné la co-construction pour suivre la mise en œuvre."),  # fmt: skip
-        (objectives[7], "Un annuaire commun des stages et alternances", "Publier les offres de stage et d'alternance des entreprises du numérique auprès de toutes les écoles."),  # fmt: skip
+        (
+            objectives[0],
+            "Un Comité d'entrepreneurs permanent",
+            "Pérenniser le Comité d'entrepreneurs qui a accompagné la co-construction pour suivre la mise en œuvre.",
+        ),  # fmt: skip
+        (
+            objectives[7],
+            "Un annuaire commun des stages et alternances",
+            "Publier les offres de stage et d'alternance des entreprises du numérique auprès de toutes les écoles.",
+        ),  # fmt: skip
     ]:
         main.append(
             services.contribute(
@@ -207,7 +252,9 @@ def load_consultations_demo() -> Process | None:
         )
     for index, contribution in enumerate(main):
         answer, reason = ANSWERS[index % len(ANSWERS)] if contribution.kind == Kind.AMENDMENT else ANSWERS[2]
-        services.answer(by=team, process=process, contribution_ids=[contribution.pk], answer=answer, reason=reason)
+        services.answer(
+            by=team, process=process, contribution_ids=[contribution.pk], answer=answer, reason=reason
+        )
     services.publish_version(
         by=team,
         process=process,

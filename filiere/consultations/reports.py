@@ -182,7 +182,7 @@ def write_open_data(process: Process, out: IO[str] | Any) -> int:
     )
     n = 0
     for row in rows.iterator(chunk_size=2000):
-        values = list(row)
+        values: list[Any] = list(row)
         values[-1] = values[-1].date()
         writer.writerow([safe_cell(v) for v in values])
         n += 1

@@ -37,7 +37,6 @@ from .models import (
     NodeType,
     Participation,
     Phase,
-    PhaseKind,
     PlanVersion,
     Process,
     Report,
@@ -502,7 +501,3 @@ def results(process: Process, *, top: int = 10) -> Results:
         ),
         hidden=Contribution.objects.filter(process=process, moderation=Moderation.HIDDEN).count(),
     )
-
-
-def phase_kinds() -> list[tuple[str, str]]:
-    return list(PhaseKind.choices)

@@ -70,7 +70,7 @@ def _require_moderator(by: Any, process: Process) -> None:
 
 @transaction.atomic
 def create_process(
-    *, by: User, plan: Any, title: str, description: str = "", phases: Iterable[Mapping[str, Any]] = ()
+    *, by: Any, plan: Any, title: str, description: str = "", phases: Iterable[Mapping[str, Any]] = ()
 ) -> Process:
     """Open a process on `plan` (its current content becomes version 1, the draft)."""
     if not roadmaps.can_edit_plan(by, plan):
@@ -92,7 +92,7 @@ def create_process(
 
 def add_phase(
     *,
-    by: User,
+    by: Any,
     process: Process,
     kind: str,
     title: str,
@@ -130,7 +130,7 @@ def add_phase(
     return phase
 
 
-def set_published(*, by: User, process: Process, published: bool) -> Process:
+def set_published(*, by: Any, process: Process, published: bool) -> Process:
     _require_team(by, process)
     process.is_published = published
     process.save(update_fields=["is_published", "updated_at"])
@@ -162,7 +162,7 @@ def _check_firm(user: User, siren: str) -> tuple[Organisation | None, bool]:
 @transaction.atomic
 def join(
     *,
-    by: User,
+    by: Any,
     process: Process,
     pseudonym: str,
     actor_kind: str,
@@ -204,7 +204,7 @@ def join(
 
 
 @transaction.atomic
-def erase_participation(*, by: User, participation: Participation) -> Participation:
+def erase_participation(*, by: Any, participation: Participation) -> Participation:
     """Erasure: the texts stay (the consultation's record), the identity goes for good."""
     if participation.user_id != getattr(by, "pk", None) and not selectors.is_team(by, participation.process):
         raise PermissionDenied
@@ -278,7 +278,7 @@ def _check_rate(participation: Participation, now: dt.datetime) -> None:
 @transaction.atomic
 def contribute(
     *,
-    by: User,
+    by: Any,
     process: Process,
     kind: str,
     node_type: str,
@@ -334,7 +334,7 @@ def contribute(
     )
 
 
-def support(*, by: User, contribution: Contribution, today: dt.date | None = None) -> Support:
+def support(*, by: Any, contribution: Contribution, today: dt.date | None = None) -> Support:
     """One support per person and contribution (a unique constraint holds it under concurrency)."""
     process = contribution.process
     participation = selectors.participation_of(by, process)
@@ -355,7 +355,7 @@ def support(*, by: User, contribution: Contribution, today: dt.date | None = Non
 
 
 @transaction.atomic
-def withdraw_support(*, by: User, contribution: Contribution) -> None:
+def withdraw_support(*, by: Any, contribution: Contribution) -> None:
     participation = selectors.participation_of(by, contribution.process)
     deleted, _rows = Support.objects.filter(contribution=contribution, participation=participation).delete()
     if deleted:
@@ -365,7 +365,7 @@ def withdraw_support(*, by: User, contribution: Contribution) -> None:
 # --- Moderation -----------------------------------------------------------------------------------
 
 
-def report(*, by: User, contribution: Contribution, reason: str, note: str = "") -> Report:
+def report(*, by: Any, contribution: Contribution, reason: str, note: str = "") -> Report:
     """Report abuse (once per person and contribution)."""
     if not permissions.is_signed_in(by):
         raise PermissionDenied
@@ -381,7 +381,7 @@ def report(*, by: User, contribution: Contribution, reason: str, note: str = "")
 
 
 @transaction.atomic
-def moderate(*, by: User, contribution: Contribution, hide: bool, reason: str = "") -> Contribution:
+def moderate(*, by: Any, contribution: Contribution, hide: bool, reason: str = "") -> Contribution:
     """Hide (with a reason) or restore a contribution; its open reports are closed."""
     _require_moderator(by, contribution.process)
     if hide and reason not in HideReason.values:
@@ -401,7 +401,7 @@ def moderate(*, by: User, contribution: Contribution, hide: bool, reason: str = 
 
 
 @transaction.atomic
-def answer(*, by: User, process: Process, contribution_ids: Iterable[int], answer: str, reason: str) -> int:
+def answer(*, by: Any, process: Process, contribution_ids: Iterable[int], answer: str, reason: str) -> int:
     """The team answers one or many contributions (near-duplicates in bulk) with one reason."""
     _require_team(by, process)
     if answer not in Answer.values or answer == Answer.PENDING:
@@ -423,7 +423,7 @@ def answer(*, by: User, process: Process, contribution_ids: Iterable[int], answe
 # --- Versions ------------------------------------------------------------------------------------
 
 
-def _node(by: User, node_type: str, node_id: int) -> Any:
+def _node(by: Any, node_type: str, node_id: int) -> Any:
     getter = {
         NodeType.PLAN: roadmaps.get_plan_for_user,
         NodeType.AXIS: roadmaps.get_axis_for_user,
@@ -433,7 +433,7 @@ def _node(by: User, node_type: str, node_id: int) -> Any:
     return getter(by, node_id)
 
 
-def _apply(by: User, contribution: Contribution) -> tuple[str, int]:
+def _apply(by: Any, contribution: Contribution) -> tuple[str, int]:
     """Write one accepted amendment or proposal into the plan; the section it changed."""
     node = _node(by, contribution.node_type, contribution.node_id)
     if contribution.kind == Kind.PROPOSAL:
@@ -455,7 +455,7 @@ def _apply(by: User, contribution: Contribution) -> tuple[str, int]:
 
 
 @transaction.atomic
-def publish_version(*, by: User, process: Process, note: str = "", reason: str = "") -> PlanVersion:
+def publish_version(*, by: Any, process: Process, note: str = "", reason: str = "") -> PlanVersion:
     """Write the accepted amendments and proposals not yet applied into the plan, snapshot it as the
     next version, and record every change since the previous version with the contributions behind
     it. A change no contribution explains (the team edited the plan in roadmaps, or accepted an
@@ -553,7 +553,7 @@ def _diff_snapshots(
 
 def link_meeting(
     *,
-    by: User,
+    by: Any,
     process: Process,
     phase: Phase,
     event_id: int,
@@ -573,7 +573,7 @@ def link_meeting(
 
 @transaction.atomic
 def record_conclusion(
-    *, by: User, meeting: Meeting, node_type: str, node_id: int, title: str, body: str
+    *, by: Any, meeting: Meeting, node_type: str, node_id: int, title: str, body: str
 ) -> Contribution:
     """A workshop's conclusion becomes a contribution of its phase, answered like the others."""
     process = meeting.process

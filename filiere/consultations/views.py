@@ -176,7 +176,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if run_service(form, lambda d: services.report(by=request.user, contribution=contribution, **d)):
         messages.success(request, _("Merci : l'équipe de modération examinera ce signalement."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return _back(request, contribution)
 
 
@@ -190,7 +190,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     if run_service(form, lambda d: services.moderate(by=request.user, contribution=contribution, **d)):
         messages.success(request, _("Modération enregistrée."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(
         request.POST.get("next") or reverse("consultations:moderation", args=[contribution.process_id])
     )

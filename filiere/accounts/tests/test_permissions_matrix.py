@@ -210,7 +210,9 @@ def _build_world() -> World:
     referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
     support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
     # Consultations: a published process on the private plan (its readers see it, its team runs it).
-    consultation = consultations_services.create_process(by=users["regional"], plan=plan, title="Consultation R")
+    consultation = consultations_services.create_process(
+        by=users["regional"], plan=plan, title="Consultation R"
+    )
     consultations_services.set_published(by=users["regional"], process=consultation, published=True)
     return World(
         users,

@@ -36,8 +36,19 @@ def phases(today: dt.date) -> list[dict[str, Any]]:
     """Interviews and workshops done, the online consultation open today, then analysis and vote."""
     d = dt.timedelta
     return [
-        {"kind": PhaseKind.INTERVIEWS, "title": "Entretiens", "starts_on": today - d(60), "ends_on": today - d(31)},
-        {"kind": PhaseKind.WORKSHOPS, "title": "Ateliers", "starts_on": today - d(30), "ends_on": today - d(11), "may_argue": True},
+        {
+            "kind": PhaseKind.INTERVIEWS,
+            "title": "Entretiens",
+            "starts_on": today - d(60),
+            "ends_on": today - d(31),
+        },
+        {
+            "kind": PhaseKind.WORKSHOPS,
+            "title": "Ateliers",
+            "starts_on": today - d(30),
+            "ends_on": today - d(11),
+            "may_argue": True,
+        },
         {
             "kind": PhaseKind.ONLINE,
             "title": "Consultation en ligne",
@@ -48,7 +59,12 @@ def phases(today: dt.date) -> list[dict[str, Any]]:
             "may_argue": True,
             "may_support": True,
         },
-        {"kind": PhaseKind.ANALYSIS, "title": "Analyse", "starts_on": today + d(11), "ends_on": today + d(20)},
+        {
+            "kind": PhaseKind.ANALYSIS,
+            "title": "Analyse",
+            "starts_on": today + d(11),
+            "ends_on": today + d(20),
+        },
         {"kind": PhaseKind.VOTE, "title": "Vote", "starts_on": today + d(21), "ends_on": today + d(21)},
     ]
 

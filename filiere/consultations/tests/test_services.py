@@ -53,14 +53,22 @@ def test_process_starts_with_the_draft_as_version_1_and_phases_in_order():
     v1 = w.process.versions.get()
     assert v1.number == 1
     assert v1.snapshot[f"action:{w.action.pk}"]["title"] == w.action.title
-    assert selectors.current_phase(w.process).kind == PhaseKind.ONLINE
+    current = selectors.current_phase(w.process)
+    assert current is not None and current.kind == PhaseKind.ONLINE
 
 
 def test_overlapping_phase_refused_and_nothing_written():
     w = world()
     today = timezone.localdate()
     with pytest.raises(ValidationError) as error:
-        services.add_phase(by=w.team, process=w.process, kind=PhaseKind.FOLLOW_UP, title="Suivi", starts_on=today, ends_on=today)
+        services.add_phase(
+            by=w.team,
+            process=w.process,
+            kind=PhaseKind.FOLLOW_UP,
+            title="Suivi",
+            starts_on=today,
+            ends_on=today,
+        )
     assert "starts_on" in error.value.message_dict
     assert w.process.phases.count() == 5
 
@@ -78,13 +86,34 @@ def test_join_needs_consent_and_checks_the_firm_against_the_directory():
         services.join(by=user, process=w.process, pseudonym="Léa", actor_kind="entrepreneur", consent=False)
     assert "consent" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.join(by=user, process=w.process, pseudonym="Léa", actor_kind="entrepreneur", consent=True, siren="999999999")
+        services.join(
+            by=user,
+            process=w.process,
+            pseudonym="Léa",
+            actor_kind="entrepreneur",
+            consent=True,
+            siren="999999999",
+        )
     assert "siren" in error.value.message_dict
     firm = OrganisationFactory(siren="123456789")
-    p = services.join(by=user, process=w.process, pseudonym="Léa", actor_kind="entrepreneur", consent=True, siren="123 456 789")
+    p = services.join(
+        by=user,
+        process=w.process,
+        pseudonym="Léa",
+        actor_kind="entrepreneur",
+        consent=True,
+        siren="123 456 789",
+    )
     assert (p.organisation, p.organisation_verified) == (firm, False)
     MembershipFactory(user=user, organisation=firm)
-    p = services.join(by=user, process=w.process, pseudonym="Léa", actor_kind="entrepreneur", consent=True, siren="123456789")
+    p = services.join(
+        by=user,
+        process=w.process,
+        pseudonym="Léa",
+        actor_kind="entrepreneur",
+        consent=True,
+        siren="123456789",
+    )
     assert p.organisation_verified is True
     assert Participation.objects.filter(process=w.process, user=user).count() == 1
 
@@ -126,9 +155,23 @@ def test_proposal_goes_under_an_objective_with_a_title():
     w = world()
     user = participant(w.process)
     with pytest.raises(ValidationError):
-        services.contribute(by=user, process=w.process, kind=Kind.PROPOSAL, node_type=NodeType.ACTION, node_id=w.action.pk, title="X", body="Y")
+        services.contribute(
+            by=user,
+            process=w.process,
+            kind=Kind.PROPOSAL,
+            node_type=NodeType.ACTION,
+            node_id=w.action.pk,
+            title="X",
+            body="Y",
+        )
     c = services.contribute(
-        by=user, process=w.process, kind=Kind.PROPOSAL, node_type=NodeType.OBJECTIVE, node_id=w.objective.pk, title="Un tiers-lieu par département", body="Ouvrir des tiers-lieux."
+        by=user,
+        process=w.process,
+        kind=Kind.PROPOSAL,
+        node_type=NodeType.OBJECTIVE,
+        node_id=w.objective.pk,
+        title="Un tiers-lieu par département",
+        body="Ouvrir des tiers-lieux.",
     )
     assert c.section_label.startswith("Objectif 1")
 
@@ -142,7 +185,9 @@ def test_one_support_per_person_and_none_after_the_phase():
         services.support(by=fan, contribution=c)
     assert "déjà" in error.value.messages[0]
     with pytest.raises(ValidationError) as error:
-        services.support(by=participant(w.process), contribution=c, today=timezone.localdate() + dt.timedelta(days=30))
+        services.support(
+            by=participant(w.process), contribution=c, today=timezone.localdate() + dt.timedelta(days=30)
+        )
     assert "close" in error.value.messages[0]
     c.refresh_from_db()
     assert c.supports_count == 1 == Support.objects.count()
@@ -182,28 +227,65 @@ def test_report_then_hide_and_restore():
 
 def test_near_duplicates_grouped_and_answered_in_bulk():
     w = world()
-    a = amend(participant(w.process), w, body="Créer un réseau régional des clusters numériques dans chaque département")
-    b = amend(participant(w.process), w, body="Créer un réseau des clusters numériques régionaux dans chaque département")
+    a = amend(
+        participant(w.process),
+        w,
+        body="Créer un réseau régional des clusters numériques dans chaque département",
+    )
+    b = amend(
+        participant(w.process),
+        w,
+        body="Créer un réseau des clusters numériques régionaux dans chaque département",
+    )
     other = amend(participant(w.process), w, body="Financer des bourses pour les étudiants en cybersécurité")
     groups = selectors.similar_groups(w.process)
     assert sorted(c.pk for c in groups[0].contributions) == sorted([a.pk, b.pk])
     assert [c.pk for c in groups[1].contributions] == [other.pk]
     with pytest.raises(ValidationError):
-        services.answer(by=w.team, process=w.process, contribution_ids=[a.pk, b.pk], answer=Answer.REJECTED, reason="")
-    n = services.answer(by=w.team, process=w.process, contribution_ids=[a.pk, b.pk], answer=Answer.PLANNED, reason="Prévu dans l'action 3.")
+        services.answer(
+            by=w.team, process=w.process, contribution_ids=[a.pk, b.pk], answer=Answer.REJECTED, reason=""
+        )
+    n = services.answer(
+        by=w.team,
+        process=w.process,
+        contribution_ids=[a.pk, b.pk],
+        answer=Answer.PLANNED,
+        reason="Prévu dans l'action 3.",
+    )
     assert n == 2
-    assert set(Contribution.objects.filter(answer=Answer.PLANNED).values_list("pk", flat=True)) == {a.pk, b.pk}
+    assert set(Contribution.objects.filter(answer=Answer.PLANNED).values_list("pk", flat=True)) == {
+        a.pk,
+        b.pk,
+    }
     with pytest.raises(PermissionDenied):
-        services.answer(by=UserFactory(), process=w.process, contribution_ids=[other.pk], answer=Answer.ACCEPTED, reason="x")
+        services.answer(
+            by=UserFactory(),
+            process=w.process,
+            contribution_ids=[other.pk],
+            answer=Answer.ACCEPTED,
+            reason="x",
+        )
 
 
 def test_accepted_amendment_and_proposal_make_a_new_version_traced_to_them():
     w = world()
     c = amend(participant(w.process), w)
     p = services.contribute(
-        by=participant(w.process), process=w.process, kind=Kind.PROPOSAL, node_type=NodeType.OBJECTIVE, node_id=w.objective.pk, title="Un tiers-lieu par département", body="Ouvrir des tiers-lieux."
+        by=participant(w.process),
+        process=w.process,
+        kind=Kind.PROPOSAL,
+        node_type=NodeType.OBJECTIVE,
+        node_id=w.objective.pk,
+        title="Un tiers-lieu par département",
+        body="Ouvrir des tiers-lieux.",
     )
-    services.answer(by=w.team, process=w.process, contribution_ids=[c.pk, p.pk], answer=Answer.ACCEPTED, reason="Bonne idée.")
+    services.answer(
+        by=w.team,
+        process=w.process,
+        contribution_ids=[c.pk, p.pk],
+        answer=Answer.ACCEPTED,
+        reason="Bonne idée.",
+    )
     version = services.publish_version(by=w.team, process=w.process, note="Après consultation")
     assert version.number == 2
     w.action.refresh_from_db()
@@ -230,7 +312,9 @@ def test_a_change_no_contribution_explains_needs_the_teams_reason():
         services.publish_version(by=w.team, process=w.process)
     assert "reason" in error.value.message_dict
     assert w.process.versions.count() == 1
-    version = services.publish_version(by=w.team, process=w.process, reason="Demande du comité d'entrepreneurs")
+    version = services.publish_version(
+        by=w.team, process=w.process, reason="Demande du comité d'entrepreneurs"
+    )
     change = version.changes.get()
     assert change.reason == "Demande du comité d'entrepreneurs" and not change.contributions.exists()
 

@@ -40,7 +40,10 @@ def test_public_pages_open_to_anonymous(client, w):
 
 
 def test_roles_on_private_pages(client, w):
-    urls = [reverse("consultations:moderation", args=[w.process.pk]), reverse("consultations:answers", args=[w.process.pk])]
+    urls = [
+        reverse("consultations:moderation", args=[w.process.pk]),
+        reverse("consultations:answers", args=[w.process.pk]),
+    ]
     for url in urls:
         assert client.get(url).status_code == 302
     client.force_login(UserFactory())
@@ -64,8 +67,13 @@ def test_unpublished_process_is_404_for_others(client):
 
 
 def test_unknown_section_is_404(client, w):
-    assert client.get(reverse("consultations:section", args=[w.process.pk, "action", 999999])).status_code == 404
-    assert client.get(reverse("consultations:section", args=[w.process.pk, "nope", w.action.pk])).status_code == 404
+    assert (
+        client.get(reverse("consultations:section", args=[w.process.pk, "action", 999999])).status_code == 404
+    )
+    assert (
+        client.get(reverse("consultations:section", args=[w.process.pk, "nope", w.action.pk])).status_code
+        == 404
+    )
 
 
 def test_join_amend_and_see_the_diff(client, w):
@@ -93,7 +101,15 @@ def test_empty_and_script_contributions_refused_on_the_form(client, w):
 
 
 def test_double_support_says_so_and_records_once(client, w):
-    c = services.contribute(by=participant(w.process), process=w.process, kind=Kind.AMENDMENT, node_type=NodeType.ACTION, node_id=w.action.pk, field="title", body="Animer l'écosystème partout")
+    c = services.contribute(
+        by=participant(w.process),
+        process=w.process,
+        kind=Kind.AMENDMENT,
+        node_type=NodeType.ACTION,
+        node_id=w.action.pk,
+        field="title",
+        body="Animer l'écosystème partout",
+    )
     client.force_login(participant(w.process))
     url = reverse("consultations:support", args=[c.pk])
     client.post(url)
@@ -103,9 +119,20 @@ def test_double_support_says_so_and_records_once(client, w):
 
 
 def test_team_answers_in_bulk_then_publishes_a_version(client, w):
-    c = services.contribute(by=participant(w.process), process=w.process, kind=Kind.AMENDMENT, node_type=NodeType.ACTION, node_id=w.action.pk, field="title", body="Animer l'écosystème partout")
+    c = services.contribute(
+        by=participant(w.process),
+        process=w.process,
+        kind=Kind.AMENDMENT,
+        node_type=NodeType.ACTION,
+        node_id=w.action.pk,
+        field="title",
+        body="Animer l'écosystème partout",
+    )
     client.force_login(w.team)
-    response = client.post(reverse("consultations:answers", args=[w.process.pk]), {"ids": [c.pk], "answer": "accepted", "reason": "Oui."})
+    response = client.post(
+        reverse("consultations:answers", args=[w.process.pk]),
+        {"ids": [c.pk], "answer": "accepted", "reason": "Oui."},
+    )
     assert response.status_code == 302
     response = client.post(reverse("consultations:versions", args=[w.process.pk]), {"note": "v2"})
     assert response.status_code == 302
@@ -116,7 +143,14 @@ def test_team_answers_in_bulk_then_publishes_a_version(client, w):
 
 def test_exports_and_anonymised_open_data(client, w):
     participant_user = participant(w.process, pseudonym="SecretPseudo")
-    services.contribute(by=participant_user, process=w.process, kind=Kind.COMMENT, node_type=NodeType.ACTION, node_id=w.action.pk, body="=HYPERLINK(\"x\") bonne idée")
+    services.contribute(
+        by=participant_user,
+        process=w.process,
+        kind=Kind.COMMENT,
+        node_type=NodeType.ACTION,
+        node_id=w.action.pk,
+        body='=HYPERLINK("x") bonne idée',
+    )
     for fmt, magic in [("pdf", b"%PDF"), ("xlsx", b"PK"), ("ods", b"PK")]:
         response = client.get(reverse("consultations:results_export", args=[w.process.pk, fmt]))
         assert response.status_code == 200 and response.content.startswith(magic), fmt
