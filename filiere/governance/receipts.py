@@ -1,59 +1,59 @@
-"""The PDF receipt of a membership fee payment (fpdf2, pure Python, its core Helvetica font)."""
+"""The PDF receipt of a membership fee payment (reportlab, as the consultations' report: its
+standard fonts cover French accents and the euro sign)."""
 
 from __future__ import annotations
 
+import io
+from xml.sax.saxutils import escape
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from .models import Payment
 
 
-def _latin1(text: str) -> str:
-    # The PDF core fonts cover Latin-1: French accents print; other characters become "?".
-    return (
-        text.replace("€", "EUR")
-        .replace("\u2019", "'")
-        .replace("\u202f", " ")
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )
+def _euros(amount: object) -> str:
+    return f"{amount:.2f} €".replace(".", ",")
 
 
 def receipt_pdf(payment: Payment) -> bytes:
     """One A4 page: the cluster, the member, the year, the amount, the date and the number."""
     call = payment.fee_call
     membership = call.membership
-    pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(_("Reçu de cotisation %(number)s") % {"number": payment.receipt_number}))
-    pdf.set_creator("Filière")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin1(membership.cluster.name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 12)
-    pdf.cell(
-        0,
-        10,
-        _latin1(_("Reçu de cotisation n° %(number)s") % {"number": payment.receipt_number}),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(6)
-    lines = [
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    title = _("Reçu de cotisation n° %(number)s") % {"number": payment.receipt_number}
+    document = SimpleDocTemplate(buffer, pagesize=A4, title=title, author=membership.cluster.name)
+    rows = [
         (_("Membre"), membership.member_name),
         (_("Collège"), membership.college.name if membership.college else "—"),
         (_("Cotisation de l'année"), str(call.year)),
-        (_("Montant reçu"), f"{payment.amount:.2f} €".replace(".", ",")),
+        (_("Montant reçu"), _euros(payment.amount)),
         (_("Reçu le"), date_format(payment.paid_on, "SHORT_DATE_FORMAT")),
-        (_("Moyen de paiement"), payment.get_method_display()),
-        (_("Reste dû pour l'année"), f"{max(call.balance, 0):.2f} €".replace(".", ",")),
+        (_("Moyen de paiement"), str(payment.get_method_display())),
+        (_("Reste dû pour l'année"), _euros(max(call.balance, 0))),
     ]
-    for label, value in lines:
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(70, 8, _latin1(label))
-        pdf.set_font("Helvetica", "", 11)
-        pdf.cell(0, 8, _latin1(value), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(10)
-    pdf.set_font("Helvetica", "I", 9)
-    pdf.multi_cell(0, 5, _latin1(_("Reçu émis par la plateforme Filière pour le compte de l'association.")))
-    return bytes(pdf.output())
+    story = [
+        Paragraph(escape(membership.cluster.name), styles["Title"]),
+        Paragraph(escape(title), styles["Heading2"]),
+        Spacer(1, 12),
+        Table(
+            [
+                [
+                    Paragraph(f"<b>{escape(str(k))}</b>", styles["Normal"]),
+                    Paragraph(escape(v), styles["Normal"]),
+                ]
+                for k, v in rows
+            ]
+        ),
+        Spacer(1, 24),
+        Paragraph(
+            escape(_("Reçu émis par la plateforme Filière pour le compte de l'association.")),
+            styles["Italic"],
+        ),
+    ]
+    document.build(story)
+    return buffer.getvalue()

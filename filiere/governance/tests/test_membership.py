@@ -102,7 +102,7 @@ def test_payment_numbers_a_receipt_and_the_pdf_names_member_and_amount(world: An
     call.refresh_from_db()
     assert call.is_paid and payment.receipt_number == f"R2026-{call.pk}-1"
     pdf = receipt_pdf(payment)
-    assert pdf.startswith(b"%PDF")
+    assert pdf.startswith(b"%PDF") and payment.receipt_number.encode() in pdf  # the title, in the metadata
     with pytest.raises(ValidationError):
         services.record_payment(
             fee_call=call, amount=Decimal("0"), paid_on=dt.date(2026, 2, 1), by=world.board
