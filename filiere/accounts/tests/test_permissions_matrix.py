@@ -90,8 +90,8 @@ class World:
     event: Any = None  # an event of cluster X (published)
     registration: Any = None  # the member's registration for it
     support: Any = None  # support app: {"request", "referral", "service", "provider"}
-    governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding"}
     consultation: Any = None  # consultations: a published process on the private plan
+    governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding"}
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
