@@ -21,6 +21,7 @@ urlpatterns = [
     path("accompagnement/", include("filiere.support.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
     path("evenements/", include("filiere.events.urls")),
+    path("consultations/", include("filiere.consultations.urls")),
     path("", include("filiere.core.urls")),
 ]
 
