@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "filiere.events",
     # After the apps it computes indicators from: `filiere demo` runs demo loaders in this order.
     "filiere.roadmaps",
+    # Reads every app above through its selectors (public region pages, occupations).
+    "filiere.promotion",
 ]
 
 MIDDLEWARE = [
