@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from filiere.api import api
+from filiere.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # Before Django's: the switch returns to the same page under its other language's address.
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("filiere.accounts.urls")),
     path("territoires/", include("filiere.territories.urls")),

@@ -91,7 +91,8 @@ def _rome_texts() -> dict[str, dict[str, list[str]]]:
     texts: dict[str, dict[str, list[tuple[int, str]]]] = {}
     for row in read_csv(rome_file("texte")):
         kind = texts.setdefault(row["code_rome"], {}).setdefault(row["libelle_type_texte"], [])
-        kind.append((int(row["position_phrase"] or 0), row["libelle_texte"]))
+        # The file doubles apostrophes ("l''analyse"), an SQL-style escape left in the export.
+        kind.append((int(row["position_phrase"] or 0), row["libelle_texte"].replace("''", "'")))
     return {code: {k: [t for _n, t in sorted(v)] for k, v in kinds.items()} for code, kinds in texts.items()}
 
 

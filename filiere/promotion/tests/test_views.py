@@ -71,6 +71,9 @@ def test_french_stays_the_default_and_an_english_cookie_goes_to_the_english_addr
 
 
 def test_the_language_switch_moves_between_the_two_addresses(client: Any, na: Any) -> None:
+    # A visitor without the language cookie, on the English address, asks for French.
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/en/decouvrir/nouvelle-aquitaine/"})
+    assert response["Location"] == "/decouvrir/nouvelle-aquitaine/"
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/decouvrir/nouvelle-aquitaine/"})
     assert response["Location"] == "/en/decouvrir/nouvelle-aquitaine/"
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "/en/decouvrir/nouvelle-aquitaine/"})
