@@ -114,8 +114,11 @@ INSTALLED_APPS = [
     "filiere.observatory",
     "filiere.support",
     "filiere.events",
+    "filiere.meetings",
     # After the apps it computes indicators from: `filiere demo` runs demo loaders in this order.
     "filiere.roadmaps",
+    # After roadmaps: its demo consults the Nouvelle-Aquitaine plan that roadmaps' demo creates.
+    "filiere.consultations",
     # Reads every app above through its selectors (public region pages, occupations).
     "filiere.promotion",
 ]
@@ -126,7 +129,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "filiere.core.middleware.FrenchFirstLocaleMiddleware",
-    "filiere.core.middleware.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accompagnement/", include("filiere.support.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
     path("evenements/", include("filiere.events.urls")),
+    path("consultations/", include("filiere.consultations.urls")),
 ]
 # Public pages meant to be shared in English too: French unprefixed, English under /en/ (the
 # language of the prefix wins over the language cookie, core.middleware.FrenchFirstLocaleMiddleware).

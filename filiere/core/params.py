@@ -7,6 +7,10 @@ a database integer, and says None otherwise, so a view can answer 404 or ignore 
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import StringConstraints
+
 DB_INT_MAX = 2**63 - 1
 
 
@@ -23,3 +27,12 @@ def parse_int(value: object, *, minimum: int = 0, maximum: int = DB_INT_MAX) -> 
             return None
         number = int(text)
     return number if minimum <= number <= maximum else None
+
+
+# Types for ninja query parameters. PostgreSQL text cannot hold NUL, so a filter read without a
+# Django form (whose fields refuse NUL) must refuse it before any query: a 422 naming the field.
+TerritoryCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{0,5}$")]
+"""A region, department or commune code ("76", "2A", "31555"), or empty."""
+
+FilterText = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=200)]
+"""A short free-text filter (a theme, a kind), without NUL characters."""

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from filiere.accounts import permissions
+from filiere.core.params import FilterText, TerritoryCode
 
 from . import selectors
 from .models import Event
@@ -70,10 +71,10 @@ class EventDetailOut(EventOut):
 
 class EventFilterIn(Schema):
     past: bool = False
-    theme: str = ""
-    kind: str = ""
-    region: str = ""
-    department: str = ""
+    theme: FilterText = ""
+    kind: FilterText = ""
+    region: TerritoryCode = ""
+    department: TerritoryCode = ""
     organiser: int | None = None
     limit: int = 100
 

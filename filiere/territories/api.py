@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
+from filiere.core.params import TerritoryCode
 from filiere.territories import selectors
 
 router = Router(tags=["territories"])
@@ -70,7 +71,7 @@ def region(request: HttpRequest, code: str) -> Any:
 
 
 @router.get("/departments", response=list[DepartmentOut])
-def departments(request: HttpRequest, region: str | None = None) -> Any:
+def departments(request: HttpRequest, region: TerritoryCode | None = None) -> Any:
     """Departments, optionally of one region (``?region=76``)."""
     return selectors.department_list(region_code=region)
 
@@ -88,7 +89,7 @@ def regions_geojson(request: HttpRequest) -> Any:
 
 
 @router.get("/departments.geojson", response=FeatureCollection, url_name="territories_departments_geojson")
-def departments_geojson(request: HttpRequest, region: str | None = None) -> Any:
+def departments_geojson(request: HttpRequest, region: TerritoryCode | None = None) -> Any:
     """Outlines of the departments, optionally of one region."""
     return selectors.departments_geojson(region_code=region)
 
