@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from filiere.accounts import permissions
 from filiere.events import selectors as events
 from filiere.observatory import selectors as observatory
+from filiere.organisations import permissions as organisation_rules
 from filiere.organisations import selectors as directory
 from filiere.organisations.models import Kind, Organisation
 from filiere.showcase import selectors as showcase
@@ -278,7 +279,7 @@ def get_cluster_for_region(region: Region, pk: int) -> Organisation:
 
 
 def cluster_members(cluster: Organisation, limit: int = 40) -> list[Organisation]:
-    return list(permissions.cluster_members(cluster).filter(is_diffusible=True).order_by("name")[:limit])
+    return list(organisation_rules.cluster_members(cluster).filter(is_diffusible=True).order_by("name")[:limit])
 
 
 def cluster_events(cluster: Organisation) -> list[Any]:
