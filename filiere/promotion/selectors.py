@@ -279,7 +279,9 @@ def get_cluster_for_region(region: Region, pk: int) -> Organisation:
 
 
 def cluster_members(cluster: Organisation, limit: int = 40) -> list[Organisation]:
-    return list(organisation_rules.cluster_members(cluster).filter(is_diffusible=True).order_by("name")[:limit])
+    return list(
+        organisation_rules.cluster_members(cluster).filter(is_diffusible=True).order_by("name")[:limit]
+    )
 
 
 def cluster_events(cluster: Organisation) -> list[Any]:
