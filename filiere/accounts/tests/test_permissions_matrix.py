@@ -40,6 +40,7 @@ from filiere.organisations.tests.factories import (
     RelationFactory,
     UserFactory,
 )
+from filiere.promotion.models import Entry, EntryKind
 from filiere.roadmaps.models import Plan
 from filiere.roadmaps.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory
 from filiere.showcase.models import CompetenceDeclaration, ContactRequest, ShowcaseProfile
@@ -90,6 +91,7 @@ class World:
     event: Any = None  # an event of cluster X (published)
     registration: Any = None  # the member's registration for it
     support: Any = None  # support app: {"request", "referral", "service", "provider"}
+    entry: Any = None  # promotion: a draft of region R's public page
     consultation: Any = None  # consultations: a published process on the private plan
     governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding"}
 
@@ -214,6 +216,7 @@ def _build_world() -> World:
     service = ServiceFactory(provider=structure, title="Diagnostic numérique")
     referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
     support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
+    entry = Entry.objects.create(region=region, kind=EntryKind.STORY, slug="histoire", title_fr="Histoire")
     # Consultations: a published process on the private plan (its readers see it, its team runs it).
     consultation = consultations_services.create_process(
         by=users["regional"], plan=plan, title="Consultation R"
@@ -237,6 +240,7 @@ def _build_world() -> World:
         event,
         registration,
         support,
+        entry,
         consultation,
     )
     world.governance = _governance_world(firm, cluster_x, structure, users)
@@ -301,13 +305,13 @@ CASES = [
     Case(
         "organisation_members",
         "get",
-        lambda w: reverse("accounts:members", args=[w.firm.pk]),
+        lambda w: reverse("memberships:members", args=[w.firm.pk]),
         allowed=ORG_ADMINS,
     ),
     Case(
         "organisation_change_role",
         "post",
-        lambda w: reverse("accounts:membership_role", args=[w.membership.pk]),
+        lambda w: reverse("memberships:membership_role", args=[w.membership.pk]),
         data=lambda w: {"role": Role.EDITOR},
         allowed=ORG_ADMINS,
         ok=302,
@@ -669,6 +673,33 @@ CASES += [
         lambda w: reverse("governance:register", args=[w.cluster_x.pk]),
         allowed=EVERYONE_SIGNED_IN,
         anonymous=200,  # public
+# Region pages: the region's staff curate them (drafts hidden from everyone else); the public
+# pages need no account (tested in promotion/tests/test_views.py).
+CASES += [
+    Case(
+        "promotion_manage_region",
+        "get",
+        lambda w: reverse("promotion:manage_region", args=["27"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_entry_edit",
+        "get",
+        lambda w: reverse("promotion:entry_edit", args=[w.entry.pk]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_entry_create",
+        "get",
+        lambda w: reverse("promotion:entry_create", args=["27", "story"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_entry_submit",
+        "post",
+        lambda w: reverse("promotion:entry_action", args=[w.entry.pk, "soumettre"]),
+        allowed=("regional", "platform_staff"),
+        ok=302,
     ),
 ]
 
