@@ -673,6 +673,9 @@ CASES += [
         lambda w: reverse("governance:register", args=[w.cluster_x.pk]),
         allowed=EVERYONE_SIGNED_IN,
         anonymous=200,  # public
+    ),
+]
+
 # Region pages: the region's staff curate them (drafts hidden from everyone else); the public
 # pages need no account (tested in promotion/tests/test_views.py).
 CASES += [
