@@ -20,6 +20,7 @@ urlpatterns = [
     path("accompagnement/", include("filiere.support.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
     path("evenements/", include("filiere.events.urls")),
+    path("rendez-vous/", include("filiere.meetings.urls")),
     path("", include("filiere.core.urls")),
 ]
 

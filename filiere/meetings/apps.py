@@ -6,3 +6,4 @@ class MeetingsConfig(AppConfig):
     name = "filiere.meetings"
     label = "meetings"
     verbose_name = _("Rendez-vous d'affaires")
+    space_section = "filiere.meetings.space.section"
