@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +39,16 @@ class JoinForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, organisations=(), slots=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Iterable[Any] = (),
+        slots: Iterable[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "—"), *[(o.pk, o.name) for o in organisations]]
-        self.fields["unavailable_slots"].choices = list(slots)
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            ("", "—"),
+            *[(o.pk, o.name) for o in organisations],
+        ]
+        cast(forms.ChoiceField, self.fields["unavailable_slots"]).choices = list(slots)

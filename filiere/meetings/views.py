@@ -142,7 +142,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
 def send_request(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.get_programme_for_user(request.user, pk)
     recipient = Participant.objects.filter(
-        programme=programme, pk=parse_int(request.POST.get("recipient"))
+        programme=programme, pk=parse_int(request.POST.get("recipient")) or 0
     ).first()
     if recipient is None:
         raise Http404
@@ -280,8 +280,8 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
 def add_request(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.get_programme_for_user(request.user, pk, manage=True)
     people = Participant.objects.filter(programme=programme)
-    sender = people.filter(pk=parse_int(request.POST.get("sender"))).first()
-    recipient = people.filter(pk=parse_int(request.POST.get("recipient"))).first()
+    sender = people.filter(pk=parse_int(request.POST.get("sender")) or 0).first()
+    recipient = people.filter(pk=parse_int(request.POST.get("recipient")) or 0).first()
     if sender is None or recipient is None:
         messages.error(request, _("Choisissez deux participants du programme."))
         return redirect("meetings:manage", pk)

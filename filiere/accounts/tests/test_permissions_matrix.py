@@ -210,18 +210,18 @@ def _build_world() -> World:
     referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
     support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
     # Meetings: a B2B programme on cluster X's event; the member and the editor take part.
-    programme = meetings_services.create_programme(
+    b2b = meetings_services.create_programme(
         by=users["cluster_x"], event=event, first_slot_at=event.starts_at, slot_minutes=20, slots=4, tables=2,
         requests_close_at=now + dt.timedelta(days=5),
     )  # fmt: skip
     events_services.register(event=event, user=users["editor"], organisation=firm)
-    member_part = meetings_services.join(programme=programme, user=users["member"], role="buyer")
-    editor_part = meetings_services.join(programme=programme, user=users["editor"], role="supplier")
+    member_part = meetings_services.join(programme=b2b, user=users["member"], role="buyer")
+    editor_part = meetings_services.join(programme=b2b, user=users["editor"], role="supplier")
     meeting_request = meetings_services.send_request(
-        programme=programme, by=users["editor"], recipient=member_part, reason="Projet R&D"
+        programme=b2b, by=users["editor"], recipient=member_part, reason="Projet R&D"
     )
     assert editor_part.pk
-    meetings = {"programme": programme, "request": meeting_request}
+    meetings = {"programme": b2b, "request": meeting_request}
     return World(
         users,
         firm,

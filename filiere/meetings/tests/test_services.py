@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -16,14 +17,14 @@ from filiere.meetings.tests.factories import make_day, person
 pytestmark = pytest.mark.django_db
 
 
-def accepted(day, sender, recipient):  # type: ignore[no-untyped-def]
+def accepted(day: Any, sender: Any, recipient: Any) -> Any:
     request = services.send_request(
         programme=day.programme, by=sender.user, recipient=recipient, reason="Avion décarboné"
     )
     return services.answer_request(request=request, by=recipient.user, accept=True)
 
 
-def test_request_accept_schedule_publish_and_agenda(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_request_accept_schedule_publish_and_agenda(django_capture_on_commit_callbacks: Any) -> None:
     day = make_day(suppliers=3)
     with django_capture_on_commit_callbacks(execute=True):
         for supplier in day.suppliers:
@@ -48,7 +49,7 @@ def test_request_accept_schedule_publish_and_agenda(django_capture_on_commit_cal
 
 def test_late_change_keeps_published_meetings_and_tells_those_moved(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     day = make_day(suppliers=4, slots=4, tables=2)
     with django_capture_on_commit_callbacks(execute=True):
         for supplier in day.suppliers[:3]:
@@ -103,7 +104,7 @@ def test_refusals_name_the_field() -> None:
 
 def test_programme_without_tables_is_refused_and_a_bad_instance_writes_nothing(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     day = make_day(suppliers=2)
     with pytest.raises(ValidationError) as error:
         services.update_programme(
@@ -137,7 +138,7 @@ def test_organiser_rights_and_locked_programme() -> None:
         services.request_schedule(programme=day.programme, by=day.organiser)
 
 
-def test_day_figures_attendance_and_ratings(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_day_figures_attendance_and_ratings(django_capture_on_commit_callbacks: Any) -> None:
     day = make_day(suppliers=2)
     with django_capture_on_commit_callbacks(execute=True):
         for supplier in day.suppliers:
