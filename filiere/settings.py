@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "filiere.meetings",
     # After the apps it computes indicators from: `filiere demo` runs demo loaders in this order.
     "filiere.roadmaps",
+    # After roadmaps: its demo consults the Nouvelle-Aquitaine plan that roadmaps' demo creates.
+    "filiere.consultations",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("observatoire/", include("filiere.observatory.urls")),
     path("evenements/", include("filiere.events.urls")),
     path("rendez-vous/", include("filiere.meetings.urls")),
+    path("consultations/", include("filiere.consultations.urls")),
     path("", include("filiere.core.urls")),
 ]
 

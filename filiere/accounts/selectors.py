@@ -1,8 +1,7 @@
 """Reads of the accounts app.
 
-Rights live in `filiere.accounts.permissions`, the one answer to who may do what. The names
-below are thin re-exports kept because the accounts views (owned by the invitations work) and
-older callers import them from here; new code imports `permissions`.
+Roles live in `filiere.accounts.permissions`; the rules on organisations in
+`filiere.organisations.permissions`.
 """
 
 from __future__ import annotations
@@ -13,14 +12,7 @@ from django.db.models import Case, Count, Prefetch, QuerySet, When
 from django.http import Http404
 
 from .models import Invitation, JoinRequest, JoinStatus, Membership, Role
-from .permissions import (  # noqa: F401 (re-exports, see the docstring)
-    EDITING_ROLES,
-    administered_region_codes,
-    is_cluster_staff,
-    is_regional_admin,
-    memberships_of,
-    organisations_editable_by,
-)
+from .permissions import administered_region_codes
 
 if TYPE_CHECKING:
     from .permissions import Viewer
@@ -54,8 +46,7 @@ def get_administered_organisation(user: Viewer, organisation_id: int) -> Any:
     """The organisation `organisation_id` if `user` may administer it (invite, change roles);
     Http404 otherwise."""
     from filiere.organisations.models import Organisation
-
-    from .permissions import may_administer_organisation
+    from filiere.organisations.permissions import may_administer_organisation
 
     organisation = _first(Organisation.objects.all(), organisation_id)
     if organisation is None or not may_administer_organisation(user, organisation):
@@ -65,7 +56,7 @@ def get_administered_organisation(user: Viewer, organisation_id: int) -> Any:
 
 def get_membership_for_admin(user: Viewer, membership_id: int) -> Membership:
     """A membership of an organisation `user` administers (Http404 otherwise)."""
-    from .permissions import may_administer_organisation
+    from filiere.organisations.permissions import may_administer_organisation
 
     membership = _first(Membership.objects.select_related("user", "organisation"), membership_id)
     if membership is None or not may_administer_organisation(user, membership.organisation):
@@ -75,7 +66,7 @@ def get_membership_for_admin(user: Viewer, membership_id: int) -> Membership:
 
 def get_invitation_for_admin(user: Viewer, invitation_id: int) -> Invitation:
     """An invitation to an organisation `user` administers (Http404 otherwise)."""
-    from .permissions import may_administer_organisation
+    from filiere.organisations.permissions import may_administer_organisation
 
     invitation = _first(Invitation.objects.select_related("organisation"), invitation_id)
     if invitation is None or not may_administer_organisation(user, invitation.organisation):
@@ -85,7 +76,7 @@ def get_invitation_for_admin(user: Viewer, invitation_id: int) -> Invitation:
 
 def get_join_request_for_admin(user: Viewer, join_request_id: int) -> JoinRequest:
     """A join request to an organisation `user` administers (Http404 otherwise)."""
-    from .permissions import may_administer_organisation
+    from filiere.organisations.permissions import may_administer_organisation
 
     join_request = _first(JoinRequest.objects.select_related("user", "organisation"), join_request_id)
     if join_request is None or not may_administer_organisation(user, join_request.organisation):
@@ -125,8 +116,9 @@ def pending_join_requests(organisation: Any) -> QuerySet[JoinRequest]:
 def join_request_recipients(organisation: Any) -> list[Any]:
     """Who decides a join request: the organisation's admins; when it has none, the regional
     staff of the regions where it has an establishment."""
+    from filiere.organisations.permissions import organisation_region_codes
+
     from .models import User
-    from .permissions import organisation_region_codes
 
     admins = list(
         User.objects.filter(

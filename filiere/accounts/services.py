@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from filiere.core.mail import absolute_url, send_templated_mail
+from filiere.organisations.permissions import may_administer_organisation
 
 from . import selectors
 from .models import Invitation, JoinRequest, JoinStatus, Membership, Profile, Role, User
-from .permissions import may_administer_organisation
 from .tokens import email_verification_token, uid_for
 
 if TYPE_CHECKING:

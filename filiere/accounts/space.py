@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from filiere.core.space import activities_for, sections_for
+from filiere.organisations import permissions as organisation_permissions
 from filiere.territories.models import Region
 
 from . import permissions, selectors
@@ -71,8 +72,8 @@ def space_context(user: Viewer) -> dict[str, Any]:
         "invitations_received": list(
             Invitation.objects.filter(email=email).pending().select_related("organisation") if email else []
         ),
-        "may_validate": staff or permissions.is_cluster_staff(user),
-        "may_publish_offers": permissions.organisations_with_role(user).exists(),
+        "may_validate": staff or organisation_permissions.is_cluster_staff(user),
+        "may_publish_offers": organisation_permissions.organisations_with_role(user).exists(),
         "regions": list(Region.objects.filter(code__in=regions).order_by("name")),
         "may_administer_region": bool(regions) or staff,
         "sole_admin_of": selectors.sole_admin_organisations(user),

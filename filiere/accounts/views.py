@@ -18,6 +18,8 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from filiere.organisations.permissions import may_administer_organisation
+
 from . import selectors, services
 from . import space as space_sections
 from .forms import (
@@ -30,13 +32,7 @@ from .forms import (
     SignUpForm,
 )
 from .models import Invitation, Role, User
-from .permissions import (
-    administered_region_codes,
-    is_platform_staff,
-    is_signed_in,
-    may_administer_organisation,
-    memberships_of,
-)
+from .permissions import administered_region_codes, is_platform_staff, is_signed_in, memberships_of
 
 # Accounts created or verified here sign in without a password check (the link proved the mailbox).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -6,7 +6,7 @@ An app lists its pages for a signed-in person by naming a function in its `AppCo
         space_section = "filiere.support.space.section"
 
 The function takes the user and returns a `SpaceSection` (or None when the person has no use of
-the app). It must answer from the app's own selectors and `accounts.permissions`, so a link shows
+the app). It must answer from the app's own selectors and the permissions modules, so a link shows
 exactly when the page behind it would let the person in. `core` imports no app: sections are
 found through the app registry.
 

@@ -1,7 +1,7 @@
 """Reads of the events app shared by pages, API, feeds and other apps, and its access functions.
 
 Rights (docs/events.md): a published event is public; a draft is seen only by those who may
-edit its organiser (`accounts.permissions.may_edit_organisation`: its editors and admins,
+edit its organiser (`organisations.permissions.may_edit_organisation`: its editors and admins,
 regional staff of its region, platform staff), who also edit it and see its registrations.
 The door staff are every member of the organiser (volunteers are often plain members) plus
 those editors. A registration is its person's own; the organiser's staff see it in their lists.
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from filiere.accounts import permissions
 from filiere.accounts.models import Role
 from filiere.core.text import fold
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import Organisation
 
 from .models import ACTIVE_STATUSES, CalendarFeed, Event, Registration, RegistrationStatus
@@ -34,7 +35,7 @@ DOOR_ROLES = (Role.MEMBER, Role.EDITOR, Role.ADMIN)
 
 def may_edit_event(user: Any, event: Event) -> bool:
     """Edit the event and see its registrations: whoever may edit its organiser."""
-    return permissions.may_edit_organisation(user, event.organiser_id)
+    return organisation_permissions.may_edit_organisation(user, event.organiser_id)
 
 
 def may_check_in(user: Any, event: Event) -> bool:
@@ -48,7 +49,7 @@ def may_see_event(user: Any, event: Event) -> bool:
 
 def organisations_for_events(user: Any) -> QuerySet[Organisation]:
     """The organisations `user` may create events for (see `may_edit_event`)."""
-    return permissions.organisations_editable_by(user).order_by("name")
+    return organisation_permissions.organisations_editable_by(user).order_by("name")
 
 
 def get_event_for_user(user: Any, pk: int, *, manage: bool = False, door: bool = False) -> Event:

@@ -25,6 +25,7 @@ from django.utils.translation import override
 
 from filiere.accounts import permissions
 from filiere.core.mail import absolute_url, send_templated_mail
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import Establishment, Organisation
 
 from . import selectors
@@ -78,7 +79,7 @@ def create_event(
     *, by: Any, organiser: Organisation, partners: Sequence[Organisation] = (), **fields: Any
 ) -> Event:
     """Create an event of `organiser` (whoever may edit that organisation)."""
-    if not permissions.may_edit_organisation(by, organiser):
+    if not organisation_permissions.may_edit_organisation(by, organiser):
         raise ServiceError(_("Vous ne pouvez pas organiser d'événement pour cette organisation."))
     fields = {k: v for k, v in fields.items() if k in EVENT_FIELDS}
     _check_fields(fields)

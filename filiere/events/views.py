@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from filiere.accounts import permissions
 from filiere.core.params import parse_int
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import Organisation
 
 from . import ics, selectors, services
@@ -280,7 +281,7 @@ def organiser_figures(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None:
         raise Http404
-    if not permissions.may_edit_organisation(request.user, organisation):
+    if not organisation_permissions.may_edit_organisation(request.user, organisation):
         raise PermissionDenied  # the directory is public: the organisation is not hidden
     context = {
         "organisation": organisation,

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from filiere.accounts.permissions import may_edit_organisation
-
 from .models import Organisation
+from .permissions import may_edit_organisation
 from .search import establishment_search_text, search_text_for
 
 if TYPE_CHECKING:

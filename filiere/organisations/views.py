@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from filiere.accounts.permissions import may_edit_organisation
-
 from . import exports, selectors
 from .forms import OrganisationEditForm
 from .models import ExportStatus, HeadcountBand, Kind, Source
+from .permissions import may_edit_organisation
 from .services import update_organisation
 
 

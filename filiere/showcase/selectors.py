@@ -1,6 +1,6 @@
 """Reads of the showcase shared by the pages, the API, the alerts and the benchmark.
 
-Rights come from `filiere.accounts.permissions`: a firm's showcase is edited by whoever edits the
+Rights come from `filiere.organisations.permissions`: a firm's showcase is edited by whoever edits the
 firm (`may_edit_organisation`); its declarations are validated by the staff of a cluster it is a
 member of (`may_validate_organisation`). Every object named by a request is resolved by
 `get_profile_for_user`, `get_declaration_for_user` or `get_contact_request_for_user`.
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from filiere.accounts import permissions
 from filiere.core.params import parse_int
 from filiere.core.text import fold
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import HeadcountBand, Organisation
 
 from . import facets, ranking
@@ -63,12 +64,12 @@ SIZE_BANDS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def can_edit_showcase(user: Viewer, organisation: Organisation | int) -> bool:
     """Whether `user` may edit a firm's showcase: whoever may edit the firm."""
-    return permissions.may_edit_organisation(user, organisation)
+    return organisation_permissions.may_edit_organisation(user, organisation)
 
 
 def editable_organisations(user: Viewer) -> QuerySet[Organisation]:
     """Organisations whose showcase `user` edits through a membership (staff: none listed)."""
-    return permissions.organisations_with_role(user).order_by("name")
+    return organisation_permissions.organisations_with_role(user).order_by("name")
 
 
 # --- Access functions ---------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def get_profile_for_user(user: Viewer, organisation_id: int) -> ShowcaseProfile:
     if profile is not None and profile.is_published:
         return profile
     if can_edit_showcase(user, organisation_id) or (
-        profile is not None and permissions.may_validate_organisation(user, organisation_id)
+        profile is not None and organisation_permissions.may_validate_organisation(user, organisation_id)
     ):
         if profile is None:
             organisation = Organisation.objects.filter(pk=organisation_id).first()
@@ -109,7 +110,7 @@ def get_declaration_for_user(
     if declaration is None:
         raise Http404
     allowed = (
-        permissions.may_validate_organisation(user, declaration.organisation_id)
+        organisation_permissions.may_validate_organisation(user, declaration.organisation_id)
         if for_validation
         else can_edit_showcase(user, declaration.organisation_id)
     )
@@ -125,7 +126,7 @@ def contact_requests_for_user(user: Viewer) -> QuerySet[ContactRequest]:
     qs = ContactRequest.objects.select_related("organisation", "buyer", "buyer_organisation")
     if permissions.is_platform_staff(user):
         return qs
-    editable = permissions.organisations_with_role(user).values("pk")
+    editable = organisation_permissions.organisations_with_role(user).values("pk")
     return qs.filter(Q(buyer=user) | Q(organisation_id__in=editable))
 
 
@@ -157,7 +158,8 @@ def pending_declarations(user: Viewer) -> QuerySet[CompetenceDeclaration]:
     validate for (all for platform staff), oldest first."""
     return (
         CompetenceDeclaration.objects.filter(
-            status=DeclarationStatus.DRAFT, organisation__in=permissions.organisations_validated_by(user)
+            status=DeclarationStatus.DRAFT,
+            organisation__in=organisation_permissions.organisations_validated_by(user),
         )
         .select_related("organisation", "skill")
         .order_by("created_at", "pk")

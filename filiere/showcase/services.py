@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from filiere.accounts import permissions
 from filiere.accounts.models import Membership
 from filiere.core.mail import absolute_url, send_templated_mail
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import Establishment, Organisation
 from filiere.taxonomy.models import Skill
 
@@ -195,10 +196,10 @@ def validate_declaration(
     cluster by name; a platform staff decision on a firm in no cluster names no cluster."""
     organisation_id = declaration.organisation_id
     _require(
-        permissions.may_validate_organisation(user, organisation_id),
+        organisation_permissions.may_validate_organisation(user, organisation_id),
         _("Seules les équipes des clusters dont l'entreprise est membre valident ses compétences."),
     )
-    clusters = permissions.validating_clusters(user, organisation_id).order_by("name", "pk")
+    clusters = organisation_permissions.validating_clusters(user, organisation_id).order_by("name", "pk")
     if cluster is not None:
         _require(
             clusters.filter(pk=cluster.pk).exists(),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from filiere.accounts import permissions
 from filiere.core.params import parse_int
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import Organisation
 from filiere.taxonomy.models import Skill
 from filiere.territories.models import Region
@@ -252,7 +253,9 @@ def edit(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def validation(request: HttpRequest) -> HttpResponse:
     """Cluster staff validate or reject declared competences."""
-    if not permissions.is_platform_staff(request.user) and not permissions.is_cluster_staff(request.user):
+    if not permissions.is_platform_staff(request.user) and not organisation_permissions.is_cluster_staff(
+        request.user
+    ):
         raise PermissionDenied
     if request.method == "POST":
         declaration = selectors.get_declaration_for_user(

@@ -1,8 +1,8 @@
 """Reads of the support app: a firm's facts, eligibility, catalogue, proposals, access, history.
 
 Every object a request names goes through a `get_<thing>_for_user` function here, which asks
-`accounts.permissions` (docs/permissions.md, docs/support.md): hidden → Http404, visible but not
-allowed → PermissionDenied.
+`accounts.permissions` and `organisations.permissions` (docs/permissions.md, docs/support.md):
+hidden → Http404, visible but not allowed → PermissionDenied.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 
 from filiere.accounts import permissions
 from filiere.core.text import fold
+from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import Establishment, HeadcountBand, Kind, Organisation
 from filiere.organisations.selectors import naf_label
 from filiere.territories.models import Commune, Department, Region
@@ -438,7 +439,7 @@ def may_answer_for(user: Any, provider: Any) -> bool:
 
 def may_manage_services_of(user: Any, provider: Any) -> bool:
     """Create and change a provider's services: who may edit the organisation."""
-    return permissions.may_edit_organisation(user, provider)
+    return organisation_permissions.may_edit_organisation(user, provider)
 
 
 def requests_visible_to(user: Any) -> QuerySet[SupportRequest]:
@@ -516,7 +517,7 @@ def open_referral_count(user: Any) -> int:
 def managed_providers(user: Any) -> QuerySet[Organisation]:
     """Providers whose services `user` manages: organisations they edit that offer services, or
     that are not companies (a cluster, a technopole… starting its first service)."""
-    edited = permissions.organisations_with_role(user, permissions.EDITING_ROLES)
+    edited = organisation_permissions.organisations_with_role(user, permissions.EDITING_ROLES)
     return edited.filter(Q(support_services__isnull=False) | ~Q(kind=Kind.COMPANY)).distinct()
 
 
@@ -630,7 +631,7 @@ def organisations_of_key(key: str) -> QuerySet[Organisation]:
 
 def firms_with_history(user: Any) -> list[tuple[Organisation, str]]:
     """The user's own companies and their firm keys: whose history they may open from their space."""
-    organisations = permissions.organisations_with_role(user, permissions.ADVISER_ROLES).filter(
+    organisations = organisation_permissions.organisations_with_role(user, permissions.ADVISER_ROLES).filter(
         kind=Kind.COMPANY
     )
     return [(organisation, firm_key(organisation)) for organisation in organisations.order_by("name")[:20]]

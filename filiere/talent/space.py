@@ -8,11 +8,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from filiere.accounts import permissions
-from filiere.accounts.permissions import is_adviser
 from filiere.core.space import SpaceLink, SpaceSection
+from filiere.organisations import permissions as organisation_permissions
 
 from . import selectors
+from .permissions import is_adviser
 from .selectors import own_seeker, programmes_for_user
 
 LIST_LIMIT = 20
@@ -39,7 +39,7 @@ def activities(user: Any) -> SpaceSection:
 
 def section(user: Any) -> SpaceSection | None:
     """The applications received by the companies the person edits (none: no section)."""
-    if not permissions.organisations_with_role(user).exists():
+    if not organisation_permissions.organisations_with_role(user).exists():
         return None
     return SpaceSection(
         title=_("Recrutement"),

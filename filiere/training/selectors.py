@@ -19,14 +19,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from filiere.accounts.permissions import (
-    is_platform_staff,
-    is_signed_in,
-    may_edit_organisation,
-    organisations_editable_by,
-)
+from filiere.accounts.permissions import is_platform_staff, is_signed_in
 from filiere.core.text import fold
 from filiere.organisations.models import Kind, Organisation
+from filiere.organisations.permissions import may_edit_organisation, organisations_editable_by
 from filiere.taxonomy.families import OTHER, family_choices, family_for
 
 from .models import Course, CourseSkill, Funding, Session, SessionStatus

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from filiere.accounts.models import Membership
-from filiere.accounts.permissions import may_administer_organisation
+from filiere.organisations.permissions import may_administer_organisation
 
 register = template.Library()
 

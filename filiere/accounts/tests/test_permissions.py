@@ -1,4 +1,5 @@
-"""accounts.permissions, function by function (the URL × role matrix is test_permissions_matrix)."""
+"""The permissions modules function by function: roles (accounts), organisations and clusters,
+people and applications (talent). The URL × role matrix is test_permissions_matrix."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from filiere.accounts import permissions as p
 from filiere.accounts.models import RegionalRole, Role
+from filiere.organisations import permissions as op
 from filiere.organisations.models import Kind, RelationKind
 from filiere.organisations.tests.factories import (
     EstablishmentFactory,
@@ -18,6 +20,7 @@ from filiere.organisations.tests.factories import (
     RelationFactory,
     UserFactory,
 )
+from filiere.talent import permissions as tp
 from filiere.talent.models import Cohort, File, JobSeeker, Programme
 
 pytestmark = pytest.mark.django_db
@@ -73,37 +76,37 @@ def test_regional_admin_of_their_region_only(regional, other_regional):
 
 
 def test_may_edit_organisation(firm, regional, other_regional):
-    assert p.may_edit_organisation(_member(firm, Role.EDITOR), firm)
-    assert p.may_edit_organisation(_member(firm, Role.ADMIN), firm)
-    assert not p.may_edit_organisation(_member(firm, Role.MEMBER), firm)
-    assert p.may_edit_organisation(regional, firm)
-    assert not p.may_edit_organisation(other_regional, firm)
-    assert p.may_edit_organisation(UserFactory(is_staff=True), firm)
-    assert not p.may_edit_organisation(AnonymousUser(), firm)
-    assert not p.may_edit_organisation(_member(firm, Role.EDITOR, is_active=False), firm)
-    assert p.may_edit_organisation(_member(firm, Role.EDITOR), firm.pk)  # an id works too
+    assert op.may_edit_organisation(_member(firm, Role.EDITOR), firm)
+    assert op.may_edit_organisation(_member(firm, Role.ADMIN), firm)
+    assert not op.may_edit_organisation(_member(firm, Role.MEMBER), firm)
+    assert op.may_edit_organisation(regional, firm)
+    assert not op.may_edit_organisation(other_regional, firm)
+    assert op.may_edit_organisation(UserFactory(is_staff=True), firm)
+    assert not op.may_edit_organisation(AnonymousUser(), firm)
+    assert not op.may_edit_organisation(_member(firm, Role.EDITOR, is_active=False), firm)
+    assert op.may_edit_organisation(_member(firm, Role.EDITOR), firm.pk)  # an id works too
 
 
 def test_may_administer_organisation(firm, regional, other_regional):
-    assert p.may_administer_organisation(_member(firm, Role.ADMIN), firm)
-    assert not p.may_administer_organisation(_member(firm, Role.EDITOR), firm)
-    assert not p.may_administer_organisation(_member(firm, Role.MEMBER), firm)
-    assert p.may_administer_organisation(regional, firm)
-    assert not p.may_administer_organisation(other_regional, firm)
-    assert p.may_administer_organisation(UserFactory(is_staff=True), firm)
-    assert not p.may_administer_organisation(None, firm)
+    assert op.may_administer_organisation(_member(firm, Role.ADMIN), firm)
+    assert not op.may_administer_organisation(_member(firm, Role.EDITOR), firm)
+    assert not op.may_administer_organisation(_member(firm, Role.MEMBER), firm)
+    assert op.may_administer_organisation(regional, firm)
+    assert not op.may_administer_organisation(other_regional, firm)
+    assert op.may_administer_organisation(UserFactory(is_staff=True), firm)
+    assert not op.may_administer_organisation(None, firm)
 
 
 def test_organisations_editable_by(firm, regional):
     other = EstablishmentFactory(region_code="44").organisation
     editor = _member(firm, Role.EDITOR)
-    assert list(p.organisations_editable_by(editor)) == [firm]
-    assert list(p.organisations_editable_by(regional)) == [firm]
-    assert set(p.organisations_editable_by(UserFactory(is_staff=True))) == {firm, other}
-    assert not p.organisations_editable_by(AnonymousUser()).exists()
+    assert list(op.organisations_editable_by(editor)) == [firm]
+    assert list(op.organisations_editable_by(regional)) == [firm]
+    assert set(op.organisations_editable_by(UserFactory(is_staff=True))) == {firm, other}
+    assert not op.organisations_editable_by(AnonymousUser()).exists()
     # Own roles only, for what a person does in an organisation's name (offers).
-    assert not p.organisations_with_role(regional).exists()
-    assert list(p.organisations_with_role(editor)) == [firm]
+    assert not op.organisations_with_role(regional).exists()
+    assert list(op.organisations_with_role(editor)) == [firm]
 
 
 # --- clusters ----------------------------------------------------------------------------------
@@ -120,39 +123,39 @@ def clusters(firm):
 def test_cluster_staff_are_editors_of_a_cluster(clusters):
     x, y = clusters
     staff = _member(x, Role.EDITOR)
-    assert p.is_cluster_staff(staff) and p.is_cluster_staff(staff, x) and not p.is_cluster_staff(staff, y)
-    assert not p.is_cluster_staff(_member(x, Role.MEMBER))
-    assert not p.is_cluster_staff(_member(OrganisationFactory(), Role.EDITOR))
+    assert op.is_cluster_staff(staff) and op.is_cluster_staff(staff, x) and not op.is_cluster_staff(staff, y)
+    assert not op.is_cluster_staff(_member(x, Role.MEMBER))
+    assert not op.is_cluster_staff(_member(OrganisationFactory(), Role.EDITOR))
 
 
 def test_clusters_validated_by(clusters):
     x, y = clusters
-    assert list(p.clusters_validated_by(_member(x, Role.ADMIN))) == [x]
-    assert set(p.clusters_validated_by(UserFactory(is_staff=True))) == {x, y}
-    assert not p.clusters_validated_by(AnonymousUser()).exists()
-    assert p.may_validate_for_cluster(_member(x, Role.EDITOR), x)
-    assert not p.may_validate_for_cluster(_member(y, Role.EDITOR), x)
-    assert not p.may_validate_for_cluster(_member(x, Role.EDITOR), None)
+    assert list(op.clusters_validated_by(_member(x, Role.ADMIN))) == [x]
+    assert set(op.clusters_validated_by(UserFactory(is_staff=True))) == {x, y}
+    assert not op.clusters_validated_by(AnonymousUser()).exists()
+    assert op.may_validate_for_cluster(_member(x, Role.EDITOR), x)
+    assert not op.may_validate_for_cluster(_member(y, Role.EDITOR), x)
+    assert not op.may_validate_for_cluster(_member(x, Role.EDITOR), None)
 
 
 def test_a_cluster_validates_its_members_only(firm, clusters):
     x, y = clusters
     outsider = OrganisationFactory()
     x_staff, y_staff = _member(x, Role.EDITOR), _member(y, Role.EDITOR)
-    assert p.may_validate_organisation(x_staff, firm)
-    assert not p.may_validate_organisation(x_staff, outsider)
-    assert not p.may_validate_organisation(y_staff, firm)
-    assert p.may_validate_organisation(UserFactory(is_staff=True), outsider)
-    assert list(p.organisations_validated_by(x_staff)) == [firm]
-    assert not p.organisations_validated_by(y_staff).exists()
-    assert list(p.validating_clusters(x_staff, firm)) == [x]
-    assert list(p.cluster_members(x)) == [firm]
+    assert op.may_validate_organisation(x_staff, firm)
+    assert not op.may_validate_organisation(x_staff, outsider)
+    assert not op.may_validate_organisation(y_staff, firm)
+    assert op.may_validate_organisation(UserFactory(is_staff=True), outsider)
+    assert list(op.organisations_validated_by(x_staff)) == [firm]
+    assert not op.organisations_validated_by(y_staff).exists()
+    assert list(op.validating_clusters(x_staff, firm)) == [x]
+    assert list(op.cluster_members(x)) == [firm]
 
 
 def test_another_relation_kind_is_not_membership(firm, clusters):
     _x, y = clusters
     RelationFactory(source=firm, target=y, kind=RelationKind.PARTNER_OF)
-    assert not p.may_validate_organisation(_member(y, Role.EDITOR), firm)
+    assert not op.may_validate_organisation(_member(y, Role.EDITOR), firm)
 
 
 # --- advisers ----------------------------------------------------------------------------------
@@ -183,39 +186,39 @@ def people():
 
 def test_advisers(people):
     s, t, _p, _q = people
-    assert p.is_adviser(_member(s)) and p.is_adviser(_member(t))
-    assert p.is_adviser(UserFactory(is_staff=True))
-    assert not p.is_adviser(UserFactory()) and not p.is_adviser(AnonymousUser())
-    assert not p.is_adviser(_member(OrganisationFactory()))
+    assert tp.is_adviser(_member(s)) and tp.is_adviser(_member(t))
+    assert tp.is_adviser(UserFactory(is_staff=True))
+    assert not tp.is_adviser(UserFactory()) and not tp.is_adviser(AnonymousUser())
+    assert not tp.is_adviser(_member(OrganisationFactory()))
 
 
 def test_who_sees_a_person(people):
     s, t, person_p, person_q = people
     adviser_s, adviser_t = _member(s), _member(t)
-    assert p.may_see_person(adviser_s, person_p) and p.may_see_person(
+    assert tp.may_see_person(adviser_s, person_p) and tp.may_see_person(
         adviser_s, person_q
     )  # runs the programme
-    assert p.may_see_person(adviser_t, person_q) and not p.may_see_person(adviser_t, person_p)  # partner
-    assert p.may_see_person(UserFactory(is_staff=True), person_p)
-    assert not p.may_see_person(_member(OrganisationFactory()), person_p)
-    assert not p.may_see_person(AnonymousUser(), person_p)
+    assert tp.may_see_person(adviser_t, person_q) and not tp.may_see_person(adviser_t, person_p)  # partner
+    assert tp.may_see_person(UserFactory(is_staff=True), person_p)
+    assert not tp.may_see_person(_member(OrganisationFactory()), person_p)
+    assert not tp.may_see_person(AnonymousUser(), person_p)
     own = UserFactory()
     person_p.user = own
-    assert p.may_see_person(own, person_p)
-    assert set(p.people_visible_to(adviser_t)) == {person_q}
+    assert tp.may_see_person(own, person_p)
+    assert set(tp.people_visible_to(adviser_t)) == {person_q}
 
 
 def test_only_the_following_structure_erases(people):
     s, t, person_p, person_q = people
-    assert p.may_erase_person(_member(s), person_p)
-    assert not p.may_erase_person(_member(s), person_q)  # runs the programme, does not follow Q
-    assert p.may_erase_person(_member(t, Role.ADMIN), person_q)
-    assert not p.may_erase_person(UserFactory(is_staff=True), person_p)
-    assert not p.may_erase_person(AnonymousUser(), person_p)
+    assert tp.may_erase_person(_member(s), person_p)
+    assert not tp.may_erase_person(_member(s), person_q)  # runs the programme, does not follow Q
+    assert tp.may_erase_person(_member(t, Role.ADMIN), person_q)
+    assert not tp.may_erase_person(UserFactory(is_staff=True), person_p)
+    assert not tp.may_erase_person(AnonymousUser(), person_p)
 
 
 def test_offers_are_published_by_the_companys_editors_only(firm, regional):
-    assert p.may_publish_offer_for(_member(firm, Role.EDITOR), firm)
-    assert not p.may_publish_offer_for(_member(firm, Role.MEMBER), firm)
-    assert not p.may_publish_offer_for(UserFactory(is_staff=True), firm)
-    assert not p.may_publish_offer_for(regional, firm)
+    assert tp.may_publish_offer_for(_member(firm, Role.EDITOR), firm)
+    assert not tp.may_publish_offer_for(_member(firm, Role.MEMBER), firm)
+    assert not tp.may_publish_offer_for(UserFactory(is_staff=True), firm)
+    assert not tp.may_publish_offer_for(regional, firm)

@@ -23,6 +23,7 @@ import pytest
 from django.urls import reverse
 
 from filiere.accounts.models import Membership, RegionalRole, Role
+from filiere.consultations import services as consultations_services
 from filiere.events import services as events_services
 from filiere.events.models import Event
 from filiere.meetings import services as meetings_services
@@ -86,6 +87,7 @@ class World:
     event: Any = None  # an event of cluster X (published)
     registration: Any = None  # the member's registration for it
     support: Any = None  # support app: {"request", "referral", "service", "provider"}
+    consultation: Any = None  # consultations: a published process on the private plan
     meetings: Any = None  # meetings app: {"programme", "request"} (the member receives the request)
 
 
@@ -209,6 +211,11 @@ def _build_world() -> World:
     service = ServiceFactory(provider=structure, title="Diagnostic numérique")
     referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
     support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
+    # Consultations: a published process on the private plan (its readers see it, its team runs it).
+    consultation = consultations_services.create_process(
+        by=users["regional"], plan=plan, title="Consultation R"
+    )
+    consultations_services.set_published(by=users["regional"], process=consultation, published=True)
     # Meetings: a B2B programme on cluster X's event; the member and the editor take part.
     b2b = meetings_services.create_programme(
         by=users["cluster_x"], event=event, first_slot_at=event.starts_at, slot_minutes=20, slots=4, tables=2,
@@ -240,6 +247,7 @@ def _build_world() -> World:
         event,
         registration,
         support,
+        consultation,
         meetings,
     )
 
@@ -635,6 +643,36 @@ CASES += [
         "get",
         lambda w: reverse("support:inbox"),
         allowed=EVERYONE_SIGNED_IN,  # each sees only their structures' requests
+    ),
+    Case(
+        "consultations_moderation",
+        "get",
+        lambda w: reverse("consultations:moderation", args=[w.consultation.pk]),
+        allowed=("regional", "platform_staff"),  # the plan's team (no named moderator here)
+        others=(("member", 403), ("editor", 403), ("admin", 403)),  # they read the plan, not moderate
+    ),
+    Case(
+        "consultations_answers",
+        "get",
+        lambda w: reverse("consultations:answers", args=[w.consultation.pk]),
+        allowed=("regional", "platform_staff"),
+        others=(("member", 403), ("editor", 403), ("admin", 403)),
+    ),
+    Case(
+        "consultations_join",
+        "get",
+        lambda w: reverse("consultations:join", args=[w.consultation.pk]),
+        allowed=("member", "editor", "admin", "regional", "platform_staff"),  # readers of the private plan
+    ),
+    Case(
+        "consultations_new_version",
+        "post",
+        lambda w: reverse("consultations:versions", args=[w.consultation.pk]),
+        data=lambda w: {"note": "v2"},
+        # the team gets the form back with "nothing changed" (200); readers 403, others 404
+        allowed=("regional", "platform_staff"),
+        others=(("member", 403), ("editor", 403), ("admin", 403)),
+        anonymous=404,
     ),
 ]
 

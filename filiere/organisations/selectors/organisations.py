@@ -9,9 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from filiere.accounts.permissions import may_edit_organisation
-
 from ..models import Establishment, Organisation, Relation
+from ..permissions import may_edit_organisation
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import Viewer

@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from filiere.accounts.models import Role
-from filiere.accounts.permissions import (
+from filiere.accounts.permissions import is_regional_admin
+from filiere.organisations.models import Kind
+from filiere.organisations.permissions import (
     is_cluster_staff,
-    is_regional_admin,
     may_edit_organisation,
     organisations_editable_by,
 )
-from filiere.organisations.models import Kind
 from filiere.organisations.selectors import DirectoryFilters, search_directory
 from filiere.organisations.services import update_organisation
 

@@ -1,7 +1,7 @@
 """Reads of the talent app: access functions, matching, skill gaps, the programme dashboard and
 the GDPR export. Views, the API, the demo and the benchmark all call these.
 
-Access rules are `filiere.accounts.permissions` (advisers, `people_visible_to`, `may_see_person`,
+Access rules are `filiere.talent.permissions` (advisers, `people_visible_to`, `may_see_person`,
 `may_erase_person`, `may_publish_offer_for`): an adviser is a member of a structure (France
 Travail agency, Mission locale, cluster…); they see the people their structure follows and the
 people who have a file in a programme their structure runs; a partner structure of a programme
@@ -15,12 +15,13 @@ gaps), `applications` (the company's side), `personal_data` (GDPR export, access
 
 from __future__ import annotations
 
-# Also asked through this package by the views and the API: the advisers' rights, the engine
-# (skill labels) and the programme dashboard.
-from filiere.accounts.permissions import is_adviser, people_visible_to
 from filiere.matching import services as engine
 
 from ..dashboard import Dashboard, Figures, Follow, programme_dashboard
+
+# Also asked through this package by the views and the API: the advisers' rights, the engine
+# (skill labels) and the programme dashboard.
+from ..permissions import is_adviser, people_visible_to
 from .access import (
     SEEKERS_PER_PAGE,
     active_purposes,

@@ -1,6 +1,6 @@
 """Who sees what in talent: the access functions (`get_<thing>_for_user`, 404 when hidden, 403 when
 seen but not editable) and the advisers' lists of the people they follow. Rules:
-`filiere.accounts.permissions`."""
+`filiere.talent.permissions` (built on the roles of `filiere.accounts.permissions`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
-from filiere.accounts.permissions import people_visible_to
 
+from .. import permissions as talent_permissions
 from ..dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: F401 (the selector)
 from ..models import (
     Cohort,
@@ -24,6 +24,7 @@ from ..models import (
     OfferStatus,
     Programme,
 )
+from ..permissions import people_visible_to
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import Viewer
@@ -59,7 +60,7 @@ def programmes_for_user(user: Viewer) -> QuerySet[Programme]:
         return Programme.objects.none()
     if permissions.is_platform_staff(user):
         return Programme.objects.all()
-    ids = permissions.structure_ids(user)
+    ids = talent_permissions.structure_ids(user)
     regions = permissions.administered_region_codes(user)
     return Programme.objects.filter(
         Q(structure_id__in=ids) | Q(partners__in=ids) | Q(region_id__in=regions)
@@ -68,7 +69,9 @@ def programmes_for_user(user: Viewer) -> QuerySet[Programme]:
 
 def can_manage_programme(user: Viewer, programme: Programme) -> bool:
     """Whether the user may create cohorts and move files (member of the running structure)."""
-    return permissions.is_platform_staff(user) or programme.structure_id in permissions.structure_ids(user)
+    return permissions.is_platform_staff(user) or programme.structure_id in talent_permissions.structure_ids(
+        user
+    )
 
 
 def get_programme_for_user(user: Viewer, pk: int) -> Programme:
@@ -102,7 +105,7 @@ def get_file_for_user(user: Viewer, pk: int) -> File:
     )
     if file is None:
         raise Http404(_("Dossier introuvable."))
-    if not can_manage_programme(user, file.cohort.programme) and not permissions.may_see_person(
+    if not can_manage_programme(user, file.cohort.programme) and not talent_permissions.may_see_person(
         user, file.seeker
     ):
         raise Http404(_("Dossier introuvable."))
@@ -112,7 +115,7 @@ def get_file_for_user(user: Viewer, pk: int) -> File:
 
 def can_edit_offer(user: Viewer, offer: JobOffer) -> bool:
     """An offer is edited by the editors of the company named on it (`may_publish_offer_for`)."""
-    return permissions.may_publish_offer_for(user, offer.organisation_id)
+    return talent_permissions.may_publish_offer_for(user, offer.organisation_id)
 
 
 def get_offer_for_user(user: Viewer, pk: int) -> JobOffer:

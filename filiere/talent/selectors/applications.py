@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from filiere.accounts import permissions
+from filiere.organisations import permissions as organisation_permissions
 
+from .. import permissions as talent_permissions
 from ..dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: F401 (the selector)
 from ..models import (
     Application,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 def applications_received(user: Any) -> QuerySet[Application]:
     """Applications to the offers of the companies `user` edits themselves (the recruiters'
     inbox; platform and regional staff do not recruit in a company's name)."""
-    companies = permissions.organisations_with_role(user).values("pk")
+    companies = organisation_permissions.organisations_with_role(user).values("pk")
     return (
         Application.objects.filter(offer__organisation_id__in=companies)
         .select_related("offer__organisation", "seeker")
@@ -48,7 +49,7 @@ def get_application_for_user(user: Any, pk: int) -> Application:
         .select_related("offer__organisation", "seeker__structure", "seeker__adviser", "sent_by")
         .first()
     )
-    if application is None or not permissions.may_see_application(user, application):
+    if application is None or not talent_permissions.may_see_application(user, application):
         raise Http404(_("Candidature introuvable."))
     log_access(seeker=application.seeker, user=user, what=f"candidature {application.pk}")
     return application

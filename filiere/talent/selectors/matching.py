@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
-from filiere.accounts.permissions import people_visible_to
 from filiere.core.text import fold
 from filiere.matching import services as engine
 
@@ -27,6 +26,7 @@ from ..models import (
     OfferStatus,
     SeekerDepartment,
 )
+from ..permissions import people_visible_to
 
 if TYPE_CHECKING:
     pass

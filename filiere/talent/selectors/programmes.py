@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from filiere.accounts.permissions import people_visible_to
-
 from ..dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: F401 (the selector)
 from ..models import (
     Cohort,
     File,
     FileState,
 )
+from ..permissions import people_visible_to
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import Viewer

@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filiere.accounts import permissions
 from filiere.matching import services as engine
 from filiere.organisations.models import Organisation
 from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier
 
 from .. import indexing
+from .. import permissions as talent_permissions
 from ..models import (
     CANDIDATE_MOVES,
     COMPANY_MOVES,
@@ -54,12 +54,12 @@ def save_offer(
     """Create or update an offer: link its title to ROME/ESCO (or the given appellation),
     extract its skills from title + description, reindex it. A person (`by`) publishes only for a
     company they edit (`permissions.may_publish_offer_for`); `by=None` is the demo or an import."""
-    if by is not None and not permissions.may_publish_offer_for(by, organisation):
+    if by is not None and not talent_permissions.may_publish_offer_for(by, organisation):
         raise PermissionDenied(
             _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
         )
     if offer is not None and offer.organisation_id != organisation.pk and by is not None:
-        if not permissions.may_publish_offer_for(by, offer.organisation_id):
+        if not talent_permissions.may_publish_offer_for(by, offer.organisation_id):
             raise PermissionDenied(
                 _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
             )
@@ -158,11 +158,11 @@ def _check_application_move(
             }
         )
     if by is not None:
-        if to_status in COMPANY_MOVES and not permissions.may_answer_application(by, current):
+        if to_status in COMPANY_MOVES and not talent_permissions.may_answer_application(by, current):
             raise PermissionDenied(
                 _("Seuls les éditeurs de l'entreprise qui recrute répondent à une candidature.")
             )
-        if to_status in CANDIDATE_MOVES and not permissions.may_withdraw_application(by, current):
+        if to_status in CANDIDATE_MOVES and not talent_permissions.may_withdraw_application(by, current):
             raise PermissionDenied(
                 _("Seuls la personne et la structure qui l'accompagne peuvent retirer une candidature.")
             )

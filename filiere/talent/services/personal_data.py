@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from filiere.accounts import permissions
 from filiere.matching import services as engine
 
 from .. import indexing
+from .. import permissions as talent_permissions
 from ..models import (
     Application,
     ApplicationTransition,
@@ -48,7 +48,7 @@ def erase_seeker(*, seeker: JobSeeker, by: User | None = None) -> JobSeeker:
     (`permissions.may_erase_person`); `by=None` is the retention job."""
     if by is not None and not (
         (seeker.user_id is not None and seeker.user_id == getattr(by, "pk", None))
-        or permissions.may_erase_person(by, seeker)
+        or talent_permissions.may_erase_person(by, seeker)
     ):
         raise PermissionDenied(_("Seule la structure qui suit cette personne peut effacer ses données."))
     with transaction.atomic():

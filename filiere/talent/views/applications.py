@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from filiere.accounts import permissions
 from filiere.core.forms import run_service
+from filiere.organisations import permissions as organisation_permissions
 
+from .. import permissions as talent_permissions
 from .. import selectors, services
 from ..forms import (
     ApplicationMoveForm,
@@ -51,7 +52,7 @@ def _application_list(request: HttpRequest, applications: Any, *, offer: Any, wh
 @login_required
 def application_inbox(request: HttpRequest) -> HttpResponse:
     """Every application to the offers of the companies the person edits (their inbox)."""
-    if not permissions.organisations_with_role(request.user).exists():
+    if not organisation_permissions.organisations_with_role(request.user).exists():
         raise PermissionDenied  # names no object: refused, not hidden
     return _application_list(
         request, selectors.applications_received(request.user), offer=None, what="candidatures reçues"
@@ -71,9 +72,9 @@ def offer_applications(request: HttpRequest, pk: int) -> HttpResponse:
 def _moves_for(user: Any, application: Any) -> tuple[str, ...]:
     """The statuses `user` may move `application` to now (their side of the state machine)."""
     mine: set[str] = set()
-    if permissions.may_answer_application(user, application):
+    if talent_permissions.may_answer_application(user, application):
         mine |= COMPANY_MOVES
-    if permissions.may_withdraw_application(user, application):
+    if talent_permissions.may_withdraw_application(user, application):
         mine |= CANDIDATE_MOVES
     return tuple(s for s in application.next_statuses if s in mine)
 
@@ -109,6 +110,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": application.transitions.select_related("by"),
         "form": form,
         "moves": moves,
-        "is_company": permissions.may_answer_application(request.user, application),
+        "is_company": talent_permissions.may_answer_application(request.user, application),
     }
     return render(request, "talent/application_detail.html", context, status=400 if form.errors else 200)

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from filiere.accounts import permissions
 from filiere.core.forms import run_service
+from filiere.organisations import permissions as organisation_permissions
 
 from .. import selectors, services
 from ..forms import (
@@ -72,7 +72,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def offer_create(request: HttpRequest) -> HttpResponse:
     # Only the companies the user edits themselves: staff do not publish in a company's name.
-    organisations = list(permissions.organisations_with_role(request.user).order_by("name")[:50])
+    organisations = list(organisation_permissions.organisations_with_role(request.user).order_by("name")[:50])
     if not organisations:
         raise Http404
     form = OfferForm(request.POST or None, organisations=organisations)

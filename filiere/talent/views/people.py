@@ -16,9 +16,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from filiere.accounts import permissions
 from filiere.core.forms import run_service, service_messages
 
+from .. import permissions as talent_permissions
 from .. import selectors, services
 from ..forms import (
     SeekerForm,
@@ -101,7 +101,8 @@ def seeker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "applications": seeker.applications.select_related("offer__organisation"),
         "logs": selectors.access_log(seeker, limit=20),
         "is_self": seeker.user_id == request.user.pk,
-        "can_erase": seeker.user_id == request.user.pk or permissions.may_erase_person(request.user, seeker),
+        "can_erase": seeker.user_id == request.user.pk
+        or talent_permissions.may_erase_person(request.user, seeker),
         "reach": list(seeker.reach.values_list("department_code", flat=True)),
         "age_label": AgeBand(seeker.age_band).label,
     }
@@ -124,7 +125,7 @@ def seeker_export(request: HttpRequest, pk: int) -> HttpResponse:
 def seeker_erase(request: HttpRequest, pk: int) -> HttpResponse:
     seeker = selectors.get_seeker_for_user(request.user, pk, what="effacement")
     is_self = seeker.user_id == request.user.pk
-    if not is_self and not permissions.may_erase_person(request.user, seeker):
+    if not is_self and not talent_permissions.may_erase_person(request.user, seeker):
         raise PermissionDenied
     if request.POST.get("confirm") != "1":
         messages.error(request, _("Cochez la case de confirmation pour effacer ces données."))

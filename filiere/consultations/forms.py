@@ -1,0 +1,74 @@
+"""Forms of consultations; the views hand their cleaned data to `services` through `run_service`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from filiere.territories.models import Department
+
+from .models import ActorKind, Answer, Field, HideReason, Kind, Visibility
+from .services import MAX_BODY
+
+
+class JoinForm(forms.Form):
+    pseudonym = forms.CharField(label=_("Pseudonyme"), max_length=60)
+    visibility = forms.ChoiceField(label=_("Mes contributions paraissent"), choices=Visibility.choices)
+    actor_kind = forms.ChoiceField(label=_("Je m'exprime en tant que"), choices=ActorKind.choices)
+    siren = forms.CharField(
+        label=_("SIREN de ma structure (facultatif)"),
+        max_length=20,
+        required=False,
+        help_text=_("Vérifié dans l'annuaire ; « vérifiée » si vous en êtes membre."),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Département"), queryset=Department.objects.order_by("code"), required=False
+    )
+    consent = forms.BooleanField(
+        label=_("J'accepte que mes contributions soient publiées sous le nom choisi ci-dessus."),
+        required=False,
+    )
+
+
+class ContributionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=[
+            (k.value, k.label)
+            for k in (Kind.AMENDMENT, Kind.PROPOSAL, Kind.ARGUMENT_FOR, Kind.ARGUMENT_AGAINST, Kind.COMMENT)
+        ],
+    )
+    field = forms.ChoiceField(label=_("Champ amendé"), choices=[("", "—"), *Field.choices], required=False)
+    title = forms.CharField(label=_("Titre"), max_length=255, required=False, strip=False)
+    # No max_length here: the service names the length in its message.
+    body = forms.CharField(
+        label=_("Texte"), widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_BODY}), strip=False
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Motif"), choices=HideReason.choices)
+    note = forms.CharField(label=_("Précision"), max_length=500, required=False)
+
+
+class ModerateForm(forms.Form):
+    hide = forms.BooleanField(required=False)
+    reason = forms.ChoiceField(label=_("Motif"), choices=[("", "—"), *HideReason.choices], required=False)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Réponse"), choices=[c for c in Answer.choices if c[0] != Answer.PENDING]
+    )
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class VersionForm(forms.Form):
+    note = forms.CharField(label=_("Note de version"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Raison des modifications de l'équipe"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Obligatoire quand une modification ne vient d'aucune contribution retenue."),
+    )
