@@ -11,6 +11,8 @@ from django.utils import timezone
 from filiere.accounts.models import Role
 from filiere.events import services as events_services
 from filiere.events.tests.factories import cluster, make_event, staff_of
+
+__all__ = ["cluster", "make_day", "person"]
 from filiere.meetings import services
 from filiere.meetings.models import Participant, Programme
 from filiere.organisations.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
