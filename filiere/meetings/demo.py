@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -121,7 +122,7 @@ def _person(first: str, organisation: Organisation, role: str = Role.EDITOR) -> 
 
 def _event(
     organiser: Organisation, staff: User, title: str, starts: dt.datetime, venue: str, themes: list[str]
-) -> object:
+) -> Any:
     existing = events_selectors.events_organised_by(staff).filter(title=title).first()
     if existing is not None:
         return existing
@@ -131,7 +132,7 @@ def _event(
     )  # fmt: skip
 
 
-def _programme(event: object, starts: dt.datetime, slots: int, tables: int) -> Programme:
+def _programme(event: Any, starts: dt.datetime, slots: int, tables: int) -> Programme:
     programme = Programme.objects.filter(event=event).first()
     if programme is None:
         programme = Programme.objects.create(
@@ -247,7 +248,8 @@ def _forum(rng: random.Random) -> Programme | None:
     firms = {
         name: _organisation(name, kind, region, dep, city) for name, kind, region, dep, city, _r in GRAND_EST
     }
-    buyers, suppliers = [], []
+    buyers: list[Participant] = []
+    suppliers: list[Participant] = []
     for name, _k, _r, _d, _c, role in GRAND_EST:
         text = (
             "Besoin : téléconsultation et télésurveillance pour les patients éloignés"
