@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("observatoire/", include("filiere.observatory.urls")),
     path("evenements/", include("filiere.events.urls")),
     path("gouvernance/", include("filiere.governance.urls")),
+    path("rendez-vous/", include("filiere.meetings.urls")),
     path("consultations/", include("filiere.consultations.urls")),
 ]
 # Public pages meant to be shared in English too: French unprefixed, English under /en/ (the
