@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 import time
 from argparse import Namespace
 from collections import Counter
@@ -58,7 +57,10 @@ def _plan() -> Any:
 
     region, _c = Region.objects.get_or_create(code="75", defaults={"name": "Nouvelle-Aquitaine"})
     plan = Plan.objects.create(
-        title="Feuille de route (banc)", region=region, start_date=dt.date(2018, 1, 1), end_date=dt.date(2021, 12, 31)
+        title="Feuille de route (banc)",
+        region=region,
+        start_date=dt.date(2018, 1, 1),
+        end_date=dt.date(2021, 12, 31),
     )
     plan.is_public = True
     plan.save()
@@ -99,8 +101,23 @@ def load(rows: int, *, seed: int = SEED) -> dict[str, Any]:
         plan=plan,
         title="Consultation (banc)",
         phases=[
-            {"kind": PhaseKind.WORKSHOPS, "title": "Ateliers", "starts_on": today - d(90), "ends_on": today - d(31), "may_argue": True},  # fmt: skip
-            {"kind": PhaseKind.ONLINE, "title": "En ligne", "starts_on": today - d(30), "ends_on": today + d(30), "may_amend": True, "may_propose": True, "may_argue": True, "may_support": True},  # fmt: skip
+            {
+                "kind": PhaseKind.WORKSHOPS,
+                "title": "Ateliers",
+                "starts_on": today - d(90),
+                "ends_on": today - d(31),
+                "may_argue": True,
+            },  # fmt: skip
+            {
+                "kind": PhaseKind.ONLINE,
+                "title": "En ligne",
+                "starts_on": today - d(30),
+                "ends_on": today + d(30),
+                "may_amend": True,
+                "may_propose": True,
+                "may_argue": True,
+                "may_support": True,
+            },  # fmt: skip
         ],
     )
     services.set_published(by=team, process=process, published=True)
@@ -112,13 +129,26 @@ def load(rows: int, *, seed: int = SEED) -> dict[str, Any]:
         _insert(
             cursor,
             Participation._meta.db_table,
-            ["process_id", "pseudonym", "display_name", "visibility", "actor_kind", "department_id", "consent_at", "organisation_verified", "created_at", "updated_at"],  # fmt: skip
+            [
+                "process_id",
+                "pseudonym",
+                "display_name",
+                "visibility",
+                "actor_kind",
+                "department_id",
+                "consent_at",
+                "organisation_verified",
+                "created_at",
+                "updated_at",
+            ],  # fmt: skip
             [
                 [process.pk, f"p{i}", "", "pseudonym", rng.choice(ACTORS), None, now, False, now, now]
                 for i in range(people_n)
             ],
         )
-        first_person = Participation.objects.filter(process=process).order_by("pk").values_list("pk", flat=True)[0]
+        first_person = (
+            Participation.objects.filter(process=process).order_by("pk").values_list("pk", flat=True)[0]
+        )
         # Supports first (skewed towards low contribution numbers), so each contribution is
         # written with its count.
         pairs: set[tuple[int, int]] = set()
@@ -141,7 +171,9 @@ def load(rows: int, *, seed: int = SEED) -> dict[str, Any]:
                     ]
                 )  # fmt: skip
             _insert(cursor, Contribution._meta.db_table, columns, batch)
-        first_contribution = Contribution.objects.filter(process=process).order_by("pk").values_list("pk", flat=True)[0]
+        first_contribution = (
+            Contribution.objects.filter(process=process).order_by("pk").values_list("pk", flat=True)[0]
+        )
         ordered = sorted(pairs)
         for start in range(0, len(ordered), BATCH):
             _insert(
@@ -178,7 +210,12 @@ def naive_section_page(process: Any, node_type: str, node_id: int) -> list[int]:
 
     rows = list(
         Contribution.objects.filter(
-            process=process, node_type=node_type, node_id=node_id, kind__in=ANSWERABLE, parent=None, moderation="visible"
+            process=process,
+            node_type=node_type,
+            node_id=node_id,
+            kind__in=ANSWERABLE,
+            parent=None,
+            moderation="visible",
         ).only("pk")
     )
     counted = [(Support.objects.filter(contribution_id=c.pk).count(), c.pk) for c in rows]
@@ -193,7 +230,9 @@ def naive_results(process: Any) -> dict[str, Counter]:
     by_phase: Counter = Counter()
     by_actor: Counter = Counter()
     for person in Participation.objects.filter(process=process):
-        phases = list(person.contributions.filter(moderation="visible").values_list("phase__title", flat=True))
+        phases = list(
+            person.contributions.filter(moderation="visible").values_list("phase__title", flat=True)
+        )
         by_phase.update(phases)
         by_actor[person.get_actor_kind_display()] += 1
     return {"phase": by_phase, "actor": by_actor}
@@ -241,9 +280,9 @@ def run(args: Namespace) -> dict[str, Any]:
     t = time.perf_counter()
     naive = naive_results(process)
     naive_report_s = time.perf_counter() - t
-    report_equal = {title: n for title, n, _p in r.by_phase if n} == dict(naive["phase"]) and dict(r.by_actor) == dict(
-        naive["actor"]
-    )
+    report_equal = {title: n for title, n, _p in r.by_phase if n} == dict(naive["phase"]) and dict(
+        r.by_actor
+    ) == dict(naive["actor"])
     section_p95 = p95(fast)
     naive_p95 = p95(slow)
     report_s = min(report_times)
@@ -268,12 +307,32 @@ def run(args: Namespace) -> dict[str, Any]:
 def table(result: dict[str, Any]) -> list[tuple[str, str, str]]:
     """Rows of docs/benchmarks.md."""
     return [
-        ("contributions / supports / participants", f"{result['contributions']:,} / {result['supports']:,} / {result['participants']:,}", "one process"),  # fmt: skip
+        (
+            "contributions / supports / participants",
+            f"{result['contributions']:,} / {result['supports']:,} / {result['participants']:,}",
+            "one process",
+        ),  # fmt: skip
         ("load", f"{result['insert_s']} s", ""),
-        ("section page, first 20 (p95 over the busiest sections)", f"{result['section_p95_s']} s", f"< {GOAL_SECTION_P95_S} s; busiest section {result['busiest_section_contributions']:,} contributions"),  # fmt: skip
-        ("naive section page (a count query per contribution), p95", f"{result['naive_section_p95_s']} s", f"× {result['section_ratio']} slower; same ranking: {result['section_same_order']}"),  # fmt: skip
-        ("results report (grouped queries)", f"{result['report_s']} s", f"< {GOAL_REPORT_S:.0f} s: {result['verdict']}"),  # fmt: skip
-        ("naive report (a query per participant)", f"{result['naive_report_s']} s", f"× {result['report_ratio']} slower; same counts: {result['report_equal']}"),  # fmt: skip
+        (
+            "section page, first 20 (p95 over the busiest sections)",
+            f"{result['section_p95_s']} s",
+            f"< {GOAL_SECTION_P95_S} s; busiest section {result['busiest_section_contributions']:,} contributions",
+        ),  # fmt: skip
+        (
+            "naive section page (a count query per contribution), p95",
+            f"{result['naive_section_p95_s']} s",
+            f"× {result['section_ratio']} slower; same ranking: {result['section_same_order']}",
+        ),  # fmt: skip
+        (
+            "results report (grouped queries)",
+            f"{result['report_s']} s",
+            f"< {GOAL_REPORT_S:.0f} s: {result['verdict']}",
+        ),  # fmt: skip
+        (
+            "naive report (a query per participant)",
+            f"{result['naive_report_s']} s",
+            f"× {result['report_ratio']} slower; same counts: {result['report_equal']}",
+        ),  # fmt: skip
     ]
 
 

@@ -21,7 +21,16 @@ from filiere.core.forms import run_service, service_messages
 from filiere.core.params import parse_int
 
 from . import reports, selectors, services
-from .forms import AnswerForm, ContributionForm, JoinForm, ModerateForm, ReportForm, VersionForm
+from .forms import (
+    AnswerForm,
+    ConclusionForm,
+    ContributionForm,
+    JoinForm,
+    MeetingForm,
+    ModerateForm,
+    ReportForm,
+    VersionForm,
+)
 from .models import Answer, Field, HideReason, Kind, NodeType
 
 PER_PAGE = 20
@@ -277,6 +286,68 @@ def action_trace(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
         "changes": [(c, selectors.diff_html(c.before, c.after)) for c in changes],
     }
     return render(request, "consultations/action.html", context)
+
+
+@login_required
+def meeting_link(request: HttpRequest, pk: int) -> HttpResponse:
+    process = selectors.get_process_for_user(request.user, pk)
+    if not selectors.is_team(request.user, process):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, process=process)
+    if request.method == "POST":
+
+        def call(d: dict[str, Any]) -> Any:
+            try:
+                return services.link_meeting(
+                    by=request.user, process=process, phase=d["phase"], event_id=d["event"]
+                )
+            except Http404 as exc:
+                raise ValidationError({"event": _("Aucun événement visible ne porte ce numéro.")}) from exc
+
+        meeting = run_service(form, call)
+        if meeting is not None:
+            return redirect("consultations:meeting", pk=process.pk, meeting_id=meeting.pk)
+    return render(
+        request,
+        "consultations/meeting_link.html",
+        {"process": process, "form": form, "meetings": selectors.meetings(process)},
+    )
+
+
+def meeting_detail(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    process = selectors.get_process_for_user(request.user, pk)
+    meeting = selectors.get_meeting(process, meeting_id)
+    team = selectors.is_team(request.user, process)
+    sections = selectors.plan_sections(process.plan)
+    form = ConclusionForm(request.POST or None, sections=sections)
+    if request.method == "POST":
+        if not team:
+            raise PermissionDenied
+
+        def call(d: dict[str, Any]) -> Any:
+            node_type, node_id = d["section"].split(":")
+            return services.record_conclusion(
+                by=request.user,
+                meeting=meeting,
+                node_type=node_type,
+                node_id=int(node_id),
+                title=d["title"],
+                body=d["body"],
+            )
+
+        if run_service(form, call, field="body") is not None:
+            messages.success(
+                request, _("Conclusion enregistrée : elle sera répondue comme les autres contributions.")
+            )
+            return redirect("consultations:meeting", pk=process.pk, meeting_id=meeting.pk)
+    context = {
+        "process": process,
+        "meeting": meeting,
+        "attendance": selectors.meeting_attendance(meeting),
+        "conclusions": meeting.conclusions.visible().order_by("pk"),
+        "form": form if team else None,
+    }
+    return render(request, "consultations/meeting.html", context)
 
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:

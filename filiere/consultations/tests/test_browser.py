@@ -63,7 +63,9 @@ def test_amend_support_accept_and_trace(browser_context: Any, site: str) -> None
     page.wait_for_url(section)
     page.get_by_label("Type").select_option(label="Amendement")
     page.get_by_label("Champ amendé").select_option(label="Description")
-    page.get_by_label(re.compile(r"^Texte\s*:?$")).fill("Animer et fédérer l'écosystème numérique dans chaque département.")
+    page.get_by_label(re.compile(r"^Texte\s*:?$")).fill(
+        "Animer et fédérer l'écosystème numérique dans chaque département."
+    )
     page.get_by_role("button", name="Publier").click()
     page.wait_for_load_state()
     assert page.locator(".co-diff ins").first.inner_text() == "et fédérer"
