@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,15 @@ from .forms import (
 from .models import Answer, Field, HideReason, Kind, NodeType
 
 PER_PAGE = 20
+
+
+def _safe_next(request: HttpRequest, value: str | None, default: str) -> str:
+    """`value` when it is a path of this site, else `default` (no open redirect)."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return default
 
 
 def process_list(request: HttpRequest) -> HttpResponse:
@@ -77,7 +87,11 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
         done = run_service(form, lambda d: services.join(by=request.user, process=process, **d))
         if done is not None:
             messages.success(request, _("Votre participation est enregistrée."))
-            return redirect(request.GET.get("next") or reverse("consultations:detail", args=[process.pk]))
+            return redirect(
+                _safe_next(
+                    request, request.GET.get("next"), reverse("consultations:detail", args=[process.pk])
+                )
+            )
     return render(
         request, "consultations/join.html", {"process": process, "form": form, "participation": current}
     )

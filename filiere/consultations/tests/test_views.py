@@ -200,3 +200,10 @@ def test_workshop_from_events_with_attendance_and_conclusions(client, w):
     client.force_login(UserFactory())
     assert client.post(url, {"section": f"objective:{w.objective.pk}", "body": "x"}).status_code == 403
     assert client.get(reverse("consultations:meeting_link", args=[w.process.pk])).status_code == 403
+
+
+def test_join_never_redirects_off_site(client, w):
+    client.force_login(UserFactory())
+    url = reverse("consultations:join", args=[w.process.pk]) + "?next=https://evil.example/"
+    response = client.post(url, {"pseudonym": "Léa", "visibility": "name", "actor_kind": "citizen", "consent": "on"})
+    assert response.status_code == 302 and response["Location"] == reverse("consultations:detail", args=[w.process.pk])
