@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from filiere.consultations import services
 from filiere.consultations.models import Answer, Contribution, Kind, NodeType, Support
+from filiere.consultations.space import section
 from filiere.events import services as events_services
 from filiere.events.tests.factories import make_event
 from filiere.roadmaps.tests.factories import UserFactory
@@ -205,5 +206,20 @@ def test_workshop_from_events_with_attendance_and_conclusions(client, w):
 def test_join_never_redirects_off_site(client, w):
     client.force_login(UserFactory())
     url = reverse("consultations:join", args=[w.process.pk]) + "?next=https://evil.example/"
-    response = client.post(url, {"pseudonym": "Léa", "visibility": "name", "actor_kind": "citizen", "consent": "on"})
-    assert response.status_code == 302 and response["Location"] == reverse("consultations:detail", args=[w.process.pk])
+    response = client.post(
+        url, {"pseudonym": "Léa", "visibility": "name", "actor_kind": "citizen", "consent": "on"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "consultations:detail", args=[w.process.pk]
+    )
+
+
+def test_personal_space_links_each_role_to_its_pages(w):
+    user = participant(w.process)
+    assert reverse("consultations:detail", args=[w.process.pk]) in [link.url for link in section(user).links]
+    team_urls = [link.url for link in section(w.team).links]
+    assert reverse("consultations:moderation", args=[w.process.pk]) in team_urls
+    assert reverse("consultations:answers", args=[w.process.pk]) in team_urls
+    assert reverse("consultations:moderation", args=[w.process.pk]) not in [
+        link.url for link in section(user).links
+    ]
