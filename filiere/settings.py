@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "filiere.roadmaps",
     # After roadmaps: its demo consults the Nouvelle-Aquitaine plan that roadmaps' demo creates.
     "filiere.consultations",
+    # Reads every app above through its selectors (public region pages, occupations).
+    "filiere.promotion",
 ]
 
 MIDDLEWARE = [

@@ -9,18 +9,21 @@ accounts from those that register `demo_accounts` (core.registry).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 from .registry import registered
 from .theme import theme_css
@@ -184,3 +187,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
     except Exception:  # noqa: BLE001 - the error page itself must never fail
         body = f"<!doctype html><title>500</title><h1>{escape(_('Erreur du serveur'))}</h1>"
     return HttpResponseServerError(body)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, reading the page to return to in the language of its address.
+
+    Django translates `next` by resolving it in the language active for the switch request (the
+    cookie's), so `/en/…` chosen by a visitor without the English cookie would not resolve and the
+    visitor would stay on the English address. Resolving it in the language of its own prefix
+    (French when unprefixed) sends them to the same page in the language they chose.
+    """
+    next_url = request.POST.get("next", request.GET.get("next", "")) or ""
+    source = translation.get_language_from_path(urlsplit(next_url).path) or settings.LANGUAGE_CODE
+    with translation.override(source):
+        return django_set_language(request)

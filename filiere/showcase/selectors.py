@@ -285,6 +285,19 @@ def filter_profiles(filters: ShowcaseFilters, queryset: QuerySet | None = None) 
     return qs
 
 
+def buyer_sectors() -> QuerySet[Sector]:
+    """The buyer-facing application sectors, in their display order (read by promotion)."""
+    return Sector.objects.all()
+
+
+def get_buyer_sector(code: str) -> Sector:
+    """The sector named by a request, else 404."""
+    sector = Sector.objects.filter(code=str(code)[:30]).first()
+    if sector is None:
+        raise Http404
+    return sector
+
+
 def detect_sectors(text: str) -> list[Sector]:
     """Sectors named in a buyer's text by their folded keywords ("ferroviaire" → rail)."""
     folded = f" {' '.join(re.findall(r'[a-z0-9-]+', fold(text)))} "

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
+from filiere.core.loading import read_csv
+from filiere.taxonomy.importers import rome_file, rome_versions
 from filiere.taxonomy.models import NafCode, NafLevel, RomeMetier, Skill
 
 
@@ -77,3 +79,39 @@ def appellation_by_label(label: str) -> list[tuple[str, str]]:
     wanted = fold(label)
     rows = _folded_appellations(RomeAppellation.objects.count())
     return [(code, label) for code, label, folded in rows if folded == wanted]
+
+
+# --- ROME texts and centres of interest (read from the reference files, not stored) ---------------
+
+
+@lru_cache(maxsize=1)
+def _rome_texts() -> dict[str, dict[str, list[str]]]:
+    if not rome_versions():
+        return {}
+    texts: dict[str, dict[str, list[tuple[int, str]]]] = {}
+    for row in read_csv(rome_file("texte")):
+        kind = texts.setdefault(row["code_rome"], {}).setdefault(row["libelle_type_texte"], [])
+        # The file doubles apostrophes ("l''analyse"), an SQL-style escape left in the export.
+        kind.append((int(row["position_phrase"] or 0), row["libelle_texte"].replace("''", "'")))
+    return {code: {k: [t for _n, t in sorted(v)] for k, v in kinds.items()} for code, kinds in texts.items()}
+
+
+def rome_texts(code: str) -> dict[str, list[str]]:
+    """France Travail's texts of a ROME métier by kind ("definition", "acces_emploi", …), each a
+    list of sentences in order; empty when the ROME files are absent. French only (ROME has no
+    English)."""
+    return _rome_texts().get(code, {})
+
+
+@lru_cache(maxsize=1)
+def rome_interests() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """ROME 4.0 centres of interest ("J'aime faire des découvertes"…) with the ROME codes France
+    Travail attaches to each: (code, French label, ROME codes)."""
+    if not rome_versions():
+        return ()
+    found: dict[str, tuple[str, list[str]]] = {}
+    for row in read_csv(rome_file("arborescence_centre_interet")):
+        label, codes = found.setdefault(row["code_centre_interet"], (row["libelle_centre_interet"], []))
+        if row["code_rome"] not in codes:
+            codes.append(row["code_rome"])
+    return tuple((code, label, tuple(codes)) for code, (label, codes) in found.items())

@@ -36,6 +36,7 @@ from filiere.organisations.tests.factories import (
     RelationFactory,
     UserFactory,
 )
+from filiere.promotion.models import Entry, EntryKind
 from filiere.roadmaps.models import Plan
 from filiere.roadmaps.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory
 from filiere.showcase.models import CompetenceDeclaration, ContactRequest, ShowcaseProfile
@@ -86,6 +87,7 @@ class World:
     event: Any = None  # an event of cluster X (published)
     registration: Any = None  # the member's registration for it
     support: Any = None  # support app: {"request", "referral", "service", "provider"}
+    entry: Any = None  # promotion: a draft of region R's public page
     consultation: Any = None  # consultations: a published process on the private plan
 
 
@@ -209,6 +211,7 @@ def _build_world() -> World:
     service = ServiceFactory(provider=structure, title="Diagnostic numérique")
     referral = ReferralFactory(request=SupportRequestFactory(organisation=firm), service=service)
     support = {"service": service, "referral": referral, "request": referral.request, "provider": structure}
+    entry = Entry.objects.create(region=region, kind=EntryKind.STORY, slug="histoire", title_fr="Histoire")
     # Consultations: a published process on the private plan (its readers see it, its team runs it).
     consultation = consultations_services.create_process(
         by=users["regional"], plan=plan, title="Consultation R"
@@ -232,6 +235,7 @@ def _build_world() -> World:
         event,
         registration,
         support,
+        entry,
         consultation,
     )
 
@@ -597,6 +601,36 @@ CASES += [
         allowed=("regional", "platform_staff"),
         others=(("member", 403), ("editor", 403), ("admin", 403)),
         anonymous=404,
+    ),
+]
+
+# Region pages: the region's staff curate them (drafts hidden from everyone else); the public
+# pages need no account (tested in promotion/tests/test_views.py).
+CASES += [
+    Case(
+        "promotion_manage_region",
+        "get",
+        lambda w: reverse("promotion:manage_region", args=["27"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_entry_edit",
+        "get",
+        lambda w: reverse("promotion:entry_edit", args=[w.entry.pk]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_entry_create",
+        "get",
+        lambda w: reverse("promotion:entry_create", args=["27", "story"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_entry_submit",
+        "post",
+        lambda w: reverse("promotion:entry_action", args=[w.entry.pk, "soumettre"]),
+        allowed=("regional", "platform_staff"),
+        ok=302,
     ),
 ]
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 
 from filiere.core.theme import contrast, theme_properties
 
@@ -157,13 +157,17 @@ def bad(request: HttpRequest) -> HttpResponse:
     raise SuspiciousOperation("bad")
 
 
+# The site's patterns are added, not included: they hold i18n_patterns, which only a root URLconf
+# may hold.
+from filiere.urls import handler500  # noqa: E402,F401 - the handlers are read from the root URLconf
+from filiere.urls import urlpatterns as site_patterns  # noqa: E402
+
 urlpatterns = [
     path("test-500/", crash),
     path("test-403/", forbidden),
     path("test-400/", bad),
-    path("", include("filiere.urls")),
+    *site_patterns,
 ]
-from filiere.urls import handler500  # noqa: E402,F401 - the handlers are read from the root URLconf
 
 ERRORS = [
     ("/test-400/", 400, "Requête incorrecte", "Bad request"),
