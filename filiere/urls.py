@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("filiere.accounts.urls")),
+    path("comptes/", include("filiere.organisations.members_urls")),
     path("territoires/", include("filiere.territories.urls")),
     path("annuaire/", include("filiere.organisations.urls")),
     path("feuilles-de-route/", include("filiere.roadmaps.urls")),

@@ -278,13 +278,13 @@ CASES = [
     Case(
         "organisation_members",
         "get",
-        lambda w: reverse("accounts:members", args=[w.firm.pk]),
+        lambda w: reverse("memberships:members", args=[w.firm.pk]),
         allowed=ORG_ADMINS,
     ),
     Case(
         "organisation_change_role",
         "post",
-        lambda w: reverse("accounts:membership_role", args=[w.membership.pk]),
+        lambda w: reverse("memberships:membership_role", args=[w.membership.pk]),
         data=lambda w: {"role": Role.EDITOR},
         allowed=ORG_ADMINS,
         ok=302,
