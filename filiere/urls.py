@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("filiere.accounts.urls")),
+    path("comptes/", include("filiere.organisations.members_urls")),
     path("territoires/", include("filiere.territories.urls")),
     path("annuaire/", include("filiere.organisations.urls")),
     path("feuilles-de-route/", include("filiere.roadmaps.urls")),
@@ -24,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accompagnement/", include("filiere.support.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
     path("evenements/", include("filiere.events.urls")),
+    path("rendez-vous/", include("filiere.meetings.urls")),
     path("consultations/", include("filiere.consultations.urls")),
 ]
 # Public pages meant to be shared in English too: French unprefixed, English under /en/ (the

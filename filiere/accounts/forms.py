@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from filiere.core.mail import absolute_url, send_templated_mail
 
 from . import selectors
-from .models import Profile, Role, User
+from .models import Profile, User
 
 if TYPE_CHECKING:
     from .permissions import Viewer
@@ -125,30 +125,6 @@ class InvitedAccountForm(PasswordFieldsMixin):
         user = super()._password_user()
         user.email = self.email
         return user
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail de la personne"), max_length=254)
-    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.MEMBER)
-
-
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
-
-
-class JoinRequestForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message aux administrateurs (facultatif)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Dites qui vous êtes et votre rôle dans l'organisation."),
-    )
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Accepter")), ("refuse", _("Refuser"))])
-    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, required=False, initial=Role.MEMBER)
 
 
 class DeactivateForm(forms.Form):

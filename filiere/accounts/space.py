@@ -1,6 +1,7 @@
 """What the personal space shows: for each role the person holds, the pages that role uses.
 
-Every answer comes from the owning app's selectors or from `accounts.permissions`, so a link
+Every answer comes from the owning app (its selectors and permissions, through `core.space`:
+`space_facts`, `space_activities`, `space_section`) or from `accounts.permissions`, so a link
 appears exactly when the page behind it would let the person in. Apps add their links through
 their AppConfig (`space_activities` for the "Mes activités" list, `space_section` for a section
 of their own; core.space).
@@ -11,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from filiere.core.space import activities_for, sections_for
-from filiere.organisations import permissions as organisation_permissions
+from filiere.core.space import activities_for, facts_for, sections_for
 from filiere.territories.models import Region
 
 from . import permissions, selectors
@@ -35,14 +35,8 @@ class OrganisationEntry:
     offers: list[Any] = field(default_factory=list)
 
 
-def _organisation_entries(user: Viewer) -> list[OrganisationEntry]:
-    from filiere.talent.models import JobOffer
-
+def _organisation_entries(user: Viewer, offers: dict[int, list[Any]]) -> list[OrganisationEntry]:
     memberships = list(permissions.memberships_of(user))
-    editing = {m.organisation_id for m in memberships if m.role in permissions.EDITING_ROLES}
-    offers: dict[int, list[Any]] = {}
-    for offer in JobOffer.objects.filter(organisation_id__in=editing).order_by("-created_at")[:100]:
-        offers.setdefault(offer.organisation_id, []).append(offer)
     staff = permissions.is_platform_staff(user)
     entries = []
     for membership in memberships:
@@ -64,16 +58,17 @@ def space_context(user: Viewer) -> dict[str, Any]:
     regions = permissions.administered_region_codes(user)
     staff = permissions.is_platform_staff(user)
     email = (user.email or "").strip().lower()
+    facts = facts_for(user)
     return {
-        "organisations": _organisation_entries(user),
+        "organisations": _organisation_entries(user, facts.get("offers_by_organisation", {})),
         "join_requests": list(
             JoinRequest.objects.filter(user=user, status=JoinStatus.PENDING).select_related("organisation")
         ),
         "invitations_received": list(
             Invitation.objects.filter(email=email).pending().select_related("organisation") if email else []
         ),
-        "may_validate": staff or organisation_permissions.is_cluster_staff(user),
-        "may_publish_offers": organisation_permissions.organisations_with_role(user).exists(),
+        "may_validate": bool(facts.get("may_validate")),
+        "may_publish_offers": bool(facts.get("may_publish_offers")),
         "regions": list(Region.objects.filter(code__in=regions).order_by("name")),
         "may_administer_region": bool(regions) or staff,
         "sole_admin_of": selectors.sole_admin_organisations(user),

@@ -10,6 +10,11 @@ the app). It must answer from the app's own selectors and the permissions module
 exactly when the page behind it would let the person in. `core` imports no app: sections are
 found through the app registry.
 
+The space's own sections ask the apps a few facts through `space_facts` (a function
+`user -> dict`, merged by `facts_for`): talent gives each organisation's job offers
+(`offers_by_organisation`) and whether the person publishes offers (`may_publish_offers`),
+showcase whether they validate declarations (`may_validate`).
+
 An app may also add links to the space's "Mes activités" list (`space_activities`, a function
 `user -> SpaceSection | None` whose links are listed by the section's `order`; its title is not
 shown there).
@@ -67,3 +72,11 @@ def activities_for(user: Any) -> list[SpaceLink]:
         section for _config, function in registered("space_activities") if (section := function(user))
     ]
     return [link for section in sorted(sections, key=lambda s: s.order) for link in section.links]
+
+
+def facts_for(user: Any) -> dict[str, Any]:
+    """The facts every installed app's `space_facts` function gives about `user`, merged."""
+    facts: dict[str, Any] = {}
+    for _config, function in registered("space_facts"):
+        facts.update(function(user))
+    return facts

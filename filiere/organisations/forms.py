@@ -1,4 +1,4 @@
-"""Forms of the directory pages."""
+"""Forms of the directory pages and of membership administration."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from filiere.accounts.models import Role
 
 from .models import Organisation
 
@@ -51,3 +53,30 @@ class OrganisationEditForm(forms.Form):
             "tags": organisation.tags or [],
         }
         return cls(data=data, initial=initial)
+
+
+# --- Membership administration ----------------------------------------------------------------
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail de la personne"), max_length=254)
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message aux administrateurs (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Dites qui vous êtes et votre rôle dans l'organisation."),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Accepter")), ("refuse", _("Refuser"))])
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, required=False, initial=Role.MEMBER)

@@ -1,21 +1,47 @@
-"""Writes to the directory made by people on the platform (imports live in importers)."""
+"""Writes to the directory made by people on the platform (imports live in importers): an
+organisation's profile, and its people (invitations sent by its admins, roles, join requests).
+
+Accounts, memberships and invitations are `accounts` rows; the rules on who administers an
+organisation are `organisations.permissions`, so membership administration lives here."""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from filiere.accounts import selectors as account_selectors
+from filiere.accounts import services as account_services
+from filiere.accounts.models import Invitation, JoinRequest, JoinStatus, Membership, Role
+from filiere.core.mail import absolute_url, send_templated_mail
 
 from .models import Organisation
-from .permissions import may_edit_organisation
+from .permissions import may_administer_organisation, may_edit_organisation
 from .search import establishment_search_text, search_text_for
+from .selectors import members
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import User
 
 # The search text every writer of an establishment stores (other apps' demos write firms).
-__all__ = ["establishment_search_text", "search_text_for", "update_organisation"]
+__all__ = [
+    "change_role",
+    "decide_join_request",
+    "establishment_search_text",
+    "invite",
+    "remove_member",
+    "request_to_join",
+    "resend_invitation",
+    "revoke_invitation",
+    "search_text_for",
+    "update_organisation",
+]
 
 EDITABLE_FIELDS = ("name", "description", "website", "tags")
 
@@ -49,3 +75,195 @@ def update_organisation(*, user: User, organisation: Organisation, data: dict[st
             establishment.search_text = establishment_search_text(organisation, establishment)
             establishment.save(update_fields=["search_text", "updated_at"])
     return changed
+
+
+# --- Members, invitations, join requests (membership administration) -------------------------
+
+
+def _require_admin(by: User, organisation: Any) -> None:
+    if not may_administer_organisation(by, organisation):
+        raise PermissionDenied(_("Vous n'administrez pas cette organisation."))
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(_("Rôle inconnu."))
+
+
+def _send_invitation(invitation: Invitation, *, language: str | None = None) -> None:
+    inviter = invitation.invited_by
+    send_templated_mail(
+        "organisations/mail/invitation",
+        to=[invitation.email],
+        context={
+            "organisation_name": invitation.organisation.name,
+            "role": invitation.get_role_display(),
+            "inviter_name": (inviter.get_full_name() or inviter.email) if inviter else "",
+            "accept_url": absolute_url(reverse("accounts:invitation", args=[invitation.token])),
+            "expires_at": invitation.expires_at,
+        },
+        language=language or translation.get_language(),
+    )
+
+
+def invite(*, by: User, organisation: Any, email: str, role: str = Role.MEMBER) -> Invitation:
+    """Invite `email` to `organisation` with `role` and mail the private link.
+
+    A pending invitation of the same address is renewed (new role, new expiry, mailed again)
+    rather than duplicated; an address that is already a member with this role or a higher
+    one is refused.
+    """
+    _require_admin(by, organisation)
+    _check_role(role)
+    email = account_services.normalise_email(email)
+    existing_user = account_selectors.find_user_by_email(email)
+    if existing_user is not None:
+        membership = Membership.objects.filter(user=existing_user, organisation=organisation).first()
+        if (
+            membership is not None
+            and account_services.ROLE_RANK[membership.role] >= account_services.ROLE_RANK[role]
+        ):
+            raise ValidationError(
+                _("%(email)s est déjà %(role)s de cette organisation.")
+                % {"email": email, "role": membership.get_role_display().lower()}
+            )
+    expires_at = timezone.now() + dt.timedelta(days=account_services.INVITATION_VALID_DAYS)
+    with transaction.atomic():
+        invitation = Invitation.objects.filter(organisation=organisation, email=email).pending().first()
+        if invitation is None:
+            invitation = Invitation.objects.create(
+                organisation=organisation,
+                email=email,
+                role=role,
+                token=secrets.token_urlsafe(32),
+                invited_by=by,
+                expires_at=expires_at,
+            )
+        else:
+            invitation.role = role
+            invitation.invited_by = by
+            invitation.expires_at = expires_at
+            invitation.sent_count += 1
+            invitation.save(update_fields=["role", "invited_by", "expires_at", "sent_count", "updated_at"])
+        _send_invitation(
+            invitation, language=account_services.language_of(existing_user) if existing_user else None
+        )
+    return invitation
+
+
+def resend_invitation(*, by: User, invitation: Invitation) -> Invitation:
+    """Mail a pending (or expired) invitation again, valid for another INVITATION_VALID_DAYS."""
+    _require_admin(by, invitation.organisation)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise ValidationError(_("Cette invitation n'est plus en attente."))
+    invitation.expires_at = timezone.now() + dt.timedelta(days=account_services.INVITATION_VALID_DAYS)
+    invitation.sent_count += 1
+    invitation.save(update_fields=["expires_at", "sent_count", "updated_at"])
+    existing_user = account_selectors.find_user_by_email(invitation.email)
+    _send_invitation(
+        invitation, language=account_services.language_of(existing_user) if existing_user else None
+    )
+    return invitation
+
+
+def revoke_invitation(*, by: User, invitation: Invitation) -> None:
+    """Revoke a pending invitation: its link stops working."""
+    _require_admin(by, invitation.organisation)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Cette invitation a déjà été acceptée."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+
+
+def _is_last_admin(membership: Membership) -> bool:
+    return (
+        membership.role == Role.ADMIN
+        and not Membership.objects.filter(organisation_id=membership.organisation_id, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def change_role(*, by: User, membership: Membership, role: str) -> Membership:
+    """Give a member another role; the last admin of an organisation keeps theirs."""
+    _require_admin(by, membership.organisation)
+    _check_role(role)
+    if role != Role.ADMIN and _is_last_admin(membership):
+        raise ValidationError(
+            _("%(name)s est le dernier administrateur : nommez d'abord un autre administrateur.")
+            % {"name": membership.user.get_full_name() or membership.user.email}
+        )
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+def remove_member(*, by: User, membership: Membership) -> None:
+    """Remove a person from an organisation (never its last admin)."""
+    _require_admin(by, membership.organisation)
+    if _is_last_admin(membership):
+        raise ValidationError(
+            _("%(name)s est le dernier administrateur : nommez d'abord un autre administrateur.")
+            % {"name": membership.user.get_full_name() or membership.user.email}
+        )
+    membership.delete()
+
+
+def request_to_join(*, user: User, organisation: Any, message: str = "") -> JoinRequest:
+    """A signed-in person asks to join `organisation`; its admins (or, when it has none, the
+    regional staff of its regions) get a mail."""
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError(_("Vous êtes déjà membre de cette organisation."))
+    if JoinRequest.objects.filter(user=user, organisation=organisation, status=JoinStatus.PENDING).exists():
+        raise ValidationError(_("Votre demande est déjà en attente de réponse."))
+    join_request = JoinRequest.objects.create(user=user, organisation=organisation, message=message.strip())
+    url = absolute_url(reverse("memberships:members", args=[organisation.pk]))
+    for recipient in members.join_request_recipients(organisation):
+        send_templated_mail(
+            "organisations/mail/join_request",
+            to=[recipient.email],
+            context={
+                "organisation_name": organisation.name,
+                "person_name": user.get_full_name() or user.email,
+                "person_email": user.email,
+                "message": join_request.message,
+                "members_url": url,
+            },
+            language=account_services.language_of(recipient),
+        )
+    return join_request
+
+
+def decide_join_request(
+    *, by: User, join_request: JoinRequest, approve: bool, role: str = Role.MEMBER
+) -> JoinRequest:
+    """Approve a join request with `role` (membership added) or refuse it; the person is told."""
+    _require_admin(by, join_request.organisation)
+    if join_request.status != JoinStatus.PENDING:
+        raise ValidationError(_("Cette demande a déjà reçu une réponse."))
+    if approve:
+        _check_role(role)
+    with transaction.atomic():
+        if approve:
+            account_services.add_membership(join_request.user, join_request.organisation, role)
+            join_request.role = role
+        join_request.status = JoinStatus.APPROVED if approve else JoinStatus.REFUSED
+        join_request.decided_by = by
+        join_request.decided_at = timezone.now()
+        join_request.save(update_fields=["status", "role", "decided_by", "decided_at", "updated_at"])
+        person = join_request.user
+        send_templated_mail(
+            "organisations/mail/join_decision",
+            to=[person.email],
+            context={
+                "organisation_name": join_request.organisation.name,
+                "approved": approve,
+                "role": join_request.get_role_display() if approve else "",
+                "space_url": absolute_url(reverse("accounts:space")),
+            },
+            language=account_services.language_of(person),
+        )
+    return join_request

@@ -1,26 +1,38 @@
-"""Directory pages: search with facets, organisation page and edit form, exports.
+"""Directory pages: search with facets, organisation page and edit form, exports; an
+organisation's people (members, invitations, join requests) and regional administration, served
+under /comptes/ (`memberships` URL names, members_urls.py).
 
 Every organisation named in a URL is resolved by `selectors.get_organisation_for_user`.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import exports, selectors
-from .forms import OrganisationEditForm
+from filiere.accounts.models import Role
+from filiere.accounts.permissions import administered_region_codes, is_platform_staff
+from filiere.territories.models import Region
+
+from . import exports, selectors, services
+from .forms import DecisionForm, InvitationForm, JoinRequestForm, OrganisationEditForm, RoleForm
 from .models import ExportStatus, HeadcountBand, Kind, Source
-from .permissions import may_edit_organisation
+from .permissions import may_administer_organisation, may_edit_organisation
 from .services import update_organisation
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -210,3 +222,176 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="{exports.filename(job.fmt, job.created_at.date())}"'
     )
     return response
+
+
+# --- Members, invitations, join requests, regional administration -------------------------
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _account(request: HttpRequest) -> User:
+    """The signed-in account of a `login_required` view (typed for the services' `by=`)."""
+    return cast("User", request.user)
+
+
+@login_required
+def members(request: HttpRequest, org_id: int) -> HttpResponse:
+    """An organisation's admins manage its people: members and roles, invitations, join requests."""
+    organisation = selectors.get_administered_organisation(request.user, org_id)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite(
+                by=_account(request),
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("memberships:members", org_id=organisation.pk)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "memberships": list(selectors.organisation_members(organisation)),
+        "invitations": list(selectors.pending_invitations(organisation)),
+        "join_requests": list(selectors.pending_join_requests(organisation)),
+        "roles": Role.choices,
+        "admin_count": selectors.admin_count(organisation),
+    }
+    return render(request, "organisations/members.html", context)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.get_invitation_for_admin(request.user, pk)
+    try:
+        services.resend_invitation(by=_account(request), invitation=found)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Invitation renvoyée à %(email)s.") % {"email": found.email})
+    return redirect("memberships:members", org_id=found.organisation_id)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.get_invitation_for_admin(request.user, pk)
+    try:
+        services.revoke_invitation(by=_account(request), invitation=found)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Invitation de %(email)s annulée.") % {"email": found.email})
+    return redirect("memberships:members", org_id=found.organisation_id)
+
+
+def _back_to_members(request: HttpRequest, organisation: Any) -> HttpResponse:
+    """The members page, or the personal space for an admin who just stepped down or left."""
+    if may_administer_organisation(request.user, organisation):
+        return redirect("memberships:members", org_id=organisation.pk)
+    return redirect("accounts:space")
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.get_membership_for_admin(request.user, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un rôle dans la liste."))
+    else:
+        try:
+            services.change_role(by=_account(request), membership=membership, role=form.cleaned_data["role"])
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Rôle modifié."))
+    return _back_to_members(request, membership.organisation)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.get_membership_for_admin(request.user, pk)
+    try:
+        services.remove_member(by=_account(request), membership=membership)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Personne retirée de l'organisation."))
+    return _back_to_members(request, membership.organisation)
+
+
+@login_required
+def join(request: HttpRequest, org_id: int) -> HttpResponse:
+    """A signed-in person asks to join an organisation of the directory."""
+    organisation = selectors.get_organisation_for_user(request.user, org_id)
+    if not selectors.can_see_identity(request.user, organisation):
+        # Non-diffusible units (often individuals) are joined by invitation only: a request
+        # page would reveal the name INSEE does not publish.
+        raise Http404
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_to_join(
+                user=_account(request), organisation=organisation, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request,
+                _("Votre demande a été transmise aux administrateurs de %(name)s.")
+                % {"name": organisation.name},
+            )
+            return redirect("accounts:space")
+    return render(request, "organisations/join.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+@require_POST
+def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    join_request = selectors.get_join_request_for_admin(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez d'accepter ou de refuser la demande."))
+    else:
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.decide_join_request(
+                by=_account(request),
+                join_request=join_request,
+                approve=approve,
+                role=form.cleaned_data["role"] or Role.MEMBER,
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Demande acceptée.") if approve else _("Demande refusée."))
+    return redirect("memberships:members", org_id=join_request.organisation_id)
+
+
+@login_required
+def region_admin(request: HttpRequest) -> HttpResponse:
+    """Regional staff: the organisations of their regions with their admins; each links to its
+    members page, where they invite an admin."""
+    regions = administered_region_codes(request.user)
+    if not regions and not is_platform_staff(request.user):
+        raise Http404
+    q = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.region_organisations(request.user, q=q), 50).get_page(request.GET.get("page"))
+    context = {
+        "regions": Region.objects.filter(code__in=regions).order_by("name"),
+        "page": page,
+        "q": q,
+    }
+    return render(request, "organisations/region_admin.html", context)

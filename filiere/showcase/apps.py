@@ -10,6 +10,8 @@ class ShowcaseConfig(AppConfig):
     demo_loader = "filiere.showcase.demo.load_showcase_demo"
     # `filiere reindex`: every profile's document in the matching engine, the filter arrays.
     reindexer = "filiere.showcase.indexing.rebuild_index"
+    # The personal space's link to the validation queue (core.space, `facts_for`).
+    space_facts = "filiere.showcase.space.facts"
 
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save

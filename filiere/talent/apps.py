@@ -18,3 +18,5 @@ class TalentConfig(AppConfig):
     demo_accounts = "filiere.talent.demo.demo_accounts"
     # Its links in the personal space's "Mes activités" list (core.space).
     space_activities = "filiere.talent.space.activities"
+    # The offers under each organisation of the personal space (core.space, `facts_for`).
+    space_facts = "filiere.talent.space.facts"

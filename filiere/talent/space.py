@@ -1,5 +1,5 @@
-"""Talent in the personal space (core.space): the "Mes activités" links, and the recruiters'
-inbox of applications as its own section."""
+"""Talent in the personal space (core.space): the "Mes activités" links, the recruiters'
+inbox of applications as its own section, and the offers listed under each organisation."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from filiere.accounts.permissions import EDITING_ROLES, organisation_ids_of
 from filiere.core.space import SpaceLink, SpaceSection
 from filiere.organisations import permissions as organisation_permissions
 
 from . import selectors
+from .models import JobOffer
 from .permissions import is_adviser
 from .selectors import own_seeker, programmes_for_user
 
@@ -53,3 +55,16 @@ def section(user: Any) -> SpaceSection | None:
         ],
         order=40,
     )
+
+
+def facts(user: Any) -> dict[str, Any]:
+    """For the space's "Mes organisations" (core.space `space_facts`): the latest offers of each
+    organisation the person edits, newest first, and whether they may publish an offer at all."""
+    editing = organisation_ids_of(user, EDITING_ROLES)
+    offers: dict[int, list[JobOffer]] = {}
+    for offer in JobOffer.objects.filter(organisation_id__in=editing).order_by("-created_at")[:100]:
+        offers.setdefault(offer.organisation_id, []).append(offer)
+    return {
+        "offers_by_organisation": offers,
+        "may_publish_offers": organisation_permissions.organisations_with_role(user).exists(),
+    }

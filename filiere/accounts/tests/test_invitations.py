@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from filiere.accounts import services
 from filiere.accounts.models import Invitation, Membership, Role, User
+from filiere.organisations import services as organisation_services
 
 from .factories import (
     PASSWORD,
@@ -45,7 +46,8 @@ def test_admin_invites_and_the_mail_has_an_absolute_link(
     client.force_login(admin_of(firm, first_name="Ada", last_name="Admin"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("accounts:members", args=[firm.pk]), {"email": " Bob@Example.org ", "role": Role.EDITOR}
+            reverse("memberships:members", args=[firm.pk]),
+            {"email": " Bob@Example.org ", "role": Role.EDITOR},
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get()
@@ -62,8 +64,10 @@ def test_inviting_the_same_address_twice_renews_the_invitation(
 ):
     admin = admin_of(firm)
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.invite(by=admin, organisation=firm, email="bob@example.org")
-        second = services.invite(by=admin, organisation=firm, email="BOB@example.org", role=Role.ADMIN)
+        first = organisation_services.invite(by=admin, organisation=firm, email="bob@example.org")
+        second = organisation_services.invite(
+            by=admin, organisation=firm, email="BOB@example.org", role=Role.ADMIN
+        )
     assert first.pk == second.pk and second.role == Role.ADMIN and second.sent_count == 2
     assert len(mailoutbox) == 2
 
@@ -72,31 +76,31 @@ def test_an_existing_member_is_not_invited_again(firm):
     admin = admin_of(firm)
     MembershipFactory(organisation=firm, user=UserFactory(email="bob@example.org"), role=Role.EDITOR)
     with pytest.raises(ValidationError, match="déjà"):
-        services.invite(by=admin, organisation=firm, email="bob@example.org", role=Role.MEMBER)
+        organisation_services.invite(by=admin, organisation=firm, email="bob@example.org", role=Role.MEMBER)
 
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.EDITOR])
 def test_members_and_editors_may_not_invite(client, firm, role):
     user = MembershipFactory(organisation=firm, role=role).user
     client.force_login(user)
-    assert client.get(reverse("accounts:members", args=[firm.pk])).status_code == 404
+    assert client.get(reverse("memberships:members", args=[firm.pk])).status_code == 404
     response = client.post(
-        reverse("accounts:members", args=[firm.pk]), {"email": "x@example.org", "role": "member"}
+        reverse("memberships:members", args=[firm.pk]), {"email": "x@example.org", "role": "member"}
     )
     assert response.status_code == 404
     with pytest.raises(PermissionDenied):
-        services.invite(by=user, organisation=firm, email="x@example.org")
+        organisation_services.invite(by=user, organisation=firm, email="x@example.org")
     assert not Invitation.objects.exists()
 
 
 def test_anonymous_is_sent_to_login(client, firm):
-    response = client.get(reverse("accounts:members", args=[firm.pk]))
+    response = client.get(reverse("memberships:members", args=[firm.pk]))
     assert response.status_code == 302 and reverse("accounts:login") in response.url
 
 
 def test_platform_staff_may_invite(client, firm):
     client.force_login(UserFactory(is_staff=True))
-    assert client.get(reverse("accounts:members", args=[firm.pk])).status_code == 200
+    assert client.get(reverse("memberships:members", args=[firm.pk])).status_code == 200
 
 
 def test_regional_staff_may_invite_in_their_region_only(client):
@@ -105,8 +109,8 @@ def test_regional_staff_may_invite_in_their_region_only(client):
     RegionFactory(code="76", name="Occitanie")
     staff = RegionalRoleFactory(region=RegionFactory(code="27")).user
     client.force_login(staff)
-    assert client.get(reverse("accounts:members", args=[mine.pk])).status_code == 200
-    assert client.get(reverse("accounts:members", args=[other.pk])).status_code == 404
+    assert client.get(reverse("memberships:members", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("memberships:members", args=[other.pk])).status_code == 404
 
 
 def test_unknown_organisation_is_404(client):
@@ -117,7 +121,7 @@ def test_unknown_organisation_is_404(client):
 def test_invitation_form_rejects_nonsense(client, firm):
     client.force_login(admin_of(firm))
     response = client.post(
-        reverse("accounts:members", args=[firm.pk]), {"email": "pas une adresse", "role": "king"}
+        reverse("memberships:members", args=[firm.pk]), {"email": "pas une adresse", "role": "king"}
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -129,7 +133,9 @@ def test_newcomer_sets_name_and_password_and_joins(
     client, firm, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.invite(by=admin_of(firm), organisation=firm, email="Bob@example.org", role=Role.EDITOR)
+        organisation_services.invite(
+            by=admin_of(firm), organisation=firm, email="Bob@example.org", role=Role.EDITOR
+        )
     path = link_in(mailoutbox[0])
     page = client.get(path)
     assert page.status_code == 200 and "Créez votre compte" in page.content.decode()
@@ -255,26 +261,26 @@ def test_admin_resends_and_revokes(client, firm, mailoutbox, django_capture_on_c
     client.force_login(admin_of(firm))
     invitation = InvitationFactory(organisation=firm, email="bob@example.org", expired=True)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("accounts:invitation_resend", args=[invitation.pk]))
+        client.post(reverse("memberships:invitation_resend", args=[invitation.pk]))
     invitation.refresh_from_db()
     assert invitation.is_pending and invitation.sent_count == 2
     assert len(mailoutbox) == 1 and invitation.token in mailoutbox[0].body
-    assert "bob@example.org" in client.get(reverse("accounts:members", args=[firm.pk])).content.decode()
-    client.post(reverse("accounts:invitation_revoke", args=[invitation.pk]))
+    assert "bob@example.org" in client.get(reverse("memberships:members", args=[firm.pk])).content.decode()
+    client.post(reverse("memberships:invitation_revoke", args=[invitation.pk]))
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     assert client.get(reverse("accounts:invitation", args=[invitation.token])).status_code == 410
-    response = client.post(reverse("accounts:invitation_resend", args=[invitation.pk]), follow=True)
+    response = client.post(reverse("memberships:invitation_resend", args=[invitation.pk]), follow=True)
     assert "plus en attente" in response.content.decode()
 
 
 def test_resend_and_revoke_are_post_only_and_for_admins(client, firm):
     invitation = InvitationFactory(organisation=firm)
     client.force_login(MembershipFactory(organisation=firm, role=Role.EDITOR).user)
-    assert client.post(reverse("accounts:invitation_revoke", args=[invitation.pk])).status_code == 404
-    assert client.post(reverse("accounts:invitation_resend", args=[invitation.pk])).status_code == 404
+    assert client.post(reverse("memberships:invitation_revoke", args=[invitation.pk])).status_code == 404
+    assert client.post(reverse("memberships:invitation_resend", args=[invitation.pk])).status_code == 404
     client.force_login(admin_of(firm))
-    assert client.get(reverse("accounts:invitation_revoke", args=[invitation.pk])).status_code == 405
+    assert client.get(reverse("memberships:invitation_revoke", args=[invitation.pk])).status_code == 405
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
 

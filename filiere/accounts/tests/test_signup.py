@@ -261,7 +261,7 @@ def test_the_last_admin_hands_over_before_deactivating(client):
     user = admin_of(firm)
     client.force_login(user)
     page = client.get(reverse("accounts:deactivate")).content.decode()
-    assert "seul administrateur" in page and reverse("accounts:members", args=[firm.pk]) in page
+    assert "seul administrateur" in page and reverse("memberships:members", args=[firm.pk]) in page
     client.post(reverse("accounts:deactivate"), {"password": PASSWORD})
     user.refresh_from_db()
     assert user.is_active

@@ -41,10 +41,10 @@ def test_a_plain_member_sees_the_organisation_without_management_links(client):
     client.force_login(MembershipFactory(organisation=firm, role=Role.MEMBER).user)
     links = space_links(client)
     assert reverse("organisations:detail", args=[firm.pk]) in links
-    assert reverse("accounts:members", args=[firm.pk]) not in links
+    assert reverse("memberships:members", args=[firm.pk]) not in links
     assert reverse("showcase:edit", args=[firm.pk]) not in links
     assert reverse("showcase:validation") not in links
-    assert reverse("accounts:region_admin") not in links
+    assert reverse("memberships:region_admin") not in links
     assert reverse("accounts:password_change") in links and reverse("accounts:deactivate") in links
 
 
@@ -59,7 +59,7 @@ def test_an_editor_gets_showcase_offers_and_inbox(client):
         ("talent:offer_create", []),
     ]:
         assert reverse(name, args=args) in links, name
-    assert reverse("accounts:members", args=[firm.pk]) not in links
+    assert reverse("memberships:members", args=[firm.pk]) not in links
 
 
 def test_cluster_staff_get_the_validation_queue(client):
@@ -67,13 +67,13 @@ def test_cluster_staff_get_the_validation_queue(client):
     client.force_login(MembershipFactory(organisation=cluster, role=Role.ADMIN).user)
     links = space_links(client)
     assert reverse("showcase:validation") in links
-    assert reverse("accounts:members", args=[cluster.pk]) in links
+    assert reverse("memberships:members", args=[cluster.pk]) in links
 
 
 def test_regional_staff_get_the_region_page(client):
     client.force_login(RegionalRoleFactory(region=RegionFactory(code="27")).user)
     links = space_links(client)
-    assert reverse("accounts:region_admin") in links
+    assert reverse("memberships:region_admin") in links
     assert reverse("roadmaps:plan_create") in links
 
 

@@ -6,7 +6,8 @@ the API and the benchmark all call, so their numbers cannot drift apart.
 
 One module per seam, every public name importable from `filiere.organisations.selectors`:
 `filters` (filters, facets, pages), `directory` (the search and its counts), `labels` (region and
-NAF labels), `organisations` (one organisation, its access function), `home` (the home page's
+NAF labels), `organisations` (one organisation, its access function), `members` (membership
+administration's access functions and lists), `home` (the home page's
 figures), `results` (rows shown by the page and the API). Tests that replace `exact_counts`
 patch `selectors.directory`, where `search_directory` looks it up."""
 
@@ -41,6 +42,18 @@ from .filters import (
 )
 from .home import RegionCount, home_context, region_counts, region_figures
 from .labels import all_naf_choices, all_naf_labels, facet_labels, naf_label, naf_labels_for, region_name
+from .members import (
+    admin_count,
+    get_administered_organisation,
+    get_invitation_for_admin,
+    get_join_request_for_admin,
+    get_membership_for_admin,
+    join_request_recipients,
+    organisation_members,
+    pending_invitations,
+    pending_join_requests,
+    region_organisations,
+)
 from .organisations import (
     can_see_identity,
     get_organisation_for_user,
@@ -52,6 +65,16 @@ from .organisations import (
 from .results import ResultRow, present_results
 
 __all__ = [
+    "admin_count",
+    "get_administered_organisation",
+    "get_invitation_for_admin",
+    "get_join_request_for_admin",
+    "get_membership_for_admin",
+    "join_request_recipients",
+    "organisation_members",
+    "pending_invitations",
+    "pending_join_requests",
+    "region_organisations",
     "DirectoryFilters",
     "DirectoryPage",
     "EXACT_COUNT_MAX_ROWS",

@@ -8,12 +8,13 @@ from typing import Any
 from django import template
 
 from filiere.accounts.models import Membership
-from filiere.organisations.permissions import may_administer_organisation
+
+from ..permissions import may_administer_organisation
 
 register = template.Library()
 
 
-@register.inclusion_tag("accounts/_join_link.html", takes_context=True)
+@register.inclusion_tag("organisations/_join_link.html", takes_context=True)
 def join_link(context: dict[str, Any], organisation: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
