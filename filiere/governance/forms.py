@@ -30,6 +30,7 @@ class ApplyForm(forms.Form):
     def __init__(self, *args: Any, colleges: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["college"].queryset = colleges  # type: ignore[attr-defined]
+        self.fields["college"].label_from_instance = lambda college: college.name  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
@@ -41,7 +42,9 @@ class ContactForm(forms.ModelForm):
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Montant (€)"), min_value=0, decimal_places=2)
-    paid_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     method = forms.ChoiceField(label=_("Moyen"), choices=PaymentMethod.choices[:3])
     reference = forms.CharField(label=_("Référence bancaire"), required=False, max_length=80)
 
