@@ -709,6 +709,18 @@ CASES += [
         allowed=("regional", "platform_staff"),
     ),
     Case(
+        "promotion_prospects",
+        "get",
+        lambda w: reverse("promotion:prospects", args=["27"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_marketing_results",
+        "get",
+        lambda w: reverse("promotion:marketing_results", args=["27"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
         "promotion_entry_submit",
         "post",
         lambda w: reverse("promotion:entry_action", args=[w.entry.pk, "soumettre"]),
