@@ -14,6 +14,7 @@ from typing import Any, Literal
 from django.conf import settings
 
 from filiere.core.imports import ImportReport
+from filiere.territories.models import Commune, Department
 
 # The default NAF filter: the 25 sous-classes of the INSEE digital sector (definition c1385).
 DIGITAL: Literal["digital"] = "digital"
@@ -142,7 +143,6 @@ class Territories:
     @classmethod
     def load(cls) -> Territories:
         """From the territories tables; the department → region map falls back to the COG file."""
-        from filiere.territories.models import Commune, Department
 
         communes = {
             code: (dep, reg)
