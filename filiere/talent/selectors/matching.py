@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from filiere.accounts import permissions
 from filiere.core.text import fold
 from filiere.matching import services as engine
+from filiere.territories import geo
 from filiere.training.selectors import courses_covering
 
-from .. import geo, indexing
+from .. import indexing
 from ..dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: F401 (the selector)
 from ..models import (
     ConsentPurpose,
