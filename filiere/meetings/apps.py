@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
     name = "filiere.meetings"
     label = "meetings"
     verbose_name = _("Rendez-vous d'affaires")
+    space_section = "filiere.meetings.space.section"
+    # `filiere demo` calls this after the directory's and the events' demos.
+    demo_loader = "filiere.meetings.demo.load_meetings_demo"

@@ -26,6 +26,7 @@ from filiere.accounts.models import Membership, RegionalRole, Role
 from filiere.consultations import services as consultations_services
 from filiere.events import services as events_services
 from filiere.events.models import Event
+from filiere.meetings import services as meetings_services
 from filiere.needs.models import Campaign, Scope, Status
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import (
@@ -89,6 +90,7 @@ class World:
     support: Any = None  # support app: {"request", "referral", "service", "provider"}
     entry: Any = None  # promotion: a draft of region R's public page
     consultation: Any = None  # consultations: a published process on the private plan
+    meetings: Any = None  # meetings app: {"programme", "request"} (the member receives the request)
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -217,6 +219,19 @@ def _build_world() -> World:
         by=users["regional"], plan=plan, title="Consultation R"
     )
     consultations_services.set_published(by=users["regional"], process=consultation, published=True)
+    # Meetings: a B2B programme on cluster X's event; the member and the editor take part.
+    b2b = meetings_services.create_programme(
+        by=users["cluster_x"], event=event, first_slot_at=event.starts_at, slot_minutes=20, slots=4, tables=2,
+        requests_close_at=now + dt.timedelta(days=5),
+    )  # fmt: skip
+    events_services.register(event=event, user=users["editor"], organisation=firm)
+    member_part = meetings_services.join(programme=b2b, user=users["member"], role="buyer")
+    editor_part = meetings_services.join(programme=b2b, user=users["editor"], role="supplier")
+    meeting_request = meetings_services.send_request(
+        programme=b2b, by=users["editor"], recipient=member_part, reason="Projet R&D"
+    )
+    assert editor_part.pk
+    meetings = {"programme": b2b, "request": meeting_request}
     return World(
         users,
         firm,
@@ -237,6 +252,7 @@ def _build_world() -> World:
         support,
         entry,
         consultation,
+        meetings,
     )
 
 
@@ -517,6 +533,73 @@ CASES = [
     ),
 ]
 
+CASES += [
+    Case(
+        "meetings_mine",
+        "get",
+        lambda w: reverse("meetings:mine"),
+        allowed=EVERYONE_SIGNED_IN,  # each sees their own programmes
+    ),
+    Case(
+        "meetings_programme",
+        "get",
+        lambda w: reverse("meetings:programme", args=[w.meetings["programme"].pk]),
+        allowed=EVERYONE_SIGNED_IN,  # the event is published; only participants may request
+    ),
+    Case(
+        "meetings_agenda",
+        "get",
+        lambda w: reverse("meetings:agenda", args=[w.meetings["programme"].pk]),
+        allowed=("member", "editor"),  # the participants, each their own
+    ),
+    Case(
+        "meetings_agenda_ics",
+        "get",
+        lambda w: reverse("meetings:agenda_ics", args=[w.meetings["programme"].pk]),
+        allowed=("member", "editor"),
+    ),
+    Case(
+        "meetings_answer",
+        "post",
+        lambda w: reverse("meetings:answer", args=[w.meetings["request"].pk]),
+        data=lambda w: {"accept": "1"},
+        allowed=("member",),  # the recipient
+        ok=302,
+        others=(("editor", 403), ("cluster_x", 403), ("regional", 403), ("platform_staff", 403)),
+    ),
+    Case(
+        "meetings_manage",
+        "get",
+        lambda w: reverse("meetings:manage", args=[w.meetings["programme"].pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        default=403,
+    ),
+    Case(
+        "meetings_plan",
+        "get",
+        lambda w: reverse("meetings:plan", args=[w.meetings["programme"].pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        default=403,
+    ),
+    Case(
+        "meetings_run",
+        "post",
+        lambda w: reverse("meetings:action", args=[w.meetings["programme"].pk]),
+        data=lambda w: {"action": "run"},
+        allowed=("cluster_x", "regional", "platform_staff"),
+        ok=302,
+        default=403,
+    ),
+    Case(
+        "meetings_programme_create",
+        "get",
+        lambda w: reverse("meetings:programme_create", args=[w.event.pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        ok=302,  # the event has its programme: to its management page
+        default=403,
+    ),
+]
+
 FIRM_PEOPLE = ("member", "editor", "admin")
 CASES += [
     Case(
@@ -580,6 +663,13 @@ CASES += [
         others=(("member", 403), ("editor", 403), ("admin", 403)),
     ),
     Case(
+        "consultations_meeting_link",
+        "get",
+        lambda w: reverse("consultations:meeting_link", args=[w.consultation.pk]),
+        allowed=("regional", "platform_staff"),
+        others=(("member", 403), ("editor", 403), ("admin", 403)),
+    ),
+    Case(
         "consultations_join",
         "get",
         lambda w: reverse("consultations:join", args=[w.consultation.pk]),
@@ -616,6 +706,18 @@ CASES += [
         "promotion_entry_create",
         "get",
         lambda w: reverse("promotion:entry_create", args=["27", "story"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_prospects",
+        "get",
+        lambda w: reverse("promotion:prospects", args=["27"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_marketing_results",
+        "get",
+        lambda w: reverse("promotion:marketing_results", args=["27"]),
         allowed=("regional", "platform_staff"),
     ),
     Case(
