@@ -24,6 +24,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
@@ -42,6 +43,7 @@ from .models import (
     Sector,
     ShowcaseProfile,
 )
+from .sectors import LABELS_EN
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import Viewer
@@ -294,6 +296,13 @@ def buyer_sectors() -> QuerySet[Sector]:
 def contacts_by_id(ids: list[int]) -> dict[int, ContactRequest]:
     """Contact requests by id, for an app that keeps their ids (promotion's leads)."""
     return {c.pk: c for c in ContactRequest.objects.filter(pk__in=ids)}
+
+
+def sector_label(sector: Sector) -> str:
+    """The sector's label in the active language (English from `sectors.LABELS_EN`)."""
+    if translation.get_language() == "en":
+        return LABELS_EN.get(sector.code, sector.label)
+    return sector.label
 
 
 def get_buyer_sector(code: str) -> Sector:
