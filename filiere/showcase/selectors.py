@@ -32,6 +32,7 @@ from filiere.core.params import parse_int
 from filiere.core.text import fold
 from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import HeadcountBand, Organisation
+from filiere.taxonomy.models import Skill
 
 from . import facets, ranking
 from .models import (
@@ -556,7 +557,6 @@ def territory_skill_ids(region_code: str) -> list[int]:
 
 def search_skills(text: str, *, limit: int = 20) -> list[Any]:
     """Taxonomy skills for a firm's editor typing a competence: label contains the words."""
-    from filiere.taxonomy.models import Skill
 
     words = [w for w in re.findall(r"\w+", text or "") if len(w) > 1][:5]
     if not words:
