@@ -24,6 +24,7 @@ import datetime as dt
 import random
 import time
 from argparse import Namespace
+from collections.abc import Mapping
 from decimal import Decimal
 from itertools import combinations
 from typing import Any
@@ -100,7 +101,7 @@ def _firms(rng: random.Random, count: int) -> list[dict[str, Any]]:
             twin["name"] = name + rng.choice((" Consulting", " Conseil", " Services", " Group"))
             twin["address"] = f"{rng.randint(181, 300)} {rng.choice(STREETS)} {rng.choice(STREET_NAMES)}"
             if (twin["name"], postcode) not in names:
-                names.add((twin["name"], postcode))
+                names.add((str(twin["name"]), postcode))
                 firms.append(twin)
     return firms
 
@@ -157,7 +158,7 @@ def generate(
     return contents, truth
 
 
-def _pairs(groups: dict[int, list[tuple[int, int]]]) -> set[frozenset[tuple[int, int]]]:
+def _pairs(groups: Mapping[Any, list[tuple[int, int]]]) -> set[frozenset[tuple[int, int]]]:
     """Cross-file pairs of rows ((file, line), (file, line)) that share a group."""
     pairs = set()
     for rows in groups.values():
@@ -210,7 +211,7 @@ def _merger_bench() -> dict[str, Any]:
             true_groups.setdefault(firm, []).append((index, line))
     truth_pairs = _pairs(true_groups)
     firm_at = {(i, line): firm for i, ids in enumerate(truth) for line, firm in enumerate(ids, start=2)}
-    auto: dict[int, list[tuple[int, int]]] = {}
+    auto: dict[int | None, list[tuple[int, int]]] = {}
     by_siren: dict[str, list[tuple[int, int]]] = {}
     for r in records:
         auto.setdefault(r["entity"], []).append(where[r["pk"]])
@@ -228,9 +229,9 @@ def _merger_bench() -> dict[str, Any]:
         review_correct_same += same
         merger.pairs.filter(pk=pk).update(decision=PairDecision.SAME if same else PairDecision.DIFFERENT)
     merging.find_duplicates(merger=merger, by=None)
-    reviewed: dict[int, list[tuple[int, int]]] = {}
-    for r in MergerRecord.objects.filter(merger=merger).values("pk", "entity"):
-        reviewed.setdefault(r["entity"], []).append(where[r["pk"]])
+    reviewed: dict[int | None, list[tuple[int, int]]] = {}
+    for pk, entity in MergerRecord.objects.filter(merger=merger).values_list("pk", "entity"):
+        reviewed.setdefault(entity, []).append(where[pk])
     reviewed_quality = _quality(_pairs(reviewed), truth_pairs)
     return {
         "files": FILES,
