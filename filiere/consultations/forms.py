@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from filiere.territories.models import Department
 
-from .models import ActorKind, Answer, Field, HideReason, Kind, Visibility
+from .models import ActorKind, Answer, Field, HideReason, Kind, Phase, Process, Visibility
 from .services import MAX_BODY
 
 
@@ -72,3 +74,28 @@ class VersionForm(forms.Form):
         required=False,
         help_text=_("Obligatoire quand une modification ne vient d'aucune contribution retenue."),
     )
+
+
+class MeetingForm(forms.Form):
+    event = forms.IntegerField(
+        label=_("Numéro de l'événement"),
+        min_value=1,
+        help_text=_("L'atelier ou la journée, créé dans les événements (inscriptions, accueil, présences)."),
+    )
+    phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none())
+
+    def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = process.phases.all()  # type: ignore[attr-defined]
+
+
+class ConclusionForm(forms.Form):
+    section = forms.ChoiceField(label=_("Section du plan"))
+    title = forms.CharField(label=_("Titre"), max_length=255, required=False)
+    body = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}), strip=False)
+
+    def __init__(self, *args: Any, sections: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [  # type: ignore[attr-defined]
+            (f"{s.node_type}:{s.node_id}", f"{s.label} · {s.title}"[:120]) for s in sections
+        ]

@@ -23,6 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from filiere.accounts import permissions
+from filiere.events import selectors as events_selectors
 from filiere.matching.text import norm_words
 from filiere.roadmaps import selectors as roadmaps
 
@@ -421,6 +422,18 @@ def action_trace(process: Process, action_id: int) -> tuple[list[Contribution], 
 
 def meetings(process: Process) -> QuerySet[Meeting]:
     return process.meetings.select_related("event", "phase").order_by("event__starts_at")
+
+
+def get_meeting(process: Process, meeting_id: int) -> Meeting:
+    meeting = meetings(process).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_attendance(meeting: Meeting) -> events_selectors.Attendance:
+    """Registered, attended and no-show counts, as the events app computes them."""
+    return events_selectors.event_attendance(meeting.event)
 
 
 # --- Results report -----------------------------------------------------------------------------

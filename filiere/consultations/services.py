@@ -208,6 +208,7 @@ def erase_participation(*, by: Any, participation: Participation) -> Participati
     """Erasure: the texts stay (the consultation's record), the identity goes for good."""
     if participation.user_id != getattr(by, "pk", None) and not selectors.is_team(by, participation.process):
         raise PermissionDenied
+    person = participation.user
     participation.user = None
     participation.display_name = ""
     participation.pseudonym = f"effacé-{participation.pk}"
@@ -217,7 +218,11 @@ def erase_participation(*, by: Any, participation: Participation) -> Participati
     participation.department = None
     participation.erased_at = timezone.now()
     participation.save()
-    Report.objects.filter(reporter=by).update(reporter=None)
+    # Their reports stay (moderation history) without saying who made them.
+    if person is not None:
+        Report.objects.filter(reporter=person, contribution__process=participation.process).update(
+            reporter=None
+        )
     return participation
 
 

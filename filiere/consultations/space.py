@@ -13,7 +13,7 @@ from . import selectors
 from .models import Answer, Moderation
 
 
-def section(user: Any) -> SpaceSection | None:
+def section(user: Any) -> SpaceSection:
     links = [
         SpaceLink(
             _("Ma participation : %(title)s") % {"title": p.process.title},

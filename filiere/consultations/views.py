@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,10 +22,28 @@ from filiere.core.forms import run_service, service_messages
 from filiere.core.params import parse_int
 
 from . import reports, selectors, services
-from .forms import AnswerForm, ContributionForm, JoinForm, ModerateForm, ReportForm, VersionForm
+from .forms import (
+    AnswerForm,
+    ConclusionForm,
+    ContributionForm,
+    JoinForm,
+    MeetingForm,
+    ModerateForm,
+    ReportForm,
+    VersionForm,
+)
 from .models import Answer, Field, HideReason, Kind, NodeType
 
 PER_PAGE = 20
+
+
+def _safe_next(request: HttpRequest, value: str | None, default: str) -> str:
+    """`value` when it is a path of this site, else `default` (no open redirect)."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return default
 
 
 def process_list(request: HttpRequest) -> HttpResponse:
@@ -68,7 +87,11 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
         done = run_service(form, lambda d: services.join(by=request.user, process=process, **d))
         if done is not None:
             messages.success(request, _("Votre participation est enregistrée."))
-            return redirect(request.GET.get("next") or reverse("consultations:detail", args=[process.pk]))
+            return redirect(
+                _safe_next(
+                    request, request.GET.get("next"), reverse("consultations:detail", args=[process.pk])
+                )
+            )
     return render(
         request, "consultations/join.html", {"process": process, "form": form, "participation": current}
     )
@@ -277,6 +300,68 @@ def action_trace(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
         "changes": [(c, selectors.diff_html(c.before, c.after)) for c in changes],
     }
     return render(request, "consultations/action.html", context)
+
+
+@login_required
+def meeting_link(request: HttpRequest, pk: int) -> HttpResponse:
+    process = selectors.get_process_for_user(request.user, pk)
+    if not selectors.is_team(request.user, process):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, process=process)
+    if request.method == "POST":
+
+        def call(d: dict[str, Any]) -> Any:
+            try:
+                return services.link_meeting(
+                    by=request.user, process=process, phase=d["phase"], event_id=d["event"]
+                )
+            except Http404 as exc:
+                raise ValidationError({"event": _("Aucun événement visible ne porte ce numéro.")}) from exc
+
+        meeting = run_service(form, call)
+        if meeting is not None:
+            return redirect("consultations:meeting", pk=process.pk, meeting_id=meeting.pk)
+    return render(
+        request,
+        "consultations/meeting_link.html",
+        {"process": process, "form": form, "meetings": selectors.meetings(process)},
+    )
+
+
+def meeting_detail(request: HttpRequest, pk: int, meeting_id: int) -> HttpResponse:
+    process = selectors.get_process_for_user(request.user, pk)
+    meeting = selectors.get_meeting(process, meeting_id)
+    team = selectors.is_team(request.user, process)
+    sections = selectors.plan_sections(process.plan)
+    form = ConclusionForm(request.POST or None, sections=sections)
+    if request.method == "POST":
+        if not team:
+            raise PermissionDenied
+
+        def call(d: dict[str, Any]) -> Any:
+            node_type, node_id = d["section"].split(":")
+            return services.record_conclusion(
+                by=request.user,
+                meeting=meeting,
+                node_type=node_type,
+                node_id=int(node_id),
+                title=d["title"],
+                body=d["body"],
+            )
+
+        if run_service(form, call, field="body") is not None:
+            messages.success(
+                request, _("Conclusion enregistrée : elle sera répondue comme les autres contributions.")
+            )
+            return redirect("consultations:meeting", pk=process.pk, meeting_id=meeting.pk)
+    context = {
+        "process": process,
+        "meeting": meeting,
+        "attendance": selectors.meeting_attendance(meeting),
+        "conclusions": meeting.conclusions.visible().order_by("pk"),
+        "form": form if team else None,
+    }
+    return render(request, "consultations/meeting.html", context)
 
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:

@@ -663,6 +663,13 @@ CASES += [
         others=(("member", 403), ("editor", 403), ("admin", 403)),
     ),
     Case(
+        "consultations_meeting_link",
+        "get",
+        lambda w: reverse("consultations:meeting_link", args=[w.consultation.pk]),
+        allowed=("regional", "platform_staff"),
+        others=(("member", 403), ("editor", 403), ("admin", 403)),
+    ),
+    Case(
         "consultations_join",
         "get",
         lambda w: reverse("consultations:join", args=[w.consultation.pk]),

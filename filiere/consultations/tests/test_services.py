@@ -130,7 +130,12 @@ def test_amendment_keeps_the_original_and_shows_a_word_diff():
 def test_bad_input_is_refused_with_the_field_named():
     w = world()
     user = participant(w.process)
-    for body, expected in [("   ", "vide"), ("x" * 6000, "trop long"), ("<script>alert(1)</script>", "vide")]:
+    for body, expected in [
+        ("   ", "vide"),
+        ("x" * 6000, "trop long"),
+        ("<script>alert(1)</script>", "vide"),
+        ("texte\x00nul", "binaire"),
+    ]:
         with pytest.raises(ValidationError) as error:
             amend(user, w, body=body)
         assert expected in " ".join(error.value.message_dict["body"])

@@ -10,6 +10,9 @@ from django.urls import reverse
 
 from filiere.consultations import services
 from filiere.consultations.models import Answer, Contribution, Kind, NodeType, Support
+from filiere.consultations.space import section
+from filiere.events import services as events_services
+from filiere.events.tests.factories import make_event
 from filiere.roadmaps.tests.factories import UserFactory
 
 from .factories import participant, world
@@ -164,3 +167,59 @@ def test_exports_and_anonymised_open_data(client, w):
 def test_english_page(client, w):
     response = client.get(reverse("consultations:detail", args=[w.process.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
+
+
+def test_workshop_from_events_with_attendance_and_conclusions(client, w):
+    event = make_event(title="Journée de co-construction", capacity=220)
+    attendee = UserFactory()
+    events_services.register(event=event, user=attendee)
+    client.force_login(w.team)
+    workshops = w.process.phases.get(kind="workshops")
+    response = client.post(
+        reverse("consultations:meeting_link", args=[w.process.pk]), {"event": 999999, "phase": workshops.pk}
+    )
+    assert response.status_code == 200 and "Aucun événement" in response.content.decode()
+    response = client.post(
+        reverse("consultations:meeting_link", args=[w.process.pk]), {"event": event.pk, "phase": workshops.pk}
+    )
+    assert response.status_code == 302
+    meeting = w.process.meetings.get()
+    url = reverse("consultations:meeting", args=[w.process.pk, meeting.pk])
+    response = client.post(
+        url,
+        {
+            "section": f"objective:{w.objective.pk}",
+            "title": "",
+            "body": "Créer un événement annuel tournant.",
+        },
+    )
+    assert response.status_code == 302
+    conclusion = Contribution.objects.get(kind=Kind.CONCLUSION)
+    assert conclusion.phase == workshops and conclusion.meeting == meeting and conclusion.title == event.title
+    page = client.get(url).content.decode()
+    assert "1 inscrits" in page and "Créer un événement annuel tournant." in page
+    client.force_login(UserFactory())
+    assert client.post(url, {"section": f"objective:{w.objective.pk}", "body": "x"}).status_code == 403
+    assert client.get(reverse("consultations:meeting_link", args=[w.process.pk])).status_code == 403
+
+
+def test_join_never_redirects_off_site(client, w):
+    client.force_login(UserFactory())
+    url = reverse("consultations:join", args=[w.process.pk]) + "?next=https://evil.example/"
+    response = client.post(
+        url, {"pseudonym": "Léa", "visibility": "name", "actor_kind": "citizen", "consent": "on"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "consultations:detail", args=[w.process.pk]
+    )
+
+
+def test_personal_space_links_each_role_to_its_pages(w):
+    user = participant(w.process)
+    assert reverse("consultations:detail", args=[w.process.pk]) in [link.url for link in section(user).links]
+    team_urls = [link.url for link in section(w.team).links]
+    assert reverse("consultations:moderation", args=[w.process.pk]) in team_urls
+    assert reverse("consultations:answers", args=[w.process.pk]) in team_urls
+    assert reverse("consultations:moderation", args=[w.process.pk]) not in [
+        link.url for link in section(user).links
+    ]
