@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "filiere.support",
     "filiere.events",
     "filiere.meetings",
+    "filiere.governance",
     # After the apps it computes indicators from: `filiere demo` runs demo loaders in this order.
     "filiere.roadmaps",
     # After roadmaps: its demo consults the Nouvelle-Aquitaine plan that roadmaps' demo creates.
@@ -252,6 +253,9 @@ SCHEDULE: dict[str, str | timedelta] = {
     # Seats offered from the waitlist and not confirmed in time pass to the next person.
     "filiere.events.tasks.expire_offers": timedelta(minutes=15),
     "filiere.events.tasks.send_reminders": timedelta(hours=1),
+    # Governance: fee reminders (30 days after the due date, then every 30 days) and lapsing of
+    # memberships unpaid past their college's grace period.
+    "filiere.governance.tasks.fee_reminders_and_lapses": "06:30",
     # Import runs whose process was killed outright: marked interrupted (`filiere imports list`).
     "filiere.core.tasks.mark_abandoned_imports": timedelta(minutes=15),
 }

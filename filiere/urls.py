@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accompagnement/", include("filiere.support.urls")),
     path("observatoire/", include("filiere.observatory.urls")),
     path("evenements/", include("filiere.events.urls")),
+    path("gouvernance/", include("filiere.governance.urls")),
     path("rendez-vous/", include("filiere.meetings.urls")),
     path("consultations/", include("filiere.consultations.urls")),
 ]

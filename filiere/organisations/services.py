@@ -21,7 +21,7 @@ from filiere.accounts import services as account_services
 from filiere.accounts.models import Invitation, JoinRequest, JoinStatus, Membership, Role
 from filiere.core.mail import absolute_url, send_templated_mail
 
-from .models import Organisation
+from .models import College, Establishment, Kind, Organisation, Relation, RelationKind, Source
 from .permissions import may_administer_organisation, may_edit_organisation
 from .search import establishment_search_text, search_text_for
 from .selectors import members
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "change_role",
     "decide_join_request",
+    "ensure_member_organisation",
     "establishment_search_text",
     "invite",
     "remove_member",
@@ -40,6 +41,7 @@ __all__ = [
     "resend_invitation",
     "revoke_invitation",
     "search_text_for",
+    "set_member_relation",
     "update_organisation",
 ]
 
@@ -75,6 +77,50 @@ def update_organisation(*, user: User, organisation: Organisation, data: dict[st
             establishment.search_text = establishment_search_text(organisation, establishment)
             establishment.save(update_fields=["search_text", "updated_at"])
     return changed
+
+
+def set_member_relation(
+    *,
+    member: Organisation,
+    cluster: Organisation,
+    college: College | None,
+    active: bool,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> None:
+    """Keep the directory's "member of" relation in step with a membership (governance): present,
+    in its college, while the membership is active; removed when it ends."""
+    if not active:
+        Relation.objects.filter(source=member, target=cluster, kind=RelationKind.MEMBER_OF).delete()
+        return
+    Relation.objects.update_or_create(
+        source=member,
+        target=cluster,
+        kind=RelationKind.MEMBER_OF,
+        defaults={"college": college, "start_date": start_date, "end_date": end_date},
+    )
+
+
+def ensure_member_organisation(
+    *, siren: str, name: str, address: str = "", postcode: str = "", city: str = ""
+) -> Organisation:
+    """The directory's organisation for a member found in an association's file: by SIREN when
+    known; else a new company record (source "manual") with its one establishment, so members
+    never live outside the directory."""
+    if siren:
+        found = Organisation.objects.filter(siren=siren).first()
+        if found is not None:
+            return found
+    organisation = Organisation.objects.create(
+        kind=Kind.COMPANY, name=name[:255], siren=siren or None, source=Source.MANUAL
+    )
+    establishment = Establishment(
+        organisation=organisation, is_head_office=True, address=address[:255], postcode=postcode[:10],
+        city=city[:100], department_code=postcode[:2] if postcode[:2].isdigit() else "",
+    )  # fmt: skip
+    establishment.search_text = establishment_search_text(organisation, establishment)
+    establishment.save()
+    return organisation
 
 
 # --- Members, invitations, join requests (membership administration) -------------------------

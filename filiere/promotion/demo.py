@@ -15,6 +15,7 @@ already equals the spec is left alone); it takes well under a second once the di
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -26,7 +27,7 @@ from filiere.organisations.models import Kind, Organisation, State
 from filiere.territories.models import Region
 
 from . import services
-from .models import PUBLISHED_FIELDS, Entry, EntryKind
+from .models import PUBLISHED_FIELDS, Entry, EntryKind, Prospect
 
 DEMO_PASSWORD = "promotion-demo-2026"
 #: (username, region code, description): an editor and a reviewer per demo region.
@@ -242,6 +243,34 @@ OCC_OTHERS: tuple[tuple[str, str, dict[str, str]], ...] = (
 )
 
 
+# Occitanie's prospecting (seed 004: "des premières actions de prospection sont engagées en
+# direction de secteurs applicatifs hors aéronautique et de zones géographiques, en France, comme
+# à l'international"): illustrative targets, (name, country, sector, action kind, month, note).
+OCC_PROSPECTS: tuple[tuple[str, str, str, str, int, str], ...] = (
+    ("Opérateur ferroviaire (démo)", "DE", "rail", "fair", 9, "InnoTrans, Berlin"),
+    ("Constructeur de navettes autonomes (démo)", "FR", "autonomous_vehicle", "call", 3, ""),
+    ("Groupe hospitalier (démo)", "ES", "health", "mission", 5, "Mission Région à Barcelone"),
+    ("Enseigne de distribution (démo)", "FR", "retail", "meeting", 6, ""),
+    ("Néobanque (démo)", "CA", "finance", "mission", 10, "Mission au Québec avec la Team France Export"),
+)
+
+
+def _prospects(editor: User) -> int:
+    written = 0
+    for name, country, sector, kind, month, note in OCC_PROSPECTS:
+        prospect = Prospect.objects.filter(region_id="76", name=name).first()
+        if prospect is not None:
+            continue
+        prospect = services.save_prospect(
+            by=editor, region_code="76", name=name, country=country, buyer_sector=sector
+        )
+        services.record_action(
+            by=editor, prospect=prospect, kind=kind, date=dt.date(2026, month, 15), note=note
+        )
+        written += 1
+    return written
+
+
 def demo_accounts() -> list[tuple[str, str, str]]:
     """(username, password, description) of the demo region staff (development site's list)."""
     return [(username, DEMO_PASSWORD, label) for username, _code, label in DEMO_USERS]
@@ -359,4 +388,5 @@ def load_promotion_demo() -> int:
                 written += _ensure(
                     region="76", kind=kind, slug=slug, fields=fields, order=order, firms=[], **occ
                 )
+            written += _prospects(users["marketing-occitanie"])
     return written

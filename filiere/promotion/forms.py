@@ -10,7 +10,7 @@ from filiere.organisations.models import Organisation
 from filiere.showcase import selectors as showcase
 from filiere.taxonomy.models import RomeMetier
 
-from .models import Entry
+from .models import ActionKind, Entry, Prospect
 
 _TOKEN = re.compile(r"[\s,;]+")
 
@@ -83,3 +83,38 @@ class ReturnForm(forms.Form):
     note = forms.CharField(
         label=_("Ce qu'il faut reprendre"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ProspectForm(forms.ModelForm):
+    buyer_sector = forms.ChoiceField(label=_("Secteur acheteur"))
+
+    class Meta:
+        model = Prospect
+        fields = ["name", "country", "buyer_sector", "status", "contact_name", "need"]
+        widgets = {"need": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"country": _("Deux lettres : FR, DE, ES, CA, US…")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        buyer_sector = self.fields["buyer_sector"]
+        assert isinstance(buyer_sector, forms.ChoiceField)
+        buyer_sector.choices = [("", "—"), *showcase.buyer_sectors().values_list("code", "label")]
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type d'action"), choices=ActionKind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Compte rendu"), max_length=1000, required=False)
+
+
+class LeadForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Entreprise de la région"), coerce=int)
+    message = forms.CharField(
+        label=_("Message à l'entreprise"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, firms: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(p.organisation_id, p.organisation.name) for p in firms]

@@ -140,3 +140,76 @@ class Entry(TimeStampedModel):
     @property
     def has_unpublished_changes(self) -> bool:
         return self.published_at is not None and self.status != EntryStatus.PUBLISHED
+
+
+# --- Territorial marketing: prospects, actions, leads handed to regional firms ---------------------
+
+
+class ProspectStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Identifiée")
+    CONTACTED = "contacted", _("Contactée")
+    INTERESTED = "interested", _("Intéressée")
+    WON = "won", _("Gagnée")
+    LOST = "lost", _("Perdue")
+
+
+class ActionKind(models.TextChoices):
+    FAIR = "fair", _("Salon")
+    MISSION = "mission", _("Mission à l'étranger")
+    CALL = "call", _("Appel")
+    MEETING = "meeting", _("Rendez-vous")
+    EMAIL = "email", _("Courriel")
+
+
+class Prospect(TimeStampedModel):
+    """A buyer organisation the region's marketing officer prospects for its firms (often abroad,
+    so not in the directory): its sector (a showcase buyer sector) and country (ISO 3166 code)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("région"))
+    name = models.CharField(_("organisation ciblée"), max_length=200)
+    country = models.CharField(_("pays (code ISO)"), max_length=2)
+    buyer_sector = models.CharField(_("secteur acheteur"), max_length=30)
+    status = models.CharField(
+        _("état"), max_length=12, choices=ProspectStatus.choices, default=ProspectStatus.IDENTIFIED
+    )
+    contact_name = models.CharField(_("interlocuteur"), max_length=200, blank=True)
+    need = models.TextField(_("besoin exprimé"), max_length=3000, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "pk"]
+        verbose_name = _("cible de prospection")
+        verbose_name_plural = _("cibles de prospection")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProspectAction(TimeStampedModel):
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("type d'action"), max_length=10, choices=ActionKind.choices)
+    date = models.DateField(_("date"))
+    note = models.CharField(_("compte rendu"), max_length=1000, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+
+class Lead(TimeStampedModel):
+    """A prospect's need handed to a regional firm: a showcase contact request (its follow-up —
+    read, answered, declined, deal signed and amount — is the showcase's own tracking)."""
+
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="leads")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # The showcase's ContactRequest (an id: promotion keeps no foreign key into showcase's models).
+    contact_id = models.PositiveIntegerField(_("demande de contact"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["prospect", "organisation"], name="promotion_lead_uniq")
+        ]

@@ -10,10 +10,11 @@ each read through that app's selectors: key figures (observatory), clusters, sch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import translation
 from django.utils.text import slugify
@@ -28,7 +29,7 @@ from filiere.showcase import selectors as showcase
 from filiere.support import selectors as support
 from filiere.territories.models import Region, Zone
 
-from .models import Entry, EntryKind, EntryStatus
+from .models import Entry, EntryKind, EntryStatus, Lead, Prospect, ProspectStatus
 
 #: How many organisations of each kind, events and services a region page lists.
 PAGE_LIMIT = 8
@@ -286,3 +287,82 @@ def cluster_members(cluster: Organisation, limit: int = 40) -> list[Organisation
 
 def cluster_events(cluster: Organisation) -> list[Any]:
     return list(events.public_events(events.EventFilters(organiser=cluster.pk))[:5])
+
+
+# --- Territorial marketing ------------------------------------------------------------------------
+
+
+def get_prospect_for_user(user: Any, pk: int) -> Prospect:
+    """A prospect for its region's staff; 404 for anyone else."""
+    prospect = Prospect.objects.filter(pk=pk).first()
+    if prospect is None or not may_edit_region(user, prospect.region_id):
+        raise Http404
+    return prospect
+
+
+def prospects_of_region(user: Any, region_code: str) -> QuerySet[Prospect]:
+    if not may_edit_region(user, region_code):
+        raise Http404
+    return Prospect.objects.filter(region_id=region_code)
+
+
+@dataclass
+class LeadRow:
+    lead: Lead
+    contact: Any  # showcase.ContactRequest, read through its selectors (None if deleted)
+
+
+def lead_rows(prospect: Prospect) -> list[LeadRow]:
+    leads = list(prospect.leads.select_related("organisation"))
+    contacts = showcase.contacts_by_id([lead.contact_id for lead in leads])
+    return [LeadRow(lead, contacts.get(lead.contact_id)) for lead in leads]
+
+
+@dataclass
+class ResultRow:
+    sector: str
+    country: str
+    prospects: int = 0
+    actions: int = 0
+    leads: int = 0
+    answered: int = 0
+    deals: int = 0
+    amount: Decimal = Decimal(0)
+    won: int = 0
+
+
+def marketing_results(region_code: str) -> list[ResultRow]:
+    """Per buyer sector and country: prospects, actions, leads handed to firms, leads the firms
+    answered, deals signed (and their amount, from the showcase's follow-up), prospects won."""
+    labels = dict(showcase.buyer_sectors().values_list("code", "label"))
+    rows: dict[tuple[str, str], ResultRow] = {}
+    prospects = list(
+        Prospect.objects.filter(region_id=region_code).annotate(n_actions=Count("actions", distinct=True))
+    )
+    leads = list(
+        Lead.objects.filter(prospect__region_id=region_code).values_list("prospect_id", "contact_id")
+    )
+    contacts = showcase.contacts_by_id([contact_id for _p, contact_id in leads])
+    by_prospect: dict[int, list[Any]] = {}
+    for prospect_id, contact_id in leads:
+        by_prospect.setdefault(prospect_id, []).append(contacts.get(contact_id))
+    for prospect in prospects:
+        key = (labels.get(prospect.buyer_sector, prospect.buyer_sector), prospect.country)
+        row = rows.setdefault(key, ResultRow(*key))
+        row.prospects += 1
+        row.actions += prospect.n_actions
+        row.won += prospect.status == ProspectStatus.WON
+        for contact in by_prospect.get(prospect.pk, []):
+            row.leads += 1
+            if contact is None:
+                continue
+            row.answered += contact.answered_at is not None or contact.deal_signed_at is not None
+            if contact.deal_signed_at is not None:
+                row.deals += 1
+                row.amount += contact.deal_amount or 0
+    return sorted(rows.values(), key=lambda r: (r.sector, r.country))
+
+
+def firms_for_prospect(prospect: Prospect) -> list[Any]:
+    """The region's published showcase firms serving the prospect's sector (lead candidates)."""
+    return buyer_sector_firms(prospect.region_id, prospect.buyer_sector, limit=50)

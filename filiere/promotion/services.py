@@ -7,6 +7,8 @@ submitted the entry (four eyes), or platform staff.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,8 +19,19 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from filiere.organisations.models import Organisation
+from filiere.showcase import selectors as showcase
+from filiere.showcase import services as showcase_services
 
-from .models import Entry, EntryKind, EntryStatus
+from .models import (
+    ActionKind,
+    Entry,
+    EntryKind,
+    EntryStatus,
+    Lead,
+    Prospect,
+    ProspectAction,
+    ProspectStatus,
+)
 from .selectors import may_edit_region, may_review_entry
 
 
@@ -138,3 +151,64 @@ def unpublish_entry(*, entry: Entry, by: Any) -> Entry:
         _log(entry, "unpublished", by)
         entry.save(update_fields=["published", "published_at", "status", "history", "updated_at"])
     return entry
+
+
+# --- Territorial marketing ------------------------------------------------------------------------
+
+
+def save_prospect(*, by: Any, region_code: str, prospect: Prospect | None = None, **fields: Any) -> Prospect:
+    """Create or update a prospected buyer organisation (the region's staff only)."""
+    if not may_edit_region(by, region_code):
+        raise PermissionDenied
+    country = str(fields.get("country", "")).strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise ValidationError({"country": _("Code pays ISO à deux lettres (FR, DE, CA…).")})
+    if not showcase.buyer_sectors().filter(code=fields.get("buyer_sector", "")).exists():
+        raise ValidationError({"buyer_sector": _("Choisissez le secteur des acheteurs visés.")})
+    if not str(fields.get("name", "")).strip():
+        raise ValidationError({"name": _("Le nom de l'organisation ciblée est obligatoire.")})
+    prospect = prospect or Prospect(region_id=region_code, owner=by)
+    for name, value in {**fields, "country": country}.items():
+        setattr(prospect, name, value.strip() if isinstance(value, str) else value)
+    prospect.full_clean(exclude=["owner"])
+    prospect.save()
+    return prospect
+
+
+def record_action(*, by: Any, prospect: Prospect, kind: str, date: dt.date, note: str = "") -> ProspectAction:
+    """Log a fair, a mission, a call… with a prospect; a first action marks it contacted."""
+    if not may_edit_region(by, prospect.region_id):
+        raise PermissionDenied
+    if kind not in ActionKind.values:
+        raise ValidationError({"kind": _("Type d'action inconnu.")})
+    with transaction.atomic():
+        action = ProspectAction.objects.create(
+            prospect=prospect, kind=kind, date=date, note=note.strip()[:1000], by=by
+        )
+        if prospect.status == ProspectStatus.IDENTIFIED:
+            prospect.status = ProspectStatus.CONTACTED
+        prospect.save(update_fields=["status", "updated_at"])
+    return action
+
+
+def hand_lead(*, by: Any, prospect: Prospect, organisation: Organisation, message: str) -> Lead:
+    """Hand the prospect's need to a regional firm with a published showcase: a showcase contact
+    request sent by the officer (the firm's editors get the showcase's mail and answer there)."""
+    if not may_edit_region(by, prospect.region_id):
+        raise PermissionDenied
+    if Lead.objects.filter(prospect=prospect, organisation=organisation).exists():
+        raise ValidationError(_("Cette piste a déjà été transmise à cette entreprise."))
+    with transaction.atomic():
+        contact = showcase_services.send_contact_request(
+            user=by,
+            organisation=organisation,
+            subject=_("Piste de prospection : %(name)s (%(country)s)")
+            % {"name": prospect.name, "country": prospect.country},
+            message=message or prospect.need or prospect.name,
+            search_query=f"prospection:{prospect.pk}",
+        )
+        lead = Lead.objects.create(prospect=prospect, organisation=organisation, contact_id=contact.pk, by=by)
+        if prospect.status in (ProspectStatus.IDENTIFIED, ProspectStatus.CONTACTED):
+            prospect.status = ProspectStatus.INTERESTED
+            prospect.save(update_fields=["status", "updated_at"])
+    return lead

@@ -36,5 +36,15 @@ def section(user: Any) -> SpaceSection | None:
         )
         for region in regions
     ]
+    links += [
+        SpaceLink(
+            _("Prospection : %(name)s") % {"name": region.name},
+            reverse("promotion:prospects", args=[region.code]),
+            description=_(
+                "Cibles par secteur et pays, actions, pistes transmises aux entreprises, résultats."
+            ),
+        )
+        for region in regions
+    ]
     links.append(SpaceLink(_("Métiers du numérique (pages pour les jeunes)"), reverse("occupations:list")))
     return SpaceSection(_("Promotion de la région"), links, order=70)

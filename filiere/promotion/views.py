@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_POST
 from filiere.core.forms import run_service, service_messages
 
 from . import selectors, services
-from .forms import EntryForm, ReturnForm
-from .models import EntryKind, EntryStatus
+from .forms import ActionForm, EntryForm, LeadForm, ProspectForm, ReturnForm
+from .models import EntryKind, EntryStatus, ProspectStatus
 
 NAV = {"NAV_SECTION": "promotion"}
 #: Public pages may be kept by browsers and shared caches for a few minutes (they vary on Cookie).
@@ -217,3 +218,90 @@ def entry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("C'est fait."))
     return redirect("promotion:entry_edit", entry.pk)
+
+
+# --- Staff: territorial marketing ------------------------------------------------------------------
+
+
+@login_required
+def prospect_list(request: HttpRequest, code: str) -> HttpResponse:
+    region = selectors.get_curated_region(request.user, code)
+    prospects = selectors.prospects_of_region(request.user, code)
+    form = ProspectForm(request.POST or None)
+    if request.method == "POST":
+        prospect = run_service(
+            form, lambda data: services.save_prospect(by=request.user, region_code=code, **data)
+        )
+        if prospect is not None:
+            return redirect("promotion:prospect_detail", prospect.pk)
+    status = request.GET.get("etat", "")
+    if status in ProspectStatus.values:
+        prospects = prospects.filter(status=status)
+    context = {
+        **NAV,
+        "region": region,
+        "prospects": prospects.annotate(n_leads=Count("leads")),
+        "form": form,
+        "statuses": ProspectStatus.choices,
+        "status": status,
+        "sector_labels": dict(selectors.showcase.buyer_sectors().values_list("code", "label")),
+    }
+    return render(request, "promotion/prospect_list.html", context)
+
+
+@login_required
+def prospect_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    prospect = selectors.get_prospect_for_user(request.user, pk)
+    firms = selectors.firms_for_prospect(prospect)
+    edit_form = ProspectForm(instance=prospect, prefix="p")
+    action_form = ActionForm(prefix="a")
+    lead_form = LeadForm(firms=firms, prefix="l", initial={"message": prospect.need})
+    what = request.POST.get("what", "")
+    if request.method == "POST" and what == "prospect":
+        edit_form = ProspectForm(request.POST, instance=prospect, prefix="p")
+        if run_service(
+            edit_form,
+            lambda data: services.save_prospect(
+                by=request.user, region_code=prospect.region_id, prospect=prospect, **data
+            ),
+        ):
+            return redirect("promotion:prospect_detail", prospect.pk)
+    elif request.method == "POST" and what == "action":
+        action_form = ActionForm(request.POST, prefix="a")
+        if run_service(
+            action_form, lambda data: services.record_action(by=request.user, prospect=prospect, **data)
+        ):
+            return redirect("promotion:prospect_detail", prospect.pk)
+    elif request.method == "POST" and what == "lead":
+        lead_form = LeadForm(request.POST, firms=firms, prefix="l")
+        by_id = {p.organisation_id: p.organisation for p in firms}
+        if run_service(
+            lead_form,
+            lambda data: services.hand_lead(
+                by=request.user,
+                prospect=prospect,
+                organisation=by_id[data["organisation"]],
+                message=data["message"],
+            ),
+            field="organisation",
+        ):
+            messages.success(request, _("Piste transmise : l'entreprise a reçu la demande dans sa vitrine."))
+            return redirect("promotion:prospect_detail", prospect.pk)
+    context = {
+        **NAV,
+        "prospect": prospect,
+        "edit_form": edit_form,
+        "action_form": action_form,
+        "lead_form": lead_form,
+        "has_firms": bool(firms),
+        "actions": prospect.actions.all(),
+        "leads": selectors.lead_rows(prospect),
+    }
+    return render(request, "promotion/prospect_detail.html", context)
+
+
+@login_required
+def marketing_results(request: HttpRequest, code: str) -> HttpResponse:
+    region = selectors.get_curated_region(request.user, code)
+    rows = selectors.marketing_results(code)
+    return render(request, "promotion/marketing_results.html", {**NAV, "region": region, "rows": rows})

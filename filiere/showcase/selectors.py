@@ -290,6 +290,11 @@ def buyer_sectors() -> QuerySet[Sector]:
     return Sector.objects.all()
 
 
+def contacts_by_id(ids: list[int]) -> dict[int, ContactRequest]:
+    """Contact requests by id, for an app that keeps their ids (promotion's leads)."""
+    return {c.pk: c for c in ContactRequest.objects.filter(pk__in=ids)}
+
+
 def get_buyer_sector(code: str) -> Sector:
     """The sector named by a request, else 404."""
     sector = Sector.objects.filter(code=str(code)[:30]).first()

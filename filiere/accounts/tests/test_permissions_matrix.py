@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -26,10 +27,13 @@ from filiere.accounts.models import Membership, RegionalRole, Role
 from filiere.consultations import services as consultations_services
 from filiere.events import services as events_services
 from filiere.events.models import Event
+from filiere.governance import services as governance_services
+from filiere.governance.models import FeeCall, FundingLine
 from filiere.meetings import services as meetings_services
 from filiere.needs.models import Campaign, Scope, Status
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import (
+    CollegeFactory,
     EstablishmentFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -91,6 +95,7 @@ class World:
     entry: Any = None  # promotion: a draft of region R's public page
     consultation: Any = None  # consultations: a published process on the private plan
     meetings: Any = None  # meetings app: {"programme", "request"} (the member receives the request)
+    governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding"}
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -232,7 +237,7 @@ def _build_world() -> World:
     )
     assert editor_part.pk
     meetings = {"programme": b2b, "request": meeting_request}
-    return World(
+    world = World(
         users,
         firm,
         cluster_x,
@@ -254,6 +259,28 @@ def _build_world() -> World:
         consultation,
         meetings,
     )
+    world.governance = _governance_world(firm, cluster_x, structure, users)
+    return world
+
+
+def _governance_world(firm: Any, cluster_x: Any, structure: Any, users: dict[str, Any]) -> dict[str, Any]:
+    """F active member of cluster X's college, its 2026 fee called and paid; S funds X."""
+    college = CollegeFactory(cluster=cluster_x, name="Entreprises")
+    membership = governance_services.apply(college=college, organisation=firm, by=users["admin"])
+    governance_services.decide(membership=membership, by=users["cluster_x"], approve=True)
+    governance_services.call_fees(cluster=cluster_x, year=2026, by=None, notify=False)
+    call = FeeCall.objects.get(membership=membership)
+    payment = governance_services.record_payment(
+        fee_call=call, amount=Decimal("10"), paid_on=dt.date(2026, 2, 1), by=None
+    )
+    funding = FundingLine.objects.create(cluster=cluster_x, funder=structure, title="Animation", year=2026)
+    return {
+        "membership": membership,
+        "call": call,
+        "payment": payment,
+        "college": college,
+        "funding": funding,
+    }
 
 
 @dataclass(frozen=True)
@@ -687,6 +714,58 @@ CASES += [
     ),
 ]
 
+GOVERNANCE_BOARD = ("cluster_x", "regional", "platform_staff")  # X's staff, its region, platform
+CASES += [
+    Case(
+        "governance_membership",
+        "get",
+        lambda w: reverse("governance:membership", args=[w.governance["membership"].pk]),
+        allowed=(*FIRM_PEOPLE, *GOVERNANCE_BOARD),
+    ),
+    Case(
+        "governance_receipt",
+        "get",
+        lambda w: reverse("governance:receipt", args=[w.governance["payment"].pk]),
+        allowed=(*FIRM_PEOPLE, *GOVERNANCE_BOARD),
+    ),
+    Case(
+        "governance_payment",
+        "post",
+        lambda w: reverse("governance:payment", args=[w.governance["call"].pk]),
+        data=lambda w: {"amount": "5", "paid_on": "2026-03-01", "method": "cheque"},
+        allowed=GOVERNANCE_BOARD,
+        ok=302,
+        others=tuple((role, 403) for role in FIRM_PEOPLE),  # they see their fee call, do not record money
+    ),
+    Case(
+        "governance_cluster",
+        "get",
+        lambda w: reverse("governance:cluster", args=[w.cluster_x.pk]),
+        allowed=GOVERNANCE_BOARD,
+        default=403,  # the cluster is public in the directory
+    ),
+    Case(
+        "governance_college",
+        "get",
+        lambda w: reverse("governance:college", args=[w.governance["college"].pk]),
+        allowed=GOVERNANCE_BOARD,
+    ),
+    Case(
+        "governance_funding",
+        "get",
+        lambda w: reverse("governance:funding", args=[w.governance["funding"].pk]),
+        allowed=(*GOVERNANCE_BOARD, "adviser"),  # the adviser's structure S funds the line
+    ),
+    Case("governance_home", "get", lambda w: reverse("governance:home"), allowed=EVERYONE_SIGNED_IN),
+    Case(
+        "governance_register",
+        "get",
+        lambda w: reverse("governance:register", args=[w.cluster_x.pk]),
+        allowed=EVERYONE_SIGNED_IN,
+        anonymous=200,  # public
+    ),
+]
+
 # Region pages: the region's staff curate them (drafts hidden from everyone else); the public
 # pages need no account (tested in promotion/tests/test_views.py).
 CASES += [
@@ -706,6 +785,18 @@ CASES += [
         "promotion_entry_create",
         "get",
         lambda w: reverse("promotion:entry_create", args=["27", "story"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_prospects",
+        "get",
+        lambda w: reverse("promotion:prospects", args=["27"]),
+        allowed=("regional", "platform_staff"),
+    ),
+    Case(
+        "promotion_marketing_results",
+        "get",
+        lambda w: reverse("promotion:marketing_results", args=["27"]),
         allowed=("regional", "platform_staff"),
     ),
     Case(

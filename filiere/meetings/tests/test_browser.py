@@ -97,4 +97,4 @@ def test_request_accept_schedule_and_agendas(browser_context: Any, site: str, tm
         assert vevent.decoded("dtstart") == day.programme.slot_start(meeting.slot).replace(microsecond=0)
         assert str(vevent["uid"]).startswith(f"meeting-{request.pk}@")
         other = supplier if person == buyer else buyer
-        assert other.organisation.name in str(vevent["summary"])
+        assert other.organisation is not None and other.organisation.name in str(vevent["summary"])

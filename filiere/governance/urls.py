@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "governance"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("clusters/<int:pk>/", views.cluster, name="cluster"),
+    path("clusters/<int:pk>/adherer/", views.apply, name="apply"),
+    path("clusters/<int:pk>/appel-cotisations/", views.call_fees, name="call_fees"),
+    path("clusters/<int:pk>/releve-bancaire/", views.bank_import, name="bank_import"),
+    path("clusters/<int:pk>/comptes/", views.ledger_import, name="ledger_import"),
+    path("clusters/<int:pk>/historique/", views.history, name="history"),
+    path("clusters/<int:pk>/membres.<str:fmt>", views.export, name="export"),
+    path("clusters/<int:pk>/registre/", views.register, name="register"),
+    path("colleges/<int:pk>/", views.college, name="college"),
+    path("adhesions/<int:pk>/", views.membership, name="membership"),
+    path("adhesions/<int:pk>/decision/", views.membership_decide, name="membership_decide"),
+    path(
+        "adhesions/<int:pk>/contacts/<int:contact_pk>/supprimer/", views.contact_delete, name="contact_delete"
+    ),
+    path("appels/<int:pk>/paiement/", views.payment, name="payment"),
+    path("paiements/<int:pk>/recu.pdf", views.receipt, name="receipt"),
+    path("fusions/<int:pk>/", views.merger, name="merger"),
+    path("fusions/<int:pk>/fichier/", views.merger_upload, name="merger_upload"),
+    path("fusions/<int:pk>/paires/<int:pair_pk>/", views.merger_pair, name="merger_pair"),
+    path("fusions/<int:pk>/appliquer/", views.merger_apply, name="merger_apply"),
+    path("financements/<int:pk>/", views.funding, name="funding"),
+]
