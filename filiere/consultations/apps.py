@@ -9,3 +9,4 @@ class ConsultationsConfig(AppConfig):
     # `filiere demo` runs this after the roadmaps' demo (INSTALLED_APPS order): it needs the NA plan.
     demo_loader = "filiere.consultations.demo.load_consultations_demo"
     space_section = "filiere.consultations.space.section"
+    demo_accounts = "filiere.consultations.demo.demo_accounts"

@@ -18,9 +18,13 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from filiere.accounts.models import RegionalRole, User
+from filiere.accounts.models import Membership, RegionalRole, Role, User
+from filiere.events import services as events_services
+from filiere.organisations.models import Organisation
 from filiere.roadmaps import selectors as roadmaps_selectors
 from filiere.territories.models import Department, Region
 
@@ -122,16 +126,82 @@ ANSWERS = [
 ]
 
 
+TEAM_USERNAME = "consult-demo-equipe"
+DEMO_PASSWORD = "demo-consultation"
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, password, description) for the development site's demo-accounts page."""
+    return [
+        (
+            TEAM_USERNAME,
+            DEMO_PASSWORD,
+            "Délégation numérique Nouvelle-Aquitaine : équipe de la consultation #numNA",
+        )
+    ]
+
+
 def _team(region: Region) -> User:
-    user, _created = User.objects.get_or_create(
-        username="consult-demo-equipe",
-        defaults={"first_name": "Délégation", "last_name": "numérique", "email": "numerique@example.org"},
+    user, created = User.objects.get_or_create(
+        username=TEAM_USERNAME,
+        defaults={
+            "first_name": "Délégation",
+            "last_name": "numérique",
+            "email": "numerique@demo.filiere.invalid",
+        },
     )
-    if _created:
-        user.set_unusable_password()
+    if created:
+        # A known password only on a development site (DEBUG), as the other demos do.
+        if settings.DEBUG:
+            user.set_password(DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()
         user.save()
     RegionalRole.objects.get_or_create(user=user, region=region)
     return user
+
+
+def _co_construction_day(team: User, process: Process) -> None:
+    """The 2 October 2017 day as an event of the Région (the `events` app), linked to the
+    workshops phase, with two of its conclusions. Its registrations predate the platform."""
+    region_org = Organisation.objects.filter(name="Région Nouvelle-Aquitaine").order_by("pk").first()
+    if region_org is None:
+        return
+    Membership.objects.get_or_create(user=team, organisation=region_org, defaults={"role": Role.EDITOR})
+    tz = timezone.get_current_timezone()
+    event = events_services.create_event(
+        by=team,
+        organiser=region_org,
+        title="Journée de co-construction de la feuille de route numérique",
+        kind="conference",
+        description="Plus de 220 personnes réunies pour co-construire la feuille de route régionale (seed 002).",
+        starts_at=dt.datetime(2017, 10, 2, 9, 0, tzinfo=tz),
+        ends_at=dt.datetime(2017, 10, 2, 17, 30, tzinfo=tz),
+        venue="Bordeaux",
+        capacity=250,
+        is_published=True,
+    )
+    workshops = process.phases.get(kind=PhaseKind.WORKSHOPS)
+    meeting = services.link_meeting(by=team, process=process, phase=workshops, event_id=event.pk)
+    objectives = [s for s in selectors.plan_sections(process.plan) if s.node_type == NodeType.OBJECTIVE]
+    for section, body in [
+        (
+            objectives[0],
+            "Les participants demandent une animation régionale qui dépasse la métropole bordelaise.",
+        ),
+        (
+            objectives[7],
+            "Les écoles et les entreprises veulent des stages et de l'alternance organisés en commun.",
+        ),
+    ]:
+        services.record_conclusion(
+            by=team,
+            meeting=meeting,
+            node_type=section.node_type,
+            node_id=section.node_id,
+            title="",
+            body=body,
+        )
 
 
 def _participants(process: Process) -> list[User]:
@@ -176,6 +246,7 @@ def load_consultations_demo() -> Process | None:
         phases=PHASES,
     )
     services.set_published(by=team, process=process, published=True)
+    _co_construction_day(team, process)
     people = _participants(process)
     rng = random.Random(2018)
     online = D(2018, 5, 2)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import Any
 from xml.sax.saxutils import escape
 
 import tablib
@@ -154,11 +155,24 @@ OPEN_DATA_HEADERS = [
 ]
 
 
-def write_open_data(process: Process, out: IO[str] | Any) -> int:
+class _Echo:
+    """A file-like object whose `write` returns the line, for a streamed CSV response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def open_data_lines(process: Process) -> Iterator[str]:
+    """The open data as CSV lines, produced as the database cursor reads (no file in memory)."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(OPEN_DATA_HEADERS)
+    for row in _open_data_rows(process):
+        yield writer.writerow(row)
+
+
+def _open_data_rows(process: Process) -> Iterator[list[str]]:
     """Visible contributions without any identity (no name, pseudonym, firm or account): the
-    actor kind and the department are the only facts about their author. Streams row by row."""
-    writer = csv.writer(out)
-    writer.writerow(OPEN_DATA_HEADERS)
+    actor kind and the department are the only facts about their author."""
     rows = (
         Contribution.objects.filter(process=process)
         .visible()
@@ -180,10 +194,7 @@ def write_open_data(process: Process, out: IO[str] | Any) -> int:
             "created_at",
         )
     )
-    n = 0
     for row in rows.iterator(chunk_size=2000):
         values: list[Any] = list(row)
         values[-1] = values[-1].date()
-        writer.writerow([safe_cell(v) for v in values])
-        n += 1
-    return n
+        yield [safe_cell(v) for v in values]

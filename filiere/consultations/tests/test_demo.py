@@ -26,6 +26,8 @@ def test_demo_traces_the_na_plan_and_is_idempotent():
     version = PlanVersion.objects.get(process=process, number=2)
     traced = VersionChange.objects.filter(version=version, contributions__isnull=False).distinct()
     assert traced.count() >= 4
+    meeting = process.meetings.get()
+    assert meeting.phase.kind == "workshops" and meeting.conclusions.count() == 2
     counts = (Contribution.objects.count(), Support.objects.count(), PlanVersion.objects.count())
     assert load_consultations_demo() == process
     assert (Contribution.objects.count(), Support.objects.count(), PlanVersion.objects.count()) == counts

@@ -158,7 +158,9 @@ def test_exports_and_anonymised_open_data(client, w):
         response = client.get(reverse("consultations:results_export", args=[w.process.pk, fmt]))
         assert response.status_code == 200 and response.content.startswith(magic), fmt
     assert client.get(reverse("consultations:results_export", args=[w.process.pk, "exe"])).status_code == 404
-    text = client.get(reverse("consultations:open_data", args=[w.process.pk])).content.decode()
+    text = b"".join(
+        client.get(reverse("consultations:open_data", args=[w.process.pk])).streaming_content
+    ).decode()
     assert "SecretPseudo" not in text and participant_user.username not in text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["type_acteur"] == "entrepreneur" and rows[0]["texte"].startswith("'=")
