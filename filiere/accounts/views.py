@@ -15,6 +15,8 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
+from filiere.territories.models import Region
+
 from . import selectors, services
 from . import space as space_sections
 from .forms import (
@@ -36,7 +38,6 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
     """The signed-in user's memberships, with the role in each organisation."""
-    from filiere.territories.models import Region
 
     context = {
         "memberships": memberships_of(request.user),

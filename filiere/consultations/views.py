@@ -381,7 +381,7 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def open_data(request: HttpRequest, pk: int) -> HttpResponse:
+def open_data(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     process = selectors.get_process_for_user(request.user, pk)
     # Streamed: 200,000 contributions never sit in memory as one file.
     response = StreamingHttpResponse(reports.open_data_lines(process), content_type="text/csv; charset=utf-8")

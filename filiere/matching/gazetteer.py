@@ -31,6 +31,7 @@ from pathlib import Path
 from django.conf import settings
 
 from filiere.matching.text import Token, normalize_word, tokenize
+from filiere.taxonomy.models import Skill, SkillKind
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +241,6 @@ def taxonomy_signature() -> str:
     from django.db.models import Count, Max
 
     from filiere.core.models import ImportRun
-    from filiere.taxonomy.models import Skill
 
     stats = Skill.objects.aggregate(n=Count("id"), last=Max("id"))
     # Reference loads are the runs of kind "reference:<dataset>" (`filiere reference load`).
@@ -255,7 +255,6 @@ def taxonomy_signature() -> str:
 
 def build_gazetteer(signature: str = "") -> Gazetteer:
     """Compile all skill labels of the database into a `Gazetteer` (a few seconds for ESCO + ROME)."""
-    from filiere.taxonomy.models import Skill, SkillKind
 
     started = time.monotonic()
     gaz = Gazetteer(signature=signature)
@@ -362,7 +361,7 @@ def get_gazetteer() -> Gazetteer:
 def ensure_curated_skills(skill_model: type | None = None) -> int:
     """Create the local skills of CURATED_SKILLS that are missing; returns how many were created."""
     if skill_model is None:
-        from filiere.taxonomy.models import Skill as skill_model
+        skill_model = Skill
     created = 0
     for label in CURATED_SKILLS:
         _, was_created = skill_model.objects.get_or_create(

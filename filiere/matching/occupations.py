@@ -24,6 +24,7 @@ import numpy as np
 from filiere.core.text import fold
 from filiere.matching.gazetteer import Gazetteer, _cache_dir, taxonomy_signature
 from filiere.matching.text import clean_user_text, tokenize
+from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,6 @@ def _label_variants(label: str) -> list[str]:
 
 def build_occupation_index(signature: str = "") -> OccupationIndex:
     """Collect ESCO occupations, ROME appellations and métiers with all their labels."""
-    from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier
 
     index = OccupationIndex(signature=signature)
 

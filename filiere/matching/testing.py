@@ -80,7 +80,7 @@ def engine_with_fresh_caches(
 
     Tests build their own small taxonomies, so the gazetteer, the per-process search arrays and
     the on-disk cache must not carry over from one test to the next; `also` resets an app's own
-    caches (showcase facets, talent geography).
+    caches (showcase facets, the department distances of territories.geo).
     """
     from filiere.matching import gazetteer, occupations, services
 

@@ -35,7 +35,10 @@ from filiere.needs.models import (
     Scope,
     Status,
 )
+from filiere.organisations.models import Organisation
 from filiere.taxonomy.families import family_for
+from filiere.taxonomy.models import RomeAppellation, Skill
+from filiere.territories.models import Region
 
 D = dt.date
 
@@ -132,7 +135,6 @@ SPECS = (
 
 
 def _resolve() -> list[dict[str, Any]]:
-    from filiere.taxonomy.models import RomeAppellation, Skill
 
     skill_labels = [target[1] for _t, target, _w, _d in NEEDS if target and target[0] == "skill"]
     occ_labels = [target[1] for _t, target, _w, _d in NEEDS if target and target[0] == "occ"]
@@ -176,7 +178,6 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 def _fill(campaign: Campaign, spec: Spec, needs: list[dict[str, Any]], today: dt.date) -> None:
     """Invitations (with their mail records) and generated answers, built in memory then bulk-inserted."""
-    from filiere.organisations.models import Organisation
 
     rng = random.Random(spec.seed)
     targets = selectors.target_companies(campaign, today=spec.opens_on)
@@ -284,8 +285,6 @@ def _fill(campaign: Campaign, spec: Spec, needs: list[dict[str, Any]], today: dt
 def load_needs_demo(*, today: dt.date | None = None) -> list[Campaign]:
     """The three demo campaigns, created with their invitations and answers when missing; idempotent
     (`filiere demo` prints how many are up to date)."""
-    from filiere.organisations.models import Organisation
-    from filiere.territories.models import Region
 
     today = today or timezone.localdate()
     needs = _resolve()

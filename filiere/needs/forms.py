@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from filiere.accounts.permissions import is_platform_staff, memberships_of
 from filiere.needs.models import MAX_PEOPLE_PER_LINE, Campaign, ContractType, Difficulty, Horizon
 from filiere.needs.services import MAX_LINES, NeedInput
+from filiere.territories.models import EPCI, Department, Region
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import Viewer
@@ -40,9 +42,7 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from filiere.accounts.permissions import is_platform_staff, memberships_of
         from filiere.needs import selectors
-        from filiere.territories.models import EPCI, Department, Region
 
         clusters = selectors.runnable_clusters(user)
         if is_platform_staff(user):

@@ -21,6 +21,8 @@ from filiere.needs import selectors, services
 from filiere.needs.exports import FORMATS, export_gap_table, invitations_csv
 from filiere.needs.forms import AnswerForm, CampaignForm, ContactsImportForm, GapFiltersForm, NeedLineFormSet
 from filiere.needs.models import Invitation, NeedKind, Status
+from filiere.territories.maps import choropleth_svg
+from filiere.territories.models import Department
 
 BLANK_ROWS = 3
 
@@ -348,7 +350,6 @@ def _errors_to_forms(exc: ValidationError, formset: Any, answer_form: Any, fille
 
 
 def _gap_map(table: selectors.GapTable) -> Any:
-    from filiere.territories.maps import choropleth_svg
 
     values: dict[str, float | None] = dict(table.by_department)
     return choropleth_svg(
@@ -372,7 +373,6 @@ def gaps(request: HttpRequest) -> HttpResponse:
     if not campaigns:
         return render(request, "needs/gaps.html", {"table": None, "campaigns": []})
     campaign = campaign or campaigns[0]
-    from filiere.territories.models import Department
 
     departments = list(Department.objects.filter(region_id=campaign.region_id).values_list("code", "name"))
     params = request.GET.copy()

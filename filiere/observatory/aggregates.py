@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from filiere.observatory.models import FRANCE_CODE, Aggregate, AggregateRun, BandAggregate, Level
 from filiere.organisations.models import BAND_MIDPOINTS, Establishment, State
+from filiere.territories.models import Department
 
 DEFAULT_FIRST_YEAR = 2008
 BATCH_SIZE = 5000
@@ -243,7 +244,6 @@ def recompute_aggregates(*, end_year: int | None = None) -> RecomputeReport:
     Idempotent: the same directory gives the same rows. Returns what was written and how long
     it took; an `AggregateRun` records it for the pages' "calculé le …".
     """
-    from filiere.territories.models import Department
 
     started = timezone.now()
     start, end = first_year(), end_year or timezone.localdate().year

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from filiere.observatory import selectors
 from filiere.observatory.selectors import MAP_LEVELS, SLUG_LEVELS, Period, Territory
+from filiere.territories.maps import map_table_rows
 
 router = Router(tags=["observatory"])
 
@@ -224,7 +225,6 @@ def map_values(
         raise Http404
     span, run = _period(period)
     values = selectors.map_values(resolved, measure=measure, period=span)
-    from filiere.territories.maps import map_table_rows
 
     return {
         "level": selectors.LEVEL_SLUGS[resolved],

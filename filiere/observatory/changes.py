@@ -28,9 +28,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from filiere.accounts.models import Membership, Role
 from filiere.core.mail import absolute_url, send_templated_mail
 from filiere.observatory.models import ChangeKind, ChangeRun, DirectoryChange, EstablishmentState
 from filiere.organisations.models import Establishment, Relation, RelationKind, State
+from filiere.organisations.selectors import get_organisation_for_user
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import Viewer
@@ -196,7 +198,6 @@ def change_report(
     from django.http import Http404
 
     from filiere.observatory.selectors import is_code, territory_names
-    from filiere.organisations.selectors import get_organisation_for_user
 
     runs = list(ChangeRun.objects.filter(finished_at__isnull=False, baseline=False)[:12])
     run = runs[0] if runs else None
@@ -236,7 +237,6 @@ class Digest:
 
 def digests(run: ChangeRun) -> list[Digest]:
     """One digest per cluster editor or administrator whose cluster has members that changed."""
-    from filiere.accounts.models import Membership, Role
 
     changed = defaultdict(list)
     for change in run.change_rows.exclude(organisation=None).order_by("kind", "name"):

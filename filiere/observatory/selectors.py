@@ -26,6 +26,9 @@ from filiere.observatory.models import (
     Level,
     OfficialFigure,
 )
+from filiere.organisations.models import HeadcountBand
+from filiere.taxonomy.models import NafCode
+from filiere.territories.models import EPCI, Department, FormerRegion, Region
 
 #: Level of a territory page → the slug in its URL (French, stable: they are cited).
 LEVEL_SLUGS: dict[str, str] = {
@@ -142,7 +145,6 @@ def is_code(value: str) -> bool:
 
 def get_territory(level_or_slug: str, code: str) -> Territory:
     """The territory named by a request, or 404 (unknown level or code)."""
-    from filiere.territories.models import EPCI, Department, FormerRegion, Region
 
     level = SLUG_LEVELS.get(level_or_slug, level_or_slug)
     code = (code or "").strip()
@@ -216,7 +218,6 @@ def get_territory(level_or_slug: str, code: str) -> Territory:
 
 def territory_names(level: str, codes: Iterable[str]) -> dict[str, str]:
     """Code → name for several territories of one level (unknown codes left out)."""
-    from filiere.territories.models import EPCI, Department, FormerRegion, Region
 
     model = {
         Level.REGION: Region,
@@ -312,7 +313,6 @@ def period_growth(series: Sequence[YearRow]) -> float | None:
 
 
 def _naf_labels(codes: Iterable[str]) -> dict[str, str]:
-    from filiere.taxonomy.models import NafCode
 
     return dict(NafCode.objects.filter(code__in=list(codes)).values_list("code", "label"))
 
@@ -338,7 +338,6 @@ def naf_breakdown(territory: Territory, year: int, *, detail: bool = False) -> l
 
 def band_breakdown(territory: Territory) -> list[BreakdownRow]:
     """Digital establishments active today by INSEE headcount band, in band order."""
-    from filiere.organisations.models import HeadcountBand
 
     labels = dict(HeadcountBand.choices)
     rows = list(

@@ -21,6 +21,7 @@ from filiere.observatory import selectors, tables
 from filiere.observatory.models import Level
 from filiere.observatory.selectors import LEVEL_SLUGS, REFORM_YEAR, Period, Territory
 from filiere.territories.maps import choropleth_svg, map_table_rows
+from filiere.territories.selectors import region_list
 
 MAP_SLUGS = {"region": Level.REGION, "departement": Level.DEPARTMENT, "ancienne-region": Level.OLD_REGION}
 
@@ -294,7 +295,6 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 def _regions() -> list[tuple[str, str]]:
-    from filiere.territories.selectors import region_list
 
     # Regions with establishments in SIRENE: metropolitan and overseas regions (DROM), not the COM.
     return list(region_list().filter(zone__in=("metro", "drom")).values_list("code", "name"))

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.core.exports import FORMATS, safe_cell
+from filiere.territories.models import Department, Region
 
 from .models import DirectoryExport, ExportStatus, HeadcountBand, Kind, Source, State
 from .selectors import all_naf_labels, public_name
@@ -69,7 +70,6 @@ def headers() -> list[str]:
 
 def rows(queryset: QuerySet) -> Iterator[list[str]]:
     """One list of cells per establishment, streamed from the database in chunks."""
-    from filiere.territories.models import Department, Region
 
     regions = dict(Region.objects.values_list("code", "name"))
     departments = dict(Department.objects.values_list("code", "name"))

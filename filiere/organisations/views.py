@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from filiere.accounts.models import Role
 from filiere.accounts.permissions import administered_region_codes, is_platform_staff
+from filiere.territories.maps import choropleth_svg, map_table_rows
 from filiere.territories.models import Region
 
 from . import exports, selectors, services
@@ -92,7 +93,6 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _results_map(filters: selectors.DirectoryFilters, result: selectors.DirectoryPage) -> dict[str, object]:
     """The results per department as a choropleth (server-side SVG) and its table."""
-    from filiere.territories.maps import choropleth_svg, map_table_rows
 
     others = urlencode([pair for pair in filters.as_params() if pair[0] != "department"])
 

@@ -48,7 +48,10 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         buyer_sector = self.fields["buyer_sector"]
         assert isinstance(buyer_sector, forms.ChoiceField)
-        buyer_sector.choices = [("", "—"), *showcase.buyer_sectors().values_list("code", "label")]
+        buyer_sector.choices = [
+            ("", "—"),
+            *((s.code, showcase.sector_label(s)) for s in showcase.buyer_sectors()),
+        ]
         if self.instance.pk and not self.is_bound:
             self.initial["organisations_text"] = "\n".join(
                 o.siren or str(o.pk) for o in self.instance.organisations.order_by("name")
@@ -98,7 +101,10 @@ class ProspectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         buyer_sector = self.fields["buyer_sector"]
         assert isinstance(buyer_sector, forms.ChoiceField)
-        buyer_sector.choices = [("", "—"), *showcase.buyer_sectors().values_list("code", "label")]
+        buyer_sector.choices = [
+            ("", "—"),
+            *((s.code, showcase.sector_label(s)) for s in showcase.buyer_sectors()),
+        ]
 
 
 class ActionForm(forms.Form):

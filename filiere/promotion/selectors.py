@@ -206,6 +206,11 @@ def get_buyer_sector(code: str) -> Any:
     return showcase.get_buyer_sector(code)
 
 
+def sector_labels() -> dict[str, str]:
+    """Buyer sector labels by code, in the visitor's language."""
+    return {sector.code: showcase.sector_label(sector) for sector in showcase.buyer_sectors()}
+
+
 @dataclass
 class RegionPage:
     region: Region
@@ -334,7 +339,7 @@ class ResultRow:
 def marketing_results(region_code: str) -> list[ResultRow]:
     """Per buyer sector and country: prospects, actions, leads handed to firms, leads the firms
     answered, deals signed (and their amount, from the showcase's follow-up), prospects won."""
-    labels = dict(showcase.buyer_sectors().values_list("code", "label"))
+    labels = {sector.code: showcase.sector_label(sector) for sector in showcase.buyer_sectors()}
     rows: dict[tuple[str, str], ResultRow] = {}
     prospects = list(
         Prospect.objects.filter(region_id=region_code).annotate(n_actions=Count("actions", distinct=True))

@@ -83,6 +83,7 @@ def buyer_sector_detail(request: HttpRequest, region: str, code: str) -> HttpRes
         "region": region_obj,
         "region_slug": selectors.region_slug(region_obj),
         "sector": sector,
+        "sector_label": selectors.sector_labels().get(sector.code, sector.label),
         "pitch": pitch,
         "profiles": selectors.buyer_sector_firms(region_obj.code, code),
     }
@@ -244,7 +245,7 @@ def prospect_list(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "statuses": ProspectStatus.choices,
         "status": status,
-        "sector_labels": dict(selectors.showcase.buyer_sectors().values_list("code", "label")),
+        "sector_labels": selectors.sector_labels(),
     }
     return render(request, "promotion/prospect_list.html", context)
 

@@ -39,6 +39,7 @@ from filiere.roadmaps.models import (
     Priority,
 )
 from filiere.roadmaps.services import refresh_all_computed_indicators
+from filiere.territories.models import Region
 
 D = dt.date
 ILLUSTRATIVE = "Action illustrative (non citée par l'article source)."
@@ -421,7 +422,6 @@ def _ge() -> Plan:
 @transaction.atomic
 def load_roadmaps_demo() -> list[Plan]:
     """Create or refresh the three demo plans; the regions 27, 44 and 75 must exist."""
-    from filiere.territories.models import Region
 
     missing = sorted(
         set(REGIONS) - set(Region.objects.filter(code__in=REGIONS).values_list("code", flat=True))

@@ -8,6 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from filiere.accounts.permissions import is_signed_in, organisation_ids_of
+from filiere.organisations.models import Organisation
+
 from . import ranking
 from .models import ContactStatus, Frequency, Level, Sector
 
@@ -90,8 +93,6 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, user: Viewer = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from filiere.accounts.permissions import is_signed_in, organisation_ids_of
-        from filiere.organisations.models import Organisation
 
         field = self.fields["buyer_organisation"]
         if is_signed_in(user):

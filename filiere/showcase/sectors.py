@@ -75,6 +75,26 @@ SECTORS: list[tuple[str, str, list[str], list[str]]] = [
 ]
 
 
+#: English labels of the sectors (stored labels are French), read by `selectors.sector_label`.
+LABELS_EN: dict[str, str] = {
+    "rail": "Rail",
+    "autonomous_vehicle": "Autonomous vehicles",
+    "aeronautics": "Aeronautics",
+    "space": "Space",
+    "maritime": "Maritime and naval",
+    "health": "Health",
+    "retail": "Retail and distribution",
+    "finance": "Banking, insurance, fintech",
+    "energy": "Energy",
+    "defence": "Defence",
+    "public": "Public sector",
+    "industry": "Manufacturing",
+    "automotive": "Automotive",
+    "logistics": "Transport and logistics",
+    "agriculture": "Agriculture and food",
+}
+
+
 def sync_sectors(sector_model: type) -> int:
     """Create or update the sector rows from SECTORS; returns how many rows were written."""
     written = 0

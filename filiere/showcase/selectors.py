@@ -24,6 +24,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
@@ -31,6 +32,7 @@ from filiere.core.params import parse_int
 from filiere.core.text import fold
 from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import HeadcountBand, Organisation
+from filiere.taxonomy.models import Skill
 
 from . import facets, ranking
 from .models import (
@@ -41,6 +43,7 @@ from .models import (
     Sector,
     ShowcaseProfile,
 )
+from .sectors import LABELS_EN
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import Viewer
@@ -295,6 +298,13 @@ def contacts_by_id(ids: list[int]) -> dict[int, ContactRequest]:
     return {c.pk: c for c in ContactRequest.objects.filter(pk__in=ids)}
 
 
+def sector_label(sector: Sector) -> str:
+    """The sector's label in the active language (English from `sectors.LABELS_EN`)."""
+    if translation.get_language() == "en":
+        return LABELS_EN.get(sector.code, sector.label)
+    return sector.label
+
+
 def get_buyer_sector(code: str) -> Sector:
     """The sector named by a request, else 404."""
     sector = Sector.objects.filter(code=str(code)[:30]).first()
@@ -547,7 +557,6 @@ def territory_skill_ids(region_code: str) -> list[int]:
 
 def search_skills(text: str, *, limit: int = 20) -> list[Any]:
     """Taxonomy skills for a firm's editor typing a competence: label contains the words."""
-    from filiere.taxonomy.models import Skill
 
     words = [w for w in re.findall(r"\w+", text or "") if len(w) > 1][:5]
     if not words:

@@ -16,6 +16,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.territories.models import Department
+
 from .models import (
     EMPLOYED,
     AgeBand,
@@ -182,7 +184,6 @@ def programme_dashboard(
         "file_id", "months", "status"
     ):
         outcomes.setdefault(file_id, {})[months] = status
-    from filiere.territories.models import Department
 
     dep_names = dict(Department.objects.values_list("code", "name"))
     total = Figures(_("Ensemble"))

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from filiere.accounts.models import Membership, Role
-from filiere.organisations.models import Kind, Organisation, Source, State
+from filiere.organisations.models import Establishment, Kind, Organisation, Source, State
 from filiere.taxonomy.models import RomeMetier, Skill
 from filiere.territories.models import Commune, Region
 
@@ -138,7 +138,6 @@ RECONVERSION = [
 
 
 def _structure(name: str, kind: str, dep: str, description: str) -> Organisation:
-    from filiere.organisations.models import Establishment
 
     org = Organisation.objects.filter(name=name).order_by("pk").first()
     if org is None:

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from filiere.organisations.models import Organisation
+from filiere.territories.models import Commune
+from filiere.territories.selectors import region_list
 
 from .importers import FORMACODE, FORMATS, normalise_certification
 from .models import Course, Funding, Session, SessionStatus, TeachingMode
@@ -177,7 +179,6 @@ class SessionForm(forms.ModelForm):
         return value
 
     def clean_commune_code(self) -> str:
-        from filiere.territories.models import Commune
 
         code = self.cleaned_data["commune_code"].strip().upper()
         if code:
@@ -218,7 +219,6 @@ class ImportForm(forms.Form):
 
 
 def _region_select(field: forms.Field) -> None:
-    from filiere.territories.selectors import region_list
 
     field.widget = forms.Select(choices=[("", _("Toutes"))] + [(r.code, r.name) for r in region_list()])
 

@@ -44,7 +44,10 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from filiere.taxonomy.models import RomeMetier, RomeMetierCompetence, RomeMobility, Skill
+from filiere.matching.services import link_occupations
+from filiere.matching.text import UserTextError
+from filiere.taxonomy.models import EscoOccupation, RomeMetier, RomeMetierCompetence, RomeMobility, Skill
+from filiere.taxonomy.selectors import digital_naf_codes
 
 from .selectors import CourseMatch, courses_covering, supply_by_skill_and_department
 
@@ -139,9 +142,6 @@ def resolve_occupation(value: str) -> tuple[RomeMetier, str]:
     Returns the métier and, when it was linked from a title or an ESCO occupation, what it was
     linked from. Raises `UnknownOccupation` with a French message.
     """
-    from filiere.matching.services import link_occupations
-    from filiere.matching.text import UserTextError
-    from filiere.taxonomy.models import EscoOccupation
 
     value = (value or "").strip()
     if not value:
@@ -192,7 +192,6 @@ DIGITAL_SERVICE_DIVISIONS = frozenset({"58", "61", "62", "63"})
 
 def digital_metier_codes() -> set[str]:
     """ROME métiers attached to an ICT-services NAF division of the INSEE digital sector."""
-    from filiere.taxonomy.selectors import digital_naf_codes
 
     divisions = {code[:2] for code in digital_naf_codes()} & DIGITAL_SERVICE_DIVISIONS
     return set(

@@ -21,9 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.permissions import is_platform_staff, is_signed_in
 from filiere.core.text import fold
+from filiere.matching.services import extract_skills
+from filiere.matching.text import UserTextError
 from filiere.organisations.models import Kind, Organisation
 from filiere.organisations.permissions import may_edit_organisation, organisations_editable_by
 from filiere.taxonomy.families import OTHER, family_choices, family_for
+from filiere.taxonomy.models import Skill
+from filiere.territories.models import Department
 
 from .models import Course, CourseSkill, Funding, Session, SessionStatus
 
@@ -267,7 +271,6 @@ def family_labels() -> dict[str, str]:
 
 def skill_families(skill_ids: Iterable[int]) -> dict[int, str]:
     """Skill id → family code (`filiere.taxonomy.families`), for the training map and the gap table."""
-    from filiere.taxonomy.models import Skill
 
     ids = {int(s) for s in skill_ids}
     return {
@@ -308,8 +311,6 @@ def search_courses(
     appear) or a skill the matching engine finds in the text; results list the courses teaching
     the most found skills first, then the earliest session.
     """
-    from filiere.matching.services import extract_skills
-    from filiere.matching.text import UserTextError
 
     today = today or timezone.localdate()
     sessions = Session.objects.filter(start_date__gte=filters.start_after or today).exclude(
@@ -420,8 +421,6 @@ def offer_map(*, region_code: str | None = None, today: dt.date | None = None) -
     skills is not counted five times in the data row; a course in two families counts in both
     rows, but the totals count each session once. Distance learning is the column "".
     """
-    from filiere.taxonomy.models import Skill
-    from filiere.territories.models import Department
 
     today = today or timezone.localdate()
     sessions = Session.objects.filter(

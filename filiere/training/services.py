@@ -7,6 +7,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from filiere.matching.services import extract_skills
+from filiere.matching.text import UserTextError
+from filiere.organisations.selectors import organisation_region_codes
+
 from .models import Course, CourseSkill, CourseSource, Session, SkillOrigin
 from .selectors import can_edit_course, training_bodies_editable_by
 
@@ -19,8 +23,6 @@ COURSE_TEXT_FIELDS = ("title", "objectives", "expected_results", "description")
 def refresh_extracted_skills(course: Course) -> int:
     """Replace the skills found in the course text by the matching engine; manual and imported
     links stay. Returns the number of extracted skills."""
-    from filiere.matching.services import extract_skills
-    from filiere.matching.text import UserTextError
 
     text = "\n".join(getattr(course, name) for name in COURSE_TEXT_FIELDS if getattr(course, name))
     try:
@@ -88,8 +90,6 @@ def save_session(*, user: User, course: Course, session: Session, commune: Any |
     if commune is not None:
         session.region_code = commune.region_id
     elif not session.region_code:
-        from filiere.organisations.selectors import organisation_region_codes
-
         regions = sorted(organisation_region_codes(course.organisation))
         session.region_code = regions[0] if regions else ""
     if session.pk:

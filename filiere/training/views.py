@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from filiere.territories.maps import choropleth_svg
 from filiere.territories.selectors import region_list
 
 from . import selectors, services
@@ -160,7 +161,6 @@ def offer_map(request: HttpRequest) -> HttpResponse:
 
 def _map_svg(table: selectors.OfferMap) -> Any:
     """Places per department as a choropleth (the table below carries the same figures)."""
-    from filiere.territories.maps import choropleth_svg
 
     values = {code: float(total) for code, total in table.column_totals.items() if code}
     if not values:

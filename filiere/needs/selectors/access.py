@@ -17,6 +17,7 @@ from filiere.needs.models import (
     Invitation,
     Status,
 )
+from filiere.organisations.models import Establishment, Kind, Organisation
 
 if TYPE_CHECKING:
     from filiere.accounts.permissions import Viewer
@@ -135,7 +136,6 @@ def creatable_regions(user: Viewer) -> list[str]:
     regions where a cluster they run has its head office. Platform staff: all (empty list = all)."""
     if not is_signed_in(user):
         return []
-    from filiere.organisations.models import Establishment, Kind
 
     codes = administered_region_codes(user)
     orgs = _staff_org_ids(user)
@@ -167,7 +167,6 @@ def can_create_campaign(user: Viewer) -> bool:
 def runnable_clusters(user: Viewer) -> QuerySet:
     """Clusters `user` may run a campaign for: the clusters they are staff of; for regional
     administrators, also every cluster with an establishment in their regions."""
-    from filiere.organisations.models import Kind, Organisation
 
     clusters = Organisation.objects.filter(kind=Kind.CLUSTER)
     if not is_signed_in(user):

@@ -19,6 +19,10 @@ from filiere.taxonomy.families import family_choices, family_for, family_label
 if TYPE_CHECKING:
     pass
 
+from filiere.taxonomy.models import Skill
+from filiere.territories.models import Department
+from filiere.training.selectors import session_supply
+
 from .access import HORIZON_WEIGHTS
 from .results import campaign_lines
 
@@ -26,8 +30,6 @@ from .results import campaign_lines
 def family_supply(*, region_code: str | None) -> dict[tuple[str, str], int]:
     """Training places per (family, department; "" = distance learning), each session counted
     once per family it teaches (a course with three software skills offers its places once)."""
-    from filiere.taxonomy.models import Skill
-    from filiere.training.selectors import session_supply
 
     sessions = session_supply(region_code=region_code)
     labels = dict(
@@ -118,7 +120,6 @@ def gap_table(filters: GapFilters, *, supply: Mapping[tuple[str, str], int] | No
     Distance-learning places (department "") are not placed on a department: they count in the
     region-wide rows per family (`by_family`) only.
     """
-    from filiere.territories.models import Department
 
     campaign = filters.campaign
     departments = dict(Department.objects.filter(region_id=campaign.region_id).values_list("code", "name"))
@@ -182,6 +183,5 @@ def gap_table(filters: GapFilters, *, supply: Mapping[tuple[str, str], int] | No
 
 def region_department_codes(region_code: str) -> list[str]:
     """Codes of the departments of a region."""
-    from filiere.territories.models import Department
 
     return list(Department.objects.filter(region_id=region_code).values_list("code", flat=True))

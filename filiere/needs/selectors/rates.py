@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from filiere.needs.models import (
     Campaign,
 )
+from filiere.territories.models import Department
 
 if TYPE_CHECKING:
     pass
@@ -68,7 +69,6 @@ class ResponseRates:
 
 def response_rates(campaign: Campaign) -> ResponseRates:
     """Answered / invited, overall, by department and by size band (from the directory snapshot)."""
-    from filiere.territories.models import Department
 
     rows = (
         campaign.invitations.values("department_code", "headcount_band")

@@ -20,6 +20,8 @@ from filiere.needs.models import (
 if TYPE_CHECKING:
     pass
 
+from filiere.organisations.models import Establishment, Kind, Organisation, Relation, RelationKind, State
+
 from .access import STAFF_ROLES
 
 
@@ -38,7 +40,6 @@ def target_companies(campaign: Campaign, *, today: dt.date | None = None) -> lis
     placed at its head office if it is there, else at its first establishment. Cluster: the
     companies with a current "member of" relation to the cluster, placed at their head office.
     """
-    from filiere.organisations.models import Establishment, Kind, Relation, RelationKind, State
 
     today = today or timezone.localdate()
     establishments = Establishment.objects.filter(kind=Kind.COMPANY, state=State.ACTIVE)
@@ -66,8 +67,6 @@ def target_companies(campaign: Campaign, *, today: dt.date | None = None) -> lis
             best[org_id] = (head, pk, department, band or "")
     # Organisations whose establishments are all outside (cluster members with no establishment yet).
     if campaign.scope == Scope.CLUSTER:
-        from filiere.organisations.models import Organisation
-
         missing = (
             Organisation.objects.filter(
                 relations_out__target_id=campaign.cluster_id,

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.core.params import DB_INT_MAX, parse_int
+from filiere.matching.services import extract_skills, link_occupations
+from filiere.matching.text import UserTextError
 from filiere.needs.models import (
     MAX_PEOPLE_PER_LINE,
     Answer,
@@ -26,6 +28,7 @@ from filiere.needs.models import (
     Status,
 )
 from filiere.taxonomy.families import family_for
+from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier, Skill
 
 if TYPE_CHECKING:
     pass
@@ -46,8 +49,6 @@ class Suggestion:
 
 def suggest(text: str, *, skills: int = 4, occupations: int = 3) -> list[Suggestion]:
     """Skills and occupations the matching engine reads in a need, best first."""
-    from filiere.matching.services import extract_skills, link_occupations
-    from filiere.matching.text import UserTextError
 
     try:
         found = extract_skills(text, limit=skills)
@@ -76,7 +77,6 @@ class Resolved:
 
 def resolve_choice(value: str, text: str) -> Resolved | None:
     """What a confirmed choice names ("skill:<id>", "occ:<kind>:<code>", "text"); None if unknown."""
-    from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier, Skill
 
     if value in ("", "text"):
         return Resolved(NeedKind.TEXT, text.strip())

@@ -30,6 +30,9 @@ from filiere.needs.models import (
 if TYPE_CHECKING:
     from filiere.accounts.permissions import User
 
+from filiere.organisations.models import Establishment
+from filiere.territories.models import Commune
+
 from .base import _require
 from .mailing import send_invitations
 
@@ -44,8 +47,6 @@ def _check_scope(campaign: Campaign) -> None:
         elif campaign.department.region_id != campaign.region_id:
             errors["department"] = _("Ce département n'est pas dans la région de la campagne.")
     if campaign.scope == Scope.EPCI:
-        from filiere.territories.models import Commune
-
         if campaign.epci is None:
             errors["epci"] = _("Choisissez l'intercommunalité.")
         elif not Commune.objects.filter(epci=campaign.epci, region_id=campaign.region_id).exists():
@@ -167,7 +168,6 @@ def import_contacts(*, user: User, campaign: Campaign, content: str) -> ImportRe
             "pk", "organisation__siren"
         )
     }
-    from filiere.organisations.models import Establishment
 
     changes: dict[int, str] = {}
     for number, row in enumerate(reader, start=1):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from collections import defaultdict
@@ -15,6 +14,7 @@ from django.conf import settings
 from filiere.core.text import fold
 from filiere.organisations.models import Establishment, Organisation
 from filiere.organisations.search import search_text_for
+from filiere.taxonomy.importers import naf_digital_subsectors
 from filiere.territories.models import Commune
 
 #: Regions the demo fills: the four of the seed articles, plus Île-de-France through TechOnMap.
@@ -42,10 +42,8 @@ def data_dir() -> Path:
 
 @functools.cache
 def digital_naf_codes() -> frozenset[str]:
-    """The 25 NAF sous-classes of the INSEE c1385 digital sector, as "62.01Z"."""
-    path = data_dir() / "naf" / "secteur_numerique_tic_insee_c1385.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return frozenset(row["sous_classe"].strip() for row in csv.DictReader(handle))
+    """The 25 NAF sous-classes of the INSEE c1385 digital sector, as "62.01Z" (taxonomy's reader)."""
+    return frozenset(naf_digital_subsectors())
 
 
 def is_digital(naf_code: str) -> bool:

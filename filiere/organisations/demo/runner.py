@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from filiere.accounts.models import Membership, RegionalRole, Role, User
 from filiere.organisations.demo.common import (
     DEMO_REGIONS,
     CommuneIndex,
@@ -41,6 +42,7 @@ from filiere.organisations.models import (
     Source,
     State,
 )
+from filiere.territories.models import Region
 
 DEMO_SOURCES = (Source.SEED, Source.GENERATED, Source.TECHONMAP)
 BATCH = 1000
@@ -292,8 +294,6 @@ def create_demo_users(seeds: dict[str, Organisation]) -> list[tuple[str, str | N
     With DEBUG every account gets DEMO_PASSWORD (also an existing one with another password, so a
     development database is never locked out); otherwise a new account gets a random password.
     """
-    from filiere.accounts.models import Membership, RegionalRole, Role, User
-    from filiere.territories.models import Region
 
     company = (
         Organisation.objects.filter(

@@ -113,6 +113,9 @@ def test_buyer_sector_page_lists_the_regions_firms_serving_that_sector(client: A
     make_firm("Rail Ailleurs", sectors=["rail"], region_code="75", department_code="33")
     html = client.get("/en/decouvrir/occitanie/marches/rail/").content.decode()
     assert "Rail engineering" in html and "Rail Data" in html
+    # Without a pitch, the page is titled with the sector's English label.
+    html = client.get("/en/decouvrir/occitanie/marches/finance/").content.decode()
+    assert "Banking, insurance, fintech: the digital offer of Occitanie" in html
     assert "Santé Data" not in html and "Rail Ailleurs" not in html
 
 

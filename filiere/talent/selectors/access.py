@@ -12,6 +12,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
+from filiere.accounts.models import Membership
+from filiere.organisations.models import Organisation
 
 from .. import permissions as talent_permissions
 from ..dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: F401 (the selector)
@@ -158,8 +160,6 @@ def seeker_structures_for(user: Viewer) -> list[Any]:
     """The structures `user` may create a person's profile for: an adviser's own structure (the
     first they belong to); for platform staff who belong to none, every structure that follows
     people or runs a programme (they pick one in the form)."""
-    from filiere.accounts.models import Membership
-    from filiere.organisations.models import Organisation
 
     membership = Membership.objects.filter(user=user).select_related("organisation").order_by("pk").first()
     if membership is not None:

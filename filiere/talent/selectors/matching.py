@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from filiere.accounts import permissions
 from filiere.core.text import fold
 from filiere.matching import services as engine
+from filiere.territories import geo
+from filiere.training.selectors import courses_covering
 
-from .. import geo, indexing
+from .. import indexing
 from ..dashboard import Dashboard, Figures, Follow, programme_dashboard  # noqa: F401 (the selector)
 from ..models import (
     ConsentPurpose,
@@ -312,17 +314,10 @@ def skill_gap(seeker: JobSeeker, offer: JobOffer, *, course_limit: int = 10) -> 
     matched_labels = list(matched.values())
     missing_rows = list(missing.values())
     courses: list[Any] = []
-    available = True
     if missing_rows:
-        try:
-            from filiere.training.selectors import courses_covering
-        except ImportError:
-            available = False
-        else:
-            courses = _courses_in_reach(courses_covering, seeker, missing_ids, course_limit)
-    return SkillGap(
-        matched=matched_labels, missing=missing_rows, courses=courses, training_available=available
-    )
+        courses = _courses_in_reach(courses_covering, seeker, missing_ids, course_limit)
+    # training is part of the project (below talent in the layers): its catalogue is always there.
+    return SkillGap(matched=matched_labels, missing=missing_rows, courses=courses, training_available=True)
 
 
 _PARENTHESES = re.compile(r"\([^)]*\)")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from filiere.taxonomy.models import RomeAppellation, RomeMetier
-from filiere.territories.models import Commune
+from filiere.territories.models import Commune, Department
 
 from ..models import (
     Contract,
@@ -59,7 +59,6 @@ def resolve_metiers(codes: Iterable[str], *, field: str = "wished_metiers") -> l
 
 
 def _check_departments(codes: Iterable[str]) -> list[str]:
-    from filiere.territories.models import Department
 
     wanted = sorted({c.strip().upper() for c in codes if c and c.strip()})
     known = set(Department.objects.filter(code__in=wanted).values_list("code", flat=True))

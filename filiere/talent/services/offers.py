@@ -34,6 +34,8 @@ from ..models import (
 if TYPE_CHECKING:
     from filiere.accounts.permissions import User
 
+from filiere.accounts.services import language_of
+
 from .codes import resolve_appellations, resolve_commune
 from .people import touch
 
@@ -224,7 +226,6 @@ def _mail_application_move(application: Application, transition: ApplicationTran
     each in their own language, with an absolute link to the application."""
     from django.urls import reverse
 
-    from filiere.accounts.services import language_of
     from filiere.core.mail import absolute_url, send_templated_mail
 
     seeker = application.seeker

@@ -15,8 +15,9 @@ from filiere.accounts import permissions
 from filiere.matching import services as engine
 from filiere.organisations.models import Organisation
 from filiere.taxonomy.models import EscoOccupation, Skill
+from filiere.territories import geo
 
-from .. import geo, indexing
+from .. import indexing
 from ..models import (
     AccessLog,
     Consent,

@@ -100,7 +100,7 @@ def test_gap_page_shows_missing_skills(world, client):
 
 
 def test_radius_reaches_neighbouring_departments(reference_territories):
-    from filiere.talent import geo
+    from filiere.territories import geo
 
     near = geo.departments_within("67", 100)
     assert "67" in near and "68" in near and "13" not in near

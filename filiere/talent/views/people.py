@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from filiere.core.forms import run_service, service_messages
+from filiere.taxonomy.selectors import appellation_search
+from filiere.territories.selectors import commune_search
 
 from .. import permissions as talent_permissions
 from .. import selectors, services
@@ -162,7 +164,6 @@ def _typed(request: HttpRequest) -> str:
 @require_GET
 def suggest_communes(request: HttpRequest) -> HttpResponse:
     """<option>s for a commune picker: "Strasbourg (67482)", biggest first."""
-    from filiere.territories.selectors import commune_search
 
     communes = commune_search(query=_typed(request), limit=12)
     values = [commune_choice(c) for c in communes if c.kind == "commune-actuelle" or c.code.isdigit()]
@@ -173,7 +174,6 @@ def suggest_communes(request: HttpRequest) -> HttpResponse:
 @require_GET
 def suggest_appellations(request: HttpRequest) -> HttpResponse:
     """<option>s for a ROME appellation picker, for the last of the « ; »-separated values."""
-    from filiere.taxonomy.selectors import appellation_search
 
     typed = _typed(request)
     before, _sep, last = typed.rpartition(";")

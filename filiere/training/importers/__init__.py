@@ -29,7 +29,11 @@ from django.utils.translation import gettext as _
 
 from filiere.core.imports import ImportReport
 from filiere.core.models import ImportRun
+from filiere.matching.services import extract_skills
+from filiere.matching.text import UserTextError
 from filiere.organisations.models import Establishment, Organisation
+from filiere.taxonomy.models import Skill
+from filiere.territories.models import Commune, Department
 from filiere.training.models import Course, CourseSkill, CourseSource, Session, SkillOrigin
 
 from .csv_offer import read_csv
@@ -80,14 +84,12 @@ class _Places:
         return self.organisations[siret]
 
     def commune(self, code: str) -> Any:
-        from filiere.territories.models import Commune
 
         if code not in self.communes:
             self.communes[code] = Commune.objects.filter(pk=code).first()
         return self.communes[code]
 
     def department_of_postcode(self, postcode: str) -> tuple[str, str]:
-        from filiere.territories.models import Department
 
         if not re.fullmatch(r"\d{5}", postcode):
             return "", ""
@@ -121,9 +123,6 @@ def _hash(raw: Any) -> str:
 def _skill_links(record: CourseRecord) -> dict[int, tuple[str, float]]:
     """Skills of a course: those the matching engine finds in its text, and the core skills of
     the ROME métiers the source names."""
-    from filiere.matching.services import extract_skills
-    from filiere.matching.text import UserTextError
-    from filiere.taxonomy.models import Skill
 
     links: dict[int, tuple[str, float]] = {}
     text = "\n".join(

@@ -3,7 +3,6 @@ filters, and the result of a file's import."""
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 from collections.abc import Iterable
@@ -14,6 +13,8 @@ from typing import Any, Literal
 from django.conf import settings
 
 from filiere.core.imports import ImportReport
+from filiere.taxonomy.importers import naf_digital_subsectors
+from filiere.territories.models import Commune, Department
 
 # The default NAF filter: the 25 sous-classes of the INSEE digital sector (definition c1385).
 DIGITAL: Literal["digital"] = "digital"
@@ -108,10 +109,9 @@ class Rejected(ValueError):
 
 @functools.cache
 def digital_naf_codes() -> frozenset[str]:
-    """The 25 NAF rév. 2 sous-classes of the INSEE digital sector (c1385), from the reference CSV."""
-    path = Path(settings.FILIERE_DATA_DIR) / "naf" / "secteur_numerique_tic_insee_c1385.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return frozenset(row["sous_classe"].strip() for row in csv.DictReader(handle))
+    """The 25 NAF rév. 2 sous-classes of the INSEE digital sector (c1385), read by taxonomy (the
+    reference file, or INSEE's published list when the file is absent)."""
+    return frozenset(naf_digital_subsectors())
 
 
 def resolve_naf_codes(naf_codes: Iterable[str] | str | None) -> frozenset[str] | None:
@@ -142,7 +142,6 @@ class Territories:
     @classmethod
     def load(cls) -> Territories:
         """From the territories tables; the department → region map falls back to the COG file."""
-        from filiere.territories.models import Commune, Department
 
         communes = {
             code: (dep, reg)

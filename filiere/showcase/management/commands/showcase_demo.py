@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from filiere.matching.services import compute_pending_vectors
+
 
 class Command(BaseCommand):
     help = "Create or refresh the TESC Force showcase demo (Occitanie, aeronautics-heavy profiles)."
@@ -18,7 +20,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from filiere.matching.services import compute_pending_vectors
         from filiere.showcase.demo import load_showcase_demo
         from filiere.showcase.ranking import DOC_TYPE
 

@@ -1,4 +1,4 @@
-"""Distances between departments, for mobility areas.
+"""Distances between departments, for mobility areas (talent's job seekers and offers).
 
 The COG data has no commune coordinates, so a distance is the great-circle distance between the
 centres of the departments' bounding boxes (from their GeoJSON outlines): good to ±30 km, which is
