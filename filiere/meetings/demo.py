@@ -92,7 +92,7 @@ def _organisation(name: str, kind: str, region: str, department: str, city: str)
     found = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
     if found is not None:
         return found
-    slug = "".join(c for c in name.lower() if c.isalnum())[:20]
+    slug = "".join(c for c in name.lower() if c.isalnum())[:16]  # source_hash: 32 characters
     organisation = Organisation.objects.create(
         name=name,
         kind=kind,

@@ -13,6 +13,8 @@ patch `selectors.directory`, where `search_directory` looks it up."""
 
 from __future__ import annotations
 
+# One answer for "the regions where it has establishments", shared with the rights.
+from ..permissions import organisation_region_codes
 from .directory import (
     EXACT_COUNT_MAX_ROWS,
     _facets,
@@ -58,7 +60,6 @@ from .organisations import (
     can_see_identity,
     get_organisation_for_user,
     organisation_establishments,
-    organisation_region_codes,
     organisation_relations,
     public_name,
 )

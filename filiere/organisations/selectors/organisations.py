@@ -49,13 +49,6 @@ def public_name(organisation: Organisation | None, *, establishment: Establishme
     return organisation.name if organisation is not None else ""
 
 
-def organisation_region_codes(organisation: Organisation) -> set[str]:
-    """The regions where the organisation has establishments."""
-    return set(
-        organisation.establishments.exclude(region_code="").values_list("region_code", flat=True).distinct()
-    )
-
-
 def organisation_establishments(organisation: Organisation) -> QuerySet:
     """The organisation's establishments, head office first."""
     return organisation.establishments.order_by("-is_head_office", "state", "siret")

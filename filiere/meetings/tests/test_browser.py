@@ -1,0 +1,100 @@
+"""A B2B day in real Chromium: a supplier asks the aircraft maker's buyer for a meeting, the
+buyer accepts, the organiser computes and publishes the schedule, both see the meeting in their
+agenda and download its ICS.
+
+Run with `pytest -m browser`; needs /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from filiere.core.testing import assert_accessible
+from filiere.meetings.models import Meeting, MeetingRequest
+from filiere.organisations.tests.factories import PASSWORD
+
+from .factories import make_day
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(settings: Any, live_server: Any) -> str:
+    settings.SITE_URL = live_server.url
+    return str(live_server.url)
+
+
+def sign_in(page: Any, site: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(site + "/comptes/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def agenda_ics(page: Any, site: str, pk: int, tmp_path: Path, name: str) -> Calendar:
+    page.goto(f"{site}/rendez-vous/{pk}/agenda/")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ajouter à mon agenda (ICS)").click()
+    target = tmp_path / name
+    download.value.save_as(target)
+    return Calendar.from_ical(target.read_bytes())
+
+
+def test_request_accept_schedule_and_agendas(browser_context: Any, site: str, tmp_path: Path) -> None:
+    day = make_day(suppliers=2, slots=4, tables=2)
+    pk = day.programme.pk
+    supplier, buyer = day.suppliers[0], day.buyer
+    page = browser_context.new_page()
+
+    # The supplier finds the aircraft maker in the marketplace and asks for a meeting.
+    sign_in(page, site, supplier.user.email)
+    page.goto(f"{site}/rendez-vous/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Speed dating avionneur").first.click()
+    page.wait_for_url(f"**/rendez-vous/{pk}/")
+    assert_accessible(page)
+    page.get_by_label("Motif du rendez-vous").first.fill("Projet d'avion décarboné cofinancé")
+    page.get_by_role("button", name="Demander un rendez-vous").first.click()
+    page.get_by_text("Demande envoyée.").wait_for()
+    request = MeetingRequest.objects.get()
+    assert request.sender_id == supplier.pk and request.recipient_id == buyer.pk
+
+    # The buyer accepts.
+    sign_in(page, site, buyer.user.email)
+    page.goto(f"{site}/rendez-vous/{pk}/")
+    page.get_by_text("Projet d'avion décarboné cofinancé").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Accepter").click()
+    page.wait_for_url(f"**/rendez-vous/{pk}/")
+    request.refresh_from_db()
+    assert request.status == "accepted"
+
+    # The organiser computes the schedule (a task) and publishes it.
+    sign_in(page, site, day.organiser.email)
+    page.goto(f"{site}/rendez-vous/{pk}/organisation/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Calculer le planning").click()
+    page.get_by_text("Dernier calcul : 1 rendez-vous placés").wait_for()
+    page.get_by_role("button", name="Publier le planning").click()
+    page.get_by_text("Planning publié : chaque participant").wait_for()
+    page.goto(f"{site}/rendez-vous/{pk}/plan-de-tables/")
+    assert_accessible(page)
+    meeting = Meeting.objects.get()
+
+    # Both see it in their agenda and download the same meeting as ICS.
+    for person, name in ((buyer, "buyer.ics"), (supplier, "supplier.ics")):
+        sign_in(page, site, person.user.email)
+        calendar = agenda_ics(page, site, pk, tmp_path, name)
+        [vevent] = calendar.walk("VEVENT")
+        assert vevent.decoded("dtstart") == day.programme.slot_start(meeting.slot).replace(microsecond=0)
+        assert str(vevent["uid"]).startswith(f"meeting-{request.pk}@")
+        other = supplier if person == buyer else buyer
+        assert other.organisation is not None and other.organisation.name in str(vevent["summary"])
