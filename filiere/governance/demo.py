@@ -94,7 +94,8 @@ def _file(rng: random.Random, firms: list[Organisation], association: str) -> by
                 .replace("Rue", "r.")
                 .replace("rue", "r.")
             )
-        siren = firm.siren or ""
+        # Only SIRENs with a valid check digit: the member files are read like real ones.
+        siren = firm.siren if firm.siren and merging.luhn_ok(firm.siren) else ""
         if rng.random() < 0.25:
             siren = ""  # the association never asked
         joined = rng.randint(2009, 2014)
@@ -146,15 +147,15 @@ def load_governance_demo() -> Merger | None:
     if existing is not None and existing.status == MergerStatus.DONE:
         return existing
     rng = random.Random(SEED)
+    # The directory demo's generated firms have no SIREN: their rows are matched on name and address.
     firms = list(
         Organisation.objects.filter(
             kind=Kind.COMPANY,
-            is_digital=True,
-            siren__isnull=False,
+            establishments__is_digital=True,
             establishments__department_code__in=LR_DEPARTMENTS,
         )
         .distinct()
-        .order_by("siren")[:150]
+        .order_by("pk")[:150]
     )
     if len(firms) < 30:
         return None
