@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 DB_INT_MAX = 2**63 - 1
 
@@ -36,3 +36,7 @@ TerritoryCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{0,5}$")]
 
 FilterText = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=200)]
 """A short free-text filter (a theme, a kind), without NUL characters."""
+
+RowId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+"""The id of a row named in a query parameter: past a database integer it is a 422, not an
+overflow (SQLite's integers stop at 2**63 - 1)."""

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from filiere.accounts import permissions
-from filiere.core.params import FilterText, TerritoryCode
+from filiere.core.params import FilterText, RowId, TerritoryCode
 
 from . import selectors
 from .models import Event
@@ -75,7 +75,7 @@ class EventFilterIn(Schema):
     kind: FilterText = ""
     region: TerritoryCode = ""
     department: TerritoryCode = ""
-    organiser: int | None = None
+    organiser: RowId | None = None
     limit: int = 100
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
 from filiere.accounts.models import Role
+from filiere.core.params import parse_int
 from filiere.core.text import fold
 from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import Organisation
@@ -55,7 +56,8 @@ def organisations_for_events(user: Any) -> QuerySet[Organisation]:
 def get_event_for_user(user: Any, pk: int, *, manage: bool = False, door: bool = False) -> Event:
     """The event `pk` as `user` may see it: 404 when hidden (a draft of another organiser),
     403 when seen but `manage` (edit) or `door` (check-in) is asked and not allowed."""
-    event = Event.objects.select_related("organiser", "commune").filter(pk=pk).first()
+    number = parse_int(pk, minimum=1)
+    event = Event.objects.select_related("organiser", "commune").filter(pk=number).first() if number else None
     if event is None or not may_see_event(user, event):
         raise Http404
     if manage and not may_edit_event(user, event):
@@ -68,11 +70,12 @@ def get_event_for_user(user: Any, pk: int, *, manage: bool = False, door: bool =
 def get_registration_for_user(user: Any, pk: int) -> Registration:
     """The person's own registration `pk` (404 for anyone else, the organiser's staff included:
     they act on it from the event's list)."""
-    if not permissions.is_signed_in(user):
+    number = parse_int(pk, minimum=1)
+    if not permissions.is_signed_in(user) or number is None:
         raise Http404
     registration = (
         Registration.objects.select_related("event", "event__organiser", "event__commune", "organisation")
-        .filter(pk=pk, user=user)
+        .filter(pk=number, user=user)
         .first()
     )
     if registration is None:

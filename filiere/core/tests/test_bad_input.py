@@ -30,6 +30,9 @@ BAD = [
     "/api/territories/communes?q=" + "é" * 300,
     "/territoires/",
     "/api/roadmaps/plans/99999",
+    "/api/events/events?organiser=83951343716995137536",
+    "/api/events/events/83951343716995137536",
+    "/evenements/83951343716995137536/",
 ]
 
 
