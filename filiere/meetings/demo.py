@@ -31,7 +31,8 @@ from django.db import transaction
 from filiere.accounts.models import Membership, Role, User
 from filiere.events import selectors as events_selectors
 from filiere.events import services as events_services
-from filiere.organisations.models import Establishment, Kind, Organisation
+from filiere.organisations import services as organisation_services
+from filiere.organisations.models import Kind, Organisation, Source
 
 from . import scheduler, services
 from .models import (
@@ -93,18 +94,11 @@ def _organisation(name: str, kind: str, region: str, department: str, city: str)
     if found is not None:
         return found
     slug = "".join(c for c in name.lower() if c.isalnum())[:16]  # source_hash: 32 characters
-    organisation = Organisation.objects.create(
-        name=name,
-        kind=kind,
-        is_generated=True,
-        is_digital=kind == Kind.COMPANY,
+    return organisation_services.create_organisation(
+        name=name, kind=kind, source=Source.MANUAL, is_generated=True, is_digital=kind == Kind.COMPANY,
         source_hash=f"meetings-demo-{slug}",
-    )
-    Establishment.objects.create(
-        organisation=organisation, is_head_office=True, name=name, city=city,
-        department_code=department, region_code=region,
+        head_office={"city": city, "department_code": department, "region_code": region, "is_digital": False},
     )  # fmt: skip
-    return organisation
 
 
 def _person(first: str, organisation: Organisation, role: str = Role.EDITOR) -> User:

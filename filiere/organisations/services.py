@@ -101,6 +101,32 @@ def set_member_relation(
     )
 
 
+def create_organisation(
+    *, name: str, kind: str, source: str, head_office: dict[str, Any] | None = None, **fields: Any
+) -> Organisation:
+    """A new organisation of the directory, with its head office when `head_office` gives its
+    fields (name defaults to the organisation's; kind, NAF, digital flag, headcount band and
+    source follow the organisation unless given). The head office is indexed for search at once.
+    Every demo and importer that adds an organisation outside the SIRENE import goes through here.
+    """
+    with transaction.atomic():
+        organisation = Organisation.objects.create(name=name[:255], kind=kind, source=source, **fields)
+        if head_office is not None:
+            values = {
+                "name": organisation.name,
+                "kind": organisation.kind,
+                "naf_code": organisation.naf_code,
+                "is_digital": organisation.is_digital,
+                "headcount_band": organisation.headcount_band,
+                "source": organisation.source,
+                **head_office,
+            }
+            establishment = Establishment(organisation=organisation, is_head_office=True, **values)
+            establishment.search_text = establishment_search_text(organisation, establishment)
+            establishment.save()
+    return organisation
+
+
 def ensure_member_organisation(
     *, siren: str, name: str, address: str = "", postcode: str = "", city: str = ""
 ) -> Organisation:
@@ -111,16 +137,13 @@ def ensure_member_organisation(
         found = Organisation.objects.filter(siren=siren).first()
         if found is not None:
             return found
-    organisation = Organisation.objects.create(
-        kind=Kind.COMPANY, name=name[:255], siren=siren or None, source=Source.MANUAL
-    )
-    establishment = Establishment(
-        organisation=organisation, is_head_office=True, address=address[:255], postcode=postcode[:10],
-        city=city[:100], department_code=postcode[:2] if postcode[:2].isdigit() else "",
+    return create_organisation(
+        name=name, kind=Kind.COMPANY, source=Source.MANUAL, siren=siren or None,
+        head_office={
+            "name": "", "address": address[:255], "postcode": postcode[:10], "city": city[:100],
+            "department_code": postcode[:2] if postcode[:2].isdigit() else "",
+        },
     )  # fmt: skip
-    establishment.search_text = establishment_search_text(organisation, establishment)
-    establishment.save()
-    return organisation
 
 
 # --- Members, invitations, join requests (membership administration) -------------------------

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from filiere.organisations import services as organisation_services
 from filiere.organisations.models import Kind, Organisation, Source
 from filiere.roadmaps.models import (
     Action,
@@ -214,7 +215,7 @@ GE_TREE: Tree = [
 def _organisation(name: str) -> Organisation:
     org = Organisation.objects.filter(name=name).order_by("pk").first()
     if org is None:
-        org = Organisation.objects.create(
+        org = organisation_services.create_organisation(
             name=name, kind=ORGANISATIONS.get(name, Kind.PUBLIC_BODY), source=Source.SEED
         )
     return org

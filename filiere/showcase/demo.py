@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from filiere.organisations import services as organisation_services
 from filiere.organisations.models import (
-    Establishment,
     Kind,
     Organisation,
     Relation,
@@ -32,7 +32,6 @@ from filiere.organisations.models import (
     Source,
     State,
 )
-from filiere.organisations.services import search_text_for
 from filiere.taxonomy.models import Skill, SkillKind
 
 from .capacity import check_declared_people, headcount_ceiling
@@ -209,7 +208,7 @@ def _firms(rng: random.Random, result: DemoResult) -> list[Organisation]:
         if organisation is None:
             name = f"{NAMES_A[n % 10]} {NAMES_B[(n // 10) % 10]}"
             code, postcode, city, department = TOULOUSE if n % 3 else OTHER_PLACES[n % len(OTHER_PLACES)]
-            organisation = Organisation.objects.create(
+            organisation = organisation_services.create_organisation(
                 name=name,
                 kind=Kind.COMPANY,
                 naf_code="71.12B" if n % 2 else "62.02A",
@@ -219,23 +218,11 @@ def _firms(rng: random.Random, result: DemoResult) -> list[Organisation]:
                 source=Source.GENERATED,
                 source_hash=key,
                 description="Entreprise fictive de démonstration (TESC Force).",
-            )
-            Establishment.objects.create(
-                organisation=organisation,
-                is_head_office=True,
-                name=name,
-                postcode=postcode,
-                city=city,
-                commune_code=code,
-                department_code=department,
-                region_code=REGION,
-                kind=Kind.COMPANY,
-                naf_code=organisation.naf_code,
-                is_digital=organisation.is_digital,
-                headcount_band=organisation.headcount_band,
-                source=Source.GENERATED,
-                search_text=search_text_for(name, city, postcode),
-            )
+                head_office={
+                    "postcode": postcode, "city": city, "commune_code": code,
+                    "department_code": department, "region_code": REGION,
+                },
+            )  # fmt: skip
             result.created_firms += 1
         firms.append(organisation)
     return firms

@@ -31,7 +31,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from filiere.accounts.models import Membership, Role
-from filiere.organisations.models import Establishment, Kind, Organisation, Source, State
+from filiere.organisations import services as organisation_services
+from filiere.organisations.models import Kind, Organisation, Source, State
 from filiere.taxonomy.models import RomeMetier, Skill
 from filiere.territories.models import Commune, Region
 
@@ -141,12 +142,12 @@ def _structure(name: str, kind: str, dep: str, description: str) -> Organisation
 
     org = Organisation.objects.filter(name=name).order_by("pk").first()
     if org is None:
-        org = Organisation.objects.create(
-            name=name, kind=kind, source=Source.SEED, is_generated=False, description=description
-        )
-        Establishment.objects.create(
-            organisation=org, is_head_office=True, name=name, kind=kind, department_code=dep,
-            region_code=REGION, commune_code=PLACES[dep][0], city=PLACES[dep][1], source=Source.SEED,
+        org = organisation_services.create_organisation(
+            name=name, kind=kind, source=Source.SEED, is_generated=False, description=description,
+            head_office={
+                "department_code": dep, "region_code": REGION, "commune_code": PLACES[dep][0],
+                "city": PLACES[dep][1],
+            },
         )  # fmt: skip
     return org
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from filiere.organisations.models import Establishment, Kind, Organisation, Source
+from filiere.organisations import services as organisation_services
+from filiere.organisations.models import Kind, Organisation, Source
 from filiere.taxonomy.models import Skill
 
 from .models import Course, CourseSkill, CourseSource, Session, SessionStatus, SkillOrigin, TeachingMode
@@ -131,30 +132,19 @@ def _training_bodies(region: str, name: str, first_commune: tuple[str, str, str,
         full = f"{label} — {name}"
         org = Organisation.objects.filter(name=full).order_by("pk").first()
         if org is None:
-            org = Organisation.objects.create(
+            code, city, department, postcode = first_commune
+            org = organisation_services.create_organisation(
                 name=full,
                 kind=Kind.TRAINING_BODY,
                 source=Source.GENERATED,
                 is_generated=True,
                 naf_code="85.59A",
                 description="Organisme de formation généré pour la démonstration.",
-            )
-            code, city, department, postcode = first_commune
-            Establishment.objects.create(
-                organisation=org,
-                name=full,
-                is_head_office=True,
-                commune_id=code,
-                commune_code=code,
-                city=city,
-                postcode=postcode,
-                department_code=department,
-                region_code=region,
-                kind=Kind.TRAINING_BODY,
-                naf_code="85.59A",
-                source=Source.GENERATED,
-                search_text=full.lower(),
-            )
+                head_office={
+                    "commune_id": code, "commune_code": code, "city": city, "postcode": postcode,
+                    "department_code": department, "region_code": region,
+                },
+            )  # fmt: skip
         bodies.append(org)
     return bodies
 
