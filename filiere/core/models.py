@@ -153,6 +153,17 @@ class ImportRun(models.Model):
         ImportRun.objects.filter(pk=self.pk, status=self.Status.RUNNING).update(**values)
         return True
 
+    def finish(
+        self, status: str, *, counts: dict[str, int], rejections: list[dict[str, object]], error: str = ""
+    ) -> None:
+        """Close the run as done, failed or interrupted, with its final counts and rejections."""
+        self.status = status
+        self.counts = dict(counts)
+        self.rejections = rejections
+        self.error = error
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "counts", "rejections", "error", "finished_at"])
+
 
 class ScheduledJob(models.Model):
     """The last run of one recurring task that `filiere scheduler` enqueued (see core.scheduler).

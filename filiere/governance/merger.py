@@ -293,12 +293,7 @@ def read_member_file(
 
 
 def _finish(run: ImportRun, report: ImportReport, status: str, error: str = "") -> None:
-    run.counts = report.counts
-    run.rejections = report.rejections_as_dicts()
-    run.status = status
-    run.error = error
-    run.finished_at = timezone.now()
-    run.save(update_fields=["counts", "rejections", "status", "error", "finished_at"])
+    run.finish(status, counts=report.counts, rejections=report.rejections_as_dicts(), error=error)
 
 
 class _Groups:

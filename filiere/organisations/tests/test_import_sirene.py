@@ -23,7 +23,7 @@ from filiere.organisations.importers.sirene import (
     department_of,
 )
 from filiere.organisations.models import Establishment, Organisation, State
-from filiere.territories.models import Commune, Department, Region
+from filiere.territories.models import EPCI, Commune, Department, FormerRegion, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,11 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> Pat
 
 @pytest.fixture
 def territories() -> None:
+    """Three regions, three departments, three communes, and no others: a worker that ran a test
+    with the real reference loaded keeps those rows committed, so they are removed first (inside
+    this test's transaction, hence restored after it)."""
+    for model in (Commune, EPCI, Department, FormerRegion, Region):
+        model.objects.all().delete()
     bfc = Region.objects.create(code="27", name="Bourgogne-Franche-Comté")
     idf = Region.objects.create(code="11", name="Île-de-France")
     cor = Region.objects.create(code="94", name="Corse")

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.core.imports import ImportReport
@@ -416,12 +415,7 @@ def import_training(
 
 
 def _finish(run: ImportRun, report: ImportReport, status: str, error: str = "") -> None:
-    run.counts = report.counts
-    run.rejections = report.rejections_as_dicts()
-    run.status = status
-    run.error = error
-    run.finished_at = timezone.now()
-    run.save(update_fields=["counts", "rejections", "status", "error", "finished_at"])
+    run.finish(status, counts=report.counts, rejections=report.rejections_as_dicts(), error=error)
 
 
 def training_runs(limit: int = 10) -> Iterable[ImportRun]:

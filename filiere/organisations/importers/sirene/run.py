@@ -374,12 +374,7 @@ def _flush(spec: Any, batch: dict, counts: dict[str, int], so_far: Mapping[str, 
 
 def _finish(run: ImportRun, counts: dict[str, int], report: _Report, status: str, error: str = "") -> None:
     counts["filtered"] = counts["read"] - counts["kept"] - counts["rejected"]
-    run.status = status
-    run.counts = dict(counts)
-    run.rejections = [r.as_dict() for r in report.stored]
-    run.error = error
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "counts", "rejections", "error", "finished_at"])
+    run.finish(status, counts=counts, rejections=[r.as_dict() for r in report.stored], error=error)
 
 
 def _progress_bar(total: int, name: str) -> Any:
