@@ -175,3 +175,23 @@ def browser_context(_browser: Any, live_server: Any) -> Any:
         from django.db import connections
 
         connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows(request: Any) -> None:
+    """Rows that migrations load (showcase's buyer sectors, migration 0002), loaded again when a
+    transactional test flushed them, for every test that uses the database (showcase, promotion,
+    meetings read them)."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and "db" not in names and "transactional_db" not in names:
+        return
+    transactional = "transactional_db" in names or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from filiere.showcase.models import Sector
+    from filiere.showcase.sectors import sync_sectors
+
+    if not Sector.objects.exists():
+        sync_sectors(Sector)

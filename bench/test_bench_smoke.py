@@ -19,6 +19,15 @@ def test_generator_writes_the_exact_insee_format(tmp_path: Path, settings) -> No
     assert generate.ensure(500, data_dir=Path(settings.FILIERE_DATA_DIR), out_dir=tmp_path) == path  # reused
 
 
+def _within_rounding(ratio: float, numerator: float, denominator: float, *, scale: float = 1.0) -> bool:
+    """`ratio` (reported to 2 decimals) is scale × numerator ÷ denominator, both reported to the
+    millisecond (± 0.0005 s)."""
+    half = 0.0005
+    low = scale * max(numerator - half, 0) / (denominator + half)
+    high = scale * (numerator + half) / max(denominator - half, 1e-9)
+    return low - 0.005 <= ratio <= high + 0.005
+
+
 @pytest.mark.django_db(transaction=True)
 def test_sirene_benchmark_reports_ratios(tmp_path: Path) -> None:
     from filiere.organisations.models import Establishment
@@ -36,12 +45,15 @@ def test_sirene_benchmark_reports_ratios(tmp_path: Path) -> None:
     # The ratios are computed from the measured times, and the goals from the ratios.
     assert result["import_seconds"] == min(result["runs_seconds"]["import"])
     assert result["baseline_seconds"] == min(result["runs_seconds"]["baseline"])
-    assert result["import_vs_baseline"] == pytest.approx(
-        (3000 / result["import_seconds"]) / (result["baseline_rows"] / result["baseline_seconds"]), rel=0.05
+    # The seconds are reported to the millisecond: on 3,000 rows a run takes a few of them, so the
+    # ratio recomputed from the reported seconds can only be bounded by their rounding.
+    assert _within_rounding(
+        result["import_vs_baseline"],
+        result["baseline_seconds"],
+        result["import_seconds"],
+        scale=3000 / result["baseline_rows"],
     )
-    assert result["rerun_speedup"] == pytest.approx(
-        result["import_seconds"] / result["rerun_seconds"], rel=0.05
-    )
+    assert _within_rounding(result["rerun_speedup"], result["import_seconds"], result["rerun_seconds"])
     assert len(result["import_vs_baseline_each_run"]) == 2
     assert result["goals"] == {
         name: {"target": target, "value": result[name], "pass": result[name] >= target}

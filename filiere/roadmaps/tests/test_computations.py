@@ -14,6 +14,8 @@ def test_computations_are_collected_from_the_apps_that_register_them():
         "programme_back_to_work_rate",
         "support_companies_supported_this_year",
         "events_this_year",
+        "governance_regional_cluster_members",
+        "governance_share_of_subsidies_paid",
     ]
 
 
