@@ -99,3 +99,33 @@ class ConclusionForm(forms.Form):
         self.fields["section"].choices = [  # type: ignore[attr-defined]
             (f"{s.node_type}:{s.node_id}", f"{s.label} · {s.title}"[:120]) for s in sections
         ]
+
+
+class ProcessForm(forms.Form):
+    plan: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Plan soumis à la consultation"),
+        queryset=None,
+        help_text=_("Son contenu actuel devient la version 1, le projet mis en consultation."),
+    )
+    title = forms.CharField(label=_("Titre de la consultation"), max_length=255)
+    description = forms.CharField(
+        label=_("Présentation"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = [
+            "kind", "title", "description", "starts_on", "ends_on",
+            "may_amend", "may_propose", "may_argue", "may_support",
+        ]  # fmt: skip
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }

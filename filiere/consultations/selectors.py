@@ -64,6 +64,13 @@ def can_see_process(user: Any, process: Process) -> bool:
     return process.is_published and roadmaps.can_read_plan(user, process.plan)
 
 
+def plans_open_to_consultation(user: Any) -> QuerySet[Any]:
+    """Plans `user` may put to consultation: those they edit as a whole (platform staff, the
+    region's administrators), as `services.create_process` requires."""
+    plans = roadmaps.plans_edited_by(user)
+    return plans.filter(pk__in=[plan.pk for plan in plans if roadmaps.can_edit_plan(user, plan)])
+
+
 def processes_for_user(user: Any) -> QuerySet[Process]:
     """Published processes on readable plans, plus those of plans the person edits."""
     plans = roadmaps.plans_for_user(user).values("pk")

@@ -6,7 +6,10 @@ app_name = "consultations"
 
 urlpatterns = [
     path("", views.process_list, name="list"),
+    path("nouvelle/", views.process_create, name="create"),
     path("<int:pk>/", views.process_detail, name="detail"),
+    path("<int:pk>/phases/", views.phases, name="phases"),
+    path("<int:pk>/publier/", views.publish, name="publish"),
     path("<int:pk>/participer/", views.join, name="join"),
     path("<int:pk>/mes-donnees/effacer/", views.erase, name="erase"),
     path("<int:pk>/section/<str:node_type>/<int:node_id>/", views.section, name="section"),

@@ -29,6 +29,8 @@ from .forms import (
     JoinForm,
     MeetingForm,
     ModerateForm,
+    PhaseForm,
+    ProcessForm,
     ReportForm,
     VersionForm,
 )
@@ -48,7 +50,55 @@ def _safe_next(request: HttpRequest, value: str | None, default: str) -> str:
 
 def process_list(request: HttpRequest) -> HttpResponse:
     processes = selectors.processes_for_user(request.user)
-    return render(request, "consultations/process_list.html", {"processes": processes})
+    may_create = selectors.plans_open_to_consultation(request.user).exists()
+    return render(
+        request, "consultations/process_list.html", {"processes": processes, "may_create": may_create}
+    )
+
+
+@login_required
+def process_create(request: HttpRequest) -> HttpResponse:
+    """Open a consultation on a plan the person edits as a whole; then its phases are added."""
+    plans = selectors.plans_open_to_consultation(request.user)
+    if not plans.exists():
+        raise PermissionDenied
+    form = ProcessForm(request.POST or None, plans=plans)
+    if request.method == "POST":
+        process = run_service(form, lambda d: services.create_process(by=request.user, **d))
+        if process is not None:
+            messages.success(
+                request, _("Consultation créée en brouillon : ajoutez ses phases, puis publiez-la.")
+            )
+            return redirect("consultations:phases", pk=process.pk)
+    return render(request, "consultations/process_form.html", {"form": form})
+
+
+@login_required
+def phases(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team adds the phases of its process and publishes or withdraws it."""
+    process = selectors.get_process_for_user(request.user, pk)
+    if not selectors.is_team(request.user, process):
+        raise PermissionDenied
+    form = PhaseForm(request.POST or None)
+    if request.method == "POST":
+        phase = run_service(form, lambda d: services.add_phase(by=request.user, process=process, **d))
+        if phase is not None:
+            messages.success(request, _("Phase « %(title)s » ajoutée.") % {"title": phase.title})
+            return redirect("consultations:phases", pk=process.pk)
+    context = {"process": process, "form": form, "phases": process.phases.all()}
+    return render(request, "consultations/phases.html", context)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    process = selectors.get_process_for_user(request.user, pk)
+    published = request.POST.get("published") == "1"
+    services.set_published(by=request.user, process=process, published=published)
+    messages.success(
+        request, _("Consultation publiée.") if published else _("Consultation retirée (brouillon).")
+    )
+    return redirect("consultations:phases", pk=process.pk)
 
 
 def process_detail(request: HttpRequest, pk: int) -> HttpResponse:

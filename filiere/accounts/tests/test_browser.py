@@ -17,7 +17,7 @@ import pytest
 
 from filiere.accounts.models import Membership, Role, User
 from filiere.core.testing import assert_accessible
-from filiere.showcase.tests.conftest import fresh_engine, sectors  # noqa: F401 (autouse fixtures)
+from filiere.showcase.tests.conftest import fresh_engine  # noqa: F401 (autouse fixture; buyer sectors: root conftest)
 
 from .factories import (
     PASSWORD,

@@ -697,6 +697,13 @@ CASES += [
         others=(("member", 403), ("editor", 403), ("admin", 403)),
     ),
     Case(
+        "consultations_phases",
+        "get",
+        lambda w: reverse("consultations:phases", args=[w.consultation.pk]),
+        allowed=("regional", "platform_staff"),
+        others=(("member", 403), ("editor", 403), ("admin", 403)),
+    ),
+    Case(
         "consultations_join",
         "get",
         lambda w: reverse("consultations:join", args=[w.consultation.pk]),

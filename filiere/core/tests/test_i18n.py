@@ -5,6 +5,7 @@ Regenerate with `make messages`, translate the new (empty) and fuzzy entries, th
 """
 
 import ast
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -100,6 +101,27 @@ def test_catalogue_has_no_empty_or_fuzzy_entry(app):
     assert all(sorted(e["msgstr"]) == [0, 1] for e in plurals), (
         f"{app}: English plurals need msgstr[0] and msgstr[1]"
     )
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|\{(\w*)\}")
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_translations_keep_the_placeholders(app):
+    """Each translation names the same %(name)s placeholders as its French source (a translation
+    carried over from a similar message, "Rendez-vous avec %(who)s" → "B2B meetings", drops them
+    and breaks compilemessages)."""
+    wrong = set()
+    for e in parse_po(po_path(app)):
+        if "python-format" not in e["flags"]:
+            continue
+        sources = [e["msgid"]] + ([e["msgid_plural"]] if e["msgid_plural"] else [])
+        expected = {m.group(1) for source in sources for m in PLACEHOLDER.finditer(source) if m.group(1)}
+        for text in e["msgstr"].values():
+            found = {m.group(1) for m in PLACEHOLDER.finditer(text) if m.group(1)}
+            if found - expected or (not e["msgid_plural"] and expected - found):
+                wrong.add((e["msgctxt"], e["msgid"]))
+    assert not wrong, f"{app}: translations whose placeholders differ from the French:\n{describe(wrong)}"
 
 
 @pytest.mark.parametrize("app", APPS)
