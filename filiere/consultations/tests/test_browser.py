@@ -7,6 +7,8 @@ Run with `pytest -m browser`; needs /usr/bin/chromium.
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,3 +112,33 @@ def test_amend_support_accept_and_trace(browser_context: Any, site: str) -> None
     assert "Animer et fédérer" in page.locator("main").inner_text()
     assert f"Amendement n° {amendment.pk}" in page.inner_text("main")
     assert_accessible(page)
+
+
+def test_the_team_opens_a_consultation_adds_a_phase_and_publishes(browser_context: Any, site: str) -> None:
+    w = world()
+    team = UserFactory(username="equipe")
+    RegionalRole.objects.create(user=team, region=w.plan.region)
+    page = browser_context.new_page()
+    sign_in(page, site, "equipe@example.org")
+    page.goto(f"{site}/consultations/")
+    page.get_by_role("link", name="Ouvrir une consultation sur un plan").click()
+    assert_accessible(page)
+    page.get_by_label(re.compile("Plan soumis à la consultation")).select_option(index=1)
+    page.get_by_label(re.compile("Titre de la consultation")).fill("Feuille de route 2030")
+    page.get_by_role("button", name="Créer la consultation").click()
+    page.get_by_text("Consultation créée en brouillon").wait_for()
+    assert_accessible(page)
+    page.get_by_label(re.compile(r"^Type\s*:?$")).select_option(label="Consultation en ligne")
+    page.get_by_label(re.compile(r"^Titre\s*:?$")).fill("Consultation en ligne")
+    page.get_by_label(re.compile(r"^Début\s*:?$")).fill("2027-01-04")
+    page.get_by_label(re.compile(r"^Fin\s*:?$")).fill("2027-02-28")
+    page.get_by_label("amendements").check()
+    page.get_by_role("button", name="Ajouter la phase").click()
+    page.get_by_text("Phase « Consultation en ligne » ajoutée.").wait_for()
+    assert page.locator("table tbody tr").count() == 1
+    page.get_by_role("button", name="Publier").click()
+    page.get_by_text("La consultation est publiée.").wait_for()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "consultation-phases-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
