@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Schema
 
 from filiere.events.api import router as events_router
+from filiere.governance.api import router as governance_router
 from filiere.matching.api import router as matching_router
 from filiere.needs.api import router as needs_router
 from filiere.observatory.api import router as observatory_router
@@ -64,6 +65,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/observatory/", observatory_router),
     ("/events/", events_router),
     ("/support/", support_router),
+    ("/governance/", governance_router),
 ]
 
 

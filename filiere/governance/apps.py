@@ -8,6 +8,10 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Gouvernance")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.governance.demo.load_governance_demo"
+    # The development site's demo accounts: the NA consultative body's president (a seat).
+    demo_accounts = "filiere.governance.demo.demo_accounts"
     space_section = "filiere.governance.space.section"
+    # The bodies one runs or sits in, in the space's "Mes activités" list.
+    space_activities = "filiere.governance.bodies_space.activities"
     # Read by roadmaps through the registry: computed indicators and an action's funding.
     roadmap_computations = "filiere.governance.indicators.COMPUTATIONS"

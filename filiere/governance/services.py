@@ -533,7 +533,8 @@ def convene(*, meeting: Meeting, by: User) -> int:
     if not selectors.is_board(by, meeting.body.cluster):
         raise PermissionDenied
     emails = [s.user.email for s in meeting.body.seats.select_related("user") if s.user.email]
-    url = absolute_url(reverse("governance:register", args=[meeting.body.cluster_id]))
+    # The meeting's page: its seats see the agenda, the attendance and the decisions there.
+    url = absolute_url(reverse("governance:meeting", args=[meeting.pk]))
     for email in emails:  # one mail each: seats do not see each other's addresses
         send_templated_mail(
             "governance/mail/convocation",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import bodies_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -26,4 +26,17 @@ urlpatterns = [
     path("fusions/<int:pk>/paires/<int:pair_pk>/", views.merger_pair, name="merger_pair"),
     path("fusions/<int:pk>/appliquer/", views.merger_apply, name="merger_apply"),
     path("financements/<int:pk>/", views.funding, name="funding"),
+    # Bodies, meetings and decisions (bodies_views.py).
+    path("clusters/<int:pk>/instances/", bodies_views.body_list, name="bodies"),
+    path("instances/<int:pk>/", bodies_views.body, name="body"),
+    path("instances/<int:pk>/modifier/", bodies_views.body_edit, name="body_edit"),
+    path("instances/<int:pk>/sieges/<int:seat_pk>/retirer/", bodies_views.seat_remove, name="seat_remove"),
+    path("instances/<int:pk>/reunions/nouvelle/", bodies_views.meeting_create, name="meeting_create"),
+    path("reunions/<int:pk>/", bodies_views.meeting, name="meeting"),
+    path("reunions/<int:pk>/modifier/", bodies_views.meeting_edit, name="meeting_edit"),
+    path("reunions/<int:pk>/convoquer/", bodies_views.meeting_convene, name="meeting_convene"),
+    path("reunions/<int:pk>/presences/", bodies_views.meeting_attendance, name="meeting_attendance"),
+    path("reunions/<int:pk>/proces-verbal/", bodies_views.meeting_minutes, name="meeting_minutes"),
+    path("reunions/<int:pk>/decisions/nouvelle/", bodies_views.decision_create, name="decision_create"),
+    path("decisions/<int:pk>/", bodies_views.decision, name="decision"),
 ]

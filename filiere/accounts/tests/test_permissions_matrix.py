@@ -28,7 +28,7 @@ from filiere.consultations import services as consultations_services
 from filiere.events import services as events_services
 from filiere.events.models import Event
 from filiere.governance import services as governance_services
-from filiere.governance.models import FeeCall, FundingLine
+from filiere.governance.models import Body, BodyKind, Decision, FeeCall, FundingLine, Meeting, Seat
 from filiere.meetings import services as meetings_services
 from filiere.needs.models import Campaign, Scope, Status
 from filiere.organisations.models import Kind
@@ -274,12 +274,20 @@ def _governance_world(firm: Any, cluster_x: Any, structure: Any, users: dict[str
         fee_call=call, amount=Decimal("10"), paid_on=dt.date(2026, 2, 1), by=None
     )
     funding = FundingLine.objects.create(cluster=cluster_x, funder=structure, title="Animation", year=2026)
+    # X's general assembly, where F's member sits: a meeting with a decision on its table.
+    body = Body.objects.create(cluster=cluster_x, kind=BodyKind.ASSEMBLY, name="Assemblée générale")
+    Seat.objects.create(body=body, user=users["member"], membership=membership, college=college)
+    meeting = Meeting.objects.create(body=body, starts_at=dt.datetime.now(dt.UTC), agenda="Comptes")
+    decision = Decision.objects.create(meeting=meeting, title="Comptes 2025")
     return {
         "membership": membership,
         "call": call,
         "payment": payment,
         "college": college,
         "funding": funding,
+        "body": body,
+        "meeting": meeting,
+        "decision": decision,
     }
 
 
@@ -770,6 +778,74 @@ CASES += [
         lambda w: reverse("governance:register", args=[w.cluster_x.pk]),
         allowed=EVERYONE_SIGNED_IN,
         anonymous=200,  # public
+    ),
+]
+
+# Bodies: the board runs them; the member, seated in X's assembly, reads its pages (changing
+# anything: 403); everyone else is not told the body exists (404). The bodies' list names the
+# cluster, public in the directory: 403.
+SEATED = "member"
+CASES += [
+    Case(
+        "governance_bodies",
+        "get",
+        lambda w: reverse("governance:bodies", args=[w.cluster_x.pk]),
+        allowed=GOVERNANCE_BOARD,
+        default=403,
+    ),
+    Case(
+        "governance_body",
+        "get",
+        lambda w: reverse("governance:body", args=[w.governance["body"].pk]),
+        allowed=(*GOVERNANCE_BOARD, SEATED),
+    ),
+    Case(
+        "governance_body_edit",
+        "get",
+        lambda w: reverse("governance:body_edit", args=[w.governance["body"].pk]),
+        allowed=GOVERNANCE_BOARD,
+        others=((SEATED, 403),),
+    ),
+    Case(
+        "governance_meeting",
+        "get",
+        lambda w: reverse("governance:meeting", args=[w.governance["meeting"].pk]),
+        allowed=(*GOVERNANCE_BOARD, SEATED),
+    ),
+    Case(
+        "governance_meeting_create",
+        "get",
+        lambda w: reverse("governance:meeting_create", args=[w.governance["body"].pk]),
+        allowed=GOVERNANCE_BOARD,
+        others=((SEATED, 403),),
+    ),
+    Case(
+        "governance_meeting_attendance",
+        "get",
+        lambda w: reverse("governance:meeting_attendance", args=[w.governance["meeting"].pk]),
+        allowed=GOVERNANCE_BOARD,
+        others=((SEATED, 403),),
+    ),
+    Case(
+        "governance_meeting_convene",
+        "post",
+        lambda w: reverse("governance:meeting_convene", args=[w.governance["meeting"].pk]),
+        allowed=GOVERNANCE_BOARD,
+        ok=302,
+        others=((SEATED, 403),),
+    ),
+    Case(
+        "governance_decision",
+        "get",
+        lambda w: reverse("governance:decision", args=[w.governance["decision"].pk]),
+        allowed=(*GOVERNANCE_BOARD, SEATED),
+    ),
+    Case(
+        "governance_decision_create",
+        "get",
+        lambda w: reverse("governance:decision_create", args=[w.governance["meeting"].pk]),
+        allowed=GOVERNANCE_BOARD,
+        others=((SEATED, 403),),
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""Demo governance: the Languedoc-Roussillon merger (seed 003).
+"""Demo governance, part one: the Languedoc-Roussillon merger (seed 003).
 
 "Media Cloud Cluster (MCC) …, Novae LR … et PixLR … se fédèrent" into one regional cluster
 (Digital 113 in the directory demo) "structuré sous la forme de grands « collèges » thématiques",
@@ -26,11 +26,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from filiere.organisations.models import College, Kind, Organisation
-
-from . import merger as merging
-from . import services
-from .models import (
+from filiere.governance import merger as merging
+from filiere.governance import services
+from filiere.governance.models import (
     Body,
     BodyKind,
     CollegeRules,
@@ -46,6 +44,7 @@ from .models import (
     MergerStatus,
     PairDecision,
 )
+from filiere.organisations.models import College, Kind, Organisation
 
 SEED = 2014
 CLUSTER = "Digital 113"
@@ -137,7 +136,7 @@ def _colleges(cluster: Organisation) -> list[College]:
     return colleges
 
 
-def load_governance_demo() -> Merger | None:
+def load_merger_demo() -> Merger | None:
     """The merged cluster with its colleges, history, fees, subsidies and a vote; idempotent."""
     named = {o.name: o for o in Organisation.objects.filter(name__in=[CLUSTER, *ASSOCIATIONS, FUNDER])}
     if CLUSTER not in named or not all(a in named for a in ASSOCIATIONS):
