@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Router, Schema
 from filiere.events.api import router as events_router
 from filiere.governance.api import router as governance_router
 from filiere.matching.api import router as matching_router
+from filiere.meetings.api import router as meetings_router
 from filiere.needs.api import router as needs_router
 from filiere.observatory.api import router as observatory_router
 from filiere.organisations.api import router as organisations_router
@@ -66,6 +67,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/events/", events_router),
     ("/support/", support_router),
     ("/governance/", governance_router),
+    ("/meetings/", meetings_router),
 ]
 
 

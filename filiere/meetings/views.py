@@ -1,5 +1,6 @@
-"""Pages of the B2B meetings: the marketplace, requests, agenda (page and ICS), the organiser's
-pages (planning runs, publication, table plan, check-in, no-shows, figures)."""
+"""Pages of the B2B meetings: the marketplace, requests, agenda (page, ICS and PDF), the organiser's
+pages (participants' import, planning runs, publication, table plan and its PDF, check-in,
+no-shows, figures)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from filiere.core.forms import service_messages
 from filiere.core.params import parse_int
 from filiere.events import selectors as events_selectors
 
-from . import ics, selectors, services
+from . import ics, importers, pdf, selectors, services
 from .forms import JoinForm, ProgrammeForm
 from .models import Attendance, Participant, RequestStatus
 
@@ -204,6 +205,19 @@ def agenda_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.get_programme_for_user(request.user, pk)
+    me = selectors.participant_of(request.user, programme)
+    if me is None:
+        raise Http404
+    response = HttpResponse(
+        pdf.agenda_pdf(programme, me, selectors.agenda(me)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="rendez-vous.pdf"'
+    return response
+
+
+@login_required
 @require_POST
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for_user(request.user, pk)
@@ -251,6 +265,43 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             "attendance": Attendance,
         },
     )
+
+
+@login_required
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.get_programme_for_user(request.user, pk, manage=True)
+    response = HttpResponse(
+        pdf.plan_pdf(programme, list(selectors.programme_meetings(programme))), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="plan-de-tables.pdf"'
+    return response
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@login_required
+def import_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisers' import of participants and requests (CSV or XLSX, importers.py); the
+    report is shown on the page, and a rerun of the same file changes nothing."""
+    programme = selectors.get_programme_for_user(request.user, pk, manage=True)
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("fichier")
+        if upload is None or not upload.size or upload.size > MAX_UPLOAD:
+            messages.error(request, _("Choisissez un fichier CSV ou XLSX (5 Mo au plus)."))
+        else:
+            report = importers.import_participants(
+                programme=programme, by=request.user, filename=upload.name or "", data=upload.read()
+            )
+    context = {
+        "programme": programme,
+        "event": programme.event,
+        "report": report,
+        "runs": importers.runs_of(programme),
+        "max_rows": importers.MAX_ROWS,
+    }
+    return render(request, "meetings/import.html", context)
 
 
 @login_required

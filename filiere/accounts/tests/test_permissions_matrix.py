@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from filiere.accounts.models import Membership, RegionalRole, Role
@@ -594,6 +595,12 @@ CASES += [
         allowed=("member", "editor"),
     ),
     Case(
+        "meetings_agenda_pdf",
+        "get",
+        lambda w: reverse("meetings:agenda_pdf", args=[w.meetings["programme"].pk]),
+        allowed=("member", "editor"),  # each their own
+    ),
+    Case(
         "meetings_answer",
         "post",
         lambda w: reverse("meetings:answer", args=[w.meetings["request"].pk]),
@@ -613,6 +620,28 @@ CASES += [
         "meetings_plan",
         "get",
         lambda w: reverse("meetings:plan", args=[w.meetings["programme"].pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        default=403,
+    ),
+    Case(
+        "meetings_plan_pdf",
+        "get",
+        lambda w: reverse("meetings:plan_pdf", args=[w.meetings["programme"].pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        default=403,
+    ),
+    Case(
+        "meetings_import",
+        "get",
+        lambda w: reverse("meetings:import", args=[w.meetings["programme"].pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        default=403,
+    ),
+    Case(
+        "meetings_import_upload",
+        "post",
+        lambda w: reverse("meetings:import", args=[w.meetings["programme"].pk]),
+        data=lambda w: {"fichier": SimpleUploadedFile("vide.csv", b"email;role\n")},
         allowed=("cluster_x", "regional", "platform_staff"),
         default=403,
     ),

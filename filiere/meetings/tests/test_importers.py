@@ -1,0 +1,267 @@
+"""The organisers' import of participants and requests: each bad input refused by line and field
+with nothing written for it, the valid lines kept, a rerun idempotent (importers.py)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from filiere.core.models import ImportRun
+from filiere.meetings import importers, services
+from filiere.meetings.models import MeetingRequest, Participant, Programme, RequestStatus
+from filiere.meetings.tests.factories import make_day, person
+from filiere.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "email;nom;prénom;siret;rôle;indisponibilités;table fixe;présentation\n"
+
+
+def run(day: Any, text: str | bytes, filename: str = "participants.csv") -> Any:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return importers.import_participants(
+        programme=day.programme, by=day.organiser, filename=filename, data=data
+    )
+
+
+def rejections(report: Any) -> list[tuple[int | None, str]]:
+    return [(r.line, r.field) for r in report.rejections]
+
+
+@pytest.fixture
+def day() -> Any:
+    return make_day(suppliers=1, slots=4, tables=2)
+
+
+@pytest.fixture
+def firm() -> Any:
+    organisation = OrganisationFactory(name="LabSoft", siren="552100554")
+    EstablishmentFactory(organisation=organisation, siret="55210055400013")
+    return organisation
+
+
+def test_valid_file_adds_participants_with_their_fields_and_a_rerun_changes_nothing(
+    day: Any, firm: Any
+) -> None:
+    labsoft, _ = person("Lea", "Autre")
+    akka, akka_org = person("Marc", "Akka Technologies")
+    text = (
+        HEADER
+        + "lea@example.org;Martin;Léa;55210055400013;fournisseur;1, 3-4;;Jumeaux numériques\n"
+        + "marc@example.org;Durand;Marc;;acheteur;;2;\n"
+    )
+    report = run(day, text)
+    assert report.ok and report.created == 2
+    lea = Participant.objects.get(user=labsoft)
+    assert (lea.role, lea.organisation, lea.unavailable_slots, lea.fixed_table) == (
+        "supplier",
+        firm,
+        [0, 2, 3],
+        None,
+    )
+    assert lea.presentation == "Jumeaux numériques"
+    marc = Participant.objects.get(user=akka)
+    assert (marc.role, marc.organisation, marc.fixed_table) == ("buyer", None, 1)
+    stamps = sorted(Participant.objects.values_list("pk", "updated_at"))
+
+    again = run(day, text)
+    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 0)
+    assert sorted(Participant.objects.values_list("pk", "updated_at")) == stamps
+    runs = ImportRun.objects.filter(kind=importers.RUN_KIND).order_by("pk")
+    assert [r.counts["created"] for r in runs] == [2, 0] and runs[0].options["programme"] == day.programme.pk
+    assert akka_org.pk  # the person's own firm is not forced on them
+
+
+def test_each_bad_line_is_refused_by_line_and_field_and_the_valid_ones_are_kept(day: Any, firm: Any) -> None:
+    for name in ("Ana", "Bob", "Cid", "Dan", "Eve", "Fay"):
+        person(name, f"Firme {name}")
+    text = (
+        HEADER
+        + "ana@example.org;;;55210055400013;fournisseur;;;\n"  # 2: valid
+        + "inconnu@example.org;;;;fournisseur;;;\n"  # 3: no account
+        + "bob@example.org;;;99999999999999;fournisseur;;;\n"  # 4: unknown SIRET
+        + "cid@example.org;;;;fournisseur;5;;\n"  # 5: slot out of range (4 slots)
+        + "dan@example.org;;;;fournisseur;;3;\n"  # 6: table out of range (2 tables)
+        + "eve@example.org;;;;vendeur;;;\n"  # 7: unknown role
+        + "ana@example.org;;;;acheteur;;;\n"  # 8: duplicate of line 2
+        + "fay@example.org;;;;;;;\n"  # 9: no role for a newcomer
+        + "cid@example.org;;;;les deux;x;;\n"  # 10: not a slot number
+    )
+    report = run(day, text)
+    assert rejections(report) == [
+        (3, "email"),
+        (4, "organisation"),
+        (5, "indisponibilités"),
+        (6, "table fixe"),
+        (7, "rôle"),
+        (8, "email"),
+        (9, "rôle"),
+        (10, "indisponibilités"),
+    ]
+    messages = [r.message for r in report.rejections]
+    assert "inconnu@example.org" in messages[0] and "99999999999999" in messages[1]
+    assert "Créneau 5 hors du programme (1 à 4)" in messages[2] and "Table 3" in messages[3]
+    assert "Doublon de la ligne 2" in messages[5]
+    assert report.created == 1
+    imported = Participant.objects.filter(programme=day.programme).exclude(
+        pk__in=[day.buyer.pk, *[p.pk for p in day.suppliers]]
+    )
+    assert [(p.user.email, p.role) for p in imported] == [("ana@example.org", "supplier")]
+    assert ImportRun.objects.get().rejections[0]["line"] == 3
+
+
+def test_a_rerun_of_the_corrected_file_finishes_the_job(day: Any) -> None:
+    person("Ana", "Firme A")
+    person("Bob", "Firme B")
+    first = run(day, HEADER + "ana@example.org;;;;fournisseur;;;\nbob@example.org;;;;fournisseur;9;;\n")
+    assert first.created == 1 and rejections(first) == [(3, "indisponibilités")]
+    second = run(day, HEADER + "ana@example.org;;;;fournisseur;;;\nbob@example.org;;;;fournisseur;2;;\n")
+    assert (second.created, second.unchanged, second.rejected) == (1, 1, 0)
+    assert Participant.objects.get(user__email="bob@example.org").unavailable_slots == [1]
+
+
+def test_an_edit_updates_the_organisers_fields_but_never_the_persons_own_text_nor_a_withdrawal(
+    day: Any,
+) -> None:
+    supplier = day.suppliers[0]
+    supplier.presentation = "Mon propre texte"
+    supplier.save()
+    email = supplier.user.email
+    report = run(day, HEADER + f"{email};;;;les deux;2;1;Texte de l'organisateur\n")
+    supplier.refresh_from_db()
+    assert report.updated == 1
+    assert (supplier.role, supplier.unavailable_slots, supplier.fixed_table) == ("both", [1], 0)
+    assert supplier.presentation == "Mon propre texte"
+    services.cancel_participation(participant=supplier, by=supplier.user)
+    report = run(day, HEADER + f"{email};;;;fournisseur;;;\n")
+    supplier.refresh_from_db()
+    assert supplier.cancelled_at is not None and supplier.role == "both"
+    assert report.unchanged == 1 and "désisté" in report.warnings[0].message
+
+
+def test_organisation_by_exact_name_unknown_or_ambiguous(day: Any, firm: Any) -> None:
+    OrganisationFactory(name="Alten", siren=None)
+    OrganisationFactory(name="Alten", siren=None)
+    for name in ("Ana", "Bob", "Cid"):
+        person(name, f"Firme {name}")
+    text = (
+        "email;organisation;rôle\n"
+        "ana@example.org;labsoft;fournisseur\n"
+        "bob@example.org;Alten;fournisseur\n"
+        "cid@example.org;Nulle Part;fournisseur\n"
+    )
+    report = run(day, text)
+    assert Participant.objects.get(user__email="ana@example.org").organisation == firm
+    assert rejections(report) == [(3, "organisation"), (4, "organisation")]
+    assert "SIRET" in report.rejections[0].message
+    # Ana is no member of LabSoft on Filière: written, with a warning to check.
+    assert any("n'est pas membre de LabSoft" in w.message for w in report.warnings)
+
+
+def test_requests_are_added_accepted_for_both_and_bad_ones_refused(day: Any) -> None:
+    buyer, supplier = day.buyer.user.email, day.suppliers[0].user.email
+    person("Ana", "Firme A")
+    text = (
+        "demandeur;destinataire;priorité;motif\n"
+        f"{supplier};{buyer};2;Avion décarboné\n"  # 2: valid
+        f"{buyer};{buyer};0;\n"  # 3: to oneself
+        f"{buyer};ana@example.org;0;\n"  # 4: Ana has an account but does not take part
+        f"{buyer};{supplier};1;\n"  # 5: the same pair, the other way round
+        f"{buyer};personne@example.org;0;\n"  # 6: no account
+        f"{supplier};{buyer};haute;\n"  # 7: duplicate too (checked before the priority)
+    )
+    report = run(day, text)
+    assert rejections(report) == [
+        (3, "destinataire"),
+        (4, "destinataire"),
+        (5, "destinataire"),
+        (6, "destinataire"),
+        (7, "destinataire"),
+    ]
+    assert "soi-même" in report.rejections[0].message and "ne participe pas" in report.rejections[1].message
+    request = MeetingRequest.objects.get()
+    assert (request.sender, request.recipient, request.status, request.priority, request.added_by) == (
+        day.suppliers[0],
+        day.buyer,
+        RequestStatus.ACCEPTED,
+        2,
+        day.organiser,
+    )
+    again = run(day, f"demandeur;destinataire;priorité\n{buyer};{supplier};5\n")
+    request.refresh_from_db()
+    assert again.updated == 1 and request.priority == 5 and MeetingRequest.objects.count() == 1
+    bad = run(day, f"demandeur;destinataire;priorité\n{buyer};{supplier};haute\n")
+    assert rejections(bad) == [(2, "priorité")]
+
+
+def test_a_declined_request_is_not_turned_into_an_accepted_one(day: Any) -> None:
+    request = services.send_request(
+        programme=day.programme, by=day.suppliers[0].user, recipient=day.buyer, reason="Projet"
+    )
+    services.answer_request(request=request, by=day.buyer.user, accept=False)
+    report = run(day, f"demandeur;destinataire\n{day.buyer.user.email};{day.suppliers[0].user.email}\n")
+    request.refresh_from_db()
+    assert rejections(report) == [(2, "destinataire")] and "déclinée" in report.rejections[0].message
+    assert request.status == RequestStatus.DECLINED
+
+
+def test_windows_1252_is_read_with_a_warning(day: Any) -> None:
+    OrganisationFactory(name="Société d'Études Aéro", siren=None)
+    person("Zoe", "Firme Z")
+    text = "email;organisation;rôle;présentation\nzoe@example.org;Société d'Études Aéro;fournisseur;Sûreté\n"
+    report = run(day, text.encode("cp1252"))
+    participant = Participant.objects.get(user__email="zoe@example.org")
+    assert participant.organisation is not None and participant.organisation.name == "Société d'Études Aéro"
+    assert participant.presentation == "Sûreté"
+    assert report.warnings[0].field == "encodage"
+
+
+def test_a_programme_without_tables_refuses_the_file_and_writes_nothing(day: Any) -> None:
+    Programme.objects.filter(pk=day.programme.pk).update(tables=0)
+    day.programme.refresh_from_db()
+    person("Ana", "Firme A")
+    before = Participant.objects.count()
+    report = run(day, HEADER + "ana@example.org;;;;fournisseur;;;\n")
+    assert rejections(report) == [(None, "fichier")] and "aucune table" in report.rejections[0].message
+    assert Participant.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"", "vide"),
+        (b"nom;ville\nA;B\n", "Colonnes introuvables"),
+        (b"PK\x03\x04 not a workbook", "XLSX illisible"),
+    ],
+)
+def test_unreadable_files_are_refused_whole(day: Any, data: bytes, expected: str) -> None:
+    report = run(day, data)
+    assert [r.field for r in report.rejections] == ["fichier"] and expected in report.rejections[0].message
+    assert ImportRun.objects.get().status == ImportRun.Status.DONE
+
+
+def test_a_workbook_with_a_participants_sheet_and_a_requests_sheet(day: Any, firm: Any) -> None:
+    person("Ana", "Firme A")
+    book = Workbook()
+    people = book.active
+    people.title = "Participants"
+    people.append(["Email", "Nom", "Prénom", "SIRET", "Rôle", "Indisponibilités", "Table fixe"])
+    people.append(["ana@example.org", "A", "Ana", 55210055400013, "Fournisseur", 2, None])
+    people.append(["ana@example.org", "A", "Ana", None, "Acheteur", None, None])
+    asked = book.create_sheet("Demandes")
+    asked.append(["Demandeur", "Destinataire", "Priorité"])
+    asked.append(["ana@example.org", day.buyer.user.email, 3])
+    notes = book.create_sheet("Notes")
+    notes.append(["Liste du 8 octobre"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = run(day, buffer.getvalue(), "forum.xlsx")
+    ana = Participant.objects.get(user__email="ana@example.org")
+    assert (ana.organisation, ana.unavailable_slots, ana.role) == (firm, [1], "supplier")
+    assert [(r.line, r.where, r.field) for r in report.rejections] == [(3, "Participants", "email")]
+    assert MeetingRequest.objects.get().priority == 3
+    assert report.counts["participants_created"] == 1 and report.counts["requests_created"] == 1
+    assert any(w.where == "Notes" for w in report.warnings)
