@@ -4,7 +4,7 @@ Access: a published process is public when its plan is readable (roadmaps' rule)
 one is seen by its team only. The team is whoever edits the plan in roadmaps (platform staff, the
 region's administrators); moderators are the team plus the people named on the process.
 
-The plan's tree is read only through `roadmaps.selectors` (`plan_tree`, `get_*_for_user`).
+The plan's tree is read only through `roadmaps.selectors` (`plan_outline`, `get_*_for_user`).
 """
 
 from __future__ import annotations
@@ -162,10 +162,8 @@ class Section:
 
 def plan_sections(plan: Any) -> list[Section]:
     """The plan's tree, flattened in reading order (plan, ambition, objective, action)."""
-    tree = roadmaps.plan_tree(plan)
     rows = [Section(NodeType.PLAN, plan.pk, str(plan.get_kind_display()), plan.title, plan.description, 0)]
-    for a_index, axis_node in enumerate(tree.axes, start=1):
-        axis = axis_node.axis
+    for a_index, (axis, objectives) in enumerate(roadmaps.plan_outline(plan), start=1):
         rows.append(
             Section(
                 NodeType.AXIS,
@@ -176,30 +174,23 @@ def plan_sections(plan: Any) -> list[Section]:
                 1,
             )
         )
-        for objective_node in axis_node.objectives:
-            objective = objective_node.objective
+        for item in objectives:
+            objective = item.objective
+            label = f"{NodeType.OBJECTIVE.label} {item.number}"
             rows.append(
-                Section(
-                    NodeType.OBJECTIVE,
-                    objective.pk,
-                    f"{NodeType.OBJECTIVE.label} {objective_node.number}",
-                    objective.title,
-                    objective.description,
-                    2,
-                )
+                Section(NodeType.OBJECTIVE, objective.pk, label, objective.title, objective.description, 2)
             )
-            for action_node in objective_node.actions:
-                action = action_node.action
-                rows.append(
-                    Section(
-                        NodeType.ACTION,
-                        action.pk,
-                        str(NodeType.ACTION.label),
-                        action.title,
-                        action.description,
-                        3,
-                    )
+            rows.extend(
+                Section(
+                    NodeType.ACTION,
+                    action.pk,
+                    str(NodeType.ACTION.label),
+                    action.title,
+                    action.description,
+                    3,
                 )
+                for action in item.actions
+            )
     return rows
 
 

@@ -443,6 +443,27 @@ def plan_tree(plan: Plan) -> PlanTree:
     return PlanTree(plan, progress, axis_nodes, list(indicators.values()))
 
 
+@dataclass
+class OutlineObjective:
+    objective: Objective
+    number: int  # numbered across the whole plan, as in plan_tree
+    actions: list[Action]
+
+
+def plan_outline(plan: Plan) -> list[tuple[Axis, list[OutlineObjective]]]:
+    """The plan's axes → objectives → actions in reading order, without indicators or progress
+    (three queries): for callers that only need the structure (consultations' sections)."""
+    outline: list[tuple[Axis, list[OutlineObjective]]] = []
+    number = 0
+    for axis in plan.axes.prefetch_related("objectives__actions"):
+        objectives: list[OutlineObjective] = []
+        for objective in axis.objectives.all():
+            number += 1
+            objectives.append(OutlineObjective(objective, number, list(objective.actions.all())))
+        outline.append((axis, objectives))
+    return outline
+
+
 def action_node(action: Action) -> ActionNode:
     """One action with its indicators and progress."""
     indicators = [indicator_node(i) for i in action.indicators.prefetch_related("targets", "values")]

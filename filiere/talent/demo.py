@@ -307,6 +307,7 @@ def _load_pipeline(
 
     now = timezone.now()
     today = timezone.localdate()
+    communes = {dep: _commune(dep) for dep in PLACES}  # read once: 1,500 files share a dozen communes
     for year in YEARS:
         cohort, _created = Cohort.objects.get_or_create(
             programme=programme,
@@ -326,7 +327,7 @@ def _load_pipeline(
             first = rng.choice(FIRST)
             gender = Gender.FEMALE if first in FIRST[:8] else Gender.MALE
             birth = year - (rng.randint(18, 25) if job == "sans qualification" else rng.randint(24, 56))
-            commune = _commune(dep)
+            commune = communes[dep] if dep in communes else _commune(dep)
             seekers.append(
                 JobSeeker(
                     first_name=first,

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import gzip
-import json
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from filiere.organisations.demo import TARGETS, DemoNotReady, plan_generation, run_demo
@@ -17,67 +13,13 @@ from filiere.organisations.demo.common import CommuneIndex, digital_naf_codes, s
 from filiere.organisations.demo.generated import LARGE_REGION_SAMPLE, closure_rate
 from filiere.organisations.demo.techonmap import load_techonmap
 from filiere.organisations.models import Establishment, Kind, Organisation, Relation, Source
-from filiere.territories.models import Commune, Department, Region
-
-DEMO_REGIONS = ("11", "27", "44", "75", "76")
-#: The seed communes, which have fewer than 10,000 inhabitants for none of them, are kept anyway.
-SEED_COMMUNES = {"21231", "25056", "25388", "71076", "67482", "57463", "33063", "33039", "16015", "86194",
-                 "94046", "34172", "31555", "31069", "75108"}  # fmt: skip
-
-
-@functools.cache
-def _cog() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    cog = settings.FILIERE_DATA_DIR / "cog"
-    regions = json.loads((cog / "regions.json").read_text(encoding="utf-8"))
-    departments = json.loads((cog / "departements.json").read_text(encoding="utf-8"))
-    with gzip.open(cog / "communes.json.gz", "rt", encoding="utf-8") as handle:
-        communes = [
-            c
-            for c in json.load(handle)
-            if c.get("region") in DEMO_REGIONS
-            and c["type"] in {"commune-actuelle", "arrondissement-municipal"}
-            and (c["region"] == "11" or c.get("population", 0) >= 10000 or c["code"] in SEED_COMMUNES)
-        ]
-    return regions, departments, communes
+from filiere.territories.models import Commune, Region
 
 
 @pytest.fixture
-def demo_territories(db: None) -> None:
-    """Real COG rows for the demo regions: every Île-de-France commune, towns of 10,000+ elsewhere.
-
-    When the session's full reference (root conftest `reference_territories`) is already in the
-    database, the same real rows are there: conflicts are ignored, whatever order tests run in.
-    """
-    regions, departments, communes = _cog()
-    Region.objects.bulk_create(
-        (Region(code=r["code"], name=r["nom"]) for r in regions if r["code"] in DEMO_REGIONS),
-        ignore_conflicts=True,
-    )
-    Department.objects.bulk_create(
-        (
-            Department(code=d["code"], name=d["nom"], region_id=d["region"])
-            for d in departments
-            if d["region"] in DEMO_REGIONS
-        ),
-        ignore_conflicts=True,
-    )
-    has_insee_code = any(f.name == "insee_code" for f in Commune._meta.get_fields())
-    Commune.objects.bulk_create(
-        (
-            Commune(
-                code=c["code"],
-                name=c["nom"],
-                kind=c["type"],
-                department_id=c["departement"],
-                region_id=c["region"],
-                postcodes=c.get("codesPostaux", []),
-                population=c.get("population"),
-                **({"insee_code": c["code"]} if has_insee_code else {}),
-            )
-            for c in communes
-        ),
-        ignore_conflicts=True,
-    )
+def demo_territories(reference_territories: dict[str, Any]) -> None:
+    """The real COG reference (root conftest): loaded and committed once per test session, where
+    a per-test copy of the demo regions' communes cost 1.5 s for each of these tests."""
 
 
 def small_demo(**options: Any) -> Any:
@@ -131,7 +73,6 @@ def test_plan_scales_and_never_goes_negative() -> None:
 @pytest.mark.django_db
 def test_demo_needs_territories() -> None:
     from filiere.organisations.demo.common import DEMO_REGIONS
-    from filiere.territories.models import Commune, Region
 
     # Other tests may have loaded the real territories for the whole session: take the demo
     # regions' communes away inside this test's transaction (rolled back afterwards).
