@@ -11,6 +11,11 @@ firm), over the cross-file pairs of rows: precision and recall of the automatic 
 number of pairs sent to a person's review, and the recall once that review is done (the bench
 answers as the truth says). Baseline in the same run: matching on the SIREN alone.
 
+Pairs sent to review: 1,456 (none one firm) at commit 6fe3c9b, when one name at two postcodes
+was always doubtful (the generator's small vocabulary gives distinct firms one name in two
+towns); 0 since such a pair is doubtful only at the same street address (a mistyped postcode, a
+CEDEX), precision and recall unchanged at 1.0000 / 1.0000 (SQLite, same seed).
+
 **Fee call.** 5,000 active memberships in five colleges with headcount fee grids (a quarter joined
 during the year: pro rata); `governance.services.call_fees` for the year, timed; baseline in the
 same run: inserting the same 5,000 rows with a plain `bulk_create` (the floor).

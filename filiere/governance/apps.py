@@ -13,5 +13,7 @@ class GovernanceConfig(AppConfig):
     space_section = "filiere.governance.space.section"
     # The bodies one runs or sits in, in the space's "Mes activités" list.
     space_activities = "filiere.governance.bodies_space.activities"
-    # Read by roadmaps through the registry: computed indicators and an action's funding.
+    # Read by roadmaps through the registry: computed indicators.
     roadmap_computations = "filiere.governance.indicators.COMPUTATIONS"
+    # A roadmap action's page shows the money its funding lines granted and paid.
+    roadmap_action_funding = "filiere.governance.selectors.funding_for_action"

@@ -39,6 +39,7 @@ from .models import (
     Membership,
     MembershipStatus,
     Merger,
+    MergerStatus,
     Payment,
 )
 
@@ -187,6 +188,29 @@ def get_merger_for_user(user: Viewer, pk: int) -> Merger:
     if merger is None or not is_board(user, merger.cluster_id):
         raise Http404
     return merger
+
+
+def get_college_for_setup(user: Viewer, pk: int) -> College:
+    """A college's set-up pages (rules, fee grid, officers): its officers and the board; 403 for
+    the others (a cluster's colleges and their rules are public: the application form lists them).
+    What the board alone sets (statutes, officers) is checked by the view and the service."""
+    college = College.objects.select_related("cluster").filter(pk=pk).first()
+    if college is None:
+        raise Http404
+    if not may_manage_college(user, college):
+        raise PermissionDenied
+    return college
+
+
+def merger_candidates(cluster: Organisation) -> QuerySet[Organisation]:
+    """The associations a merger may take into `cluster`: clusters and communities of the
+    directory (the cluster's region first when it has establishments), not yet merged."""
+    found = Organisation.objects.filter(kind__in=[Kind.CLUSTER, Kind.COMMUNITY]).exclude(pk=cluster.pk)
+    found = found.exclude(merged_in__status=MergerStatus.DONE)
+    regions = list(cluster.establishments.exclude(region_code="").values_list("region_code", flat=True))
+    if regions:
+        found = found.filter(establishments__region_code__in=regions)
+    return found.distinct().order_by("name")
 
 
 def get_funding_line_for_user(user: Viewer, pk: int) -> FundingLine:

@@ -52,6 +52,7 @@ from .models import (
     Payment,
     PaymentMethod,
 )
+from .naf import naf_matches
 
 CENT = Decimal("0.01")
 REMINDER_EVERY_DAYS = 30
@@ -75,7 +76,7 @@ def eligibility_errors(college: College, organisation: Organisation | None) -> l
     errors = []
     if rules.kinds and organisation.kind not in rules.kinds:
         errors.append(_("Ce collège n'accueille pas ce type d'acteur."))
-    if rules.naf_prefixes and not any(organisation.naf_code.startswith(p) for p in rules.naf_prefixes):
+    if rules.naf_prefixes and not any(naf_matches(organisation.naf_code, p) for p in rules.naf_prefixes):
         errors.append(
             _("L'activité principale (NAF %(naf)s) n'entre pas dans celles du collège.")
             % {"naf": organisation.naf_code or "?"}

@@ -39,4 +39,20 @@ urlpatterns = [
     path("reunions/<int:pk>/proces-verbal/", bodies_views.meeting_minutes, name="meeting_minutes"),
     path("reunions/<int:pk>/decisions/nouvelle/", bodies_views.decision_create, name="decision_create"),
     path("decisions/<int:pk>/", bodies_views.decision, name="decision"),
+    # Setting the cluster up (views/setup.py): colleges, their rules, fee grid and officers; mergers.
+    path("clusters/<int:pk>/colleges/nouveau/", views.college_create, name="college_create"),
+    path("clusters/<int:pk>/fusions/nouvelle/", views.merger_create, name="merger_create"),
+    path("colleges/<int:pk>/modifier/", views.college_edit, name="college_edit"),
+    path("colleges/<int:pk>/regles/", views.college_rules, name="college_rules"),
+    path("colleges/<int:pk>/cotisations/", views.college_fees, name="college_fees"),
+    path(
+        "colleges/<int:pk>/cotisations/<int:band_pk>/supprimer/",
+        views.fee_band_delete,
+        name="fee_band_delete",
+    ),
+    path("colleges/<int:pk>/responsables/", views.college_officers, name="college_officers"),
+    path(
+        "colleges/<int:pk>/responsables/<int:user_pk>/retirer/", views.officer_remove, name="officer_remove"
+    ),
+    path("fusions/<int:pk>/modifier/", views.merger_edit, name="merger_edit"),
 ]

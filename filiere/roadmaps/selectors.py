@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts import permissions
 from filiere.accounts.permissions import is_regional_admin, is_signed_in
+from filiere.core import registry
 from filiere.organisations.models import Organisation
 from filiere.roadmaps.models import (
     Action,
@@ -468,3 +470,26 @@ def action_node(action: Action) -> ActionNode:
     """One action with its indicators and progress."""
     indicators = [indicator_node(i) for i in action.indicators.prefetch_related("targets", "values")]
     return build_action_node(action, indicators)
+
+
+def action_funding(action: Action) -> dict[str, Any] | None:
+    """The money other apps record for an action, against its budget: each app registering
+    `roadmap_action_funding` in its AppConfig (a function `action_id -> {"granted", "paid"}`,
+    governance's funding lines) adds its granted and paid amounts; roadmaps imports none of them.
+    None when nothing is recorded."""
+    granted = paid = Decimal(0)
+    for _config, function in registry.registered("roadmap_action_funding"):
+        money = function(action.pk)
+        granted += money.get("granted") or 0
+        paid += money.get("paid") or 0
+    if not granted and not paid:
+        return None
+    spent = action.budget_spent
+    return {
+        "granted": granted,
+        "paid": paid,
+        "spent": spent,
+        # What was spent beyond the money granted: the part the plan still has to fund.
+        "unfunded": spent - granted if spent is not None and spent > granted else None,
+        "paid_percent": round(paid * 100 / granted) if granted else None,
+    }

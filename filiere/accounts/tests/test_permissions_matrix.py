@@ -29,7 +29,7 @@ from filiere.consultations import services as consultations_services
 from filiere.events import services as events_services
 from filiere.events.models import Event
 from filiere.governance import services as governance_services
-from filiere.governance.models import Body, BodyKind, Decision, FeeCall, FundingLine, Meeting, Seat
+from filiere.governance.models import Body, BodyKind, Decision, FeeCall, FundingLine, Meeting, Merger, Seat
 from filiere.meetings import services as meetings_services
 from filiere.needs.models import Campaign, Scope, Status
 from filiere.organisations.models import Kind
@@ -96,7 +96,7 @@ class World:
     entry: Any = None  # promotion: a draft of region R's public page
     consultation: Any = None  # consultations: a published process on the private plan
     meetings: Any = None  # meetings app: {"programme", "request"} (the member receives the request)
-    governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding"}
+    governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding", "merger"}
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -280,6 +280,7 @@ def _governance_world(firm: Any, cluster_x: Any, structure: Any, users: dict[str
     Seat.objects.create(body=body, user=users["member"], membership=membership, college=college)
     meeting = Meeting.objects.create(body=body, starts_at=dt.datetime.now(dt.UTC), agenda="Comptes")
     decision = Decision.objects.create(meeting=meeting, title="Comptes 2025")
+    merger = Merger.objects.create(cluster=cluster_x, effective_on=dt.date(2015, 1, 1))
     return {
         "membership": membership,
         "call": call,
@@ -289,6 +290,7 @@ def _governance_world(firm: Any, cluster_x: Any, structure: Any, users: dict[str
         "body": body,
         "meeting": meeting,
         "decision": decision,
+        "merger": merger,
     }
 
 
@@ -801,6 +803,34 @@ CASES += [
         allowed=(*GOVERNANCE_BOARD, "adviser"),  # the adviser's structure S funds the line
     ),
     Case("governance_home", "get", lambda w: reverse("governance:home"), allowed=EVERYONE_SIGNED_IN),
+    # Setting the cluster up: the board (and a college's officers, tested in governance); the
+    # cluster and its colleges are public, so the others get 403; a merger is hidden (404).
+    *(
+        Case(
+            f"governance_{name}",
+            "get",
+            lambda w, name=name: reverse(f"governance:{name}", args=[w.cluster_x.pk]),
+            allowed=GOVERNANCE_BOARD,
+            default=403,
+        )
+        for name in ("college_create", "merger_create")
+    ),
+    *(
+        Case(
+            f"governance_{name}",
+            "get",
+            lambda w, name=name: reverse(f"governance:{name}", args=[w.governance["college"].pk]),
+            allowed=GOVERNANCE_BOARD,
+            default=403,
+        )
+        for name in ("college_edit", "college_rules", "college_fees", "college_officers")
+    ),
+    Case(
+        "governance_merger_edit",
+        "get",
+        lambda w: reverse("governance:merger_edit", args=[w.governance["merger"].pk]),
+        allowed=GOVERNANCE_BOARD,
+    ),
     Case(
         "governance_register",
         "get",

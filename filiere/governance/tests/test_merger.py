@@ -214,3 +214,27 @@ def test_normalised_names() -> None:
         "GENERALE D ETUDES"
     )
     assert merging.luhn_ok("732829320") and not merging.luhn_ok("732829321")
+
+
+def _record(id_: int, name: str, address: str, postcode: str, association: int) -> dict[str, Any]:
+    return {
+        "id": id_,
+        "siren": "",
+        "name": name,
+        "address": address,
+        "postcode": postcode,
+        "association": association,
+    }
+
+
+def test_one_name_at_two_postcodes_is_doubtful_only_at_the_same_address() -> None:
+    records = [
+        _record(1, "Octet Signal", "12 rue Foch", "34000", 1),
+        _record(2, "OCTET SIGNAL SARL", "12 r. Foch", "34080", 2),  # a mistyped postcode
+        _record(3, "Octet Signal", "140 avenue de la Gare", "30000", 3),  # another firm, in Nîmes
+        _record(4, "Octet Signal", "", "11000", 2),  # no address: a person decides
+    ]
+    entities, doubtful = merging.match_records(records, {})
+    assert len(set(entities.values())) == 4  # nothing joined without a person
+    assert sorted((a, b) for a, b, _score, _reason in doubtful) == [(1, 2), (1, 4), (3, 4)]
+    assert {reason for *_ids, reason in doubtful} == {"Même nom à la même adresse, code postal différent"}

@@ -85,6 +85,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "action": action,
         "plan": action.objective.axis.plan,
         "node": selectors.action_node(action),
+        "funding": selectors.action_funding(action),
         "form": form if can_edit else None,
         "can_edit_all": can_edit,
     }

@@ -21,14 +21,13 @@ from filiere.core.exports import FORMATS, safe_value
 from filiere.core.forms import run_service, service_messages
 from filiere.core.imports import ImportReport
 from filiere.core.params import parse_int
+from filiere.governance import merger as merger_services
+from filiere.governance import selectors, services
+from filiere.governance.forms import ApplyForm, ContactForm, FundingForm, PaymentForm
+from filiere.governance.models import DuplicatePair, FundingStatus, MembershipStatus, PairDecision
+from filiere.governance.receipts import receipt_pdf
 from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import College
-
-from . import merger as merger_services
-from . import selectors, services
-from .forms import ApplyForm, ContactForm, FundingForm, PaymentForm
-from .models import DuplicatePair, FundingStatus, MembershipStatus, PairDecision
-from .receipts import receipt_pdf
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -116,6 +115,7 @@ def college(request: HttpRequest, pk: int) -> HttpResponse:
         "members": [m for m in memberships if m.status != MembershipStatus.PENDING],
         "rules": services.rules_of(college),
         "bands": college.fee_bands.all(),
+        "board": selectors.is_board(request.user, college.cluster_id),
     }
     return render(request, "governance/college.html", context)
 
@@ -324,9 +324,12 @@ def merger(request: HttpRequest, pk: int) -> HttpResponse:
     merger = selectors.get_merger_for_user(request.user, pk)
     predecessors = list(merger.predecessors.all())
     counts = {a.pk: merger.records.filter(association=a).count() for a in predecessors}
+    colleges = College.objects.in_bulk(list(merger.college_map.values()))
     context = {
         "merger": merger,
-        "associations": [(a, counts[a.pk]) for a in predecessors],
+        "associations": [
+            (a, counts[a.pk], colleges.get(merger.college_map.get(str(a.pk)))) for a in predecessors
+        ],
         "firms": merger.records.values("entity").distinct().count(),
         "pairs": merger.pairs.filter(decision=PairDecision.PENDING).select_related(
             "left__association", "right__association"
