@@ -13,8 +13,9 @@ the first time a test asks for it (about 5 s on SQLite). It also gives the test 
 
 The rows then stay for the rest of the session, including for tests that did not ask for them:
 write tests that do not assume empty territory or NAF tables (factories that use
-``django_get_or_create`` on real codes, assertions filtered by code). If a ``transactional_db``
-test flushed the tables in between, the fixture loads them again.
+``django_get_or_create`` on real codes, assertions filtered by code). A ``transactional_db``
+test's flush leaves them when they are intact (``_keep_reference_through_flush``); if a test added
+or removed reference rows, they are flushed and the fixture loads them again.
 
 ROME and ESCO (about 350,000 rows) are not part of it: only ``filiere/taxonomy/tests/
 test_rome_esco.py`` loads them, once for that module.
@@ -26,12 +27,62 @@ from typing import Any
 
 import pytest
 
+#: The reference tables `_load_reference` fills, and their row counts after its last load.
+REFERENCE_TABLES = (
+    "territories_region",
+    "territories_formerregion",
+    "territories_department",
+    "territories_epci",
+    "territories_commune",
+    "taxonomy_nafcode",
+)
+_reference_counts: dict[str, int] = {}
+
+
+def _table_counts(connection: Any) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in REFERENCE_TABLES:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (fixed names above)
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
 
 def _load_reference() -> dict[str, Any]:
+    from django.db import connection
+
     from filiere.taxonomy.importers import load_naf
     from filiere.territories.importers import load_territories
 
-    return {"territories": load_territories(), "naf": load_naf()}
+    loaded = {"territories": load_territories(), "naf": load_naf()}
+    _reference_counts.clear()
+    _reference_counts.update(_table_counts(connection))
+    return loaded
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_reference_through_flush() -> Any:
+    """A transactional test (browser, concurrency, mail) ends with a flush of every table; the
+    committed reference went with it and the next test needing it loaded it again (5 s on SQLite,
+    about 25 times a run). The flush now leaves the reference tables when they still hold exactly
+    the rows of the last load (same counts); a test that added or removed reference rows gets
+    them flushed as before, and the reference is loaded again when next asked for."""
+    from django.core.management.commands import flush
+
+    def sql_flush(
+        style: Any, connection: Any, reset_sequences: bool = True, allow_cascade: bool = False
+    ) -> Any:
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+        if _reference_counts and _table_counts(connection) == _reference_counts:
+            tables = [table for table in tables if table not in REFERENCE_TABLES]
+        return connection.ops.sql_flush(
+            style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+
+    original = flush.sql_flush
+    flush.sql_flush = sql_flush
+    yield
+    flush.sql_flush = original
 
 
 @pytest.fixture(scope="session")
