@@ -261,3 +261,16 @@ def test_regional_staff_run_their_region_s_council(client: Any, world: Any) -> N
     other = MembershipFactory(organisation=world.firm, role=Role.ADMIN).user
     client.force_login(other)
     assert client.get(reverse("governance:bodies", args=[region.pk])).status_code == 403
+
+
+def test_meeting_and_attendance_pages_in_english(client: Any, world: Any, meeting: Meeting) -> None:
+    s = _seats(meeting.body)
+    services.record_attendance(meeting=meeting, by=world.board, present=[s[0].pk], proxies={s[1].pk: s[0].pk})
+    client.force_login(world.board)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("governance:meeting", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Quorum reached" in page and "Represented by Siège0 Test" in page and "Attendance sheet" in page
+    sheet = client.get(reverse("governance:meeting_attendance", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Proxy to Siège2 Test" in sheet.content.decode()

@@ -8,9 +8,14 @@
   if (!form || !out) return;
   var required = parseInt(form.dataset.quorumRequired, 10);
   function update() {
+    // Present, or represented by a proxy to someone present (the other proxies are refused).
+    var values = {};
+    form.querySelectorAll("select").forEach(function (select) { values[select.name] = select.value; });
     var counted = 0;
-    form.querySelectorAll("select").forEach(function (select) {
-      if (select.value !== "absent") counted += 1;
+    Object.keys(values).forEach(function (name) {
+      var value = values[name];
+      if (value === "present") counted += 1;
+      else if (value.indexOf("proxy-") === 0 && values["seat_" + value.slice(6)] === "present") counted += 1;
     });
     var reached = counted > 0 && counted >= required;
     out.textContent = (reached ? form.dataset.reached : form.dataset.missing) + " (" + counted + " / " + required + ")";
