@@ -31,7 +31,7 @@ class GovernanceRefusalOut(Schema):
     detail: str
 
 
-class CollegeVoteOut(Schema):
+class GovernanceCollegeVoteOut(Schema):
     college: str  # empty: all voters (no college)
     yes: int
     no: int
@@ -39,7 +39,7 @@ class CollegeVoteOut(Schema):
     weight: Decimal
 
 
-class DecisionOut(Schema):
+class GovernanceDecisionOut(Schema):
     id: int
     title: str
     text: str
@@ -48,11 +48,11 @@ class DecisionOut(Schema):
     meeting_at: dt.datetime
     adopted: bool
     weighted_yes: Decimal  # share of the statutory weight that voted yes, 0 to 1
-    votes: list[CollegeVoteOut]
+    votes: list[GovernanceCollegeVoteOut]
 
 
-def _decision(decision: Decision) -> DecisionOut:
-    return DecisionOut(
+def _decision(decision: Decision) -> GovernanceDecisionOut:
+    return GovernanceDecisionOut(
         id=decision.pk,
         title=decision.title,
         text=decision.text,
@@ -62,7 +62,7 @@ def _decision(decision: Decision) -> DecisionOut:
         adopted=bool(decision.adopted),
         weighted_yes=decision.weighted_yes,
         votes=[
-            CollegeVoteOut(
+            GovernanceCollegeVoteOut(
                 college=v.college.name if v.college else "",
                 yes=v.yes,
                 no=v.no,
@@ -74,8 +74,8 @@ def _decision(decision: Decision) -> DecisionOut:
     )
 
 
-@router.get("/clusters/{cluster_id}/register", response=list[DecisionOut])
-def register(request: HttpRequest, cluster_id: int) -> list[DecisionOut]:
+@router.get("/clusters/{cluster_id}/register", response=list[GovernanceDecisionOut])
+def register(request: HttpRequest, cluster_id: int) -> list[GovernanceDecisionOut]:
     """The cluster's public register: the decisions its bodies published, newest first, with
     the vote per college and the weighted result (the page /gouvernance/clusters/<id>/registre/)."""
     cluster = selectors.get_cluster(cluster_id)
@@ -83,7 +83,7 @@ def register(request: HttpRequest, cluster_id: int) -> list[DecisionOut]:
     return [_decision(d) for d in decisions]
 
 
-class MembershipOut(Schema):
+class GovernanceMembershipOut(Schema):
     id: int
     cluster_id: int
     cluster: str
@@ -95,14 +95,14 @@ class MembershipOut(Schema):
     ended_on: dt.date | None
 
 
-@router.get("/memberships", response={200: list[MembershipOut], 403: GovernanceRefusalOut})
-def my_memberships(request: HttpRequest) -> list[MembershipOut]:
+@router.get("/memberships", response={200: list[GovernanceMembershipOut], 403: GovernanceRefusalOut})
+def my_memberships(request: HttpRequest) -> list[GovernanceMembershipOut]:
     """The signed-in person's memberships: their own and their organisations' (403 when not
     signed in)."""
     if not permissions.is_signed_in(request.user):
         raise PermissionDenied("Connectez-vous.")
     return [
-        MembershipOut(
+        GovernanceMembershipOut(
             id=m.pk,
             cluster_id=m.cluster_id,
             cluster=m.cluster.name,
@@ -117,55 +117,57 @@ def my_memberships(request: HttpRequest) -> list[MembershipOut]:
     ]
 
 
-class CollegeCountOut(Schema):
+class GovernanceCollegeCountOut(Schema):
     college: str
     members: int
 
 
-class FeesOut(Schema):
+class GovernanceFeesOut(Schema):
     year: int
     calls: int
     called: Decimal
     paid: Decimal
 
 
-class FundingOut(Schema):
+class GovernanceFundingOut(Schema):
     requested: Decimal
     granted: Decimal
     paid: Decimal
 
 
-class CapitalOut(Schema):
+class GovernanceCapitalOut(Schema):
     balance: Decimal
     monthly_expenses: Decimal
     months: Decimal | None  # months of activity covered; None without recorded expenses
 
 
-class FiguresOut(Schema):
+class GovernanceFiguresOut(Schema):
     cluster_id: int
     cluster: str
-    members_by_college: list[CollegeCountOut]
+    members_by_college: list[GovernanceCollegeCountOut]
     members_by_department: dict[str, int]
-    fees_by_year: list[FeesOut]
-    funding: FundingOut
-    working_capital: CapitalOut
+    fees_by_year: list[GovernanceFeesOut]
+    funding: GovernanceFundingOut
+    working_capital: GovernanceCapitalOut
 
 
-@router.get("/clusters/{cluster_id}/figures", response={200: FiguresOut, 403: GovernanceRefusalOut})
-def figures(request: HttpRequest, cluster_id: int) -> FiguresOut:
+@router.get("/clusters/{cluster_id}/figures", response={200: GovernanceFiguresOut, 403: GovernanceRefusalOut})
+def figures(request: HttpRequest, cluster_id: int) -> GovernanceFiguresOut:
     """The board's figures (the cluster's page): active members per college and department,
     fees called and paid per year (the predecessors' included), funding totals, working capital.
     403 for whoever is not on the cluster's board, 404 when it is no cluster."""
     cluster = selectors.get_cluster_for_board(request.user, cluster_id)
-    return FiguresOut(
+    return GovernanceFiguresOut(
         cluster_id=cluster.pk,
         cluster=cluster.name,
-        members_by_college=[CollegeCountOut(**row) for row in selectors.members_by_college(cluster)],
+        members_by_college=[
+            GovernanceCollegeCountOut(**row) for row in selectors.members_by_college(cluster)
+        ],
         members_by_department=selectors.members_by_department(cluster),
         fees_by_year=[
-            FeesOut(year=r["year"], calls=r["calls"], called=r["called"], paid=r["paid"])
+            GovernanceFeesOut(year=r["year"], calls=r["calls"], called=r["called"], paid=r["paid"])
             for r in selectors.fees_by_year(cluster)
         ],
-        funding=FundingOut(**selectors.funding_totals(cluster)),
-        working_capital=CapitalOut(**selectors.working_capital(cluster)),
+        funding=GovernanceFundingOut(**selectors.funding_totals(cluster)),
+        working_capital=GovernanceCapitalOut(**selectors.working_capital(cluster)),
     )
