@@ -253,6 +253,8 @@ SCHEDULE: dict[str, str | timedelta] = {
     # Seats offered from the waitlist and not confirmed in time pass to the next person.
     "filiere.events.tasks.expire_offers": timedelta(minutes=15),
     "filiere.events.tasks.send_reminders": timedelta(hours=1),
+    # Buyers' needs: "what came of it?" to the buyer, 30 days after the deadline.
+    "filiere.meetings.needs.tasks.need_follow_ups": "08:00",
     # Governance: fee reminders (30 days after the due date, then every 30 days) and lapsing of
     # memberships unpaid past their college's grace period.
     "filiere.governance.tasks.fee_reminders_and_lapses": "06:30",

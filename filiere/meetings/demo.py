@@ -44,6 +44,7 @@ from .models import (
     ProgrammeStatus,
     RequestStatus,
 )
+from .needs.demo import load_needs_demo
 
 PARIS = ZoneInfo("Europe/Paris")
 DOMAIN = "demo.filiere.invalid"
@@ -267,7 +268,9 @@ def load_meetings_demo() -> dict[str, int]:
     with transaction.atomic():
         occitanie = _speed_dating(rng)
         grand_est = _forum(rng)
+        needs = load_needs_demo()  # buyers' needs, on the same organisations and people
     return {
+        "needs": needs["needs"],
         "programmes": sum(1 for p in (occitanie, grand_est) if p is not None),
         "meetings": Meeting.objects.filter(
             request__programme__in=[p for p in (occitanie, grand_est) if p]

@@ -143,3 +143,15 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.request} @ {self.slot}/{self.table}"
+
+
+# Buyers' needs live in their own module (filiere/meetings/needs/), registered with this app.
+from .needs.models import (  # noqa: E402, F401
+    BuyerNeed,
+    InvitationSource,
+    NeedInvitation,
+    NeedKind,
+    NeedOutcome,
+    NeedStatus,
+    PathStatus,
+)

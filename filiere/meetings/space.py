@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from filiere.core.space import SpaceLink, SpaceSection
 
 from . import selectors
+from .needs import space as needs_space
 
 
 def section(user: Any) -> SpaceSection | None:
@@ -34,4 +35,5 @@ def section(user: Any) -> SpaceSection | None:
                 reverse("meetings:manage", args=[programme.pk]),
             )
         )
+    links.extend(needs_space.links(user))  # buyers' needs
     return SpaceSection(_("Rendez-vous d'affaires"), links, order=65)

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "meetings"
 urlpatterns = [
     path("", views.mine, name="mine"),
+    path("besoins/", include("filiere.meetings.needs.urls")),  # buyers' needs
     path("evenement/<int:event_pk>/programme/", views.programme_create, name="programme_create"),
     path("<int:pk>/", views.programme, name="programme"),
     path("<int:pk>/participer/", views.join, name="join"),

@@ -31,6 +31,7 @@ from filiere.events.models import Event
 from filiere.governance import services as governance_services
 from filiere.governance.models import Body, BodyKind, Decision, FeeCall, FundingLine, Meeting, Merger, Seat
 from filiere.meetings import services as meetings_services
+from filiere.meetings.needs import services as needs_services
 from filiere.needs.models import Campaign, Scope, Status
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import (
@@ -97,6 +98,7 @@ class World:
     consultation: Any = None  # consultations: a published process on the private plan
     meetings: Any = None  # meetings app: {"programme", "request"} (the member receives the request)
     governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding", "merger"}
+    needs: Any = None  # buyers' needs: {"need", "invitation"}: cluster X's confidential need, F invited
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -261,7 +263,19 @@ def _build_world() -> World:
         meetings,
     )
     world.governance = _governance_world(firm, cluster_x, structure, users)
+    world.needs = _needs_world(firm, cluster_x, region, users)
     return world
+
+
+def _needs_world(firm: Any, cluster_x: Any, region: Any, users: dict[str, Any]) -> dict[str, Any]:
+    """Cluster X posts a confidential call for partners in region R and invites firm F."""
+    need = needs_services.create_need(
+        by=users["cluster_x"], organisation=cluster_x, kind="partners", title="Consortium IA",
+        description="Appel à partenaires", deadline=dt.date.today() + dt.timedelta(days=30), region=region,
+        confidential=True, publish=True,
+    )  # fmt: skip
+    [invitation] = needs_services.invite(by=users["cluster_x"], need=need, organisation_ids=[firm.pk])
+    return {"need": need, "invitation": invitation}
 
 
 def _governance_world(firm: Any, cluster_x: Any, structure: Any, users: dict[str, Any]) -> dict[str, Any]:
@@ -667,6 +681,72 @@ CASES += [
 ]
 
 FIRM_PEOPLE = ("member", "editor", "admin")
+
+# Buyers' needs: cluster X (the buyer) posted a confidential need and invited firm F; the region's
+# staff and platform staff read it; everyone else gets 404 (docs/meetings.md, "Buyers' needs").
+NEED_READERS = ("member", "editor", "admin", "cluster_x", "regional", "platform_staff")
+CASES += [
+    Case("needs_mine", "get", lambda w: reverse("meetings:needs_mine"), allowed=EVERYONE_SIGNED_IN),
+    Case("needs_received", "get", lambda w: reverse("meetings:needs_received"), allowed=EVERYONE_SIGNED_IN),
+    Case(
+        "needs_figures",
+        "get",
+        lambda w: reverse("meetings:needs_figures"),
+        allowed=("regional", "regional_other", "platform_staff"),  # each reads their regions' needs
+        default=403,
+    ),
+    Case(
+        "need_create",
+        "get",
+        lambda w: reverse("meetings:need_create"),
+        allowed=("editor", "admin", "cluster_x", "cluster_y"),  # editors of some organisation
+        default=403,
+    ),
+    Case(
+        "need_detail_confidential",
+        "get",
+        lambda w: reverse("meetings:need", args=[w.needs["need"].pk]),
+        allowed=NEED_READERS,
+    ),
+    Case(
+        "need_compare",
+        "get",
+        lambda w: reverse("meetings:need_compare", args=[w.needs["need"].pk]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        others=tuple((r, 403) for r in FIRM_PEOPLE),
+    ),
+    Case(
+        "need_proposals",
+        "get",
+        lambda w: reverse("meetings:need_proposals", args=[w.needs["need"].pk]),
+        allowed=("cluster_x",),
+        others=tuple((r, 403) for r in (*FIRM_PEOPLE, "regional", "platform_staff")),
+    ),
+    Case(
+        "need_follow_up",
+        "get",
+        lambda w: reverse("meetings:need_follow_up", args=[w.needs["need"].pk]),
+        allowed=("cluster_x",),
+        others=tuple((r, 403) for r in (*FIRM_PEOPLE, "regional", "platform_staff")),
+    ),
+    Case(
+        "need_answer",
+        "post",
+        lambda w: reverse("meetings:need_answer", args=[w.needs["invitation"].pk]),
+        data=lambda w: {"answer": "Nous en sommes", "amount": "1000"},
+        allowed=("editor", "admin"),  # the invited firm's editors and admins
+        ok=302,
+        others=tuple((r, 403) for r in ("member", "cluster_x", "regional", "platform_staff")),
+    ),
+    Case(
+        "need_select",
+        "post",
+        lambda w: reverse("meetings:need_step", args=[w.needs["invitation"].pk, "retenir"]),
+        allowed=("cluster_x",),  # the buyer (refused with a message: F has not answered)
+        ok=302,
+        others=tuple((r, 403) for r in (*FIRM_PEOPLE, "regional", "platform_staff")),
+    ),
+]
 CASES += [
     Case(
         "support_request_new",

@@ -1,0 +1,202 @@
+"""Buyers' needs pages per role: the buyer, an invited firm, a firm not invited (404 on a
+confidential need), anonymous (to the login page); bad input gets clear field errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from filiere.meetings.needs import services
+from filiere.meetings.needs.models import BuyerNeed, NeedInvitation, PathStatus
+from filiere.organisations.models import Kind
+from filiere.organisations.tests.factories import OrganisationFactory, UserFactory
+
+from .needs_fixtures import fresh_engine_fixture, post_need, world_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def confidential(world: Any) -> Any:
+    need = post_need(world, confidential=True)
+    services.invite(by=world.buyer, need=need, organisation_ids=[world.firms["U-Need"].pk])
+    return need
+
+
+def test_anonymous_goes_to_login(client: Any, confidential: Any) -> None:
+    for url in (reverse("meetings:needs_mine"), reverse("meetings:need", args=[confidential.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_confidential_need_is_hidden_from_a_firm_not_invited(
+    client: Any, world: Any, confidential: Any
+) -> None:
+    client.force_login(world.people["LabSoft"])
+    assert client.get(reverse("meetings:need", args=[confidential.pk])).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(reverse("meetings:need", args=[confidential.pk])).status_code == 404
+
+
+def test_invited_firm_opens_the_need_once(client: Any, world: Any, confidential: Any) -> None:
+    client.force_login(world.people["U-Need"])
+    response = client.get(reverse("meetings:need", args=[confidential.pk]))
+    assert response.status_code == 200
+    assert "Envoyer la réponse" in response.content.decode()
+    invitation = NeedInvitation.objects.get()
+    assert invitation.status == PathStatus.OPENED and invitation.opened_by == world.people["U-Need"]
+    # The buyer's own views never count as the firm's opening.
+    client.force_login(world.buyer)
+    client.get(reverse("meetings:need", args=[confidential.pk]))
+    invitation.refresh_from_db()
+    assert invitation.opened_by == world.people["U-Need"]
+
+
+def test_invited_firm_may_not_compare_or_invite(client: Any, world: Any, confidential: Any) -> None:
+    client.force_login(world.people["U-Need"])
+    assert client.get(reverse("meetings:need_compare", args=[confidential.pk])).status_code == 403
+    assert client.get(reverse("meetings:need_proposals", args=[confidential.pk])).status_code == 403
+
+
+def test_buyer_member_reads_but_does_not_manage(client: Any, world: Any, confidential: Any) -> None:
+    client.force_login(world.buyer_member)
+    assert client.get(reverse("meetings:need", args=[confidential.pk])).status_code == 200
+    assert client.get(reverse("meetings:need_edit", args=[confidential.pk])).status_code == 403
+
+
+def test_buyer_sees_proposals_with_reasons(client: Any, world: Any) -> None:
+    need = post_need(world)
+    client.force_login(world.buyer)
+    page = client.get(reverse("meetings:need_proposals", args=[need.pk])).content.decode()
+    assert "U-Need" in page and "LabSoft" in page and "Retenue pour :" in page
+    assert "Strasbourg Hydrogène" not in page
+
+
+def test_buyer_posts_a_need_and_lands_on_the_proposals(client: Any, world: Any) -> None:
+    client.force_login(world.buyer)
+    response = client.post(
+        reverse("meetings:need_create"),
+        {
+            "organisation": world.buyer_org.pk, "kind": "rd", "title": "Jumeau numérique",
+            "description": "Simulation numérique des lignes.", "themes": "simulation numérique",
+            "deadline": (timezone.localdate() + dt.timedelta(days=20)).isoformat(), "region": "76",
+            "publish": "1",
+        },
+    )  # fmt: skip
+    need = BuyerNeed.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "meetings:need_proposals", args=[need.pk]
+    )
+    assert need.status == "published" and need.created_by == world.buyer
+
+
+def test_bad_need_form_names_each_field(client: Any, world: Any) -> None:
+    client.force_login(world.buyer)
+    response = client.post(
+        reverse("meetings:need_create"),
+        {
+            "organisation": world.buyer_org.pk, "kind": "rd", "title": "T", "description": "D",
+            "deadline": (timezone.localdate() - dt.timedelta(days=2)).isoformat(), "region": "76",
+            "budget_min": "50000", "budget_max": "1000",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "inférieur au budget minimum" in form.errors["budget_max"][0]
+    assert "date limite des réponses est passée" in form.errors["deadline"][0]
+    assert not BuyerNeed.objects.exists()
+
+
+def test_inviting_a_non_firm_id_shows_a_clear_error(client: Any, world: Any) -> None:
+    need = post_need(world)
+    cluster = OrganisationFactory(name="Digital 113", kind=Kind.CLUSTER, siren=None)
+    client.force_login(world.buyer)
+    response = client.post(
+        reverse("meetings:need_proposals", args=[need.pk]),
+        {"organisations": [str(world.firms["U-Need"].pk), str(cluster.pk)]},
+    )
+    assert response.status_code == 400
+    assert "« Digital 113 » (Cluster / réseau) n&#x27;est pas une entreprise" in response.content.decode()
+    assert not NeedInvitation.objects.exists()
+    response = client.post(reverse("meetings:need_proposals", args=[need.pk]), {"organisations": ["abc"]})
+    assert "« abc » n&#x27;est pas un numéro d&#x27;organisation" in response.content.decode()
+
+
+def test_firm_answers_with_an_attachment_and_the_buyer_compares(client: Any, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    need = post_need(world)
+    [invitation] = services.invite(by=world.buyer, need=need, organisation_ids=[world.firms["LabSoft"].pk])
+    client.force_login(world.people["LabSoft"])
+    pdf = SimpleUploadedFile("offre.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
+    response = client.post(
+        reverse("meetings:need_answer", args=[invitation.pk]),
+        {"answer": "Simulation et banc d'essai", "amount": "120000", "delay_days": "90", "attachment": pdf},
+    )
+    assert response.status_code == 302
+    client.force_login(world.buyer)
+    page = client.get(reverse("meetings:need_compare", args=[need.pk])).content.decode()
+    assert "LabSoft" in page and "120000" in page and "Simulation et banc d&#x27;essai" in page
+    download = client.get(reverse("meetings:need_attachment", args=[invitation.pk]))
+    assert download.content == b"%PDF-1.4 demo"
+    client.post(reverse("meetings:need_step", args=[invitation.pk, "retenir"]))
+    invitation.refresh_from_db()
+    assert invitation.status == PathStatus.SELECTED
+
+
+def test_a_bad_attachment_is_refused_and_nothing_is_saved(client: Any, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    need = post_need(world)
+    [invitation] = services.invite(by=world.buyer, need=need, organisation_ids=[world.firms["LabSoft"].pk])
+    client.force_login(world.people["LabSoft"])
+    exe = SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-msdownload")
+    response = client.post(
+        reverse("meetings:need_answer", args=[invitation.pk]), {"answer": "Oui", "attachment": exe}
+    )
+    assert response.status_code == 400 and "PDF, ODT ou DOCX seulement" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.answered_at is None
+
+
+def test_public_need_listed_to_regional_firms_who_express_interest(client: Any, world: Any) -> None:
+    need = post_need(world)
+    client.force_login(world.people["Web Toulouse"])
+    assert need in client.get(reverse("meetings:needs_received")).context["public_needs"]
+    response = client.post(
+        reverse("meetings:need_interest", args=[need.pk]), {"organisation": world.firms["Web Toulouse"].pk}
+    )
+    assert response.status_code == 302
+    assert NeedInvitation.objects.get().status == PathStatus.INTERESTED
+
+
+def test_firm_member_reads_but_may_not_answer(client: Any, world: Any, confidential: Any) -> None:
+    from filiere.accounts.models import Role
+
+    from .needs_fixtures import person_of
+
+    member = person_of(world.firms["U-Need"], Role.MEMBER)
+    client.force_login(member)
+    assert client.get(reverse("meetings:need", args=[confidential.pk])).status_code == 200
+    invitation = NeedInvitation.objects.get()
+    assert (
+        client.post(reverse("meetings:need_answer", args=[invitation.pk]), {"answer": "x"}).status_code == 403
+    )
+
+
+def test_space_links(client: Any, world: Any) -> None:
+    client.force_login(world.people["U-Need"])
+    page = client.get(reverse("accounts:space")).content.decode()
+    assert reverse("meetings:needs_mine") in page and reverse("meetings:needs_received") in page
+
+
+def test_english_page(client: Any, world: Any) -> None:
+    need = post_need(world)
+    client.force_login(world.buyer)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("meetings:need", args=[need.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Compare the answers" in page
