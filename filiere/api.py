@@ -17,6 +17,7 @@ from filiere.events.api import router as events_router
 from filiere.governance.api import router as governance_router
 from filiere.matching.api import router as matching_router
 from filiere.meetings.api import router as meetings_router
+from filiere.meetings.needs.api import router as buyer_needs_router
 from filiere.needs.api import router as needs_router
 from filiere.observatory.api import router as observatory_router
 from filiere.organisations.api import router as organisations_router
@@ -68,6 +69,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/support/", support_router),
     ("/governance/", governance_router),
     ("/meetings/", meetings_router),
+    ("/buyer-needs/", buyer_needs_router),
 ]
 
 

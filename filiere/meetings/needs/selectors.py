@@ -62,6 +62,11 @@ def is_staff_for(user: Any, need: BuyerNeed) -> bool:
     return permissions.is_platform_staff(user) or permissions.is_regional_admin(user, need.region_id)
 
 
+def may_see_path(user: Any, need: BuyerNeed) -> bool:
+    """The firms' paths and the need's figures: the buyer organisation's people and staff."""
+    return need.organisation_id in permissions.organisation_ids_of(user) or is_staff_for(user, need)
+
+
 def firm_invitation(user: Any, need: BuyerNeed) -> NeedInvitation | None:
     """The path of one of `user`'s organisations on `need`, if any."""
     ids = permissions.organisation_ids_of(user)

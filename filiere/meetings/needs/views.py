@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filiere.accounts import permissions
 from filiere.core.forms import run_service, service_messages
 
 from . import selectors, services
@@ -110,8 +109,7 @@ def _need_page(request: HttpRequest, need: BuyerNeed, **forms: Any) -> HttpRespo
         else []
     )
     is_buyer = selectors.is_buyer(user, need)
-    buyer_side = is_buyer or need.organisation_id in permissions.organisation_ids_of(user)
-    show_path = buyer_side or selectors.is_staff_for(user, need)
+    show_path = selectors.may_see_path(user, need)
     context = {
         "need": need,
         "skills": list(need.skills.values_list("label", flat=True)),
