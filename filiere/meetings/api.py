@@ -21,13 +21,13 @@ from .models import Meeting, Participant, Programme
 router = Router(tags=["meetings"])
 
 
-class MeetingsRefusalOut(Schema):
+class B2BRefusalOut(Schema):
     """Refused: the person sees the programme but does not organise it."""
 
     detail: str
 
 
-class PersonOut(Schema):
+class B2BPersonOut(Schema):
     participant_id: int
     name: str
     organisation_id: int | None
@@ -35,28 +35,28 @@ class PersonOut(Schema):
     role: str
 
 
-class AgendaMeetingOut(Schema):
+class B2BAgendaMeetingOut(Schema):
     meeting_id: int
     slot: int
     table: int
     starts_at: dt.datetime
     ends_at: dt.datetime
-    other: PersonOut
+    other: B2BPersonOut
     reason: str
     attendance: str
 
 
-class AgendaOut(Schema):
+class B2BAgendaOut(Schema):
     programme_id: int
     event_id: int
     event: str
     published: bool
-    meetings: list[AgendaMeetingOut]
+    meetings: list[B2BAgendaMeetingOut]
 
 
-def _person(participant: Participant) -> PersonOut:
+def _person(participant: Participant) -> B2BPersonOut:
     organisation = participant.organisation
-    return PersonOut(
+    return B2BPersonOut(
         participant_id=participant.pk,
         name=participant.user.get_full_name() or participant.user.username,
         organisation_id=organisation.pk if organisation else None,
@@ -65,20 +65,20 @@ def _person(participant: Participant) -> PersonOut:
     )
 
 
-@router.get("/programmes/{programme_id}/agenda", response=AgendaOut)
-def my_agenda(request: HttpRequest, programme_id: int) -> AgendaOut:
+@router.get("/programmes/{programme_id}/agenda", response=B2BAgendaOut)
+def my_agenda(request: HttpRequest, programme_id: int) -> B2BAgendaOut:
     """The signed-in participant's meetings once the planning is published, in slot order."""
     programme = selectors.get_programme_for_user(request.user, programme_id)
     me = selectors.participant_of(request.user, programme)
     if me is None:
         raise Http404
-    return AgendaOut(
+    return B2BAgendaOut(
         programme_id=programme.pk,
         event_id=programme.event_id,
         event=programme.event.title,
         published=programme.status == "published",
         meetings=[
-            AgendaMeetingOut(
+            B2BAgendaMeetingOut(
                 meeting_id=m.pk,
                 slot=m.slot,
                 table=m.table,
@@ -93,7 +93,7 @@ def my_agenda(request: HttpRequest, programme_id: int) -> AgendaOut:
     )
 
 
-class FiguresOut(Schema):
+class B2BFiguresOut(Schema):
     programme_id: int
     status: str
     locked: bool
@@ -120,12 +120,12 @@ def _managed(request: HttpRequest, programme_id: int) -> Programme:
     return selectors.get_programme_for_user(request.user, programme_id, manage=True)
 
 
-@router.get("/programmes/{programme_id}/figures", response={200: FiguresOut, 403: MeetingsRefusalOut})
-def programme_figures(request: HttpRequest, programme_id: int) -> FiguresOut:
+@router.get("/programmes/{programme_id}/figures", response={200: B2BFiguresOut, 403: B2BRefusalOut})
+def programme_figures(request: HttpRequest, programme_id: int) -> B2BFiguresOut:
     """The programme's figures and its scheduler's last run, as on the organisers' page."""
     programme = _managed(request, programme_id)
     f = selectors.figures(programme)
-    return FiguresOut(
+    return B2BFiguresOut(
         programme_id=programme.pk,
         status=programme.status,
         locked=programme.locked,
@@ -149,7 +149,7 @@ def programme_figures(request: HttpRequest, programme_id: int) -> FiguresOut:
     )
 
 
-class PlannedMeetingOut(Schema):
+class B2BPlannedMeetingOut(Schema):
     meeting_id: int
     request_id: int
     slot: int
@@ -157,13 +157,13 @@ class PlannedMeetingOut(Schema):
     starts_at: dt.datetime
     locked: bool
     attendance: str
-    sender: PersonOut
-    recipient: PersonOut
+    sender: B2BPersonOut
+    recipient: B2BPersonOut
     priority: int
 
 
-def _planned(programme: Programme, m: Meeting) -> PlannedMeetingOut:
-    return PlannedMeetingOut(
+def _planned(programme: Programme, m: Meeting) -> B2BPlannedMeetingOut:
+    return B2BPlannedMeetingOut(
         meeting_id=m.pk,
         request_id=m.request_id,
         slot=m.slot,
@@ -178,9 +178,9 @@ def _planned(programme: Programme, m: Meeting) -> PlannedMeetingOut:
 
 
 @router.get(
-    "/programmes/{programme_id}/meetings", response={200: list[PlannedMeetingOut], 403: MeetingsRefusalOut}
+    "/programmes/{programme_id}/meetings", response={200: list[B2BPlannedMeetingOut], 403: B2BRefusalOut}
 )
-def programme_meetings(request: HttpRequest, programme_id: int) -> list[PlannedMeetingOut]:
+def programme_meetings(request: HttpRequest, programme_id: int) -> list[B2BPlannedMeetingOut]:
     """Every meeting placed, published or not, by slot then table (the table plan)."""
     programme = _managed(request, programme_id)
     return [_planned(programme, m) for m in selectors.programme_meetings(programme)]

@@ -282,7 +282,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 @login_required
 def import_participants(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organisers' import of participants and requests (CSV or XLSX, importers.py); the
+    """The organisers' import of participants and requests (CSV or XLSX, importers/); the
     report is shown on the page, and a rerun of the same file changes nothing."""
     programme = selectors.get_programme_for_user(request.user, pk, manage=True)
     report = None

@@ -91,3 +91,15 @@ def test_table_plan_pdf_for_the_organisers(client: Any, django_capture_on_commit
     assert "Avionneur" in text and "ESN 0" in text and "1 rendez-vous" in text
     client.force_login(day.buyer.user)
     assert client.get(url).status_code == 403
+
+
+def test_import_page_and_its_report_in_english(client: Any, django_capture_on_commit_callbacks: Any) -> None:
+    day, _request = scheduled_day(django_capture_on_commit_callbacks)
+    client.force_login(day.organiser)
+    client.cookies["django_language"] = "en"
+    url = reverse("meetings:import", args=[day.programme.pk])
+    assert "File format" in client.get(url).content.decode()
+    upload = SimpleUploadedFile("forum.csv", b"email;role\nnul@example.org;acheteur\n")
+    page = client.post(url, {"fichier": upload}).content.decode()
+    assert "0 lines added, 0 updated, 0 unchanged, 1 rejected." in page
+    assert "No Filière account for nul@example.org" in page

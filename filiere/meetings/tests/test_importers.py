@@ -1,5 +1,5 @@
 """The organisers' import of participants and requests: each bad input refused by line and field
-with nothing written for it, the valid lines kept, a rerun idempotent (importers.py)."""
+with nothing written for it, the valid lines kept, a rerun idempotent (importers/)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import io
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from filiere.core.models import ImportRun
@@ -265,3 +267,50 @@ def test_a_workbook_with_a_participants_sheet_and_a_requests_sheet(day: Any, fir
     assert MeetingRequest.objects.get().priority == 3
     assert report.counts["participants_created"] == 1 and report.counts["requests_created"] == 1
     assert any(w.where == "Notes" for w in report.warnings)
+
+
+def test_only_the_organisers_import(day: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        importers.import_participants(
+            programme=day.programme, by=day.buyer.user, filename="x.csv", data=HEADER.encode()
+        )
+    assert not ImportRun.objects.exists()
+
+
+def test_a_line_written_meanwhile_by_another_import_is_refused_not_a_crash(
+    day: Any, monkeypatch: Any
+) -> None:
+    """The person is added by someone else between the line's check and its write (two
+    organisers importing at once): that line asks for a rerun, the next ones are written."""
+    ana, firm_a = person("Ana", "Firme A")
+    person("Bob", "Firme B")
+    real = importers.permissions.organisation_ids_of
+
+    def racing(user: Any) -> Any:
+        if user == ana:
+            Participant.objects.create(programme=day.programme, user=ana, role="buyer")
+        return real(user)
+
+    monkeypatch.setattr(importers.permissions, "organisation_ids_of", racing)
+    report = run(
+        day, "email;organisation;rôle\nana@example.org;Firme A;fournisseur\nbob@example.org;;fournisseur\n"
+    )
+    assert rejections(report) == [(2, "email")] and "relancez" in report.rejections[0].message
+    assert Participant.objects.get(user=ana).role == "buyer"
+    assert report.created == 1 and Participant.objects.filter(user__email="bob@example.org").exists()
+    assert firm_a.pk
+
+
+def test_the_command_imports_a_file_and_fails_on_rejected_lines(day: Any, tmp_path: Any) -> None:
+    person("Ana", "Firme A")
+    path = tmp_path / "forum.csv"
+    path.write_text(HEADER + "ana@example.org;;;;fournisseur;;A;\nana@example.org;;;;fournisseur;;1;\n")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 ligne"):
+        call_command(
+            "meetings", "import", str(path), "--programme", str(day.programme.pk), stdout=out, stderr=err
+        )
+    assert "1 ajoutées" in out.getvalue() and "ligne 2, table fixe" in err.getvalue()
+    assert Participant.objects.get(user__email="ana@example.org").fixed_table == 0
+    with pytest.raises(CommandError, match="programme"):
+        call_command("meetings", "import", str(path), "--programme", "999999")
