@@ -53,7 +53,7 @@ FUNDER = "Région Occitanie"
 LR_DEPARTMENTS = ("11", "30", "34", "48", "66")
 # name, NAF prefixes (empty: all), approval, board seats, vote weight, fee grid (max headcount, €)
 COLLEGES: tuple[tuple[str, list[str], bool, int, str, tuple[tuple[int | None, int], ...]], ...] = (
-    ("Cloud et infrastructures", ["62", "63"], True, 3, "1.5", ((9, 150), (49, 450), (None, 1200))),
+    ("Cloud", ["62", "63"], True, 3, "1.5", ((9, 150), (49, 450), (None, 1200))),
     ("Économie numérique", [], True, 3, "1.5", ((9, 150), (49, 450), (None, 1200))),
     (
         "Création numérique",
@@ -63,7 +63,7 @@ COLLEGES: tuple[tuple[str, list[str], bool, int, str, tuple[tuple[int | None, in
         "1.5",
         ((9, 100), (49, 300), (None, 900)),
     ),
-    ("Start-ups & Entrepreneurs", [], False, 2, "1", ((None, 60),)),
+    ("Start-Ups & Entrepreneurs", [], False, 2, "1", ((None, 60),)),
     ("Enseignement supérieur & recherche", [], True, 2, "1", ((None, 300),)),
 )
 COLLEGE_OF = {"Media Cloud Cluster": 0, "Novae LR": 1, "PixLR": 2}
@@ -272,6 +272,10 @@ def _money(cluster: Organisation, funder: Organisation | None) -> None:
                 cluster=cluster, reference=f"DEMO-{day:%Y-%m}-{category}",
                 defaults={"date": day, "label": label, "category": category, "amount": Decimal(amount)},
             )  # fmt: skip
+    LedgerEntry.objects.get_or_create(  # the cash carried over: without it the year reads as a loss
+        cluster=cluster, reference="DEMO-REPORT",
+        defaults={"date": today.replace(day=1) - dt.timedelta(days=365), "label": "Trésorerie reportée de l'exercice précédent", "category": "report", "amount": Decimal("95000")},
+    )  # fmt: skip
     LedgerEntry.objects.get_or_create(
         cluster=cluster, reference="DEMO-SUBV-2026-1",
         defaults={"date": dt.date(2026, 4, 1), "label": "Subvention Région (acompte)", "category": "subvention", "amount": Decimal("80000")},

@@ -10,7 +10,8 @@ import pytest
 from filiere.governance import selectors
 from filiere.governance.demo import ASSOCIATIONS, CLUSTER, FUNDER, load_governance_demo
 from filiere.governance.models import FeeCall, FundingLine, Membership, MembershipStatus
-from filiere.organisations.models import Kind
+from filiere.organisations.demo.seeds import COLLEGES as SEED_COLLEGES
+from filiere.organisations.models import College, Kind
 from filiere.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,9 @@ def directory() -> None:
     for name in (CLUSTER, *ASSOCIATIONS):
         org = OrganisationFactory(name=name, kind=Kind.CLUSTER, siren=None)
         EstablishmentFactory(organisation=org, region_code="76", department_code="34", siret=None)
+        if name == CLUSTER:  # the colleges the directory's seed gives Digital 113
+            for college, description in SEED_COLLEGES["digital-113"]:
+                College.objects.create(cluster=org, name=college, description=description)
     OrganisationFactory(name=FUNDER, kind=Kind.PUBLIC_BODY, siren=None)
     for index in range(60):
         firm = OrganisationFactory(
@@ -61,6 +65,9 @@ def test_demo_merges_the_three_associations_keeping_their_history(directory: Any
     line = FundingLine.objects.get(cluster=cluster, year=2015)
     assert [h["status"] for h in line.history] == ["granted", "frozen", "paid"] and line.paid == line.granted
     assert selectors.public_register(cluster).get().adopted is True
+    cash = selectors.working_capital(cluster)
+    assert cash["balance"] > 0 and 1 <= cash["months"] <= 6  # a real association's few months
+    assert cluster.colleges.count() == 5  # the directory's colleges of Digital 113, not a second set
     counts = (Membership.objects.count(), FeeCall.objects.count(), FundingLine.objects.count())
     load_governance_demo()
     assert (Membership.objects.count(), FeeCall.objects.count(), FundingLine.objects.count()) == counts
