@@ -111,6 +111,13 @@ class RulesForm(forms.Form):
 
 
 class FeeBandForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Année"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Vide : la grille de toute année qui n'a pas la sienne."),
+    )
     basis = forms.ChoiceField(label=_("Assiette"), choices=FeeBasis.choices)
     minimum = forms.DecimalField(label=_("De"), min_value=0, decimal_places=0, max_digits=14)
     maximum = forms.DecimalField(

@@ -78,7 +78,8 @@ class FeeBasis(models.TextChoices):
 
 class FeeBand(models.Model):
     """One line of a college's fee grid: members whose headcount (or turnover) falls in
-    [minimum, maximum] pay `amount` a year. `maximum` empty: no upper bound."""
+    [minimum, maximum] pay `amount` a year. `maximum` empty: no upper bound. `year` empty: the
+    grid of every year that has no grid of its own (`services.grid_for_year`)."""
 
     college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="fee_bands")
     basis = models.CharField(
@@ -87,9 +88,12 @@ class FeeBand(models.Model):
     minimum = models.DecimalField(_("de"), max_digits=14, decimal_places=0, default=ZERO)
     maximum = models.DecimalField(_("à"), max_digits=14, decimal_places=0, null=True, blank=True)
     amount = models.DecimalField(_("cotisation annuelle (€)"), max_digits=10, decimal_places=2)
+    year = models.PositiveSmallIntegerField(
+        _("année"), null=True, blank=True, help_text=_("Vide : toute année sans grille propre.")
+    )
 
     class Meta:
-        ordering = ["college", "basis", "minimum"]
+        ordering = ["college", "year", "basis", "minimum"]
         verbose_name = _("tranche de cotisation")
         verbose_name_plural = _("grille de cotisation")
 

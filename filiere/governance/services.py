@@ -228,6 +228,13 @@ def yearly_fee(membership: Membership, bands: list[FeeBand]) -> Decimal:
     return ZERO
 
 
+def grid_for_year(bands: list[FeeBand], year: int) -> list[FeeBand]:
+    """A college's grid for `year`: the bands of that year when it has some, else the bands
+    without a year (the standing grid)."""
+    own = [b for b in bands if b.year == year]
+    return own or [b for b in bands if b.year is None]
+
+
 def pro_rata(amount: Decimal, joined_on: dt.date | None, year: int) -> Decimal:
     """A member who joined during `year` pays the months left, the joining month included."""
     if joined_on is None or joined_on.year != year:
@@ -260,7 +267,9 @@ def call_fees(
     calls = []
     for membership in memberships.iterator(chunk_size=2000):
         amount = pro_rata(
-            yearly_fee(membership, bands.get(membership.college_id or 0, [])), membership.joined_on, year
+            yearly_fee(membership, grid_for_year(bands.get(membership.college_id or 0, []), year)),
+            membership.joined_on,
+            year,
         )
         calls.append(FeeCall(membership=membership, year=year, amount=amount, due_on=due_on))
     with transaction.atomic():

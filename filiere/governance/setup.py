@@ -24,7 +24,7 @@ from filiere.organisations.models import College, HeadcountBand, Kind, Organisat
 from . import selectors
 from .models import CollegeRules, FeeBand, Merger, MergerRecord, MergerStatus
 from .naf import normalise_naf
-from .services import pro_rata
+from .services import grid_for_year, pro_rata
 
 #: The kinds of organisation a merger may take in: associations are clusters or communities.
 ASSOCIATION_KINDS = (Kind.CLUSTER, Kind.COMMUNITY)
@@ -154,14 +154,16 @@ def add_fee_band(
     minimum: Decimal,
     maximum: Decimal | None,
     amount: Decimal,
+    year: int | None = None,
 ) -> FeeBand:
-    """A line of the college's fee grid: a yearly amount for members whose headcount (or turnover)
-    lies in [minimum, maximum]. A grid has one basis, and its ranges do not overlap (a member
-    would otherwise have two fees)."""
+    """A line of the college's fee grid (of one year, or the standing grid when `year` is None): a
+    yearly amount for members whose headcount (or turnover) lies in [minimum, maximum]. A grid has
+    one basis, and its ranges do not overlap (a member would otherwise have two fees)."""
     _check_manager(by, college)
     if maximum is not None and maximum < minimum:
         raise ValidationError({"maximum": [_("La borne haute est plus petite que la borne basse.")]})
-    bands = list(FeeBand.objects.select_for_update().filter(college=college))
+    # The bands of the same grid: that year's, or the standing grid's (no year).
+    bands = list(FeeBand.objects.select_for_update().filter(college=college, year=year))
     other = next((b for b in bands if b.basis != basis), None)
     if other is not None:
         raise ValidationError(
@@ -183,7 +185,7 @@ def add_fee_band(
                 }
             )
     return FeeBand.objects.create(
-        college=college, basis=basis, minimum=minimum, maximum=maximum, amount=amount
+        college=college, basis=basis, minimum=minimum, maximum=maximum, amount=amount, year=year
     )
 
 
@@ -191,7 +193,7 @@ def simulate_fee(bands: list[FeeBand], value: Decimal, joined_on: dt.date) -> di
     """What a member whose headcount (or turnover, by the grid's basis) is `value` and who joins
     on `joined_on` pays: the band, the full year's amount and the first year's (pro rata, as the
     fee call computes it)."""
-    band = next((b for b in bands if b.covers(value)), None)
+    band = next((b for b in grid_for_year(bands, joined_on.year) if b.covers(value)), None)
     yearly = band.amount if band is not None else Decimal("0")
     return {"band": band, "yearly": yearly, "first_year": pro_rata(yearly, joined_on, joined_on.year)}
 

@@ -16,8 +16,10 @@ from filiere.governance.models import (
     CollegeRules,
     FeeBand,
     FeeBasis,
+    FeeCall,
     FundingLine,
     FundingStatus,
+    Membership,
     Merger,
     MergerStatus,
 )
@@ -167,6 +169,25 @@ def test_the_fee_grid_shows_what_a_late_joiner_pays(client: Any, world: Any) -> 
     html = client.get(url, {"value": "30", "joined_on": "2026-07-15"}).content.decode()
     # 480 € a year; joining in July pays six months (July included), as the fee call does.
     assert "Cotisation annuelle : 480,00 € ; la première année : 240,00 €." in html
+
+
+def test_a_years_own_grid_replaces_the_standing_grid_that_year(client: Any, world: Any) -> None:
+    url = reverse("governance:college_fees", args=[world.cloud.pk])
+    client.force_login(world.officer)
+    # The 2027 grid may cover what the standing grid covers: another year, another grid.
+    data = {"year": "2027", "basis": FeeBasis.HEADCOUNT, "minimum": "0", "maximum": "", "amount": "999"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, {**data, "minimum": "5", "amount": "1"}).status_code == 400  # overlaps 2027's
+    html = client.get(url, {"value": "30", "joined_on": "2027-07-01"}).content.decode()
+    assert "Cotisation annuelle : 999,00 € ; la première année : 499,50 €." in html
+    membership = services.apply(college=world.cloud, organisation=world.firm, by=world.firm_editor)
+    services.decide(membership=membership, by=world.officer, approve=True)
+    Membership.objects.filter(pk=membership.pk).update(joined_on=dt.date(2020, 1, 1))
+    for year in (2026, 2027, 2028):
+        services.call_fees(cluster=world.cluster, year=year, by=world.board, notify=False)
+    amounts = dict(FeeCall.objects.filter(membership=membership).values_list("year", "amount"))
+    # 20–49 employees (INSEE band 12): 480 € on the standing grid, 999 € on 2027's own.
+    assert amounts == {2026: Decimal("480"), 2027: Decimal("999"), 2028: Decimal("480")}
 
 
 def test_fee_grid_rights(client: Any, world: Any) -> None:
