@@ -79,10 +79,11 @@ def _keep_reference_through_flush() -> Any:
             style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
 
-    original = flush.sql_flush
-    flush.sql_flush = sql_flush
+    # The flush command calls the name it imported from django.core.management.sql.
+    original = flush.sql_flush  # type: ignore[attr-defined]
+    flush.sql_flush = sql_flush  # type: ignore[attr-defined]
     yield
-    flush.sql_flush = original
+    flush.sql_flush = original  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from filiere.territories.models import Region
 
 
 def _flushed_sql() -> str:
-    return " ".join(flush.sql_flush(no_style(), connection))
+    return " ".join(flush.sql_flush(no_style(), connection))  # type: ignore[attr-defined]
 
 
 def test_a_flush_keeps_the_intact_reference_and_flushes_a_changed_one(reference_territories):
