@@ -19,7 +19,7 @@ from ninja import Router, Schema
 
 from filiere.accounts import permissions
 
-from . import selectors
+from . import bodies_selectors, selectors
 from .models import Decision
 
 router = Router(tags=["governance"])
@@ -78,7 +78,7 @@ def _decision(decision: Decision) -> GovernanceDecisionOut:
 def register(request: HttpRequest, cluster_id: int) -> list[GovernanceDecisionOut]:
     """The cluster's public register: the decisions its bodies published, newest first, with
     the vote per college and the weighted result (the page /gouvernance/clusters/<id>/registre/)."""
-    cluster = selectors.get_cluster(cluster_id)
+    cluster = bodies_selectors.get_owner(cluster_id)
     decisions = selectors.public_register(cluster).prefetch_related("college_votes__college")
     return [_decision(d) for d in decisions]
 

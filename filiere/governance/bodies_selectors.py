@@ -46,12 +46,18 @@ def may_see_body(user: Viewer, body: Body) -> bool:
     return selectors.is_board(user, body.cluster_id) or is_seated(user, body)
 
 
-def get_owner_for_board(user: Viewer, pk: int) -> Organisation:
-    """A cluster (or public body) whose bodies `user` runs: 404 when it cannot own bodies, 403
-    when `user` is not on its board (the organisation itself is public in the directory)."""
+def get_owner(pk: int) -> Organisation:
+    """A cluster or public body whose bodies' public decisions form a register (open to all)."""
     owner = Organisation.objects.filter(pk=pk, kind__in=OWNER_KINDS).first()
     if owner is None:
         raise Http404
+    return owner
+
+
+def get_owner_for_board(user: Viewer, pk: int) -> Organisation:
+    """A cluster (or public body) whose bodies `user` runs: 404 when it cannot own bodies, 403
+    when `user` is not on its board (the organisation itself is public in the directory)."""
+    owner = get_owner(pk)
     if not selectors.is_board(user, owner):
         raise PermissionDenied
     return owner

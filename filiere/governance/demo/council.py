@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from filiere.accounts.models import Membership as AccountMembership
 from filiere.accounts.models import Role, User
@@ -36,19 +37,54 @@ DOMAIN = "demo.filiere.invalid"
 DEMO_PASSWORD = "instance-demo-2026"
 PRESIDENT = "cnum-presidence"
 SEATS_PER_GROUP = 4
-#: (role on the seat, kinds of organisation, names the seed gives first, city of an illustrative one)
-GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = (
-    ("Entrepreneur", (Kind.COMPANY,), ("Cdiscount",), "Bordeaux"),
-    ("Représentant d'un cluster", (Kind.CLUSTER,), ("Magelis",), "Angoulême"),
+#: Per kind of actor the seed names: the role on the seat, the kinds of organisation, the
+#: organisations taken first (the seed's, then the French Tech communities for support), and
+#: illustrative ones (name, kind, city, four each) where the directory has too few in the region.
+GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, str], ...]], ...] = (
+    ("Entrepreneur", (Kind.COMPANY,), ("Cdiscount",), (
+            ("Studio de jeu vidéo d'Angoulême (démo)", Kind.COMPANY, "Angoulême"),
+            ("Éditeur de logiciels libres de Pau (démo)", Kind.COMPANY, "Pau"),
+            ("Start-up e-santé de Poitiers (démo)", Kind.COMPANY, "Poitiers"),
+            ("Commerce connecté de Bordeaux (démo)", Kind.COMPANY, "Bordeaux"),
+        )),
     (
-        "Structure d'accompagnement",
-        (Kind.INCUBATOR, Kind.TECHNOPOLE, Kind.THIRD_PLACE),
-        ("Cité numérique",),
-        "Poitiers",
+        "Représentant d'un cluster", (Kind.CLUSTER,), ("Magelis",),
+        (
+            ("Cluster e-santé de Nouvelle-Aquitaine (démo)", Kind.CLUSTER, "Poitiers"),
+            ("Cluster cybersécurité de Nouvelle-Aquitaine (démo)", Kind.CLUSTER, "Limoges"),
+            ("Grappe logiciel libre de Nouvelle-Aquitaine (démo)", Kind.CLUSTER, "Pau"),
+            ("Cluster des transports intelligents de Nouvelle-Aquitaine (démo)", Kind.CLUSTER, "Bordeaux"),
+        ),
     ),
-    ("Organisme de formation", (Kind.TRAINING_BODY,), ("École régionale du numérique",), "Limoges"),
-    ("Monde académique", (Kind.SCHOOL, Kind.LAB), ("ENJMIN",), "Pau"),
-)
+    (
+        "Structure d'accompagnement", (Kind.INCUBATOR, Kind.TECHNOPOLE, Kind.THIRD_PLACE, Kind.COMMUNITY),
+        ("Cité numérique", "French Tech Bordeaux", "French Tech Pays Basque", "French Tech Poitou-Charentes"),
+        (
+            ("Technopole du numérique de Poitiers (démo)", Kind.TECHNOPOLE, "Poitiers"),
+            ("Incubateur numérique de Limoges (démo)", Kind.INCUBATOR, "Limoges"),
+            ("Tiers-lieu numérique de Mont-de-Marsan (démo)", Kind.THIRD_PLACE, "Mont-de-Marsan"),
+            ("Accélérateur de start-up de Bordeaux (démo)", Kind.INCUBATOR, "Bordeaux"),
+        ),
+    ),
+    (
+        "Organisme de formation", (Kind.TRAINING_BODY,), ("École régionale du numérique",),
+        (
+            ("École du code de Limoges (démo)", Kind.TRAINING_BODY, "Limoges"),
+            ("Centre de formation aux métiers du numérique de Pau (démo)", Kind.TRAINING_BODY, "Pau"),
+            ("Formation continue numérique de La Rochelle (démo)", Kind.TRAINING_BODY, "La Rochelle"),
+            ("Organisme de formation au numérique de Niort (démo)", Kind.TRAINING_BODY, "Niort"),
+        ),
+    ),
+    (
+        "Monde académique", (Kind.SCHOOL, Kind.LAB), ("ENJMIN",),
+        (
+            ("Laboratoire IA et robotique de Bordeaux (démo)", Kind.LAB, "Bordeaux"),
+            ("Laboratoire de cybersécurité de Limoges (démo)", Kind.LAB, "Limoges"),
+            ("École d'ingénieurs du numérique de Pau (démo)", Kind.SCHOOL, "Pau"),
+            ("Laboratoire EdTech de Poitiers (démo)", Kind.LAB, "Poitiers"),
+        ),
+    ),
+)  # fmt: skip
 PEOPLE = (
     ("Claire", "Dubosc"), ("Marc", "Etcheverry"), ("Inès", "Laborde"), ("Julien", "Moreau"),
     ("Sophie", "Castaing"), ("Thomas", "Lacoste"), ("Amina", "Benali"), ("Pierre", "Duclos"),
@@ -75,25 +111,31 @@ MEETING_AT = dt.datetime(2026, 10, 8, 12, 0, tzinfo=dt.UTC)  # 14:00 in Bordeaux
 
 
 def _organisations(
-    kinds: tuple[str, ...], first: tuple[str, ...], role: str, city: str
+    kinds: tuple[str, ...], first: tuple[str, ...], illustrative: tuple[tuple[str, str, str], ...]
 ) -> list[Organisation]:
-    """Four organisations of Nouvelle-Aquitaine of these kinds: the seed's first, then the
-    directory's, then illustrative ones (created once, by name)."""
+    """Four organisations of Nouvelle-Aquitaine of these kinds: those named first, then the
+    directory's others, then illustrative ones (created once, by name)."""
     in_region = Organisation.objects.filter(kind__in=kinds, establishments__region_code="75").distinct()
-    chosen = list(in_region.filter(name__in=first).order_by("name"))
-    chosen += list(in_region.exclude(pk__in=[o.pk for o in chosen]).order_by("pk")[:SEATS_PER_GROUP])
-    chosen = chosen[:SEATS_PER_GROUP]
-    index = 1
-    while len(chosen) < SEATS_PER_GROUP:
-        name = f"{role} de Nouvelle-Aquitaine n° {index} (démo)"
-        organisation = Organisation.objects.filter(name=name).first() or organisation_services.create_organisation(
-            name=name, kind=kinds[0], source=Source.MANUAL, is_generated=True,
-            head_office={"city": city, "region_code": "75", "is_digital": False},
-        )  # fmt: skip
-        if organisation not in chosen:
-            chosen.append(organisation)
-        index += 1
-    return chosen
+    named = {o.name: o for o in in_region.filter(name__in=first)}
+    chosen = [named[name] for name in first if name in named]
+    others = in_region.exclude(pk__in=[o.pk for o in chosen]).exclude(name__endswith="(démo)")
+    if Kind.COMMUNITY in kinds:  # the French Tech communities, not the gamers' LAN party
+        others = others.filter(Q(name__startswith="French Tech") | ~Q(kind=Kind.COMMUNITY))
+    chosen += list(others.order_by("pk")[:SEATS_PER_GROUP])
+    for name, kind, city in illustrative:
+        if len(chosen) >= SEATS_PER_GROUP:
+            break
+        chosen.append(
+            Organisation.objects.filter(name=name).first()
+            or organisation_services.create_organisation(
+                name=name,
+                kind=kind,
+                source=Source.MANUAL,
+                is_generated=True,
+                head_office={"city": city, "region_code": "75", "is_digital": False},
+            )  # fmt: skip
+        )
+    return chosen[:SEATS_PER_GROUP]
 
 
 def _person(index: int, organisation: Organisation) -> User:
@@ -123,8 +165,8 @@ def load_council_demo() -> Body | None:
             cluster=region, kind=BodyKind.CONSULTATIVE, name=BODY, quorum=Decimal("0.5"), max_proxies=1
         )
         seats = []
-        for group, (role, kinds, first, city) in enumerate(GROUPS):
-            for offset, organisation in enumerate(_organisations(kinds, first, role, city)):
+        for group, (role, kinds, first, illustrative) in enumerate(GROUPS):
+            for offset, organisation in enumerate(_organisations(kinds, first, illustrative)):
                 index = group * SEATS_PER_GROUP + offset
                 seat_role = f"Présidente — {role.lower()}" if index == 0 else role
                 seats.append(

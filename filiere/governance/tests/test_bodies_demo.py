@@ -27,6 +27,8 @@ def test_consultative_body_of_twenty_with_its_installation_meeting() -> None:
     _na(REGION, Kind.PUBLIC_BODY)
     cdiscount = _na("Cdiscount", Kind.COMPANY)
     magelis = _na("Magelis", Kind.CLUSTER)
+    french_tech = _na("French Tech Bordeaux", Kind.COMMUNITY)
+    _na("Gamers Assembly", Kind.COMMUNITY)  # a LAN party: not a support structure
     for index in range(6):
         _na(f"Studio {index}", Kind.COMPANY)
     body = load_council_demo()
@@ -38,7 +40,8 @@ def test_consultative_body_of_twenty_with_its_installation_meeting() -> None:
         "Organisme de formation": 4, "Monde académique": 4,
     }  # fmt: skip
     organisations = {r.organisation for r in rows}
-    assert {cdiscount.name, magelis.name} <= organisations  # the seed's actors first
+    assert {cdiscount.name, magelis.name, french_tech.name} <= organisations  # the seed's actors first
+    assert "Gamers Assembly" not in organisations
     assert len(organisations) == 20
     meeting = body.meetings.get()
     quorum = bodies_selectors.quorum(meeting)

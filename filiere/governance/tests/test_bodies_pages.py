@@ -274,3 +274,18 @@ def test_meeting_and_attendance_pages_in_english(client: Any, world: Any, meetin
     assert "Quorum reached" in page and "Represented by Siège0 Test" in page and "Attendance sheet" in page
     sheet = client.get(reverse("governance:meeting_attendance", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "Proxy to Siège2 Test" in sheet.content.decode()
+
+
+def test_a_region_s_public_decisions_form_its_register(client: Any, world: Any) -> None:
+    from filiere.organisations.models import Kind
+    from filiere.organisations.tests.factories import OrganisationFactory
+
+    region = OrganisationFactory(name="Région Test", kind=Kind.PUBLIC_BODY, siren=None)
+    body = Body.objects.create(cluster=region, kind=BodyKind.CONSULTATIVE, name="Conseil du numérique")
+    meeting = Meeting.objects.create(body=body, starts_at=timezone.now(), agenda="Avis")
+    decision = Decision.objects.create(meeting=meeting, title="Avis sur la feuille de route")
+    services.count_votes(decision=decision, counts={None: (12, 2, 1)})
+    page = client.get(reverse("governance:register", args=[region.pk]))
+    assert page.status_code == 200 and "Avis sur la feuille de route" in page.content.decode()
+    assert client.get(f"/api/governance/clusters/{region.pk}/register").json()[0]["votes"][0]["yes"] == 12
+    assert client.get(reverse("governance:register", args=[world.firm.pk])).status_code == 404

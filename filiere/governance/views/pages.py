@@ -21,8 +21,8 @@ from filiere.core.exports import FORMATS, safe_value
 from filiere.core.forms import run_service, service_messages
 from filiere.core.imports import ImportReport
 from filiere.core.params import parse_int
+from filiere.governance import bodies_selectors, selectors, services
 from filiere.governance import merger as merger_services
-from filiere.governance import selectors, services
 from filiere.governance.forms import ApplyForm, ContactForm, FundingForm, PaymentForm
 from filiere.governance.models import DuplicatePair, FundingStatus, MembershipStatus, PairDecision
 from filiere.governance.receipts import receipt_pdf
@@ -313,8 +313,8 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    """The public register of a cluster's decisions."""
-    cluster = selectors.get_cluster(pk)
+    """The public register of the decisions of a cluster's (or a Region's) bodies."""
+    cluster = bodies_selectors.get_owner(pk)
     context = {"cluster": cluster, "decisions": selectors.public_register(cluster)}
     return render(request, "governance/register.html", context)
 
