@@ -187,6 +187,19 @@ def invitations_received(user: Any) -> QuerySet[NeedInvitation]:
     )
 
 
+def waiting_count(user: Any) -> int:
+    """Needs still open where one of `user`'s firms was notified and has not opened them yet."""
+    ids = permissions.organisation_ids_of(user)
+    if not ids:
+        return 0
+    return NeedInvitation.objects.filter(
+        organisation_id__in=ids,
+        status=PathStatus.NOTIFIED,
+        need__status=NeedStatus.PUBLISHED,
+        need__deadline__gte=timezone.localdate(),
+    ).count()
+
+
 def open_public_needs(user: Any) -> list[BuyerNeed]:
     """Published, not confidential needs still open in the regions of `user`'s organisations,
     where none of them is on the path yet: a firm may express interest."""
@@ -364,6 +377,21 @@ def staff_needs(user: Any) -> QuerySet[BuyerNeed]:
     if permissions.is_platform_staff(user):
         return BuyerNeed.objects.all()
     return BuyerNeed.objects.filter(region_id__in=permissions.administered_region_codes(user))
+
+
+def needs_with_counts(needs: QuerySet[BuyerNeed]) -> QuerySet[BuyerNeed]:
+    """Published or closed needs, newest first, each with its paths counted in one query
+    (`invited`, `answered`, `selected`), for the staff's table."""
+    return (
+        needs.exclude(status=NeedStatus.DRAFT)
+        .select_related("organisation", "region")
+        .annotate(
+            invited=Count("invitations"),
+            answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False)),
+            selected=Count("invitations", filter=Q(invitations__status=PathStatus.SELECTED)),
+        )
+        .order_by("-published_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def links(user: Any) -> list[SpaceLink]:
             SpaceLink(
                 _("Besoins reçus"),
                 reverse("meetings:needs_received"),
+                count=selectors.waiting_count(user) or None,
                 description=_(
                     "Les besoins d'acheteurs où votre entreprise est sollicitée, et ceux de votre région."
                 ),

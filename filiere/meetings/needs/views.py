@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -129,6 +130,7 @@ def _need_page(request: HttpRequest, need: BuyerNeed, **forms: Any) -> HttpRespo
         "interest_form": forms.get("interest_form")
         or (InterestForm(organisations=interest_firms) if interest_firms else None),
         "close_form": CloseForm() if is_buyer and need.status == NeedStatus.PUBLISHED else None,
+        "open_for_answers": need.status == NeedStatus.PUBLISHED and need.deadline >= timezone.localdate(),
     }
     return render(request, "meetings/needs/detail.html", context, status=400 if forms else 200)
 
@@ -338,12 +340,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     if not selectors.may_see_figures(request.user):
         raise PermissionDenied
     needs = selectors.staff_needs(request.user)
-    rows = [
-        (need, selectors.need_figures(need))
-        for need in needs.exclude(status=NeedStatus.DRAFT)
-        .select_related("organisation", "region")
-        .order_by("-published_at")[:200]
-    ]
+    rows = selectors.needs_with_counts(needs)[:200]
     return render(
         request,
         "meetings/needs/figures.html",

@@ -4,6 +4,7 @@ confidential need), anonymous (to the login page); bad input gets clear field er
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -140,7 +141,8 @@ def test_firm_answers_with_an_attachment_and_the_buyer_compares(client: Any, wor
     assert response.status_code == 302
     client.force_login(world.buyer)
     page = client.get(reverse("meetings:need_compare", args=[need.pk])).content.decode()
-    assert "LabSoft" in page and "120000" in page and "Simulation et banc d&#x27;essai" in page
+    assert "LabSoft" in page and "Simulation et banc d&#x27;essai" in page
+    assert re.search(r"<td>120[\s\u202f\xa0]000</td>", page)  # grouped by thousands
     download = client.get(reverse("meetings:need_attachment", args=[invitation.pk]))
     assert download.content == b"%PDF-1.4 demo"
     client.post(reverse("meetings:need_step", args=[invitation.pk, "retenir"]))
@@ -200,3 +202,52 @@ def test_english_page(client: Any, world: Any) -> None:
     client.cookies["django_language"] = "en"
     page = client.get(reverse("meetings:need", args=[need.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Compare the answers" in page
+
+
+def test_received_link_counts_the_needs_not_opened_yet(client: Any, world: Any, confidential: Any) -> None:
+    from filiere.meetings.needs import space
+
+    firm_person = world.people["U-Need"]
+    [link] = [link for link in space.links(firm_person) if link.url == reverse("meetings:needs_received")]
+    assert link.count == 1
+    client.force_login(firm_person)
+    client.get(reverse("meetings:need", args=[confidential.pk]))
+    [link] = [link for link in space.links(firm_person) if link.url == reverse("meetings:needs_received")]
+    assert link.count is None
+
+
+def test_after_the_deadline_the_answer_form_is_gone(client: Any, world: Any, confidential: Any) -> None:
+    BuyerNeed.objects.filter(pk=confidential.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(world.people["U-Need"])
+    page = client.get(reverse("meetings:need", args=[confidential.pk])).content.decode()
+    assert "Envoyer la réponse" not in page and "Les réponses à ce besoin sont closes." in page
+
+
+def test_staff_figures_per_region(client: Any, world: Any, confidential: Any) -> None:
+    from filiere.accounts.models import RegionalRole
+    from filiere.territories.models import Region
+
+    occitanie = UserFactory()
+    RegionalRole.objects.create(user=occitanie, region=Region.objects.get(code="76"))
+    grand_est = UserFactory()
+    RegionalRole.objects.create(user=grand_est, region=Region.objects.get(code="44"))
+    client.force_login(occitanie)
+    response = client.get(reverse("meetings:needs_figures"))
+    assert response.context["totals"].posted == 1
+    [row] = response.context["rows"]
+    assert (row.invited, row.answered, row.selected) == (1, 0, 0)
+    client.force_login(grand_est)
+    assert client.get(reverse("meetings:needs_figures")).context["totals"].posted == 0
+    client.force_login(world.buyer)
+    assert client.get(reverse("meetings:needs_figures")).status_code == 403
+
+
+def test_follow_up_task_is_scheduled_and_runs(settings: Any, world: Any) -> None:
+    from filiere.meetings.needs import tasks
+
+    assert "filiere.meetings.needs.tasks.need_follow_ups" in settings.SCHEDULE
+    need = post_need(world)
+    BuyerNeed.objects.filter(pk=need.pk).update(deadline=timezone.localdate() - dt.timedelta(days=31))
+    assert tasks.need_follow_ups.enqueue().return_value == 1
+    need.refresh_from_db()
+    assert need.follow_up_asked_at is not None
