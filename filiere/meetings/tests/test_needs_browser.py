@@ -97,7 +97,12 @@ def test_post_invite_answer_compare(browser_context: Any, site: str) -> None:
     assert_accessible(page)
     row = page.get_by_role("row", name=re.compile("U-Need"))
     text = row.inner_text()
-    assert re.search(r"250[\s\u202f\xa0]000", text) and "180" in text and "Banc de simulation" in text and "A répondu" in text
+    assert (
+        re.search(r"250[\s\u202f\xa0]000", text)
+        and "180" in text
+        and "Banc de simulation" in text
+        and "A répondu" in text
+    )
     page.get_by_role("button", name="Présélectionner U-Need").click()
     page.get_by_role("button", name="Retenir U-Need").wait_for()
     invitation.refresh_from_db()
