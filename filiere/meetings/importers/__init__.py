@@ -80,6 +80,8 @@ class _Context:
     now: Any = field(default_factory=timezone.now)
     emails: dict[str, tuple[str, int]] = field(default_factory=dict)  # email → (where, line)
     pairs: dict[frozenset[int], tuple[str, int]] = field(default_factory=dict)
+    # The participants found so far by e-mail: a requests table names the same people often.
+    people: dict[str, Participant] = field(default_factory=dict)
 
 
 def import_participants(*, programme: Programme, by: Any, filename: str, data: bytes) -> ImportReport:
@@ -285,12 +287,18 @@ def _counted(report: ImportReport, table: str, what: str) -> None:
 
 
 def _participant(context: _Context, email: str, field_name: str) -> Participant:
-    user = parsing.account(email.lower(), field_name)
-    found = Participant.objects.filter(
-        programme=context.programme, user=user, cancelled_at__isnull=True
-    ).first()
+    email = email.lower()
+    if email in context.people:
+        return context.people[email]
+    user = parsing.account(email, field_name)
+    found = (
+        Participant.objects.filter(programme=context.programme, user=user, cancelled_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
     if found is None:
         raise parsing.Refused(field_name, _("%(email)s ne participe pas à ce programme.") % {"email": email})
+    context.people[email] = found
     return found
 
 
