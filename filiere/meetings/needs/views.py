@@ -27,7 +27,7 @@ from .forms import (
     InviteForm,
     NeedForm,
 )
-from .models import BuyerNeed, NeedStatus
+from .models import BuyerNeed, NeedStatus, PathStatus
 
 
 def _refused(request: HttpRequest, error: ValidationError) -> None:
@@ -111,12 +111,14 @@ def _need_page(request: HttpRequest, need: BuyerNeed, **forms: Any) -> HttpRespo
     )
     is_buyer = selectors.is_buyer(user, need)
     show_path = selectors.may_see_path(user, need)
+    invitations = list(selectors.need_invitations(need)) if show_path else []
     context = {
         "need": need,
         "skills": list(need.skills.values_list("label", flat=True)),
         "is_buyer": is_buyer,
         "show_path": show_path,
-        "invitations": selectors.need_invitations(need) if show_path else [],
+        "invitations": invitations,
+        "selected": [i for i in invitations if i.status == PathStatus.SELECTED],
         "figures": selectors.need_figures(need) if show_path else None,
         "mine": mine,
         "may_answer": may_answer,

@@ -251,3 +251,25 @@ def test_follow_up_task_is_scheduled_and_runs(settings: Any, world: Any) -> None
     assert tasks.need_follow_ups.enqueue().return_value == 1
     need.refresh_from_db()
     assert need.follow_up_asked_at is not None
+
+
+def test_a_call_for_partners_shows_the_consortium_formed(client: Any, world: Any) -> None:
+    need = post_need(world, kind="partners")
+    created = services.invite(
+        by=world.buyer,
+        need=need,
+        organisation_ids=[world.firms["U-Need"].pk, world.lab.pk, world.firms["LabSoft"].pk],
+    )
+    lab_person = UserFactory()
+    from filiere.accounts.models import Membership, Role
+
+    Membership.objects.create(user=lab_person, organisation=world.lab, role=Role.EDITOR)
+    by_org = {i.organisation_id: i for i in created}
+    for organisation, person in ((world.firms["U-Need"], world.people["U-Need"]), (world.lab, lab_person)):
+        services.answer(by=person, invitation=by_org[organisation.pk], answer="Partants", amount=50_000)
+        services.select(by=world.buyer, invitation=by_org[organisation.pk])
+    client.force_login(world.buyer)
+    page = client.get(reverse("meetings:need", args=[need.pk])).content.decode()
+    consortium = page.split("Consortium formé", 1)[1].split("</ul>", 1)[0]
+    assert "U-Need" in consortium and "Laboratoire Hydrogène (Laboratoire de recherche)" in consortium
+    assert "LabSoft" not in consortium
