@@ -126,6 +126,8 @@ def _import(programme: Programme, by: Any, filename: str, data: bytes, report: I
         )
     if not data.strip():
         raise FileRefused(_("Le fichier est vide."))
+    if data[:4] == b"\xd0\xcf\x11\xe0":  # the old binary Excel format
+        raise FileRefused(_("Classeur .xls (ancien format d'Excel) : enregistrez-le en XLSX ou en CSV."))
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         tables = reading.xlsx_tables(data)
     else:

@@ -53,12 +53,17 @@ def columns(headers: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str,
     return found
 
 
+def clean(text: str) -> str:
+    """A cell's text, trimmed, without NUL characters (PostgreSQL refuses them in text)."""
+    return text.replace("\x00", "").strip()
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return clean(str(value))
 
 
 @dataclass
@@ -78,19 +83,23 @@ def decode(data: bytes, report: ImportReport) -> str:
 
 
 def csv_table(data: bytes, report: ImportReport) -> Table:
+    """The file's one table, read whole before anything is written (the file is at most a few
+    MB): a CSV the reader chokes on is refused as a whole."""
     text = decode(data, report)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    headers = [h.strip() for h in next(reader, [])]
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for cells in reader:
-            yield reader.line_num, [c.strip() for c in cells]
-
-    return Table("", headers, rows())
+    try:
+        headers = [clean(h) for h in next(reader, [])]
+        rows = [(reader.line_num, [clean(c) for c in cells]) for cells in reader]
+    except csv.Error as error:
+        raise FileRefused(
+            _("Fichier CSV illisible à la ligne %(line)d (%(error)s).")
+            % {"line": reader.line_num, "error": error}
+        ) from None
+    return Table("", headers, iter(rows))
 
 
 def xlsx_tables(data: bytes) -> list[Table]:

@@ -237,6 +237,8 @@ def test_a_programme_without_tables_refuses_the_file_and_writes_nothing(day: Any
         (b"", "vide"),
         (b"nom;ville\nA;B\n", "Colonnes introuvables"),
         (b"PK\x03\x04 not a workbook", "XLSX illisible"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls", "enregistrez-le en XLSX"),
+        (b"email;r\xc3\xb4le\nana@example.org;" + b"x" * 200_000 + b"\n", "CSV illisible à la ligne 2"),
     ],
 )
 def test_unreadable_files_are_refused_whole(day: Any, data: bytes, expected: str) -> None:
@@ -314,3 +316,12 @@ def test_the_command_imports_a_file_and_fails_on_rejected_lines(day: Any, tmp_pa
     assert Participant.objects.get(user__email="ana@example.org").fixed_table == 0
     with pytest.raises(CommandError, match="programme"):
         call_command("meetings", "import", str(path), "--programme", "999999")
+
+
+def test_nul_characters_are_dropped_not_sent_to_the_database(day: Any) -> None:
+    person("Ana", "Firme A")
+    report = run(day, "email;rôle;présentation\nana@example.org;fournisseur;Jumeaux\x00 numériques\n")
+    assert (
+        report.ok
+        and Participant.objects.get(user__email="ana@example.org").presentation == "Jumeaux numériques"
+    )
