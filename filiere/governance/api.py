@@ -19,7 +19,8 @@ from ninja import Router, Schema
 
 from filiere.accounts import permissions
 
-from . import bodies_selectors, selectors
+from . import selectors
+from .bodies import selectors as bodies_selectors
 from .models import Decision
 
 router = Router(tags=["governance"])

@@ -12,7 +12,7 @@ class GovernanceConfig(AppConfig):
     demo_accounts = "filiere.governance.demo.demo_accounts"
     space_section = "filiere.governance.space.section"
     # The bodies one runs or sits in, in the space's "Mes activités" list.
-    space_activities = "filiere.governance.bodies_space.activities"
+    space_activities = "filiere.governance.bodies.space.activities"
     # Read by roadmaps through the registry: computed indicators.
     roadmap_computations = "filiere.governance.indicators.COMPUTATIONS"
     # A roadmap action's page shows the money its funding lines granted and paid.

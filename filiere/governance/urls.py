@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import bodies_views, views
+from . import views
+from .bodies import views as bodies_views
 
 app_name = "governance"
 urlpatterns = [

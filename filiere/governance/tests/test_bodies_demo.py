@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from filiere.governance import bodies_selectors
+from filiere.governance.bodies import selectors as bodies_selectors
 from filiere.governance.demo import BODY, REGION, load_council_demo
 from filiere.governance.models import Body, Seat
 from filiere.organisations.models import Kind, Organisation

@@ -237,7 +237,7 @@ def test_members_and_strangers_are_not_told_a_body_exists(client: Any, world: An
 def test_personal_space_links_the_bodies_one_runs_or_sits_in(
     client: Any, world: Any, meeting: Meeting
 ) -> None:
-    from filiere.governance.bodies_space import activities
+    from filiere.governance.bodies.space import activities
 
     board_links = [link.url for link in activities(world.board).links]  # type: ignore[union-attr]
     assert reverse("governance:bodies", args=[world.cluster.pk]) in board_links

@@ -21,8 +21,9 @@ from filiere.core.exports import FORMATS, safe_value
 from filiere.core.forms import run_service, service_messages
 from filiere.core.imports import ImportReport
 from filiere.core.params import parse_int
-from filiere.governance import bodies_selectors, selectors, services
 from filiere.governance import merger as merger_services
+from filiere.governance import selectors, services
+from filiere.governance.bodies import selectors as bodies_selectors
 from filiere.governance.forms import ApplyForm, ContactForm, FundingForm, PaymentForm
 from filiere.governance.models import DuplicatePair, FundingStatus, MembershipStatus, PairDecision
 from filiere.governance.receipts import receipt_pdf

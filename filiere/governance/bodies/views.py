@@ -19,9 +19,12 @@ from filiere.accounts.models import User
 from filiere.core.forms import run_service, service_messages
 from filiere.organisations.models import College
 
-from . import bodies_selectors as bodies
-from . import bodies_services, selectors, services
-from .bodies_forms import (
+from .. import selectors, services
+from ..models import Body, Meeting, Membership, MembershipStatus
+from ..models import Decision as DecisionModel
+from . import selectors as bodies
+from . import services as bodies_services
+from .forms import (
     ABSENT,
     PRESENT,
     PROXY,
@@ -33,8 +36,6 @@ from .bodies_forms import (
     SeatForm,
     VoteForm,
 )
-from .models import Body, Meeting, Membership, MembershipStatus
-from .models import Decision as DecisionModel
 
 
 def _user(request: HttpRequest) -> User:

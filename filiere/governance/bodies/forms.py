@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from filiere.organisations.models import College
 
-from .bodies_selectors import SeatRow
-from .models import BodyKind, Membership
+from ..models import BodyKind, Membership
+from .selectors import SeatRow
 
 PRESENT = "present"
 ABSENT = "absent"

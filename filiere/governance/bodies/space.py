@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from filiere.core.space import SpaceLink, SpaceSection
 
-from . import bodies_selectors
+from . import selectors as bodies_selectors
 
 
 def activities(user: Any) -> SpaceSection | None:

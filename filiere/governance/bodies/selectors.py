@@ -26,8 +26,8 @@ from filiere.accounts.permissions import Viewer
 from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import College, Kind, Organisation
 
-from . import selectors
-from .models import Attendance, Body, CollegeVote, Decision, Meeting, Seat
+from .. import selectors
+from ..models import Attendance, Body, CollegeVote, Decision, Meeting, Seat
 
 #: Organisations whose bodies these pages run: clusters, and public bodies (a Region's council).
 OWNER_KINDS = (Kind.CLUSTER, Kind.PUBLIC_BODY)

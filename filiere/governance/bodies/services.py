@@ -22,8 +22,8 @@ from filiere.accounts.models import User
 from filiere.core.mail import absolute_url, send_templated_mail
 from filiere.organisations.models import College, Organisation
 
-from . import selectors
-from .models import Body, BodyKind, Decision, Meeting, Membership, MembershipStatus, Seat
+from .. import selectors
+from ..models import Body, BodyKind, Decision, Meeting, Membership, MembershipStatus, Seat
 
 
 def _require_board(by: User, owner: Organisation | int) -> None:
