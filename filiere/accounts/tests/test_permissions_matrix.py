@@ -716,6 +716,13 @@ CASES += [
         others=tuple((r, 403) for r in FIRM_PEOPLE),
     ),
     Case(
+        "need_compare_export",
+        "get",
+        lambda w: reverse("meetings:need_compare_export", args=[w.needs["need"].pk, "csv"]),
+        allowed=("cluster_x", "regional", "platform_staff"),
+        others=tuple((r, 403) for r in FIRM_PEOPLE),
+    ),
+    Case(
         "need_proposals",
         "get",
         lambda w: reverse("meetings:need_proposals", args=[w.needs["need"].pk]),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/propositions/", views.proposals, name="need_proposals"),
     path("<int:pk>/diffuser/", views.broadcast, name="need_broadcast"),
     path("<int:pk>/comparer/", views.compare, name="need_compare"),
+    path("<int:pk>/comparer.<slug:fmt>", views.compare_export, name="need_compare_export"),
     path("<int:pk>/interet/", views.interest, name="need_interest"),
     path("<int:pk>/suivi/", views.follow_up, name="need_follow_up"),
     path("reponses/<int:pk>/repondre/", views.answer, name="need_answer"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from filiere.core.forms import run_service, service_messages
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     AnswerForm,
     BroadcastForm,
@@ -221,6 +221,20 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings/needs/compare.html",
         {"need": need, "invitations": invitations, "is_buyer": selectors.is_buyer(request.user, need)},
     )
+
+
+@login_required
+def compare_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The comparison as CSV, XLSX or ODS (every path, with each step's date)."""
+    need = selectors.get_need_for_user(request.user, pk)
+    if not (selectors.is_buyer(request.user, need) or selectors.is_staff_for(request.user, need)):
+        raise PermissionDenied
+    if fmt not in exports.FORMATS:
+        raise Http404
+    content, content_type, name = exports.export_answers(need, selectors.need_invitations(need), fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

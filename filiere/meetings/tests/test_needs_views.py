@@ -273,3 +273,26 @@ def test_a_call_for_partners_shows_the_consortium_formed(client: Any, world: Any
     consortium = page.split("Consortium formé", 1)[1].split("</ul>", 1)[0]
     assert "U-Need" in consortium and "Laboratoire Hydrogène (Laboratoire de recherche)" in consortium
     assert "LabSoft" not in consortium
+
+
+def test_comparison_exports_every_path_with_formulas_guarded(client: Any, world: Any) -> None:
+    import csv
+    import io
+
+    need = post_need(world)
+    invitations = services.invite(
+        by=world.buyer, need=need, organisation_ids=[world.firms["U-Need"].pk, world.firms["LabSoft"].pk]
+    )
+    labsoft = next(i for i in invitations if i.organisation_id == world.firms["LabSoft"].pk)
+    services.answer(by=world.people["LabSoft"], invitation=labsoft, answer="=HYPERLINK(1)", amount=120_000)
+    client.force_login(world.buyer)
+    response = client.get(reverse("meetings:need_compare_export", args=[need.pk, "csv"]))
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 3  # the header, then both paths (the one that answered first)
+    assert rows[1][:4] == ["LabSoft", "120000", "", "'=HYPERLINK(1)"]
+    assert rows[2][0] == "U-Need" and rows[2][7]  # notified, with its date
+    assert client.get(reverse("meetings:need_compare_export", args=[need.pk, "xlsx"])).status_code == 200
+    assert client.get(reverse("meetings:need_compare_export", args=[need.pk, "pdf"])).status_code == 404
+    client.force_login(world.people["LabSoft"])
+    assert client.get(reverse("meetings:need_compare_export", args=[need.pk, "csv"])).status_code == 403
