@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from filiere.governance import services
-from filiere.governance.models import FeeCall, Membership, MembershipStatus
+from filiere.governance.models import FeeCall, MemberContact, Membership, MembershipStatus
 from filiere.governance.receipts import receipt_pdf
 from filiere.organisations.models import Relation, RelationKind
 from filiere.organisations.tests.factories import OrganisationFactory
@@ -139,7 +139,7 @@ def test_reminders_then_lapse_after_grace_and_payment_reactivates(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     membership = _active(world, headcount=3)
-    services.MemberContact.objects.create(membership=membership, name="Compta", email="compta@nuage.example")
+    MemberContact.objects.create(membership=membership, name="Compta", email="compta@nuage.example")
     services.call_fees(
         cluster=world.cluster, year=2026, by=world.board, due_on=dt.date(2026, 3, 31), notify=False
     )

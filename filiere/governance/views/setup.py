@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from filiere.accounts.models import User
 from filiere.core.forms import run_service
-from filiere.governance import selectors, services, setup
+from filiere.governance import selectors, services
 from filiere.governance.forms import (
     CollegeForm,
     FeeBandForm,
@@ -28,6 +28,7 @@ from filiere.governance.forms import (
     RulesForm,
 )
 from filiere.governance.models import FeeBand, FeeBasis, Merger, MergerStatus
+from filiere.governance.services import setup
 from filiere.organisations.models import College, Organisation
 
 

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from filiere.accounts.models import User
 from filiere.organisations.models import College, HeadcountBand, Kind, Organisation
 
-from . import selectors
-from .models import CollegeRules, FeeBand, Merger, MergerRecord, MergerStatus
-from .naf import normalise_naf
-from .services import grid_for_year, pro_rata
+from .. import selectors
+from ..models import CollegeRules, FeeBand, Merger, MergerRecord, MergerStatus
+from ..naf import normalise_naf
+from .fees import grid_for_year, pro_rata
 
 #: The kinds of organisation a merger may take in: associations are clusters or communities.
 ASSOCIATION_KINDS = (Kind.CLUSTER, Kind.COMMUNITY)
