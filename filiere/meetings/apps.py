@@ -9,3 +9,5 @@ class MeetingsConfig(AppConfig):
     space_section = "filiere.meetings.space.section"
     # `filiere demo` calls this after the directory's and the events' demos.
     demo_loader = "filiere.meetings.demo.load_meetings_demo"
+    # The buyers' needs' demo people (the aircraft maker's buyer, an invited firm, the hospital).
+    demo_accounts = "filiere.meetings.needs.demo.demo_accounts"

@@ -20,18 +20,30 @@ nothing: a need is found by its buyer and title first.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 
-from filiere.accounts.models import Membership, Role
+from filiere.accounts.models import Membership, Role, User
 from filiere.organisations.models import Organisation
 from filiere.territories.models import Department, Region
 
 from .models import BuyerNeed, InvitationSource, NeedInvitation, NeedKind, NeedOutcome, NeedStatus, PathStatus
 
 PARIS = ZoneInfo("Europe/Paris")
+DEMO_PASSWORD = "besoins-demo-2026"
+# People of the B2B days' demo (`meetings.demo._person`) who sign in on the development site.
+ACCOUNTS = [
+    (
+        "rdv-claire-airbus",
+        "acheteuse de l'avionneur : besoin de R&D « Avion décarboné » (confidentiel, attribué)",
+    ),
+    ("rdv-direction-uneed", "U-Need : entreprise invitée puis retenue sur le besoin de l'avionneur"),
+    ("rdv-contact-chrudenancy", "CHRU de Nancy : besoin public de télémédecine, réponses à comparer"),
+]
 
 # (firm, reasons, day opened, answer or None, amount, lead time, final step)
 AIRCRAFT_PATHS = [
@@ -189,4 +201,19 @@ def load_needs_demo() -> dict[str, int]:
                 status=NeedStatus.PUBLISHED, published_at=posted,
             )  # fmt: skip
             made += _paths(need, TELEMEDICINE_PATHS, posted)
+        _demo_passwords()
     return {"needs": BuyerNeed.objects.count(), "paths": made}
+
+
+def _demo_passwords() -> None:
+    """Known passwords for the demo accounts on a development site (DEBUG); random elsewhere."""
+    for username, _description in ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is not None and not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(9))
+            user.save(update_fields=["password"])
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(username, password, description) for the development site's demo-accounts page."""
+    return [(username, DEMO_PASSWORD, description) for username, description in ACCOUNTS]

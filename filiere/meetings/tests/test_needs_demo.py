@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from filiere.accounts.models import User
 from filiere.meetings.demo import load_meetings_demo
+from filiere.meetings.needs.demo import demo_accounts
 from filiere.meetings.needs.models import BuyerNeed, NeedInvitation, PathStatus
 from filiere.meetings.tests.factories import cluster
 from filiere.organisations.models import Kind
@@ -29,5 +31,10 @@ def test_demo_needs_are_idempotent() -> None:
     selected = aircraft.invitations.get(status=PathStatus.SELECTED)
     assert selected.answered_at is not None and selected.selected_at is not None
     assert selected.organisation.name == "U-Need" and selected.answered_at < selected.selected_at
+    buyer = User.objects.get(username="rdv-claire-airbus")
+    assert buyer.has_usable_password() and aircraft.created_by == buyer
+    assert {username for username, _p, _d in demo_accounts()} <= set(
+        User.objects.values_list("username", flat=True)
+    )
     hospital = BuyerNeed.objects.get(organisation__name="CHRU de Nancy")
     assert not hospital.confidential and hospital.invitations.filter(answered_at__isnull=False).count() == 2
