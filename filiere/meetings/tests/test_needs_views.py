@@ -296,3 +296,46 @@ def test_comparison_exports_every_path_with_formulas_guarded(client: Any, world:
     assert client.get(reverse("meetings:need_compare_export", args=[need.pk, "pdf"])).status_code == 404
     client.force_login(world.people["LabSoft"])
     assert client.get(reverse("meetings:need_compare_export", args=[need.pk, "csv"])).status_code == 403
+
+
+def test_a_draft_is_the_buyers_until_published(client: Any, world: Any) -> None:
+    need = post_need(world, publish=False)
+    client.force_login(world.people["LabSoft"])
+    assert client.get(reverse("meetings:need", args=[need.pk])).status_code == 404
+    client.force_login(world.buyer)
+    # Inviting before publishing is refused on the form, nobody is invited.
+    response = client.post(
+        reverse("meetings:need_proposals", args=[need.pk]), {"organisations": [world.firms["U-Need"].pk]}
+    )
+    assert "Publiez le besoin avant d" in response.content.decode() and not NeedInvitation.objects.exists()
+    response = client.post(reverse("meetings:need_publish", args=[need.pk]))
+    assert response["Location"] == reverse("meetings:need_proposals", args=[need.pk])
+    client.force_login(world.people["LabSoft"])
+    assert client.get(reverse("meetings:need", args=[need.pk])).status_code == 200  # public once published
+
+
+def test_buyer_edits_then_closes_with_an_outcome(client: Any, world: Any) -> None:
+    need = post_need(world)
+    client.force_login(world.buyer)
+    data = {
+        "kind": "rd", "title": "Avion décarboné : hydrogène et piles", "description": need.description,
+        "themes": "hydrogène", "deadline": need.deadline.isoformat(), "region": "76", "budget_min": "1",
+        "budget_max": "2",
+    }  # fmt: skip
+    assert client.post(reverse("meetings:need_edit", args=[need.pk]), data).status_code == 302
+    need.refresh_from_db()
+    assert need.title.endswith("et piles") and list(need.skills.values_list("label", flat=True)) == [
+        "hydrogène"
+    ]
+    response = client.post(
+        reverse("meetings:need_close", args=[need.pk]), {"outcome": "awarded"}, follow=True
+    )
+    assert "Retenez d&#x27;abord au moins une entreprise" in response.content.decode()
+    client.post(
+        reverse("meetings:need_close", args=[need.pk]), {"outcome": "no_go", "outcome_note": "Reporté"}
+    )
+    need.refresh_from_db()
+    assert (need.status, need.outcome, need.outcome_note) == ("closed", "no_go", "Reporté")
+    assert client.get(reverse("meetings:need_edit", args=[need.pk])).status_code == 200
+    response = client.post(reverse("meetings:need_edit", args=[need.pk]), data)
+    assert "Ce besoin est clos" in response.content.decode()
