@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from typing import Any
 
@@ -189,6 +190,10 @@ def test_demo_is_idempotent(demo_territories: None) -> None:
 
     assert (Organisation.objects.count(), Establishment.objects.count(), Relation.objects.count()) == before
     assert "Rien à faire" in out.getvalue()
+    apps = [line for line in out.getvalue().splitlines() if line.startswith("Démonstration ")]
+    assert len(apps) >= 10 and all(  # counted, or the object the app set up, named
+        re.search(r" : (\d+ objets à jour|à jour — \S.*) \(\d+\.\d s\)\.$", line) for line in apps
+    ), apps
     assert "Bourgogne-Franche-Comté (27)" in out.getvalue()
 
 

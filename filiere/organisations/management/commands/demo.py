@@ -101,7 +101,16 @@ class Command(BaseCommand):
                 continue
             started = time.monotonic()
             result = import_string(path)()
-            count = len(result) if hasattr(result, "__len__") else result
             self.stdout.write(
-                f"Démonstration {config.verbose_name} : {count} objets à jour ({time.monotonic() - started:.1f} s)."
+                f"Démonstration {config.verbose_name} : {_summary(result)} ({time.monotonic() - started:.1f} s)."
             )
+
+
+def _summary(result: Any) -> str:
+    """What a demo loader returned, in words: a count of objects, or the object it set up
+    (a merger, a consultation), named rather than counted."""
+    if isinstance(result, int):
+        return f"{result} objets à jour"
+    if hasattr(result, "__len__"):
+        return f"{len(result)} objets à jour"
+    return "à jour" if result is None else f"à jour — {result}"
