@@ -29,6 +29,9 @@ in the same run, and the zero errors.
 
 Standalone: `SECRET_KEY=x DATABASE_URL=sqlite:////tmp/load.sqlite3 .venv/bin/python -m bench.load
 --quick --duration 10 --clients 8` (migrates the database first).
+
+Length (about 560 lines), on purpose: a standalone benchmark (prepare, serve, drive, report) run
+as `python -m bench.load`; its parts are used nowhere else.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ one is seen by its team only. The team is whoever edits the plan in roadmaps (pl
 region's administrators); moderators are the team plus the people named on the process.
 
 The plan's tree is read only through `roadmaps.selectors` (`plan_outline`, `get_*_for_user`).
+
+Length (just past 500 lines), on purpose: access rules, sections, contributions and results are
+read together by the pages, the exports and the benchmark; no part stands alone.
 """
 
 from __future__ import annotations
