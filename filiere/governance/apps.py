@@ -16,4 +16,4 @@ class GovernanceConfig(AppConfig):
     # Read by roadmaps through the registry: computed indicators.
     roadmap_computations = "filiere.governance.indicators.COMPUTATIONS"
     # A roadmap action's page shows the money its funding lines granted and paid.
-    roadmap_action_funding = "filiere.governance.selectors.funding_for_action"
+    roadmap_action_funding = "filiere.governance.selectors.funding_for_actions"

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 GIVEN: dict[int, dict[str, Decimal]] = {}
 
 
-def fake_funding(action_id: int) -> dict[str, Decimal]:
-    return GIVEN.get(action_id, {"granted": Decimal(0), "paid": Decimal(0)})
+def fake_funding(action_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    return {action_id: GIVEN[action_id] for action_id in action_ids if action_id in GIVEN}
 
 
 @pytest.fixture
@@ -61,3 +61,37 @@ def test_nothing_recorded_shows_nothing(client: Any, registered: None) -> None:
     assert selectors.action_funding(action) is None
     html = client.get(reverse("roadmaps:action_detail", args=[action.pk])).content.decode()
     assert "Financements accordés" not in html
+
+
+def test_the_plan_sums_its_actions_budget_and_funding(client: Any, registered: None) -> None:
+    funded = ActionFactory(budget_planned=Decimal(100_000), budget_spent=Decimal(90_000))
+    objective = funded.objective
+    other = ActionFactory(objective=objective, budget_planned=Decimal(50_000), budget_spent=Decimal(20_000))
+    ActionFactory(objective=objective)  # no budget, no funding: not counted
+    GIVEN[funded.pk] = {"granted": Decimal(60_000), "paid": Decimal(45_000)}
+    GIVEN[other.pk] = {"granted": Decimal(30_000), "paid": Decimal(0)}
+    plan = objective.axis.plan
+
+    budget = selectors.plan_budget(selectors.plan_tree(plan))
+
+    assert budget == {
+        "planned": Decimal(150_000),
+        "spent": Decimal(110_000),
+        "granted": Decimal(90_000),
+        "paid": Decimal(45_000),
+        "unfunded": Decimal(20_000),
+        "funded_percent": 60,
+    }
+    html = client.get(reverse("roadmaps:plan_detail", args=[plan.pk])).content.decode()
+    assert "150\u202f000 € prévus · 110\u202f000 € consommés" in html
+    assert "90\u202f000 € accordés · 45\u202f000 € versés" in html and "(60 % du budget prévu)" in html
+    assert "20\u202f000 € dépensés au-delà des financements" in html
+
+
+def test_a_plan_without_budgets_shows_no_budget(client: Any, registered: None) -> None:
+    action = ActionFactory()
+    plan = action.objective.axis.plan
+    assert selectors.plan_budget(selectors.plan_tree(plan)) is None
+    assert (
+        'id="plan-budget"' not in client.get(reverse("roadmaps:plan_detail", args=[plan.pk])).content.decode()
+    )

@@ -48,6 +48,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "charts": charts,
         "summary_chart": plan_chart(tree) if tree.indicators else None,
         "can_edit": selectors.can_edit_plan(request.user, plan),
+        "budget": selectors.plan_budget(tree),
     }
     return render(request, "roadmaps/plan_detail.html", context)
 
