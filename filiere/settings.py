@@ -255,6 +255,8 @@ SCHEDULE: dict[str, str | timedelta] = {
     "filiere.events.tasks.send_reminders": timedelta(hours=1),
     # Buyers' needs: "what came of it?" to the buyer, 30 days after the deadline.
     "filiere.meetings.needs.tasks.need_follow_ups": "08:00",
+    # Buyers' needs: one reminder to an invited firm that has neither answered nor declined.
+    "filiere.meetings.needs.tasks.need_reminders": "08:10",
     # Governance: fee reminders (30 days after the due date, then every 30 days) and lapsing of
     # memberships unpaid past their college's grace period.
     "filiere.governance.tasks.fee_reminders_and_lapses": "06:30",

@@ -141,6 +141,8 @@ class NeedInvitation(TimeStampedModel):
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment = models.BinaryField(null=True, blank=True, editable=False)
+    # The one reminder to a firm that has neither answered nor declined (`needs/reminders.py`).
+    reminded_at = models.DateTimeField(_("relancée le"), null=True, blank=True)
     declined_at = models.DateTimeField(_("décliné le"), null=True, blank=True)
     decline_reason = models.CharField(_("motif du refus"), max_length=500, blank=True)
     shortlisted_at = models.DateTimeField(_("présélectionnée le"), null=True, blank=True)

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
@@ -39,6 +40,8 @@ from .models import BuyerNeed, NeedInvitation, NeedKind, NeedStatus, PathStatus
 PROPOSALS = 20  # firms proposed on the proposals page
 BROADCAST_MAX = 50
 FOLLOW_UP_AFTER_DAYS = 30  # the follow-up is asked this long after the deadline
+REMIND_AFTER_DAYS = 7  # a firm that has not answered is reminded this long after its notification…
+REMIND_BEFORE_DAYS = 3  # … or this long before the deadline, whichever comes first
 
 # Who may be on a need's path: firms; for a call for partners also schools, training bodies, labs.
 FIRM_KINDS = (Kind.COMPANY,)
@@ -434,6 +437,41 @@ def needs_due_for_follow_up(today: dt.date) -> QuerySet[BuyerNeed]:
         follow_up_asked_at__isnull=True,
         followed_up_at__isnull=True,
     ).select_related("created_by", "organisation")
+
+
+def invitations_due_for_reminder(now: dt.datetime) -> QuerySet[NeedInvitation]:
+    """Paths of published needs still open whose firm has neither answered nor declined nor been
+    reminded, notified `REMIND_AFTER_DAYS` days ago or with the deadline `REMIND_BEFORE_DAYS` days
+    away, whichever comes first; never once the deadline is past."""
+    today = timezone.localdate(now)
+    notified_before = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=REMIND_AFTER_DAYS - 1), dt.time.min)
+    )
+    return NeedInvitation.objects.filter(
+        Q(notified_at__lt=notified_before)
+        | Q(need__deadline__lte=today + dt.timedelta(days=REMIND_BEFORE_DAYS)),
+        need__status=NeedStatus.PUBLISHED,
+        need__deadline__gte=today,
+        status__in=[PathStatus.NOTIFIED, PathStatus.OPENED],
+        notified_at__isnull=False,
+        answered_at__isnull=True,
+        declined_at__isnull=True,
+        reminded_at__isnull=True,
+    ).select_related("need__organisation", "organisation")
+
+
+def firm_recipients_by_language(organisation_id: int) -> dict[str, list[str]]:
+    """`firm_recipients`, grouped by each person's language (French when unknown)."""
+    members = list(organisation_selectors.organisation_members(organisation_id))
+    editors = [m for m in members if m.role in permissions.EDITING_ROLES]
+    grouped: dict[str, list[str]] = {}
+    for m in editors or members:
+        if m.user.email and m.user.is_active:
+            language = (m.user.language or "")[:2]
+            if language not in dict(settings.LANGUAGES):
+                language = settings.LANGUAGE_CODE[:2]
+            grouped.setdefault(language, []).append(m.user.email)
+    return grouped
 
 
 def firm_recipients(organisation_id: int) -> list[str]:
