@@ -433,6 +433,16 @@ class Seat(models.Model):
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     college = models.ForeignKey(College, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: The organisation the person represents (a member firm's, or theirs when seated in their
+    #: own name, as in a Region's consultative body); none: the person alone.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation représentée"),
+    )
     role = models.CharField(_("fonction"), max_length=80, blank=True)
 
     class Meta:
@@ -450,6 +460,8 @@ class Meeting(TimeStampedModel):
     agenda = models.TextField(_("ordre du jour"))
     convened_at = models.DateTimeField(_("convocation envoyée le"), null=True, blank=True)
     minutes = models.TextField(_("procès-verbal"), blank=True)
+    #: None: the minutes are a draft only the board reads; set when published to the seats.
+    minutes_published_at = models.DateTimeField(_("procès-verbal publié le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at"]

@@ -409,6 +409,17 @@ def public_register(cluster: Organisation) -> QuerySet[Decision]:
     )
 
 
+def public_register_with_quorum(cluster: Organisation) -> list[tuple[Decision, dict[str, Any]]]:
+    """The public register, each decision with its meeting's quorum (`quorum`: seats present,
+    represented, reached), counted once per meeting."""
+    decisions = list(public_register(cluster).prefetch_related("meeting__attendances"))
+    quorums: dict[int, dict[str, Any]] = {}
+    for decision in decisions:
+        if decision.meeting_id not in quorums:
+            quorums[decision.meeting_id] = quorum(decision.meeting)
+    return [(d, quorums[d.meeting_id]) for d in decisions]
+
+
 def regional_cluster_ids(region_code: str) -> list[int]:
     """Clusters with governance data (colleges) and an establishment in the region."""
     return list(

@@ -32,6 +32,11 @@ urlpatterns = [
     path("instances/<int:pk>/", bodies_views.body, name="body"),
     path("instances/<int:pk>/modifier/", bodies_views.body_edit, name="body_edit"),
     path("instances/<int:pk>/sieges/<int:seat_pk>/retirer/", bodies_views.seat_remove, name="seat_remove"),
+    path(
+        "instances/<int:pk>/sieges/<int:seat_pk>/organisation/",
+        bodies_views.seat_organisation,
+        name="seat_organisation",
+    ),
     path("instances/<int:pk>/reunions/nouvelle/", bodies_views.meeting_create, name="meeting_create"),
     path("reunions/<int:pk>/", bodies_views.meeting, name="meeting"),
     path("reunions/<int:pk>/modifier/", bodies_views.meeting_edit, name="meeting_edit"),

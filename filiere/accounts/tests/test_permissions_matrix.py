@@ -953,6 +953,17 @@ CASES += [
         others=((SEATED, 403),),
     ),
     Case(
+        "governance_seat_organisation",
+        "post",
+        lambda w: reverse(
+            "governance:seat_organisation",
+            args=[w.governance["body"].pk, w.governance["body"].seats.get().pk],
+        ),
+        allowed=GOVERNANCE_BOARD,
+        ok=302,
+        others=((SEATED, 403),),
+    ),
+    Case(
         "governance_meeting",
         "get",
         lambda w: reverse("governance:meeting", args=[w.governance["meeting"].pk]),

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from filiere.organisations.models import College
+from filiere.organisations.models import College, Organisation
 
 from ..models import BodyKind, Membership
 from .selectors import SeatRow
@@ -84,6 +84,22 @@ class SeatForm(forms.Form):
         self.fields["membership"].label_from_instance = lambda m: m.member_name  # type: ignore[attr-defined]
         self.fields["college"].queryset = colleges  # type: ignore[attr-defined]
         self.fields["college"].label_from_instance = lambda college: college.name  # type: ignore[attr-defined]
+
+
+class SeatOrganisationForm(forms.Form):
+    """The organisation a seat represents, among the person's organisations in the directory."""
+
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label=gettext_lazy("Organisation représentée"),
+        empty_label=gettext_lazy("Aucune (la personne seule)"),
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["organisation"].label_from_instance = lambda o: o.name  # type: ignore[attr-defined]
 
 
 class MeetingForm(forms.Form):

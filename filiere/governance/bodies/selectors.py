@@ -21,7 +21,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from filiere.accounts import permissions
-from filiere.accounts.models import Membership as AccountMembership
 from filiere.accounts.permissions import Viewer
 from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import College, Kind, Organisation
@@ -127,12 +126,22 @@ def seats_of(user: Viewer) -> QuerySet[Seat]:
     return Seat.objects.filter(user=user).select_related("body__cluster").order_by("body__name")
 
 
-def organisation_of_seat(seat: Seat, fallback: dict[int, str]) -> str:
-    """The organisation a seat stands for: the member firm of its membership, else the person's
-    own organisation in the directory (`fallback`: user id → name), else nothing."""
+def organisation_of_seat(seat: Seat) -> str:
+    """The organisation a seat represents (`Seat.organisation`), else the member firm of its
+    membership, else nothing (the person alone)."""
+    if seat.organisation_id and seat.organisation:
+        return seat.organisation.name
     if seat.membership_id and seat.membership and seat.membership.organisation_id:
         return seat.membership.organisation.name  # type: ignore[union-attr]
-    return fallback.get(seat.user_id, "")
+    return ""
+
+
+def minutes_visible(user: Viewer, meeting: Meeting) -> bool:
+    """The board reads the minutes as soon as they are written (a draft); the seats once
+    published."""
+    if not meeting.minutes:
+        return False
+    return meeting.minutes_published_at is not None or selectors.is_board(user, meeting.body.cluster_id)
 
 
 @dataclass
@@ -146,13 +155,10 @@ class SeatRow:
 def seat_rows(body: Body) -> list[SeatRow]:
     """The body's seats with the person's name, organisation and college, in seat order."""
     seats = list(
-        body.seats.select_related("user", "college", "membership__organisation", "membership__college")
+        body.seats.select_related(
+            "user", "college", "organisation", "membership__organisation", "membership__college"
+        )
     )
-    fallback: dict[int, str] = {}
-    for m in AccountMembership.objects.filter(user_id__in=[s.user_id for s in seats]).select_related(
-        "organisation"
-    ):
-        fallback.setdefault(m.user_id, m.organisation.name)
     rows = []
     for seat in seats:
         college = seat.college or (seat.membership.college if seat.membership else None)
@@ -160,7 +166,7 @@ def seat_rows(body: Body) -> list[SeatRow]:
             SeatRow(
                 seat=seat,
                 name=person_name(seat),
-                organisation=organisation_of_seat(seat, fallback),
+                organisation=organisation_of_seat(seat),
                 college=college.name if college else "",
             )
         )

@@ -15,9 +15,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.accounts.models import Membership as AccountMembership
 from filiere.accounts.models import User
 from filiere.core.mail import absolute_url, send_templated_mail
 from filiere.organisations.models import College, Organisation
@@ -97,7 +100,8 @@ def add_seat(
 ) -> Seat:
     """Seat a person (found by the address of their account) in a body, for a member firm of
     the cluster (`membership`, whose college is the seat's unless another is given) or in their
-    own name."""
+    own name. The seat represents the member's organisation, or, in one's own name, the
+    person's organisation when they belong to exactly one (`set_seat_organisation` changes it)."""
     _require_board(by, body.cluster_id)
     user = find_person(email)
     errors: dict[str, list[str]] = {}
@@ -113,7 +117,33 @@ def add_seat(
         raise ValidationError(errors)
     if college is None and membership is not None:
         college = membership.college
-    return Seat.objects.create(body=body, user=user, membership=membership, college=college, role=role[:80])
+    if membership is not None:
+        organisation_id = membership.organisation_id
+    else:
+        own = list(person_organisations(user).values_list("pk", flat=True)[:2])
+        organisation_id = own[0] if len(own) == 1 else None
+    return Seat.objects.create(
+        body=body, user=user, membership=membership, college=college, organisation_id=organisation_id,
+        role=role[:80],
+    )  # fmt: skip
+
+
+def person_organisations(user: User) -> QuerySet[Organisation]:
+    """The organisations a person belongs to in the directory (those a seat may represent)."""
+    return Organisation.objects.filter(
+        pk__in=AccountMembership.objects.filter(user=user).values("organisation_id")
+    ).order_by("name")
+
+
+@transaction.atomic
+def set_seat_organisation(*, by: User, seat: Seat, organisation: Organisation | None) -> Seat:
+    """Name the organisation a seat represents: one the person belongs to, or none."""
+    _require_board(by, seat.body.cluster_id)
+    if organisation is not None and not person_organisations(seat.user).filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": [_("Cette personne n'appartient pas à cette organisation.")]})
+    seat.organisation = organisation
+    seat.save(update_fields=["organisation"])
+    return seat
 
 
 @transaction.atomic
@@ -157,13 +187,18 @@ def meeting_url(meeting: Meeting) -> str:
 
 @transaction.atomic
 def save_minutes(*, by: User, meeting: Meeting, minutes: str, publish: bool = False) -> int:
-    """Keep the minutes of a meeting; `publish` also mails them to every seat of the body (one
-    mail each, with the meeting's link). Returns how many were mailed."""
+    """Keep the minutes of a meeting: a draft only the board reads, until `publish` dates them
+    (`minutes_published_at`: the seats read them from then on) and mails them to every seat of
+    the body (one mail each, with the meeting's link). Saving published minutes again without
+    publishing keeps them published (a correction the seats read, not mailed). Returns how
+    many were mailed."""
     _require_board(by, meeting.body.cluster_id)
     if publish and not minutes.strip():
         raise ValidationError({"minutes": [_("Écrivez le procès-verbal avant de le publier.")]})
     meeting.minutes = minutes.strip()
-    meeting.save(update_fields=["minutes", "updated_at"])
+    if publish:
+        meeting.minutes_published_at = timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
     if not publish:
         return 0
     emails = [s.user.email for s in meeting.body.seats.select_related("user") if s.user.email]

@@ -5,13 +5,13 @@ college. People seated in a body read its pages; the public reads the register o
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from filiere.core.forms import run_service, service_messages
 from filiere.organisations.models import College
 
 from .. import selectors, services
-from ..models import Body, Meeting, Membership, MembershipStatus
+from ..models import Body, Meeting, Membership, MembershipStatus, Seat
 from ..models import Decision as DecisionModel
 from . import selectors as bodies
 from . import services as bodies_services
@@ -34,6 +34,7 @@ from .forms import (
     MeetingForm,
     MinutesForm,
     SeatForm,
+    SeatOrganisationForm,
     VoteForm,
 )
 
@@ -119,15 +120,46 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
         if seat is not None:
             messages.success(request, _("Siège ajouté."))
             return redirect("governance:body", body.pk)
+    rows = bodies.seat_rows(body)
     context = {
         "body": body,
         "board": board,
-        "rows": bodies.seat_rows(body),
+        "rows": rows,
+        "seat_rows": [(row, _seat_organisation_form(None, row.seat) if board else None) for row in rows],
         "meetings": body.meetings.order_by("-starts_at"),
         "seat_form": seat_form,
         "quorum_percent": int(body.quorum * 100),
     }
     return render(request, "governance/bodies/body.html", context)
+
+
+def _seat_organisation_form(data: Any, seat: Seat) -> SeatOrganisationForm:
+    return SeatOrganisationForm(
+        data,
+        organisations=bodies_services.person_organisations(seat.user),
+        initial={"organisation": seat.organisation_id},
+        prefix=f"seat-{seat.pk}",
+    )
+
+
+@login_required
+@require_POST
+def seat_organisation(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
+    """The board names the organisation a seat represents (one of the person's)."""
+    body = bodies.get_body_for_user(request.user, pk, manage=True)
+    seat = get_object_or_404(body.seats.select_related("body", "user"), pk=seat_pk)
+    form = _seat_organisation_form(request.POST, seat)
+    done = run_service(
+        form,
+        lambda d: bodies_services.set_seat_organisation(
+            by=_user(request), seat=seat, organisation=d["organisation"]
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("Organisation du siège enregistrée."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("governance:body", body.pk)
 
 
 @login_required
@@ -211,6 +243,7 @@ def _meeting_page(
         "quorum": bodies.quorum(meeting),
         "decisions": bodies.decisions_of(meeting),
         "minutes_form": minutes_form,
+        "minutes_visible": bodies.minutes_visible(request.user, meeting),
     }
     return render(request, "governance/bodies/meeting.html", context)
 

@@ -159,6 +159,7 @@ def load_council_demo() -> Body | None:
         return None  # the directory demo is not loaded
     existing = Body.objects.filter(cluster=region, name=BODY).first()
     if existing is not None:
+        _name_organisations(existing)  # a demo loaded before seats named their organisation
         return existing
     with transaction.atomic():
         body = Body.objects.create(
@@ -170,11 +171,17 @@ def load_council_demo() -> Body | None:
                 index = group * SEATS_PER_GROUP + offset
                 seat_role = f"Présidente — {role.lower()}" if index == 0 else role
                 seats.append(
-                    Seat.objects.create(body=body, user=_person(index, organisation), role=seat_role)
+                    Seat.objects.create(
+                        body=body,
+                        user=_person(index, organisation),
+                        organisation=organisation,
+                        role=seat_role,
+                    )  # fmt: skip
                 )
         meeting = Meeting.objects.create(
             body=body, starts_at=MEETING_AT, place="Bordeaux, Hôtel de Région", agenda=AGENDA,
             convened_at=MEETING_AT - dt.timedelta(days=21), minutes=MINUTES,
+            minutes_published_at=MEETING_AT + dt.timedelta(days=7),
         )  # fmt: skip
         # Thirteen present, three represented (one proxy each, the body's cap), four absent:
         # sixteen of twenty, over the quorum of ten.
@@ -187,6 +194,18 @@ def load_council_demo() -> Body | None:
             for seat in seats
         )
     return body
+
+
+def _name_organisations(body: Body) -> None:
+    """Each seat represents the organisation its person was created for (their only one)."""
+    for seat in body.seats.filter(organisation__isnull=True):
+        first = AccountMembership.objects.filter(user_id=seat.user_id).order_by("pk").first()
+        if first is not None:
+            seat.organisation_id = first.organisation_id
+            seat.save(update_fields=["organisation"])
+    body.meetings.filter(minutes_published_at__isnull=True).exclude(minutes="").update(
+        minutes_published_at=MEETING_AT + dt.timedelta(days=7)
+    )
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:

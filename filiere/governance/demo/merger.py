@@ -302,7 +302,8 @@ def _assembly(cluster: Organisation, colleges: list[College]) -> None:
     meeting.minutes = (
         "Les trois associations approuvent la fusion au 1er janvier 2015 et les statuts du cluster."
     )
-    meeting.save(update_fields=["minutes"])
+    meeting.minutes_published_at = meeting.starts_at + dt.timedelta(days=7)
+    meeting.save(update_fields=["minutes", "minutes_published_at"])
     votes: dict[int | None, tuple[int, int, int]] = {
         colleges[0].pk: (14, 2, 1),
         colleges[1].pk: (21, 5, 3),

@@ -46,8 +46,12 @@ def test_consultative_body_of_twenty_with_its_installation_meeting() -> None:
     meeting = body.meetings.get()
     quorum = bodies_selectors.quorum(meeting)
     assert (quorum.present, quorum.represented, quorum.required, quorum.reached) == (13, 3, 10, True)
-    assert meeting.convened_at is not None and meeting.minutes
-    # Loading again changes nothing.
+    assert meeting.convened_at is not None and meeting.minutes and meeting.minutes_published_at
+    assert all(r.seat.organisation_id for r in rows)  # each seat names its organisation
+    # Loading again changes nothing; a demo loaded before seats named their organisation gets them.
+    named = dict(Seat.objects.values_list("pk", "organisation_id"))
+    Seat.objects.update(organisation=None)
     seats = Seat.objects.count()
     assert load_council_demo() == body
     assert (Body.objects.count(), Seat.objects.count()) == (1, seats)
+    assert dict(Seat.objects.values_list("pk", "organisation_id")) == named

@@ -289,3 +289,88 @@ def test_a_region_s_public_decisions_form_its_register(client: Any, world: Any) 
     assert page.status_code == 200 and "Avis sur la feuille de route" in page.content.decode()
     assert client.get(f"/api/governance/clusters/{region.pk}/register").json()[0]["votes"][0]["yes"] == 12
     assert client.get(reverse("governance:register", args=[world.firm.pk])).status_code == 404
+
+
+def test_minutes_stay_a_board_draft_until_published(
+    client: Any, world: Any, meeting: Meeting, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = reverse("governance:meeting", args=[meeting.pk])
+    holder = _seats(meeting.body)[0].user
+    client.force_login(world.board)
+    client.post(
+        reverse("governance:meeting_minutes", args=[meeting.pk]),
+        {"minutes": "Le budget 2027 est discuté.", "publish": "0"},
+    )
+    meeting.refresh_from_db()
+    assert meeting.minutes_published_at is None
+    board_page = client.get(url).content.decode()
+    assert "Le budget 2027 est discuté." in board_page and "Brouillon" in board_page
+    client.force_login(holder)
+    page = client.get(url)
+    assert "Le budget 2027 est discuté." not in page.content.decode()
+    assert "Pas encore publié" in page.content.decode()
+    client.force_login(world.board)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("governance:meeting_minutes", args=[meeting.pk]),
+            {"minutes": "Le budget 2027 est discuté.", "publish": "1"},
+        )
+    meeting.refresh_from_db()
+    assert meeting.minutes_published_at is not None
+    assert "Brouillon" not in client.get(url).content.decode()
+    client.force_login(holder)
+    assert "Le budget 2027 est discuté." in client.get(url).content.decode()
+
+
+def test_a_seat_names_the_organisation_its_holder_represents(client: Any, world: Any, assembly: Body) -> None:
+    from filiere.organisations.tests.factories import OrganisationFactory
+
+    lab = OrganisationFactory(name="Laboratoire du Midi")
+    person = UserFactory(email="chercheuse@example.org")
+    MembershipFactory(organisation=lab, user=person, role=Role.MEMBER)
+    client.force_login(world.board)
+    url = reverse("governance:body", args=[assembly.pk])
+    client.post(url, {"email": "chercheuse@example.org", "role": "Personnalité qualifiée"})
+    seat = assembly.seats.get(user=person)
+    assert seat.organisation_id == lab.pk  # in her own name: her only organisation
+    # She joins a firm too: the board picks which one she represents, among hers only.
+    MembershipFactory(organisation=world.firm, user=person, role=Role.MEMBER)
+    change = reverse("governance:seat_organisation", args=[assembly.pk, seat.pk])
+    page = client.get(url)
+    form = next(f for r, f in page.context["seat_rows"] if r.seat.pk == seat.pk)
+    assert {o.name for o in form.fields["organisation"].queryset} == {"Laboratoire du Midi", "Nuage Sud SAS"}
+    assert client.post(change, {f"seat-{seat.pk}-organisation": world.firm.pk}).status_code == 302
+    seat.refresh_from_db()
+    assert seat.organisation_id == world.firm.pk
+    row = next(r for r in client.get(url).context["rows"] if r.seat.pk == seat.pk)
+    assert row.organisation == "Nuage Sud SAS"
+    # An organisation she does not belong to is refused and changes nothing.
+    client.post(change, {f"seat-{seat.pk}-organisation": world.cluster.pk})
+    seat.refresh_from_db()
+    assert seat.organisation_id == world.firm.pk
+    # None: the person alone.
+    client.post(change, {f"seat-{seat.pk}-organisation": ""})
+    seat.refresh_from_db()
+    assert seat.organisation_id is None
+    # A seat holder reads the body and changes nothing.
+    client.force_login(_seats(assembly)[0].user)
+    assert client.post(change, {f"seat-{seat.pk}-organisation": lab.pk}).status_code == 403
+    page = client.get(url)
+    assert page.status_code == 200 and all(f is None for _r, f in page.context["seat_rows"])
+
+
+def test_the_register_shows_each_decision_s_quorum(client: Any, world: Any, meeting: Meeting) -> None:
+    s = _seats(meeting.body)
+    services.record_attendance(
+        meeting=meeting, by=world.board, present=[s[0].pk, s[2].pk], proxies={s[1].pk: s[0].pk}
+    )
+    decision = Decision.objects.create(meeting=meeting, title="Budget 2027")
+    services.count_votes(decision=decision, counts={world.cloud.pk: (2, 0, 0), world.startups.pk: (1, 0, 0)})
+    page = client.get(reverse("governance:register", args=[world.cluster.pk])).content.decode()
+    assert "Budget 2027" in page
+    assert "quorum : 2 présent(s) + 1 représenté(s) sur 4 sièges" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("governance:register", args=[world.cluster.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "quorum: 2 present + 1 represented out of 4 seats" in page

@@ -316,7 +316,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     """The public register of the decisions of a cluster's (or a Region's) bodies."""
     cluster = bodies_selectors.get_owner(pk)
-    context = {"cluster": cluster, "decisions": selectors.public_register(cluster)}
+    context = {"cluster": cluster, "decisions": selectors.public_register_with_quorum(cluster)}
     return render(request, "governance/register.html", context)
 
 
