@@ -20,7 +20,7 @@ The directory keeps the cluster (`organisations.Organisation` of kind cluster) a
 - `FundingLine` (subsidies: requested / granted / paid, frozen) and `LedgerEntry` (income and
   expenses) behind the working capital.
 
-Length (about 560 lines), on purpose: the app's schema in the one module Django and a reader
+Length (about 580 lines), on purpose: the app's schema in the one module Django and a reader
 expect; every model is short, grouped by the sections listed above.
 """
 
