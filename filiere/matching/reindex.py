@@ -13,7 +13,8 @@ from django.db import connection, transaction
 
 from filiere.matching import corpus
 from filiere.matching.models import Document
-from filiere.matching.services import _enqueue_vectors, pending_vectors
+from filiere.matching.services import pending_vectors
+from filiere.matching.services.index import _enqueue_vectors
 
 
 def rebuild_index() -> dict[str, int]:

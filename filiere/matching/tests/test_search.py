@@ -137,6 +137,7 @@ def test_skill_ids_respect_the_filter_and_unknown_ids_give_nothing(indexed):
 
 def test_structured_query_weighs_at_most_max_query_skills(indexed, monkeypatch):
     ids = _ids("cloud") + _ids("apprentissage automatique")
-    monkeypatch.setattr(services, "MAX_QUERY_SKILLS", 1)
+    # match_documents reads the limit where it is defined, the package's `search` module.
+    monkeypatch.setattr(services.search, "MAX_QUERY_SKILLS", 1)
     hits = services.match_documents(doc_type="firm", skill_ids=ids, channels=("skills",))
     assert [h.doc_id for h in hits] == [3]  # the first skill only
