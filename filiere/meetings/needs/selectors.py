@@ -461,7 +461,8 @@ def invitations_due_for_reminder(now: dt.datetime) -> QuerySet[NeedInvitation]:
 
 
 def firm_recipients_by_language(organisation_id: int) -> dict[str, list[str]]:
-    """`firm_recipients`, grouped by each person's language (French when unknown)."""
+    """Addresses of a firm's editors and admins (all its members when it has none), grouped by each
+    person's language (French when unknown)."""
     members = list(organisation_selectors.organisation_members(organisation_id))
     editors = [m for m in members if m.role in permissions.EDITING_ROLES]
     grouped: dict[str, list[str]] = {}
@@ -472,10 +473,3 @@ def firm_recipients_by_language(organisation_id: int) -> dict[str, list[str]]:
                 language = settings.LANGUAGE_CODE[:2]
             grouped.setdefault(language, []).append(m.user.email)
     return grouped
-
-
-def firm_recipients(organisation_id: int) -> list[str]:
-    """Addresses of a firm's editors and admins (all its members when it has none)."""
-    members = list(organisation_selectors.organisation_members(organisation_id))
-    editors = [m for m in members if m.role in permissions.EDITING_ROLES]
-    return [m.user.email for m in (editors or members) if m.user.email and m.user.is_active]

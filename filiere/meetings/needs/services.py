@@ -14,10 +14,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from filiere.accounts import permissions
+from filiere.accounts.services import language_of
 from filiere.core.mail import absolute_url, send_templated_mail
 from filiere.matching import services as matching
 from filiere.matching.text import UserTextError
@@ -176,20 +177,37 @@ def _need_url(need: BuyerNeed) -> str:
     return absolute_url(reverse("meetings:need", args=[need.pk]))
 
 
+def _mail_firm(organisation_id: int, template: str, context: dict[str, Any]) -> None:
+    """One mail per language to the firm's editors and admins, each in theirs (the need's kind
+    named in it too)."""
+    for language, recipients in selectors.firm_recipients_by_language(organisation_id).items():
+        with translation.override(language):
+            localised = {**context, "kind": context["need"].get_kind_display()}
+        send_templated_mail(template=template, to=recipients, context=localised, language=language)
+
+
+def _mail_buyer(need: BuyerNeed, template: str, context: dict[str, Any]) -> None:
+    """To the person who posted the need, in their language; to the buyer's editors when they
+    have left."""
+    author = need.created_by
+    if author is not None and author.email and author.is_active:
+        send_templated_mail(
+            template=template, to=[author.email], context=context, language=language_of(author)
+        )
+    else:
+        _mail_firm(need.organisation_id, template, context)
+
+
 def _notify(invitation: NeedInvitation) -> None:
     need = invitation.need
-    send_templated_mail(
-        template="meetings/needs/mail/invited",
-        to=selectors.firm_recipients(invitation.organisation_id),
-        context={
-            "need": need,
-            "buyer": need.organisation.name,
-            "firm": invitation.organisation.name,
-            "kind": need.get_kind_display(),
-            "deadline": need.deadline,
-            "url": _need_url(need),
-        },
-    )
+    context = {
+        "need": need,
+        "buyer": need.organisation.name,
+        "firm": invitation.organisation.name,
+        "deadline": need.deadline,
+        "url": _need_url(need),
+    }
+    _mail_firm(invitation.organisation_id, "meetings/needs/mail/invited", context)
 
 
 def invite(
@@ -371,11 +389,10 @@ def answer(
             invitation.attachment_type = attachment.content_type
         invitation.save()
         need = invitation.need
-        recipients = [need.created_by.email] if need.created_by and need.created_by.email else []
-        send_templated_mail(
-            template="meetings/needs/mail/answered",
-            to=recipients or selectors.firm_recipients(need.organisation_id),
-            context={
+        _mail_buyer(
+            need,
+            "meetings/needs/mail/answered",
+            {
                 "need": need,
                 "firm": invitation.organisation.name,
                 "amount": invitation.amount,
@@ -431,10 +448,10 @@ def select(*, by: Any, invitation: NeedInvitation) -> NeedInvitation:
         invitation.selected_at = now
         invitation.shortlisted_at = invitation.shortlisted_at or now
         invitation.save(update_fields=["status", "selected_at", "shortlisted_at", "updated_at"])
-        send_templated_mail(
-            template="meetings/needs/mail/selected",
-            to=selectors.firm_recipients(invitation.organisation_id),
-            context={"need": need, "buyer": need.organisation.name, "url": _need_url(need)},
+        _mail_firm(
+            invitation.organisation_id,
+            "meetings/needs/mail/selected",
+            {"need": need, "buyer": need.organisation.name, "url": _need_url(need)},
         )
     return invitation
 
@@ -471,14 +488,10 @@ def ask_follow_ups(*, today: dt.date | None = None) -> int:
                 follow_up_asked_at=timezone.now()
             ):
                 continue
-            recipients = [need.created_by.email] if need.created_by and need.created_by.email else []
-            send_templated_mail(
-                template="meetings/needs/mail/follow_up",
-                to=recipients or selectors.firm_recipients(need.organisation_id),
-                context={
-                    "need": need,
-                    "url": absolute_url(reverse("meetings:need_follow_up", args=[need.pk])),
-                },
+            _mail_buyer(
+                need,
+                "meetings/needs/mail/follow_up",
+                {"need": need, "url": absolute_url(reverse("meetings:need_follow_up", args=[need.pk]))},
             )
             asked += 1
     return asked

@@ -70,6 +70,25 @@ def test_invite_notifies_each_firm_and_timestamps_it(
     assert services.invite(by=world.buyer, need=need, organisation_ids=[firms[0].pk]) == []
 
 
+def test_mails_go_in_each_reader_s_language(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+    need = post_need(world)
+    firm = world.firms["U-Need"]
+    world.people["U-Need"].language = "en"
+    world.people["U-Need"].save(update_fields=["language"])
+    world.buyer.language = "en"
+    world.buyer.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invite(by=world.buyer, need=need, organisation_ids=[firm.pk])[0]
+    (invited,) = mail.outbox
+    assert "R&D project" in invited.body and "Projet de R&D" not in invited.body  # the kind too
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer(by=world.people["U-Need"], invitation=invitation, answer="Banc hydrogène")
+    (answered,) = mail.outbox
+    assert answered.to == [world.buyer.email]
+    assert "Comparez les réponses" not in answered.body and "Compare the answers" in answered.body
+
+
 def test_inviting_a_non_firm_or_unknown_id_is_refused_naming_it_and_writes_nothing(world: Any) -> None:
     need = post_need(world)
     school = OrganisationFactory(name="École X", kind=Kind.SCHOOL, siren=None)
