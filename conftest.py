@@ -215,6 +215,13 @@ def _browser(_end_idle_browser_sessions: None) -> Any:
 
 
 @pytest.fixture
+def site(settings: Any, live_server: Any) -> str:
+    """The live server's address, with `SITE_URL` set to it so links in mails point there."""
+    settings.SITE_URL = live_server.url
+    return str(live_server.url)
+
+
+@pytest.fixture
 def browser_context(_browser: Any, live_server: Any) -> Any:
     """A fresh Playwright browser context (cookies, storage) per test: French, downloads accepted."""
     context = _browser.new_context(accept_downloads=True, locale="fr-FR")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,14 @@ def overflowing_elements(page: Any) -> list[str]:
     if page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"):
         return []
     return page.evaluate(_OVERFLOWING_JS) or ["(something outside the elements: a pseudo-element?)"]
+
+
+def sign_in(page: Any, site: str, email: str, password: str) -> None:
+    """Sign in through the login page in a Playwright page (its cookies cleared first, so a
+    journey can change person)."""
+    page.context.clear_cookies()
+    page.goto(site + "/comptes/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from filiere.accounts.models import Membership, Role, User
-from filiere.core.testing import assert_accessible
+from filiere.core.testing import assert_accessible, sign_in
 from filiere.showcase.tests.conftest import fresh_engine  # noqa: F401 (autouse fixture; buyer sectors: root conftest)
 
 from .factories import (
@@ -32,23 +32,8 @@ from .factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(settings, live_server):
-    """Links in mails point at the live server."""
-    settings.SITE_URL = live_server.url
-    return live_server.url
-
-
 def link_in(message) -> str:
     return re.search(r"https?://\S+", message.body).group(0)
-
-
-def sign_in(page, site: str, email: str, password: str) -> None:
-    page.goto(site + "/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def test_admin_invites_a_colleague_who_edits_the_showcase(browser_context, site, mailoutbox):

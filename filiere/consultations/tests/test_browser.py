@@ -15,26 +15,12 @@ import pytest
 
 from filiere.accounts.models import RegionalRole
 from filiere.consultations.models import Answer, Contribution, Support
-from filiere.core.testing import assert_accessible
+from filiere.core.testing import assert_accessible, sign_in
 from filiere.organisations.tests.factories import PASSWORD, UserFactory
 
 from .factories import world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site(settings: Any, live_server: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
-
-
-def sign_in(page: Any, site: str, email: str) -> None:
-    page.goto(site + "/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def join(page: Any, site: str, process_id: int, pseudonym: str, actor: str) -> None:
@@ -58,7 +44,7 @@ def test_amend_support_accept_and_trace(browser_context: Any, site: str) -> None
     section = f"{site}/consultations/{w.process.pk}/section/action/{w.action.pk}/"
 
     # Léa, an entrepreneur, amends the action's description.
-    sign_in(page, site, "lea@example.org")
+    sign_in(page, site, "lea@example.org", PASSWORD)
     join(page, site, w.process.pk, "Léa33", "Entrepreneur")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Animation transversale")).first.click()
@@ -76,7 +62,7 @@ def test_amend_support_accept_and_trace(browser_context: Any, site: str) -> None
 
     # Marc, a lab, supports it; a second click would be refused, the button now withdraws.
     browser_context.clear_cookies()
-    sign_in(page, site, "marc@example.org")
+    sign_in(page, site, "marc@example.org", PASSWORD)
     join(page, site, w.process.pk, "LaboMarc", "Laboratoire de recherche")
     page.goto(section)
     page.get_by_role("button", name="Soutenir").click()
@@ -86,7 +72,7 @@ def test_amend_support_accept_and_trace(browser_context: Any, site: str) -> None
 
     # The region's team accepts it and publishes version 2.
     browser_context.clear_cookies()
-    sign_in(page, site, "equipe@example.org")
+    sign_in(page, site, "equipe@example.org", PASSWORD)
     page.goto(f"{site}/consultations/{w.process.pk}/reponses/")
     assert_accessible(page)
     page.get_by_label(re.compile(f"n° {amendment.pk}")).check()
@@ -119,7 +105,7 @@ def test_the_team_opens_a_consultation_adds_a_phase_and_publishes(browser_contex
     team = UserFactory(username="equipe")
     RegionalRole.objects.create(user=team, region=w.plan.region)
     page = browser_context.new_page()
-    sign_in(page, site, "equipe@example.org")
+    sign_in(page, site, "equipe@example.org", PASSWORD)
     page.goto(f"{site}/consultations/")
     page.get_by_role("link", name="Ouvrir une consultation sur un plan").click()
     assert_accessible(page)

@@ -6,13 +6,12 @@ Run with `pytest -m browser`; needs /usr/bin/chromium.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from filiere.accounts.models import Role
-from filiere.core.testing import assert_accessible
+from filiere.core.testing import assert_accessible, sign_in
 from filiere.events.models import Registration
 from filiere.events.tickets import check_in_url, ticket_code
 from filiere.organisations.tests.factories import PASSWORD
@@ -20,20 +19,6 @@ from filiere.organisations.tests.factories import PASSWORD
 from .factories import MembershipFactory, OrganisationFactory, UserFactory, cluster, make_event, staff_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site(settings: Any, live_server: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
-
-
-def sign_in(page: Any, site: str, email: str) -> None:
-    page.goto(site + "/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def test_registration_to_check_in(browser_context: Any, site: str, mailoutbox: list[Any]) -> None:
@@ -45,7 +30,7 @@ def test_registration_to_check_in(browser_context: Any, site: str, mailoutbox: l
     staff_of(organiser, Role.MEMBER, email="accueil@nicephore.example")
     page = browser_context.new_page()
 
-    sign_in(page, site, "ada@atelier.example")
+    sign_in(page, site, "ada@atelier.example", PASSWORD)
     page.goto(site + "/evenements/")
     assert_accessible(page)
     page.get_by_role("link", name="Conext Days 2027").click()
@@ -63,7 +48,7 @@ def test_registration_to_check_in(browser_context: Any, site: str, mailoutbox: l
 
     # The door: the staff's phone opens the address the QR code holds.
     browser_context.clear_cookies()
-    sign_in(page, site, "accueil@nicephore.example")
+    sign_in(page, site, "accueil@nicephore.example", PASSWORD)
     page.goto(check_in_url(event.pk, ticket_code(registration.pk, event.pk)))
     assert_accessible(page)
     page.get_by_role("button", name="Enregistrer l'arrivée").click()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from filiere.accounts.models import Role
-from filiere.core.testing import assert_accessible, overflowing_elements
+from filiere.core.testing import assert_accessible, overflowing_elements, sign_in
 from filiere.governance.models import Body, CollegeRules
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import (
@@ -27,21 +27,6 @@ from filiere.organisations.tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(settings: Any, live_server: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
-
-
-def sign_in(page: Any, site: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(site + "/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-
-
 def test_board_secretary_runs_a_general_assembly(browser_context: Any, site: str) -> None:
     cluster = OrganisationFactory(name="Occitanie numérique", kind=Kind.CLUSTER, siren=None)
     cloud = CollegeFactory(cluster=cluster, name="Cloud")
@@ -52,7 +37,7 @@ def test_board_secretary_runs_a_general_assembly(browser_context: Any, site: str
         first, last = name.split()
         UserFactory(email=f"{last.lower()}@example.org", first_name=first, last_name=last)
     page = browser_context.new_page()
-    sign_in(page, site, "board@cluster.example")
+    sign_in(page, site, "board@cluster.example", PASSWORD)
 
     page.goto(f"{site}/gouvernance/clusters/{cluster.pk}/instances/")
     assert_accessible(page)

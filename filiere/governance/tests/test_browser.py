@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from filiere.accounts.models import Role
-from filiere.core.testing import assert_accessible
+from filiere.core.testing import assert_accessible, sign_in
 from filiere.governance.models import CollegeRules, FeeBand, Membership
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import (
@@ -26,21 +26,6 @@ from filiere.organisations.tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(settings: Any, live_server: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
-
-
-def sign_in(page: Any, site: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(site + "/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-
-
 def test_apply_approve_call_pay_receipt(browser_context: Any, site: str) -> None:
     cluster = OrganisationFactory(name="Occitanie numérique", kind=Kind.CLUSTER, siren=None)
     college = CollegeFactory(cluster=cluster, name="Cloud")
@@ -52,7 +37,7 @@ def test_apply_approve_call_pay_receipt(browser_context: Any, site: str) -> None
     MembershipFactory(organisation=firm, role=Role.ADMIN, user=UserFactory(email="dg@nuage.example"))
     page = browser_context.new_page()
 
-    sign_in(page, site, "dg@nuage.example")
+    sign_in(page, site, "dg@nuage.example", PASSWORD)
     page.goto(f"{site}/gouvernance/clusters/{cluster.pk}/adherer/")
     assert_accessible(page)
     page.get_by_label("Collège").select_option(label="Cloud")
@@ -63,7 +48,7 @@ def test_apply_approve_call_pay_receipt(browser_context: Any, site: str) -> None
     assert "En attente de validation" in page.content()
     membership = Membership.objects.get(organisation=firm)
 
-    sign_in(page, site, "officer@cluster.example")
+    sign_in(page, site, "officer@cluster.example", PASSWORD)
     page.goto(f"{site}/gouvernance/colleges/{college.pk}/")
     assert_accessible(page)
     page.get_by_role("button", name="Accepter").click()
@@ -71,7 +56,7 @@ def test_apply_approve_call_pay_receipt(browser_context: Any, site: str) -> None
     membership.refresh_from_db()
     assert membership.status == "active"
 
-    sign_in(page, site, "board@cluster.example")
+    sign_in(page, site, "board@cluster.example", PASSWORD)
     page.goto(f"{site}/gouvernance/clusters/{cluster.pk}/")
     assert_accessible(page)
     page.get_by_role("button", name="Émettre les appels de cotisation").click()
@@ -83,7 +68,7 @@ def test_apply_approve_call_pay_receipt(browser_context: Any, site: str) -> None
     assert "Paiement enregistré" in page.content()
     assert_accessible(page)
 
-    sign_in(page, site, "dg@nuage.example")
+    sign_in(page, site, "dg@nuage.example", PASSWORD)
     page.goto(f"{site}/gouvernance/adhesions/{membership.pk}/")
     link = page.get_by_role("link", name=re.compile("Reçu R"))
     response = page.request.get(site + link.get_attribute("href"))

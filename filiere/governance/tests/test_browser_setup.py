@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from filiere.accounts.models import Role
-from filiere.core.testing import assert_accessible
+from filiere.core.testing import assert_accessible, sign_in
 from filiere.governance.models import CollegeRules, Merger
-from filiere.governance.tests.test_browser import sign_in
 from filiere.organisations.models import College, Kind
 from filiere.organisations.tests.factories import (
+    PASSWORD,
     EstablishmentFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -25,12 +25,6 @@ from filiere.organisations.tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site(settings: Any, live_server: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
 
 
 def test_the_board_sets_a_college_up_and_prepares_a_merger(browser_context: Any, site: str) -> None:
@@ -42,7 +36,7 @@ def test_the_board_sets_a_college_up_and_prepares_a_merger(browser_context: Any,
     UserFactory(email="officer@cluster.example")
     page = browser_context.new_page()
 
-    sign_in(page, site, "board@cluster.example")
+    sign_in(page, site, "board@cluster.example", PASSWORD)
     page.goto(f"{site}/gouvernance/clusters/{cluster.pk}/")
     page.get_by_role("link", name="Nouveau collège").click()
     assert_accessible(page)
@@ -78,7 +72,7 @@ def test_the_board_sets_a_college_up_and_prepares_a_merger(browser_context: Any,
     merger = Merger.objects.get(cluster=cluster)
     assert merger.college_map == {str(novae.pk): college.pk}
 
-    sign_in(page, site, "officer@cluster.example")
+    sign_in(page, site, "officer@cluster.example", PASSWORD)
     page.goto(f"{site}/gouvernance/colleges/{college.pk}/")
     page.get_by_role("link", name="grille de cotisation").click()
     assert_accessible(page)

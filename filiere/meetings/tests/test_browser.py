@@ -7,14 +7,13 @@ Run with `pytest -m browser`; needs /usr/bin/chromium.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from icalendar import Calendar
 
-from filiere.core.testing import assert_accessible
+from filiere.core.testing import assert_accessible, sign_in
 from filiere.meetings.models import Meeting, MeetingRequest, Participant
 from filiere.organisations.tests.factories import PASSWORD
 
@@ -23,21 +22,6 @@ from .factories import person as make_person
 from .test_files import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site(settings: Any, live_server: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
-
-
-def sign_in(page: Any, site: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(site + "/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
 
 
 def agenda_files(page: Any, site: str, pk: int, tmp_path: Path, name: str) -> tuple[Calendar, bytes]:
@@ -61,7 +45,7 @@ def test_request_accept_schedule_and_agendas(browser_context: Any, site: str, tm
     page = browser_context.new_page()
 
     # The supplier finds the aircraft maker in the marketplace and asks for a meeting.
-    sign_in(page, site, supplier.user.email)
+    sign_in(page, site, supplier.user.email, PASSWORD)
     page.goto(f"{site}/rendez-vous/")
     assert_accessible(page)
     page.get_by_role("link", name="Speed dating avionneur").first.click()
@@ -74,7 +58,7 @@ def test_request_accept_schedule_and_agendas(browser_context: Any, site: str, tm
     assert request.sender_id == supplier.pk and request.recipient_id == buyer.pk
 
     # The buyer accepts.
-    sign_in(page, site, buyer.user.email)
+    sign_in(page, site, buyer.user.email, PASSWORD)
     page.goto(f"{site}/rendez-vous/{pk}/")
     page.get_by_text("Projet d'avion décarboné cofinancé").wait_for()
     assert_accessible(page)
@@ -90,7 +74,7 @@ def test_request_accept_schedule_and_agendas(browser_context: Any, site: str, tm
     listing.write_text(
         f"email;rôle;indisponibilités\n{newcomer.email};fournisseur;1\nx@example.org;acheteur;\n"
     )
-    sign_in(page, site, day.organiser.email)
+    sign_in(page, site, day.organiser.email, PASSWORD)
     page.goto(f"{site}/rendez-vous/{pk}/organisation/")
     assert_accessible(page)
     page.get_by_role("link", name="Importer des participants et des demandes (CSV, XLSX)").click()
@@ -110,7 +94,7 @@ def test_request_accept_schedule_and_agendas(browser_context: Any, site: str, tm
 
     # Both see it in their agenda and download the same meeting as ICS and as PDF.
     for person, name in ((buyer, "buyer"), (supplier, "supplier")):
-        sign_in(page, site, person.user.email)
+        sign_in(page, site, person.user.email, PASSWORD)
         calendar, pdf = agenda_files(page, site, pk, tmp_path, name)
         assert pdf_text(pdf).count("Projet d'avion décarboné cofinancé") == 1
         [vevent] = calendar.walk("VEVENT")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from filiere.core.testing import assert_accessible
+from filiere.core.testing import assert_accessible, sign_in
 from filiere.meetings.needs.models import BuyerNeed, NeedInvitation, PathStatus
 from filiere.organisations.tests.factories import PASSWORD
 
@@ -23,27 +23,12 @@ from .needs_fixtures import build_world, fresh_engine_fixture  # noqa: F401
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(settings: Any, live_server: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
-
-
-def sign_in(page: Any, site: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(site + "/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-
-
 def test_post_invite_answer_compare(browser_context: Any, site: str) -> None:
     world = build_world()
     page = browser_context.new_page()
 
     # The buyer posts an R&D need from "Mes besoins".
-    sign_in(page, site, world.buyer.email)
+    sign_in(page, site, world.buyer.email, PASSWORD)
     page.goto(site + "/rendez-vous/besoins/")
     assert_accessible(page)
     page.get_by_role("link", name="Publier un besoin").click()
@@ -77,7 +62,7 @@ def test_post_invite_answer_compare(browser_context: Any, site: str) -> None:
     assert set(NeedInvitation.objects.values_list("organisation__name", flat=True)) == {"U-Need", "LabSoft"}
 
     # One invited firm opens the need and answers.
-    sign_in(page, site, world.people["U-Need"].email)
+    sign_in(page, site, world.people["U-Need"].email, PASSWORD)
     page.goto(site + "/rendez-vous/besoins/recus/")
     assert_accessible(page)
     page.get_by_role("link", name="Avion décarboné : hydrogène").click()
@@ -92,7 +77,7 @@ def test_post_invite_answer_compare(browser_context: Any, site: str) -> None:
     page.get_by_text("Réponse envoyée à l'acheteur.").wait_for()
 
     # The buyer compares the answers side by side and shortlists.
-    sign_in(page, site, world.buyer.email)
+    sign_in(page, site, world.buyer.email, PASSWORD)
     page.goto(f"{site}/rendez-vous/besoins/{need.pk}/comparer/")
     assert_accessible(page)
     row = page.get_by_role("row", name=re.compile("U-Need"))

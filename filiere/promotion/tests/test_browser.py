@@ -27,12 +27,6 @@ from .factories import published_entry, region
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def site(settings: Any, live_server: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
-
-
 def _world() -> dict[str, Any]:
     sync_sectors(Sector)  # a transactional test's flush empties the rows migrations loaded
     na = region()
