@@ -95,3 +95,11 @@ def test_a_plan_without_budgets_shows_no_budget(client: Any, registered: None) -
     assert (
         'id="plan-budget"' not in client.get(reverse("roadmaps:plan_detail", args=[plan.pk])).content.decode()
     )
+
+
+def test_budgets_without_recorded_funding_show_no_funding_gap(client: Any, registered: None) -> None:
+    action = ActionFactory(budget_planned=Decimal(100_000), budget_spent=Decimal(40_000))
+    plan = action.objective.axis.plan
+    html = client.get(reverse("roadmaps:plan_detail", args=[plan.pk])).content.decode()
+    assert "100\u202f000 € prévus · 40\u202f000 € consommés" in html
+    assert "accordés" not in html and "au-delà des financements" not in html  # nothing recorded here
