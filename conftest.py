@@ -63,8 +63,8 @@ def _load_reference() -> dict[str, Any]:
 @pytest.fixture(scope="session", autouse=True)
 def _keep_reference_through_flush() -> Any:
     """A transactional test (browser, concurrency, mail) ends with a flush of every table; the
-    committed reference went with it and the next test needing it loaded it again (5 s on SQLite,
-    about 25 times a run). The flush now leaves the reference tables when they still hold exactly
+    committed reference went with it and the next test needing it loaded it again (5 s on SQLite;
+    26 test files are transactional). The flush now leaves the reference tables when they still hold exactly
     the rows of the last load (same counts); a test that added or removed reference rows gets
     them flushed as before, and the reference is loaded again when next asked for."""
     from django.core.management.commands import flush
