@@ -75,6 +75,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	SECRET_KEY=lint-only $(BIN)/filiere makemigrations --check --dry-run
+	SECRET_KEY=lint-only $(BIN)/python -m filiere.core.testdb --check
 	$(BIN)/python tools/typecheck.py
 	$(BIN)/lint-imports
 
