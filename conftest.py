@@ -137,17 +137,50 @@ def reference_territories(
 RUN_TOGETHER = ("filiere/matching/tests/", "filiere/observatory/tests/")
 
 
+def scope_of(nodeid: str) -> str:
+    """The scheduling scope of a test: its file, or its package when listed in RUN_TOGETHER."""
+    path = nodeid.split("::", 1)[0]
+    return next((package for package in RUN_TOGETHER if path.startswith(package)), path)
+
+
+def _recorded_durations() -> dict[str, float]:
+    import json
+    from pathlib import Path
+
+    recorded = Path(__file__).parent / "tools" / "test-durations.json"
+    return json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else {}
+
+
 def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
     """`--dist loadfile` (make test): one file at a time per worker, except the packages above,
-    which go to one worker as a whole."""
+    which go to one worker as a whole; the longest first (seconds of the last profile,
+    `tools/test-durations.json`; a file not in it counts 0.2 s a test), so the run does not end
+    with one worker alone on a long file."""
     if config.getvalue("dist") != "loadfile":
         return None
+    from collections import OrderedDict
+
     from xdist.scheduler import LoadScopeScheduling
 
+    recorded = _recorded_durations()
+
     class FileOrPackageScheduling(LoadScopeScheduling):
+        ordered = False
+
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return next((package for package in RUN_TOGETHER if path.startswith(package)), path)
+            return scope_of(nodeid)
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self.ordered:
+
+                def cost(scope: str) -> float:
+                    return recorded.get(scope, 0.2 * len(self.workqueue[scope]))
+
+                self.workqueue = OrderedDict(
+                    (scope, self.workqueue[scope]) for scope in sorted(self.workqueue, key=cost, reverse=True)
+                )
+                self.ordered = True
+            super()._assign_work_unit(node)
 
     return FileOrPackageScheduling(config, log)
 
