@@ -69,13 +69,27 @@ def _load_reference() -> dict[str, Any]:
     return loaded
 
 
+def _tables_with_rows(connection: Any, tables: list[str]) -> list[str]:
+    """The tables among `tables` that hold at least one row (one query)."""
+    if not tables:
+        return []
+    quote = connection.ops.quote_name
+    query = " UNION ALL ".join(
+        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return [row[0] for row in cursor.fetchall()]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _keep_reference_through_flush() -> Any:
     """A transactional test (browser, concurrency, mail) ends with a flush of every table; the
     committed reference went with it and the next test needing it loaded it again (5 s on SQLite;
     26 test files are transactional). The flush now leaves the reference tables when they still hold exactly
     the rows of the last load (same counts); a test that added or removed reference rows gets
-    them flushed as before, and the reference is loaded again when next asked for."""
+    them flushed as before, and the reference is loaded again when next asked for. Only the tables
+    holding rows are emptied (see below for PostgreSQL)."""
     from django.core.management.commands import flush
 
     def sql_flush(
@@ -84,15 +98,52 @@ def _keep_reference_through_flush() -> Any:
         tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
         if _reference_counts and _table_counts(connection) == _reference_counts:
             tables = [table for table in tables if table not in REFERENCE_TABLES]
-        return connection.ops.sql_flush(
-            style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-        )
+        # Content types and permissions: the same rows post_migrate writes again after a flush.
+        tables = [table for table in tables if table not in ("django_content_type", "auth_permission")]
+        if reset_sequences:
+            return connection.ops.sql_flush(
+                style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        tables = _tables_with_rows(connection, tables)
+        if connection.vendor == "postgresql":
+            # Django empties the tables with one TRUNCATE of all 170: on PostgreSQL that makes new
+            # files for every table and index, 5 to 10 s per transactional test. DELETE of the few
+            # tables the test wrote to costs milliseconds; foreign keys are checked at the commit
+            # (Django's are deferred), when every table that had rows is empty.
+            return [f"DELETE FROM {connection.ops.quote_name(table)};" for table in tables]
+        return connection.ops.sql_flush(style, tables, reset_sequences=False, allow_cascade=allow_cascade)
 
-    # The flush command calls the name it imported from django.core.management.sql.
+    original_emit = flush.emit_post_migrate_signal  # type: ignore[attr-defined]
+
+    def emit_post_migrate_signal(verbosity: int, interactive: bool, db: str, **kwargs: Any) -> None:
+        """After the flush, Django sends post_migrate so that content types and permissions are
+        written again (0.3 s a test: a query per app). The flush above kept them: when both
+        tables still have rows, their two receivers sit this one out; the others (the full-text
+        repair of organisations) run."""
+        from django.contrib.auth.management import create_permissions
+        from django.contrib.contenttypes.management import create_contenttypes
+        from django.db import connections
+        from django.db.models.signals import post_migrate
+
+        if len(_tables_with_rows(connections[db], ["django_content_type", "auth_permission"])) < 2:
+            original_emit(verbosity, interactive, db, **kwargs)
+            return
+        auth_uid = "django.contrib.auth.management.create_permissions"
+        post_migrate.disconnect(create_contenttypes)
+        post_migrate.disconnect(dispatch_uid=auth_uid)
+        try:
+            original_emit(verbosity, interactive, db, **kwargs)
+        finally:
+            post_migrate.connect(create_contenttypes)
+            post_migrate.connect(create_permissions, dispatch_uid=auth_uid)
+
+    # The flush command calls the names it imported from django.core.management.sql.
     original = flush.sql_flush  # type: ignore[attr-defined]
     flush.sql_flush = sql_flush  # type: ignore[attr-defined]
+    flush.emit_post_migrate_signal = emit_post_migrate_signal  # type: ignore[attr-defined]
     yield
     flush.sql_flush = original  # type: ignore[attr-defined]
+    flush.emit_post_migrate_signal = original_emit  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
