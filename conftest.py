@@ -185,7 +185,7 @@ def reference_territories(
 
 # Test packages whose conftest loads data once for the whole package (package-scoped fixtures):
 # their files must run one after the other in the same worker, or each file loads it again.
-RUN_TOGETHER = ("filiere/matching/tests/", "filiere/observatory/tests/")
+RUN_TOGETHER = ("filiere/matching/tests/",)
 
 
 def scope_of(nodeid: str) -> str:
