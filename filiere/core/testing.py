@@ -56,23 +56,43 @@ def assert_openapi_snapshot(client: Client, prefix: str, snapshot: Path) -> None
 
 BLOCKING_IMPACTS = ("serious", "critical")
 
+# Runs axe on the document with the rules that can report one of `impacts`: a rule whose own impact
+# and whose checks' impacts are all lower can only report violations the caller filters out (about
+# 25 of the 100 rules: landmarks, region, heading order...), so it is not run. Returns the
+# violations in `impacts`, with the first five offending nodes' selectors.
+_AXE_RUN_JS = """async (impacts) => {
+  const rank = {minor: 1, moderate: 2, serious: 3, critical: 4};
+  const lowest = Math.min(...impacts.map(impact => rank[impact] || 0));
+  const rules = {};
+  for (const rule of axe._audit.rules) {
+    const checks = [...rule.any, ...rule.all, ...rule.none].map(c => typeof c === 'string' ? c : c.id);
+    const highest = Math.max(rank[rule.impact] || 4,
+      ...checks.map(id => rank[(axe._audit.data.checks[id] || {}).impact] || 4));
+    if (highest < lowest) rules[rule.id] = {enabled: false};
+  }
+  const results = await axe.run(document, {resultTypes: ['violations'], rules});
+  return results.violations.filter(v => impacts.includes(v.impact)).map(v => ({
+    id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target)}));
+}"""
+
 
 def accessibility_violations(page: Any, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[str]:
     """Run axe-core (4.12, bundled by axe-playwright-python) on a Playwright page in real Chromium.
 
     Returns one line per violation whose impact is in `impacts` (rule id, impact, help text and the
     first offending nodes' selectors), so a failing assertion says what to fix and where.
+    axe is injected once per document (its 570 kB cost about as much to compile as to run): a
+    second call on the same page, e.g. after resizing the viewport, reuses it.
     """
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.base import AXE_SCRIPT
 
-    response = Axe().run(page, options={"resultTypes": ["violations"]}).response
-    lines = []
-    for violation in response["violations"]:
-        if violation.get("impact") not in impacts:
-            continue
-        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
-    return lines
+    if not page.evaluate("typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
+        page.evaluate(AXE_SCRIPT)
+    violations = page.evaluate(_AXE_RUN_JS, list(impacts))
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + ", ".join(str(target) for target in v["targets"])
+        for v in violations
+    ]
 
 
 def assert_accessible(page: Any) -> None:
@@ -108,8 +128,42 @@ def overflowing_elements(page: Any) -> list[str]:
 
 
 def sign_in(page: Any, site: str, email: str, password: str) -> None:
-    """Sign in through the login page in a Playwright page (its cookies cleared first, so a
-    journey can change person)."""
+    """Sign `email` in in a Playwright page's context (its cookies cleared first, so a journey can
+    change person): the password is checked as the login form does, and the session cookie is set
+    directly instead of filling the form (a page load and a form post less; the login page itself
+    is tested by accounts' browser tests and `sign_in_through_form`). The page stays where it was:
+    go to the page to test next."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model, login
+    from django.http import HttpRequest
+    from django.utils import translation
+
+    user_model = get_user_model()
+    user = (
+        user_model.objects.filter(username__iexact=email.strip()).first()
+        or user_model.objects.filter(email__iexact=email.strip()).order_by("pk").first()
+    )
+    assert user is not None and user.is_active and user.check_password(password), (
+        f"{email} cannot sign in with this password"
+    )
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    # The language the login page would have been in (the contexts' locale), which the
+    # user_logged_in receivers remember as the person's language, as after the form.
+    request.LANGUAGE_CODE = translation.get_supported_language_variant(page.evaluate("navigator.language"))
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.save()
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": request.session.session_key, "url": site}]
+    )
+
+
+def sign_in_through_form(page: Any, site: str, email: str, password: str) -> None:
+    """Sign in through the login page in a Playwright page (its cookies cleared first), which ends
+    on the page the form redirects to."""
     page.context.clear_cookies()
     page.goto(site + "/comptes/connexion/")
     page.get_by_label("Adresse e-mail").fill(email)

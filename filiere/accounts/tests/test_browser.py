@@ -16,7 +16,7 @@ import re
 import pytest
 
 from filiere.accounts.models import Membership, Role, User
-from filiere.core.testing import assert_accessible, sign_in
+from filiere.core.testing import assert_accessible, sign_in, sign_in_through_form
 from filiere.showcase.tests.conftest import fresh_engine  # noqa: F401 (autouse fixture; buyer sectors: root conftest)
 
 from .factories import (
@@ -147,7 +147,7 @@ def test_password_reset_from_the_login_page(browser_context, site, mailoutbox):
     page.wait_for_url("**/comptes/mot-de-passe/nouveau/termine/")
     assert_accessible(page)
 
-    sign_in(page, site, "camille@example.org", "encore-un-autre-mdp")
+    sign_in_through_form(page, site, "camille@example.org", "encore-un-autre-mdp")
     page.wait_for_url(site + "/")
     assert page.get_by_role("link", name="Mon espace").count() >= 1
 
