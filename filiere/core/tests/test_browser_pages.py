@@ -3,10 +3,10 @@ none scrolls sideways on a phone, in real Chromium, signed in as the role that s
 
 One browser, one live server and one small world (built by the apps' factories, committed) for
 the module: the pages are only read, so the 43 tests share them instead of each building the world
-and flushing the database after it (a transactional test each). A new context per page, the
-session cookie set directly instead of filling the login form; the page is loaded at 1280 px, then
-the viewport is narrowed to 390 px (the layout is CSS media queries, and tables.js's resize
-handler has run before the second check).
+and flushing the database after it (a transactional test each). A browser context per role, the
+session cookie set directly instead of filling the login form (`role_pages`); each test loads its
+page at 1280 px, then narrows the viewport to 390 px (the layout is CSS media queries, and
+tables.js's resize handler has run before the second check).
 `scripts/screenshots.py` takes the same pages on the demo data, with screenshots.
 Run with `pytest -m browser`; needs /usr/bin/chromium.
 """
@@ -211,17 +211,40 @@ _AFTER_RESIZE_JS = """() => { window.__resized = new Promise((resolve, reject) =
 }); }"""
 
 
+@pytest.fixture(scope="module")
+def role_pages(chromium: Any, world: dict[str, Any]) -> Any:
+    """A browser context and page per role (its session cookie set directly instead of filling the
+    login form), opened by its first test and used by the role's next ones: each goes to its page
+    anew, and the page's renderer keeps axe compiled (half a second a page otherwise). A test that
+    fails closes its role's context, so the next one starts afresh."""
+    pages: dict[str, Any] = {}
+
+    def page_of(role: str) -> Any:
+        if role not in pages:
+            context = chromium.new_context(locale="fr-FR")
+            context.set_default_timeout(15_000)
+            if role != "anonymous":
+                cookie = {"name": settings.SESSION_COOKIE_NAME, "value": world["cookies"][role]}
+                context.add_cookies([{**cookie, "url": world["url"]}])
+            pages[role] = context.new_page()
+        return pages[role]
+
+    def close(role: str) -> None:
+        pages.pop(role).context.close()
+
+    yield page_of, close
+    for role in list(pages):
+        close(role)
+
+
 @pytest.mark.parametrize(("role", "target"), PAGES, ids=[f"{r}:{t}" for r, t in PAGES])
-def test_main_page_passes_axe_at_desktop_and_phone_widths(chromium, world, role, target):
-    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    if role != "anonymous":
-        cookie = world["cookies"][role]
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": world["url"]}])
-    page = context.new_page()
+def test_main_page_passes_axe_at_desktop_and_phone_widths(role_pages, world, role, target):
+    page_of, close = role_pages
+    page = page_of(role)
     path = target if target.startswith("/") else world[target]
     problems = []
     try:
+        page.set_viewport_size({"width": 1280, "height": 900})
         response = page.goto(world["url"] + path)
         assert response is not None and response.status == 200, (path, response and response.status)
         for width in (1280, 390):
@@ -232,6 +255,7 @@ def test_main_page_passes_axe_at_desktop_and_phone_widths(chromium, world, role,
             problems += [f"{width}px {line}" for line in accessibility_violations(page)]
             if wide := overflowing_elements(page):
                 problems.append(f"{width}px: the page scrolls sideways because of " + ", ".join(wide))
-    finally:
-        context.close()
+    except BaseException:
+        close(role)
+        raise
     assert not problems, f"{path}:\n" + "\n".join(problems)
