@@ -183,6 +183,18 @@ def reference_territories(
     return _reference_territories_session
 
 
+@pytest.fixture(scope="module")
+def reference_territories_module(
+    _reference_territories_session: dict[str, Any], django_db_blocker: Any
+) -> dict[str, Any]:
+    """The reference for a module-scoped world (a transaction opened once for a test module):
+    committed before that transaction opens, reloaded first if a transactional test flushed it."""
+    with django_db_blocker.unblock():
+        if not _reference_present():
+            return _load_reference()
+    return _reference_territories_session
+
+
 # Test packages whose conftest loads data once for the whole package (package-scoped fixtures):
 # their files must run one after the other in the same worker, or each file loads it again.
 RUN_TOGETHER = ("filiere/matching/tests/",)

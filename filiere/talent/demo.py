@@ -308,6 +308,15 @@ def _load_pipeline(
     now = timezone.now()
     today = timezone.localdate()
     communes = {dep: _commune(dep) for dep in PLACES}  # read once: 1,500 files share a dozen communes
+    reaches: dict[tuple[str, int | None, tuple[str, ...]], list[str]] = {}
+
+    def reach_of(seeker: JobSeeker) -> list[str]:
+        """`services.reach_of`, computed once per place and radius (a hundred distances each)."""
+        key = (seeker.department_code, seeker.mobility_radius_km, tuple(seeker.mobility_departments))
+        if key not in reaches:
+            reaches[key] = services.reach_of(seeker)
+        return reaches[key]
+
     for year in YEARS:
         cohort, _created = Cohort.objects.get_or_create(
             programme=programme,
@@ -356,7 +365,7 @@ def _load_pipeline(
             [
                 SeekerDepartment(seeker=s, department_code=d, shareable=s.pk in shared)
                 for s in seekers
-                for d in services.reach_of(s)
+                for d in reach_of(s)
             ],
             batch_size=1000,
         )
@@ -405,9 +414,9 @@ def _load_pipeline(
                         else "Raisons personnelles."
                     )
                 if state == FileState.IN_TRAINING:
-                    at = dt.datetime.combine(file.cohort.start_date, dt.time(9), tzinfo=dt.UTC)
+                    at = dt.datetime.combine(cohort.start_date, dt.time(9), tzinfo=dt.UTC)
                 elif state == FileState.TRAINED:
-                    at = dt.datetime.combine(file.cohort.end_date, dt.time(17), tzinfo=dt.UTC)
+                    at = dt.datetime.combine(cohort.end_date, dt.time(17), tzinfo=dt.UTC)
                 elif state == FileState.PLACED and file.placed_on:
                     at = dt.datetime.combine(file.placed_on, dt.time(9), tzinfo=dt.UTC)
                 else:

@@ -243,8 +243,6 @@ def build_establishment(
 
 def check_territories() -> None:
     """Raise `DemoNotReady` unless the communes of the demo regions are in the database."""
-    loaded = set(
-        Commune.objects.filter(region_id__in=DEMO_REGIONS).values_list("region_id", flat=True).distinct()
-    )
-    if not loaded:
+    # One row is enough (a DISTINCT over the regions' 20,000 communes cost 0.8 s a run).
+    if not Commune.objects.filter(region_id__in=DEMO_REGIONS).exists():
         raise DemoNotReady(NOT_LOADED_MESSAGE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -26,6 +27,36 @@ def demo_territories(reference_territories: dict[str, Any]) -> None:
 def small_demo(**options: Any) -> Any:
     options = {"scale": 0.01, "sirene": False, "techonmap": False, "write": lambda _: None, **options}
     return run_demo(**options)
+
+
+@pytest.fixture(scope="module")
+def _small_demo_world(reference_territories_module: dict[str, Any], django_db_blocker: Any) -> Iterator[Any]:
+    """`small_demo()` built once for the module inside a transaction rolled back at its end (a
+    build cost 1 to 3 s for each test reading it). Each test runs in a savepoint of it
+    (pytest-django's `db`): what a test writes, a second run or a reset, is undone before the next."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            report = small_demo()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield report
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def small_world(_small_demo_world: Any, db: None) -> Any:
+    """The report of the module's first `small_demo()` (scale 0.01, no SIRENE, no TechOnMap)."""
+    return _small_demo_world
 
 
 def org(name: str) -> Organisation:
@@ -108,9 +139,7 @@ NAMED_ACTORS = [
 ]
 
 
-def test_seed_actors_have_their_kind_and_place(demo_territories: None) -> None:
-    small_demo()
-
+def test_seed_actors_have_their_kind_and_place(small_world: Any) -> None:
     for name, kind, region, commune in NAMED_ACTORS:
         actor = org(name)
         establishment = actor.establishments.get()
@@ -120,8 +149,7 @@ def test_seed_actors_have_their_kind_and_place(demo_territories: None) -> None:
         assert establishment.search_text, name  # folded by search_text_for
 
 
-def test_seed_relations_and_colleges(demo_territories: None) -> None:
-    small_demo()
+def test_seed_relations_and_colleges(small_world: Any) -> None:
     bfc = org("BFC numérique")
 
     numerica = Relation.objects.get(source=org("Numérica"), target=bfc, kind="member_of")
@@ -138,9 +166,7 @@ def test_seed_relations_and_colleges(demo_territories: None) -> None:
     assert bfc.colleges.count() == 4
 
 
-def test_french_tech_labels_of_the_demo_regions(demo_territories: None) -> None:
-    small_demo()
-
+def test_french_tech_labels_of_the_demo_regions(small_world: Any) -> None:
     toulouse = org("French Tech Toulouse")
     assert toulouse.kind == Kind.COMMUNITY and "French Tech" in toulouse.tags
     assert toulouse.establishments.get().commune_id == "31555"
@@ -150,8 +176,8 @@ def test_french_tech_labels_of_the_demo_regions(demo_territories: None) -> None:
     assert not Organisation.objects.filter(name="Lille is French Tech").exists()  # not a demo region
 
 
-def test_generated_companies_are_flagged_and_plausible(demo_territories: None) -> None:
-    report = small_demo()
+def test_generated_companies_are_flagged_and_plausible(small_world: Any) -> None:
+    report = small_world
 
     generated = Establishment.objects.filter(source=Source.GENERATED).select_related("organisation")
     assert generated.count() == sum(line.rows for line in report.plan) > 0
@@ -168,8 +194,8 @@ def test_generated_companies_are_flagged_and_plausible(demo_territories: None) -
     )
 
 
-def test_counts_per_territory_meet_the_plan(demo_territories: None) -> None:
-    report = small_demo(scale=0.02)
+def test_counts_per_territory_meet_the_plan(small_world: Any) -> None:
+    report = small_demo(scale=0.02)  # over the module's 0.01 build: every bucket regenerated
 
     for line in report.plan:
         query = Establishment.objects.filter(region_code=line.target.region, is_digital=True)
@@ -181,7 +207,8 @@ def test_counts_per_territory_meet_the_plan(demo_territories: None) -> None:
         assert query.filter(state="A").count() == line.to_generate + line.existing  # today
 
 
-def test_demo_is_idempotent(demo_territories: None) -> None:
+def test_demo_is_idempotent(small_world: Any) -> None:
+    # The first run (over the module's `small_demo()`, the same options): the other apps' demos.
     call_command("demo", "--scale", "0.01", "--no-sirene", "--no-techonmap", stdout=StringIO())
     before = (Organisation.objects.count(), Establishment.objects.count(), Relation.objects.count())
 
@@ -197,8 +224,8 @@ def test_demo_is_idempotent(demo_territories: None) -> None:
     assert "Bourgogne-Franche-Comté (27)" in out.getvalue()
 
 
-def test_a_new_scale_regenerates_only_the_generated_companies(demo_territories: None) -> None:
-    small_demo(scale=0.01)
+def test_a_new_scale_regenerates_only_the_generated_companies(small_world: Any) -> None:
+    # The module's world is the first run, at scale 0.01.
     seed_ids = set(Organisation.objects.filter(source=Source.SEED).values_list("pk", flat=True))
 
     report = small_demo(scale=0.02)
@@ -211,9 +238,8 @@ def test_a_new_scale_regenerates_only_the_generated_companies(demo_territories: 
     )
 
 
-def test_reset_removes_demo_data_only(demo_territories: None) -> None:
+def test_reset_removes_demo_data_only(small_world: Any) -> None:
     manual = Organisation.objects.create(name="Saisie manuelle", source=Source.MANUAL)
-    small_demo()
 
     report = small_demo(reset=True)
 
@@ -222,7 +248,7 @@ def test_reset_removes_demo_data_only(demo_territories: None) -> None:
     assert Organisation.objects.filter(source=Source.SEED, name="BFC numérique").count() == 1
 
 
-def test_demo_users(demo_territories: None) -> None:
+def test_demo_users(small_world: Any) -> None:
     report = small_demo(with_users=True)
 
     passwords = {username: password for username, password, _ in report.users}
@@ -238,7 +264,7 @@ def test_demo_users(demo_territories: None) -> None:
     assert small_demo(with_users=True).users[0][1] is None  # existing account: password untouched
 
 
-def test_no_users_without_debug_or_flag(demo_territories: None) -> None:
+def test_no_users_without_debug_or_flag(small_world: Any) -> None:
     assert small_demo(with_users=False).users == []
 
 
@@ -284,6 +310,13 @@ def test_techonmap_companies_count_in_the_digital_sector_on_the_home_page(demo_t
     assert idf.digital_establishments > 1700 and idf.organisations > 2000
 
 
+@pytest.fixture(scope="module")
+def commune_index(reference_territories_module: dict[str, Any], django_db_blocker: Any) -> CommuneIndex:
+    """The index of the committed reference communes, read once for the six cases below (1.3 s each)."""
+    with django_db_blocker.unblock():
+        return CommuneIndex.load()
+
+
 @pytest.mark.parametrize(
     ("postcode", "city", "address", "expected"),
     [
@@ -296,9 +329,9 @@ def test_techonmap_companies_count_in_the_digital_sector_on_the_home_page(demo_t
     ],
 )
 def test_commune_matching(
-    demo_territories: None, postcode: str, city: str, address: str, expected: str
+    commune_index: CommuneIndex, postcode: str, city: str, address: str, expected: str
 ) -> None:
-    index = CommuneIndex.load()
+    index = commune_index
     code, name = split_place(postcode, city, address)
 
     assert index.match(code, name).code == expected

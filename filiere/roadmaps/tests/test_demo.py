@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -27,6 +30,38 @@ def regions():
     return [region(code) for code in ("27", "44", "75")]
 
 
+@pytest.fixture(scope="module")
+def _plans_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[Plan]]:
+    """The regions and `load_roadmaps_demo()` once for the module, inside a transaction rolled
+    back at its end; each test runs in a savepoint of it (pytest-django's `db`), so a second load,
+    a deletion or an import is undone before the next test."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            for code in ("27", "44", "75"):
+                region(code)
+            plans = load_roadmaps_demo()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield plans
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def plans(_plans_world: list[Plan], db: None) -> list[Plan]:
+    """The three demo plans (BFC, NA, GE) of the module's first load, read fresh from the database."""
+    return [Plan.objects.get(pk=plan.pk) for plan in _plans_world]
+
+
 def _counts() -> tuple[int, ...]:
     return tuple(
         m.objects.count() for m in (Plan, Axis, Objective, Action, Indicator, IndicatorTarget, IndicatorValue)
@@ -43,8 +78,8 @@ def test_demo_requires_the_regions(regions, monkeypatch):
     assert not Plan.objects.exists()
 
 
-def test_demo_builds_the_three_plans_of_the_seeds(regions):
-    bfc, na, ge = load_roadmaps_demo()
+def test_demo_builds_the_three_plans_of_the_seeds(plans):
+    bfc, na, ge = plans
     assert [a.title for a in bfc.axes.all()] == [
         "Structurer l'écosystème",
         "Attirer et faire rayonner la filière numérique régionale",
@@ -64,8 +99,8 @@ def test_demo_builds_the_three_plans_of_the_seeds(regions):
     assert plan_tree(na).axes[3].objectives[2].number == 12
 
 
-def test_demo_carries_the_seed_figures(regions):
-    bfc, na, ge = load_roadmaps_demo()
+def test_demo_carries_the_seed_figures(plans):
+    bfc, na, ge = plans
 
     def baselines(plan):
         return {i.name: i.baseline_value for i in plan.indicators.all()}
@@ -101,12 +136,13 @@ def test_demo_carries_the_seed_figures(regions):
     }
 
 
-def test_demo_computes_the_platform_indicators_without_a_click(regions):
+def test_demo_computes_the_platform_indicators_without_a_click(plans):
     from filiere.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
 
     firm = OrganisationFactory(digital=True)
     EstablishmentFactory(organisation=firm, region_code="27", is_digital=True, state="A")
 
+    # Over the module's first load (without this firm): the rerun computes today's values again.
     plans = {plan.region_id: plan for plan in load_roadmaps_demo()}
 
     values = IndicatorValue.objects.filter(source__startswith="Calcul Filière")
@@ -117,26 +153,23 @@ def test_demo_computes_the_platform_indicators_without_a_click(regions):
     assert values.count() == 4  # the same day: updated, not added
 
 
-def test_daily_task_refreshes_every_plan(regions):
+def test_daily_task_refreshes_every_plan(plans):
     from filiere.roadmaps.tasks import refresh_indicators
 
-    load_roadmaps_demo()
     IndicatorValue.objects.filter(source__startswith="Calcul Filière").delete()
     result = refresh_indicators.enqueue()  # immediate backend in tests
     assert result.return_value == 4
     assert IndicatorValue.objects.filter(source__startswith="Calcul Filière").count() == 4
 
 
-def test_refresh_command_computes_every_plan(regions, capsys):
-    load_roadmaps_demo()
+def test_refresh_command_computes_every_plan(plans, capsys):
     call_command("roadmaps_refresh")
     assert "4 computed indicators refreshed" in capsys.readouterr().out
     assert IndicatorValue.objects.filter(source__startswith="Calcul Filière").count() == 4
 
 
-def test_demo_is_idempotent(regions):
-    load_roadmaps_demo()
-    first = _counts()
+def test_demo_is_idempotent(plans):
+    first = _counts()  # after the module's first load
     load_roadmaps_demo()
     assert _counts() == first
 
@@ -149,11 +182,11 @@ def test_demo_command(regions, capsys):
     assert Plan.objects.count() == 3
 
 
-def test_demo_plans_survive_an_xlsx_round_trip(regions):
+def test_demo_plans_survive_an_xlsx_round_trip(plans):
     from filiere.roadmaps.services import refresh_computed_indicators
     from filiere.roadmaps.spreadsheets import export_plan_xlsx, import_plan_xlsx
 
-    for plan in load_roadmaps_demo():
+    for plan in plans:
         refresh_computed_indicators(plan=plan)
         before = _counts()
         report = import_plan_xlsx(user=None, plan=plan, file=export_plan_xlsx(plan))
