@@ -21,7 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from filiere.accounts.models import Membership, RegionalRole, Role
@@ -99,6 +101,7 @@ class World:
     meetings: Any = None  # meetings app: {"programme", "request"} (the member receives the request)
     governance: Any = None  # governance: {"membership", "call", "payment", "college", "funding", "merger"}
     needs: Any = None  # buyers' needs: {"need", "invitation"}: cluster X's confidential need, F invited
+    sessions: Any = None  # role -> session key: each signed-in role logged in once, for every cell
 
 
 def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
@@ -109,15 +112,21 @@ def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
 
 @pytest.fixture(scope="module")
 def _world(django_db_setup: None, django_db_blocker: Any) -> Any:
-    """The world, built once for the module's 250 cells inside a transaction rolled back at the
+    """The world, built once for the module's 1,236 cells inside a transaction rolled back at the
     end. Each test runs in a savepoint of it (pytest-django's `db`), so whatever a POST changes
-    is undone before the next cell."""
+    (its session included) is undone before the next cell.
+
+    Built with the MD5 hasher: the root conftest's `fast_password_hasher` is a function fixture,
+    not yet active here, and the 12 users' PBKDF2 hashes cost 4 s. Each signed-in role logs in
+    once here; a cell sends that session's cookie (a `force_login` per cell was a third of it)."""
     from django.db import transaction
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
-        world = _build_world()
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            world = _build_world()
+        world.sessions = _sign_in(world.users)
     try:
         yield world
     finally:
@@ -265,6 +274,17 @@ def _build_world() -> World:
     world.governance = _governance_world(firm, cluster_x, structure, users)
     world.needs = _needs_world(firm, cluster_x, region, users)
     return world
+
+
+def _sign_in(users: dict[str, Any]) -> dict[str, str]:
+    """Log each user in once; returns each role's session key."""
+    sessions = {}
+    for role, user in users.items():
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
 
 
 def _needs_world(firm: Any, cluster_x: Any, region: Any, users: dict[str, Any]) -> dict[str, Any]:
@@ -1053,9 +1073,8 @@ MATRIX = [pytest.param(case, role, id=f"{case.name}-{role}") for case in CASES f
 
 @pytest.mark.parametrize(("case", "role"), MATRIX)
 def test_matrix(client: Any, world: World, case: Case, role: str) -> None:
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
+    if world.users[role] is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     url = case.url(world)
     if case.method == "post":
         response = client.post(url, case.data(world) if case.data else {})
