@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export FILIERE_DATA_DIR ?= $(abspath ../shared/data)
+# Bytecode caches on: with PYTHONDONTWRITEBYTECODE set (these machines set it), every pytest worker
+# compiled the project and rewrote the test modules' assertions again, 9 s of CPU per process.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run serve serve-demo test test-pg bench lint typecheck-tighten venv chromium migrate reference demo messages clean
 
