@@ -235,12 +235,13 @@ def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
 
         def _assign_work_unit(self, node: Any) -> None:
             if not self.ordered:
+                queue: OrderedDict[str, dict[str, bool]] = self.workqueue  # type: ignore[has-type]
 
                 def cost(scope: str) -> float:
-                    return recorded.get(scope, 0.2 * len(self.workqueue[scope]))
+                    return float(recorded.get(scope, 0.2 * len(queue[scope])))
 
                 self.workqueue = OrderedDict(
-                    (scope, self.workqueue[scope]) for scope in sorted(self.workqueue, key=cost, reverse=True)
+                    (scope, queue[scope]) for scope in sorted(queue, key=cost, reverse=True)
                 )
                 self.ordered = True
             super()._assign_work_unit(node)
