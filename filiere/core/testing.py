@@ -86,9 +86,23 @@ def accessibility_violations(page: Any, *, impacts: tuple[str, ...] = BLOCKING_I
     """
     from axe_playwright_python.base import AXE_SCRIPT
 
-    if not page.evaluate("typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
-        page.evaluate(AXE_SCRIPT)
-    violations = page.evaluate(_AXE_RUN_JS, list(impacts))
+    # After a click that navigates, the new document must be there before axe is injected and
+    # run in it: under load (three workers), a run started in a document being replaced failed
+    # with "Cannot read properties of null (reading 'documentElement')".
+    from playwright.sync_api import Error
+
+    def run() -> list[dict[str, Any]]:
+        page.wait_for_load_state("load")
+        if not page.evaluate("typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
+            page.evaluate(AXE_SCRIPT)
+        return list(page.evaluate(_AXE_RUN_JS, list(impacts)))
+
+    try:
+        violations = run()
+    except Error as error:  # the document was replaced during the run: once more, in the new one
+        if "documentElement" not in str(error) and "context was destroyed" not in str(error):
+            raise
+        violations = run()
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — " + ", ".join(str(target) for target in v["targets"])
         for v in violations
