@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import threading
 from typing import Any
 
 import pytest
@@ -192,6 +193,13 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Any:
             try:
                 yield {**world, "cookies": cookies, "url": server.url}
             finally:
+                # Requests the pages still had in flight (closed contexts do not wait for them)
+                # end first: a request thread finishing after stop() closes the in-memory SQLite
+                # connection the server no longer shares ("DatabaseWrapper objects created in a
+                # thread can only be used in that same thread", seen once in CI).
+                for thread in threading.enumerate():
+                    if "process_request_thread" in thread.name:
+                        thread.join(timeout=15)
                 server._live_server_modified_settings.disable()
                 server.stop()
         finally:
