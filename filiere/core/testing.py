@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.test import Client
@@ -184,3 +186,36 @@ def sign_in_through_form(page: Any, site: str, email: str, password: str) -> Non
     page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+
+
+T = TypeVar("T")
+
+
+@contextmanager
+def rolled_back_world(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
+    """Shared test data for a module: `build()` runs inside a transaction rolled back when the
+    module ends, and each test runs in a savepoint of it (pytest-django's `db`), so what a test
+    writes is undone before the next one. Use it in a module-scoped fixture:
+
+        @pytest.fixture(scope="module")
+        def _world(django_db_setup, django_db_blocker):
+            with rolled_back_world(django_db_blocker, build_world) as world:
+                yield world
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

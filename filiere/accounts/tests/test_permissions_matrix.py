@@ -28,6 +28,7 @@ from django.urls import reverse
 
 from filiere.accounts.models import Membership, RegionalRole, Role
 from filiere.consultations import services as consultations_services
+from filiere.core.testing import rolled_back_world
 from filiere.events import services as events_services
 from filiere.events.models import Event
 from filiere.governance import services as governance_services
@@ -119,20 +120,15 @@ def _world(django_db_setup: None, django_db_blocker: Any) -> Any:
     Built with the MD5 hasher: the root conftest's `fast_password_hasher` is a function fixture,
     not yet active here, and the 12 users' PBKDF2 hashes cost 4 s. Each signed-in role logs in
     once here; a cell sends that session's cookie (a `force_login` per cell was a third of it)."""
-    from django.db import transaction
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
+    def build() -> World:
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             world = _build_world()
         world.sessions = _sign_in(world.users)
-    try:
+        return world
+
+    with rolled_back_world(django_db_blocker, build) as world:
         yield world
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from filiere.core.testing import rolled_back_world
 from filiere.organisations.demo import TARGETS, DemoNotReady, plan_generation, run_demo
 from filiere.organisations.demo.common import CommuneIndex, digital_naf_codes, split_place
 from filiere.organisations.demo.generated import LARGE_REGION_SAMPLE, closure_rate
@@ -34,23 +35,8 @@ def _small_demo_world(reference_territories_module: dict[str, Any], django_db_bl
     """`small_demo()` built once for the module inside a transaction rolled back at its end (a
     build cost 1 to 3 s for each test reading it). Each test runs in a savepoint of it
     (pytest-django's `db`): what a test writes, a second run or a reset, is undone before the next."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            report = small_demo()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+    with rolled_back_world(django_db_blocker, small_demo) as report:
         yield report
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
+from filiere.core.testing import rolled_back_world
 from filiere.roadmaps.demo import load_roadmaps_demo
 from filiere.roadmaps.models import Action, Axis, Indicator, IndicatorTarget, IndicatorValue, Objective, Plan
 from filiere.roadmaps.selectors import plan_tree
@@ -35,25 +36,14 @@ def _plans_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[list
     """The regions and `load_roadmaps_demo()` once for the module, inside a transaction rolled
     back at its end; each test runs in a savepoint of it (pytest-django's `db`), so a second load,
     a deletion or an import is undone before the next test."""
-    from django.db import transaction
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            for code in ("27", "44", "75"):
-                region(code)
-            plans = load_roadmaps_demo()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
+    def build() -> list[Plan]:
+        for code in ("27", "44", "75"):
+            region(code)
+        return load_roadmaps_demo()
+
+    with rolled_back_world(django_db_blocker, build) as plans:
         yield plans
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture
