@@ -477,6 +477,14 @@ def _college_for(merger: Merger, record: MergerRecord, colleges: dict[str, Colle
     return next((c for c in colleges.values() if c.pk == college_id), None)
 
 
+def _first_college(
+    merger: Merger, records: list[MergerRecord], colleges: dict[str, College]
+) -> College | None:
+    """The college of the first record that names or maps to one: records of one firm come from
+    several files, and the one read first need not be the one whose association has a college."""
+    return next((c for r in records if (c := _college_for(merger, r, colleges)) is not None), None)
+
+
 @transaction.atomic
 def apply_merger(*, merger: Merger, by: User | None) -> dict[str, int]:
     """Carry every former membership, fee and payment into the cluster's history and make each
@@ -494,7 +502,7 @@ def apply_merger(*, merger: Merger, by: User | None) -> dict[str, int]:
         )
     colleges = {fold(c.name).lower(): c for c in College.objects.filter(cluster=merger.cluster)}
     by_entity: dict[int, list[MergerRecord]] = defaultdict(list)
-    for record in merger.records.select_related("association").order_by("line"):
+    for record in merger.records.select_related("association").order_by("line", "pk"):
         by_entity[record.entity or record.pk].append(record)
     now = timezone.now()
     counts = {"firms": 0, "former_memberships": 0, "fee_calls": 0}
@@ -513,7 +521,7 @@ def apply_merger(*, merger: Merger, by: User | None) -> dict[str, int]:
         ).first()
         if current is None:
             current = Membership.objects.create(
-                cluster=merger.cluster, college=_college_for(merger, first, colleges), organisation=organisation,
+                cluster=merger.cluster, college=_first_college(merger, [first, *records], colleges), organisation=organisation,
                 status=MembershipStatus.ACTIVE, joined_on=min(joined) if joined else merger.effective_on,
                 note=_("Reprise par la fusion"),
             )  # fmt: skip
