@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -228,15 +229,50 @@ def _firms(rng: random.Random, result: DemoResult) -> list[Organisation]:
     return firms
 
 
+DeclarationFields = tuple[str, int, int, "dt.date | None", str]  # level, people, free now, from, status
+
+
 @transaction.atomic
 def load_showcase_demo(*, seed: int = SEED) -> DemoResult:
-    """Create or refresh the TESC Force showcase: ~100 Occitanie firms, profiles, declarations."""
+    """Create or refresh the TESC Force showcase: ~100 Occitanie firms, profiles, declarations.
+
+    The random draws are the same on every run; what a firm already holds is read in a few
+    queries and compared, and only a firm whose declarations, profile, references or
+    certifications differ is written (a rerun writes nothing; it rewrote the 100 firms, 1.6 s).
+    """
     rng = random.Random(seed)
     result = DemoResult()
     sync_sectors(Sector)
     catalogue = [(_skill(labels, result), weight, phrase) for labels, weight, phrase in CATALOGUE]
     sectors = {s.code: s for s in Sector.objects.all()}
     firms = _firms(rng, result)
+    firm_ids = [o.pk for o in firms]
+    held_declarations: dict[int, dict[int, tuple[DeclarationFields, bool]]] = defaultdict(dict)
+    for row in CompetenceDeclaration.objects.filter(organisation_id__in=firm_ids).values_list(
+        "organisation_id", "skill_id", "level", "people_count", "capacity_available_now",
+        "available_from", "status", "validated_at",
+    ):  # fmt: skip
+        held_declarations[row[0]][row[1]] = (row[2:7], row[7] is not None)
+    profiles = {p.pk: p for p in ShowcaseProfile.objects.filter(pk__in=firm_ids)}
+    held_sectors: dict[int, set[str]] = defaultdict(set)
+    for profile_id, code in ShowcaseProfile.target_sectors.through.objects.filter(
+        showcaseprofile_id__in=firm_ids
+    ).values_list("showcaseprofile_id", "sector__code"):
+        held_sectors[profile_id].add(code)
+    held_references: dict[int, list[tuple[str, int | None, int | None, str]]] = defaultdict(list)
+    for organisation_id, *reference in Reference.objects.filter(organisation_id__in=firm_ids).values_list(
+        "organisation_id", "client", "year", "sector_id", "description"
+    ):
+        held_references[organisation_id].append(tuple(reference))  # type: ignore[arg-type]
+    held_certifications: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
+    for organisation_id, *certification in Certification.objects.filter(
+        organisation_id__in=firm_ids
+    ).values_list("organisation_id", "name", "issuer", "year"):
+        held_certifications[organisation_id].append(tuple(certification))  # type: ignore[arg-type]
+    new_declarations: list[CompetenceDeclaration] = []
+    new_references: list[Reference] = []
+    new_certifications: list[Certification] = []
+    to_refresh: list[int] = []
     today = timezone.localdate()
     now = timezone.now()
     for organisation in firms:
@@ -247,7 +283,7 @@ def load_showcase_demo(*, seed: int = SEED) -> DemoResult:
                 picks.append((skill, phrase))
         targets = list(dict.fromkeys(rng.choices(TARGETS, weights=TARGET_WEIGHTS, k=rng.randint(2, 4))))
         between_assignments = rng.random() < 0.75  # intercontrats after the aeronautics stop
-        keep = []
+        wanted: dict[int, tuple[DeclarationFields, bool]] = {}
         ceiling = headcount_ceiling(organisation.headcount_band) or 80
         for skill, _phrase in picks:
             # Never more people than the firm employs (showcase.capacity, checked by the service).
@@ -257,24 +293,42 @@ def load_showcase_demo(*, seed: int = SEED) -> DemoResult:
                 band=organisation.headcount_band, people_count=people, capacity_available_now=capacity
             )
             validated = rng.random() < 0.6
-            declaration, _ = CompetenceDeclaration.objects.update_or_create(
-                organisation=organisation,
-                skill=skill,
-                defaults={
-                    "level": rng.choice([Level.OPERATIONAL, Level.EXPERT, Level.EXPERT]),
-                    "people_count": people,
-                    "capacity_available_now": capacity,
-                    "available_from": None
-                    if capacity
-                    else today + dt.timedelta(days=rng.choice([30, 60, 90, 180])),
-                    "note": "",
-                    "status": DeclarationStatus.VALIDATED if validated else DeclarationStatus.DRAFT,
-                    "validated_at": now if validated else None,
-                },
-            )
-            keep.append(declaration.pk)
+            level: str = rng.choice([Level.OPERATIONAL, Level.EXPERT, Level.EXPERT])
+            available_from = None if capacity else today + dt.timedelta(days=rng.choice([30, 60, 90, 180]))
+            status: str = DeclarationStatus.VALIDATED if validated else DeclarationStatus.DRAFT
+            wanted[skill.pk] = ((level, people, capacity, available_from, status), validated)
             result.declarations += 1
-        CompetenceDeclaration.objects.filter(organisation=organisation).exclude(pk__in=keep).delete()
+        held = held_declarations.get(organisation.pk, {})
+        declarations_changed = wanted != held
+        if declarations_changed and not held:
+            new_declarations += [
+                CompetenceDeclaration(
+                    organisation=organisation, skill_id=skill_id, level=level, people_count=people,
+                    capacity_available_now=capacity, available_from=available_from, note="",
+                    status=status, validated_at=now if validated else None,
+                )
+                for skill_id, ((level, people, capacity, available_from, status), validated) in wanted.items()
+            ]  # fmt: skip
+        elif declarations_changed:
+            for skill_id, ((level, people, capacity, available_from, status), validated) in wanted.items():
+                if held.get(skill_id) == wanted[skill_id]:
+                    continue
+                CompetenceDeclaration.objects.update_or_create(
+                    organisation=organisation,
+                    skill_id=skill_id,
+                    defaults={
+                        "level": level,
+                        "people_count": people,
+                        "capacity_available_now": capacity,
+                        "available_from": available_from,
+                        "note": "",
+                        "status": status,
+                        "validated_at": now if validated else None,
+                    },
+                )
+            CompetenceDeclaration.objects.filter(organisation=organisation).exclude(
+                skill_id__in=list(wanted)
+            ).delete()
         phrases = ", ".join(phrase for _, phrase in picks)
         target_labels = ", ".join(sectors[code].label.lower() for code in targets)
         pitch = (
@@ -283,29 +337,54 @@ def load_showcase_demo(*, seed: int = SEED) -> DemoResult:
             if between_assignments
             else f"Expertise aéronautique : {phrases}. Nous ouvrons nos savoir-faire à de nouveaux secteurs : {target_labels}."
         )
-        profile, _ = ShowcaseProfile.objects.update_or_create(
-            organisation=organisation,
-            defaults={"pitch": pitch, "is_published": True, "published_at": now},
-        )
-        profile.target_sectors.set([sectors[code] for code in targets])
-        Reference.objects.filter(organisation=organisation).delete()
-        for client, sector_code, description in rng.sample(CLIENTS[:4], 2) + rng.sample(
-            CLIENTS[4:], rng.randint(0, 1)
-        ):
-            Reference.objects.create(
+        profile = profiles.get(organisation.pk)
+        profile_changed = profile is None or (profile.pitch, profile.is_published) != (pitch, True)
+        if profile is None:
+            profile = ShowcaseProfile.objects.create(
+                organisation=organisation, pitch=pitch, is_published=True, published_at=now
+            )
+        elif profile_changed:
+            profile.pitch, profile.is_published, profile.published_at = pitch, True, now
+            profile.save()
+        if profile_changed or held_sectors.get(organisation.pk, set()) != set(targets):
+            profile.target_sectors.set([sectors[code] for code in targets])
+        references = [
+            Reference(
                 organisation=organisation,
                 client=client,
                 year=rng.randint(2015, 2020),
                 sector=sectors[sector_code],
                 description=description,
             )
-        Certification.objects.filter(organisation=organisation).delete()
-        for name, issuer in rng.sample(CERTIFICATIONS, rng.randint(0, 2)):
-            Certification.objects.create(
-                organisation=organisation, name=name, issuer=issuer, year=rng.randint(2012, 2020)
-            )
-        refreshed = refresh_profile(organisation.pk, reindex=False)
+            for client, sector_code, description in rng.sample(CLIENTS[:4], 2)
+            + rng.sample(CLIENTS[4:], rng.randint(0, 1))
+        ]
+        if sorted(held_references.get(organisation.pk, []), key=repr) != sorted(
+            ((r.client, r.year, r.sector_id, r.description) for r in references), key=repr
+        ):
+            if organisation.pk in held_references:
+                Reference.objects.filter(organisation=organisation).delete()
+            new_references += references
+        certifications = [
+            Certification(organisation=organisation, name=name, issuer=issuer, year=rng.randint(2012, 2020))
+            for name, issuer in rng.sample(CERTIFICATIONS, rng.randint(0, 2))
+        ]
+        if sorted(held_certifications.get(organisation.pk, []), key=repr) != sorted(
+            ((c.name, c.issuer, c.year) for c in certifications), key=repr
+        ):
+            if organisation.pk in held_certifications:
+                Certification.objects.filter(organisation=organisation).delete()
+            new_certifications += certifications
+        if declarations_changed or profile_changed:
+            to_refresh.append(organisation.pk)
+        else:
+            result.capacity_now += profile.capacity_now
+    CompetenceDeclaration.objects.bulk_create(new_declarations)
+    Reference.objects.bulk_create(new_references)
+    Certification.objects.bulk_create(new_certifications)
+    for organisation_id in to_refresh:
+        refreshed = refresh_profile(organisation_id, reindex=False)
         result.capacity_now += refreshed.capacity_now if refreshed else 0
     result.firms = len(firms)
-    result.indexed = reindex_organisations([o.pk for o in firms])
+    result.indexed = reindex_organisations(firm_ids)
     return result

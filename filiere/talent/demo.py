@@ -470,21 +470,36 @@ def _outcome(rng: random.Random, file: File, months: int) -> str:
 
 def _load_offers(rng: random.Random) -> None:
     firms = _companies(rng)
+    # Read once per firm and per place (200 offers share 120 firms and a dozen communes), and
+    # indexed together at the end rather than one offer at a time.
+    departments: dict[int, str | None] = {}
+    placed: dict[str, bool] = {}
+    saved = []
     for n in range(OFFERS):
         firm = firms[n % len(firms)]
         title, description = OFFER_TITLES[n % len(OFFER_TITLES)]
-        dep = firm.establishments.filter(region_code=REGION).values_list(
-            "department_code", flat=True
-        ).first() or _pick_department(rng)
-        services.save_offer(
+        if firm.pk not in departments:
+            departments[firm.pk] = (
+                firm.establishments.filter(region_code=REGION)
+                .values_list("department_code", flat=True)
+                .first()
+            )
+        dep = departments[firm.pk] or _pick_department(rng)
+        place = dep if dep in PLACES else "67"
+        if place not in placed:
+            placed[place] = _commune(place) is not None
+        offer = services.save_offer(
             organisation=firm,
             by=None,
             title=title,
             description=description,
-            commune_code=PLACES.get(dep, PLACES["67"])[0] if _commune(dep if dep in PLACES else "67") else "",
+            commune_code=PLACES.get(dep, PLACES["67"])[0] if placed[place] else "",
             contract=rng.choices([Contract.CDI, Contract.CDD, Contract.ALTERNANCE], weights=[6, 2, 2])[0],
             positions=rng.randint(1, 3),
+            reindex=False,
         )
+        saved.append(offer.pk)
+    indexing.reindex_offers(saved)
 
 
 def _load_applications(adviser: Any) -> None:

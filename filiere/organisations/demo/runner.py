@@ -353,11 +353,13 @@ def run_demo(
     sirene: bool = True,
     techonmap: bool = True,
     write: Writer = print,
+    communes: CommuneIndex | None = None,
 ) -> DemoReport:
     """Load the whole demo; a second run with the same options writes nothing.
 
     Raises `DemoNotReady` if the territories are not loaded. Users are created when DEBUG is on
-    or `with_users` is true.
+    or `with_users` is true. `communes`: the index of the communes in the database when the
+    caller already holds one (reading them costs half a second); read here otherwise.
     """
     check_territories()
     report = DemoReport()
@@ -366,7 +368,8 @@ def run_demo(
         write(
             f"Données de démonstration supprimées : {report.deleted} organisations (et leurs établissements, relations, adhésions)."
         )
-    communes = CommuneIndex.load()
+    if communes is None:
+        communes = CommuneIndex.load()
     report.seeds = load_seed_actors(communes, set(DEMO_REGIONS))
     write(
         f"Acteurs des articles : {report.seeds.created} créés, {report.seeds.updated} mis à jour, "

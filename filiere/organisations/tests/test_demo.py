@@ -31,11 +31,20 @@ def small_demo(**options: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def _small_demo_world(reference_territories_module: dict[str, Any], django_db_blocker: Any) -> Iterator[Any]:
+def commune_index(reference_territories_module: dict[str, Any], django_db_blocker: Any) -> CommuneIndex:
+    """The index of the committed reference communes, read once for the module (0.5 to 1.3 s a
+    read): the demo runs and TechOnMap loads below take it rather than reading it again. The
+    `filiere demo` command of the idempotency test reads its own."""
+    with django_db_blocker.unblock():
+        return CommuneIndex.load()
+
+
+@pytest.fixture(scope="module")
+def _small_demo_world(commune_index: CommuneIndex, django_db_blocker: Any) -> Iterator[Any]:
     """`small_demo()` built once for the module inside a transaction rolled back at its end (a
     build cost 1 to 3 s for each test reading it). Each test runs in a savepoint of it
     (pytest-django's `db`): what a test writes, a second run or a reset, is undone before the next."""
-    with rolled_back_world(django_db_blocker, small_demo) as report:
+    with rolled_back_world(django_db_blocker, lambda: small_demo(communes=commune_index)) as report:
         yield report
 
 
@@ -180,8 +189,10 @@ def test_generated_companies_are_flagged_and_plausible(small_world: Any) -> None
     )
 
 
-def test_counts_per_territory_meet_the_plan(small_world: Any) -> None:
-    report = small_demo(scale=0.02)  # over the module's 0.01 build: every bucket regenerated
+def test_counts_per_territory_meet_the_plan(small_world: Any, commune_index: CommuneIndex) -> None:
+    report = small_demo(
+        scale=0.02, communes=commune_index
+    )  # over the module's 0.01 build: every bucket regenerated
 
     for line in report.plan:
         query = Establishment.objects.filter(region_code=line.target.region, is_digital=True)
@@ -210,11 +221,13 @@ def test_demo_is_idempotent(small_world: Any) -> None:
     assert "Bourgogne-Franche-Comté (27)" in out.getvalue()
 
 
-def test_a_new_scale_regenerates_only_the_generated_companies(small_world: Any) -> None:
+def test_a_new_scale_regenerates_only_the_generated_companies(
+    small_world: Any, commune_index: CommuneIndex
+) -> None:
     # The module's world is the first run, at scale 0.01.
     seed_ids = set(Organisation.objects.filter(source=Source.SEED).values_list("pk", flat=True))
 
-    report = small_demo(scale=0.02)
+    report = small_demo(scale=0.02, communes=commune_index)
 
     assert report.generated_created == sum(line.rows for line in report.plan)
     assert Establishment.objects.filter(source=Source.GENERATED).count() == report.generated_created
@@ -224,18 +237,18 @@ def test_a_new_scale_regenerates_only_the_generated_companies(small_world: Any) 
     )
 
 
-def test_reset_removes_demo_data_only(small_world: Any) -> None:
+def test_reset_removes_demo_data_only(small_world: Any, commune_index: CommuneIndex) -> None:
     manual = Organisation.objects.create(name="Saisie manuelle", source=Source.MANUAL)
 
-    report = small_demo(reset=True)
+    report = small_demo(reset=True, communes=commune_index)
 
     assert report.deleted > 0
     assert Organisation.objects.filter(pk=manual.pk).exists()
     assert Organisation.objects.filter(source=Source.SEED, name="BFC numérique").count() == 1
 
 
-def test_demo_users(small_world: Any) -> None:
-    report = small_demo(with_users=True)
+def test_demo_users(small_world: Any, commune_index: CommuneIndex) -> None:
+    report = small_demo(with_users=True, communes=commune_index)
 
     passwords = {username: password for username, password, _ in report.users}
     assert set(passwords) == {"admin", "region-bfc", "bfc-numerique", "entreprise"} and all(
@@ -247,18 +260,20 @@ def test_demo_users(small_world: Any) -> None:
     assert User.objects.get(username="region-bfc").regional_roles.get().region_id == "27"
     membership = User.objects.get(username="bfc-numerique").memberships.get()
     assert membership.organisation.name == "BFC numérique" and membership.role == "editor"
-    assert small_demo(with_users=True).users[0][1] is None  # existing account: password untouched
+    assert (
+        small_demo(with_users=True, communes=commune_index).users[0][1] is None
+    )  # existing account: password untouched
 
 
-def test_no_users_without_debug_or_flag(small_world: Any) -> None:
-    assert small_demo(with_users=False).users == []
+def test_no_users_without_debug_or_flag(small_world: Any, commune_index: CommuneIndex) -> None:
+    assert small_demo(with_users=False, communes=commune_index).users == []
 
 
 # --- TechOnMap -------------------------------------------------------------------------------
 
 
-def test_techonmap_maps_categories_and_communes(demo_territories: None) -> None:
-    result = load_techonmap(CommuneIndex.load())
+def test_techonmap_maps_categories_and_communes(demo_territories: None, commune_index: CommuneIndex) -> None:
+    result = load_techonmap(commune_index)
 
     assert result.created == 2120
     assert result.by_kind == {
@@ -276,16 +291,18 @@ def test_techonmap_maps_categories_and_communes(demo_territories: None) -> None:
     assert school.latitude == pytest.approx(48.896229)
     assert "ODbL" in school.organisation.description and school.organisation.website == "http://www.42.fr"
     assert school.organisation.creation_date.year == 2013
-    assert load_techonmap(CommuneIndex.load()).unchanged == 2120
+    assert load_techonmap(commune_index).unchanged == 2120
 
 
-def test_techonmap_companies_count_in_the_digital_sector_on_the_home_page(demo_territories: None) -> None:
+def test_techonmap_companies_count_in_the_digital_sector_on_the_home_page(
+    demo_territories: None, commune_index: CommuneIndex
+) -> None:
     from filiere.organisations.selectors import region_counts
 
-    load_techonmap(CommuneIndex.load())
+    load_techonmap(commune_index)
     Establishment.objects.filter(source=Source.TECHONMAP).update(is_digital=False)  # an older load
     Organisation.objects.filter(source=Source.TECHONMAP).update(is_digital=False)
-    load_techonmap(CommuneIndex.load())  # records unchanged upstream: the flag is still fixed
+    load_techonmap(commune_index)  # records unchanged upstream: the flag is still fixed
 
     companies = Establishment.objects.filter(source=Source.TECHONMAP, kind=Kind.COMPANY)
     assert companies.filter(is_digital=True).count() == companies.count() == 1753
@@ -294,13 +311,6 @@ def test_techonmap_companies_count_in_the_digital_sector_on_the_home_page(demo_t
     ).exists()
     idf = next(r for r in region_counts() if r.code == "11")
     assert idf.digital_establishments > 1700 and idf.organisations > 2000
-
-
-@pytest.fixture(scope="module")
-def commune_index(reference_territories_module: dict[str, Any], django_db_blocker: Any) -> CommuneIndex:
-    """The index of the committed reference communes, read once for the six cases below (1.3 s each)."""
-    with django_db_blocker.unblock():
-        return CommuneIndex.load()
 
 
 @pytest.mark.parametrize(

@@ -52,10 +52,13 @@ def save_offer(
     status: str = OfferStatus.OPEN,
     rome_appellation_code: str = "",
     offer: JobOffer | None = None,
+    reindex: bool = True,
 ) -> JobOffer:
     """Create or update an offer: link its title to ROME/ESCO (or the given appellation),
     extract its skills from title + description, reindex it. A person (`by`) publishes only for a
-    company they edit (`permissions.may_publish_offer_for`); `by=None` is the demo or an import."""
+    company they edit (`permissions.may_publish_offer_for`); `by=None` is the demo or an import.
+    `reindex=False`: the caller reindexes its offers at once (`indexing.reindex_offers`), as the
+    demo does for its 200."""
     if by is not None and not talent_permissions.may_publish_offer_for(by, organisation):
         raise PermissionDenied(
             _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
@@ -109,7 +112,8 @@ def save_offer(
             offer.rome_metier = offer.rome_appellation.metier
         offer.skill_ids = engine.extract_skill_ids(f"{title}\n{description}")
         offer.save()
-        indexing.reindex_offers([offer.pk])
+        if reindex:
+            indexing.reindex_offers([offer.pk])
     return offer
 
 
