@@ -8,7 +8,7 @@ Fixture ``reference_territories``: the real reference data, loaded once per test
 It loads the COG 2026 territories (26 regions, 22 pre-2016 regions, 109 departments, 1,255 EPCI,
 37,590 communes, with GeoJSON outlines) and the 1,728 NAF rév. 2 codes (25 c1385 digital
 sous-classes) from ``FILIERE_DATA_DIR`` into the test database, outside any test transaction,
-the first time a test asks for it (about 5 s on SQLite). It also gives the test database access
+the first time a test asks for it (about 3 s of CPU on SQLite). It also gives the test database access
 (it requests ``db``), and returns a dict of the load counts.
 
 The rows then stay for the rest of the session, including for tests that did not ask for them:

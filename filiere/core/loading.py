@@ -14,19 +14,21 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from filiere.core.imports import ImportReport
 
-BATCH_SIZE = 2000
-UPDATE_BATCH_SIZE = 200
+# Rows per INSERT or UPDATE round (the progress bar moves between them).
+BATCH_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,25 @@ def read_text(path: Path) -> str:
 def read_csv(relative: str) -> Iterator[dict[str, str]]:
     """Rows of a CSV data file as dicts."""
     path = data_file(relative)
-    reader = csv.DictReader(io.StringIO(read_text(path)))
+    reader = csv.reader(io.StringIO(read_text(path)))
     try:
-        yield from reader
+        # csv.DictReader's rows, built without its per-row Python method (a third of the reading
+        # time of ESCO's 129,000 relations): blank lines skipped, a short row's missing columns
+        # None, a long row's extra cells in a list under the key None.
+        header = next(reader, None)
+        if header is None:
+            return
+        width = len(header)
+        for values in reader:
+            if len(values) == width:
+                yield dict(zip(header, values, strict=True))
+            elif values:
+                row: dict[Any, Any] = dict(zip(header, values, strict=False))
+                if len(values) < width:
+                    row.update(dict.fromkeys(header[len(values) :]))
+                else:
+                    row[None] = values[width:]
+                yield row
     except csv.Error as exc:
         raise CommandError(
             _("CSV invalide dans %(path)s : %(error)s") % {"path": path, "error": exc}
@@ -111,6 +129,10 @@ def upsert(
     Each row is a dict of attnames (``parent_id``, not ``parent``). Rows already stored with
     identical values are counted unchanged and not written. Rows in the database but absent from
     ``rows`` are left alone: reference codes are retired by their publisher, never reused.
+
+    The stored rows are read once (one query, tuples) and compared with the incoming ones as
+    tuples; new rows go in through `insert_rows`, changed ones through one UPDATE per set of
+    changed columns, sent with ``executemany``.
     """
     rows = list(rows)
     counts = ImportReport()
@@ -119,41 +141,38 @@ def upsert(
     pk_name = model._meta.pk.attname
     key_fields = tuple(pk_name if k == "pk" else k for k in key)
     fields = only_fields or [f for f in rows[0] if f not in key_fields and f != pk_name]
-    existing: dict[tuple, dict[str, Any]] = {
-        tuple(rec[k] for k in key_fields): rec
-        for rec in model._default_manager.values(pk_name, *key_fields, *fields)
-    }
-    to_create: list[models.Model] = []
-    # Grouped by the set of changed fields: bulk_update then writes only those columns, which
-    # keeps its CASE WHEN statements small (a one-column change on 15,000 communes takes ~1 s).
-    to_update: dict[tuple[str, ...], list[models.Model]] = {}
-    seen: set[tuple] = set()
+    select = list(dict.fromkeys((pk_name, *key_fields, *fields)))
+    stored_key = itemgetter(*(select.index(k) for k in key_fields))
+    stored_values = itemgetter(*(select.index(f) for f in fields)) if fields else None
+    row_key = itemgetter(*key_fields)
+    row_values = itemgetter(*fields) if fields else None
+    existing = {stored_key(rec): rec for rec in model._default_manager.values_list(*select)}
+    to_create: list[dict[str, Any]] = []
+    # Grouped by the set of changed fields: each UPDATE writes only those columns.
+    to_update: dict[tuple[str, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    seen: set[Any] = set()
     for row in rows:
-        ident = tuple(row[k] for k in key_fields)
+        ident = row_key(row)
         if ident in seen:  # duplicate in the source: first one wins
             continue
         seen.add(ident)
         current = existing.get(ident)
         if current is None:
-            to_create.append(model(**row))
-        elif changed := tuple(f for f in fields if current[f] != row[f]):
-            obj = model(**row)
-            setattr(obj, pk_name, current[pk_name])
-            to_update.setdefault(changed, []).append(obj)
-        else:
+            to_create.append(row)
+        elif row_values is None or stored_values(current) == row_values(row):  # type: ignore[misc]
             counts.unchanged += 1
+        else:
+            stored = dict(zip(select, current, strict=True))
+            changed = tuple(f for f in fields if stored[f] != row[f])
+            to_update.setdefault(changed, []).append((current[0], row))
     label = model._meta.verbose_name_plural
-    n_updates = sum(len(objs) for objs in to_update.values())
+    n_updates = sum(len(pairs) for pairs in to_update.values())
     with tqdm(total=len(to_create) + n_updates, desc=str(label), disable=not progress, leave=False) as bar:
         for start in range(0, len(to_create), BATCH_SIZE):
-            batch = to_create[start : start + BATCH_SIZE]
-            model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
-            bar.update(len(batch))
-        for changed, objs in to_update.items():
-            for start in range(0, len(objs), UPDATE_BATCH_SIZE):
-                batch = objs[start : start + UPDATE_BATCH_SIZE]
-                model._default_manager.bulk_update(batch, list(changed), batch_size=UPDATE_BATCH_SIZE)
-                bar.update(len(batch))
+            bar.update(insert_rows(model, to_create[start : start + BATCH_SIZE]))
+        for changed, pairs in to_update.items():
+            for start in range(0, len(pairs), BATCH_SIZE):
+                bar.update(_update_rows(model, changed, pairs[start : start + BATCH_SIZE]))
     counts.created, counts.updated = len(to_create), n_updates
     return counts
 
@@ -169,12 +188,120 @@ def upsert_m2m(
     """Add missing rows of an auto-created many-to-many table; existing pairs count as unchanged."""
     existing = set(through._default_manager.values_list(left, right))
     wanted = list(dict.fromkeys(pairs))
-    new = [through(**{left: a, right: b}) for a, b in wanted if (a, b) not in existing]
-    for start in range(0, len(new), BATCH_SIZE):
-        through._default_manager.bulk_create(new[start : start + BATCH_SIZE])
+    new = [{left: a, right: b} for a, b in wanted if (a, b) not in existing]
+    insert_rows(through, new)
     counts = ImportReport()
     counts.created, counts.unchanged = len(new), len(wanted) - len(new)
     return counts
+
+
+def _simple_types(field: models.Field) -> tuple[type, ...] | None:
+    """The Python types a value of `field` is stored as, unchanged, by every backend (None: the
+    field's own adaptation is needed). A ForeignKey counts as the field it points to."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    kind = target.get_internal_type()
+    if kind in _TEXT_FIELDS:
+        return (str, type(None))
+    if kind in _INTEGER_FIELDS:
+        return (int, type(None))
+    if kind == "BooleanField":
+        return (bool, type(None))
+    return None
+
+
+_TEXT_FIELDS = frozenset({"CharField", "TextField", "SlugField"})
+_INTEGER_FIELDS = frozenset(
+    {
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+    }
+)
+
+
+def _column_values(field: models.Field, values: list[Any]) -> list[Any]:
+    """`values` of `field` as the ORM sends them (`get_db_prep_save`), skipping the call for the
+    values its type stores as they are (a str for a CharField …): most of a reference table."""
+    simple = _simple_types(field)
+    prep = field.get_db_prep_save
+    if simple is None:
+        return [prep(v, connection) for v in values]
+    return [v if v.__class__ in simple else prep(v, connection) for v in values]
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
+    """Insert ``rows`` (dicts of attnames) into ``model``'s table as ``bulk_create`` would store
+    them, without building model instances: each column is adapted by its field
+    (``get_db_prep_save``), a column a row does not give gets the field's default, an automatic
+    primary key is left to the database. No ``save()``, no signals (as ``bulk_create``).
+
+    SQLite: one ``executemany`` of a one-row INSERT (the driver loops in C); PostgreSQL: ``COPY``.
+    ``bulk_create`` spent most of its time in model ``__init__`` and per-value SQL compilation
+    (37,590 communes: 3 s → 1 s). Rows are inserted in their order. Returns how many.
+    """
+    start = 0
+    while start < len(rows):  # runs of rows giving the same columns
+        given = rows[start].keys()
+        end = start + 1
+        while end < len(rows) and rows[end].keys() == given:
+            end += 1
+        _insert_run(model, rows[start:end] if start or end < len(rows) else rows, given)
+        start = end
+    return len(rows)
+
+
+def _insert_run(model: type[models.Model], rows: list[dict[str, Any]], given: Any) -> None:
+    meta = model._meta
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if not (f.primary_key and isinstance(f, models.AutoField) and f.attname not in given)
+        and not f.generated
+    ]
+    columns: list[list[Any]] = []
+    values: list[Any]
+    for field in fields:
+        if field.attname in given:
+            values = [row[field.attname] for row in rows]
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            values = [timezone.now()] * len(rows)
+        elif callable(field.default):
+            values = [field.get_default() for _ in rows]
+        else:
+            values = [field.get_default()] * len(rows)
+        columns.append(_column_values(field, values))
+    params = list(zip(*columns, strict=True))
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for record in params:
+                    copy.write_row(record)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", params)
+
+
+def _update_rows(
+    model: type[models.Model], changed: tuple[str, ...], rows: list[tuple[Any, dict[str, Any]]]
+) -> int:
+    """UPDATE the ``changed`` columns of (pk, row) pairs, one ``executemany``; returns how many."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    fields = [by_attname[name] for name in changed]
+    columns = [_column_values(f, [row[f.attname] for _, row in rows]) for f in fields]
+    keys = _column_values(meta.pk, [pk for pk, _ in rows])
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(zip(*columns, keys, strict=True)))
+    return len(rows)
 
 
 def flag(value: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from filiere.core.loading import read_csv, split_labels
+from filiere.core.loading import insert_rows, read_csv, split_labels
 from filiere.matching.gazetteer import ensure_curated_skills
 from filiere.taxonomy import models as m
 from filiere.taxonomy.importers import rome_file
@@ -19,55 +19,57 @@ from filiere.taxonomy.importers import rome_file
 def load_taxonomy_labels() -> dict[str, int]:
     """Bulk-insert the labels the matching engine uses from FILIERE_DATA_DIR."""
     esco = [
-        m.EscoSkill(
-            uri=r["conceptUri"],
-            label_fr=r["preferredLabel_fr"][:500],
-            alt_labels_fr=split_labels(r["altLabels_fr"]),
-            label_en=r["preferredLabel_en"][:500],
-            skill_type=r["skillType_v1.0"],
-        )
+        {
+            "uri": r["conceptUri"],
+            "label_fr": r["preferredLabel_fr"][:500],
+            "alt_labels_fr": split_labels(r["altLabels_fr"]),
+            "label_en": r["preferredLabel_en"][:500],
+            "skill_type": r["skillType_v1.0"],
+        }
         for r in read_csv("esco/skills_fr_v1.2.0_merged.csv")
     ]
-    m.EscoSkill.objects.bulk_create(esco, batch_size=2000)
+    insert_rows(m.EscoSkill, esco)
     rome = [
-        m.RomeCompetence(code_ogr=r["code_ogr"], kind="competence", label=r["libelle_competence"])
+        {"code_ogr": r["code_ogr"], "kind": "competence", "label": r["libelle_competence"]}
         for r in read_csv(rome_file("referentiel_competence"))
     ]
     rome += [
-        m.RomeCompetence(code_ogr=r["code_ogr_savoir"], kind="savoir", label=r["libelle_savoir"])
+        {"code_ogr": r["code_ogr_savoir"], "kind": "savoir", "label": r["libelle_savoir"]}
         for r in read_csv(rome_file("referentiel_savoir"))
     ]
-    rome = list({c.code_ogr: c for c in rome}.values())
-    m.RomeCompetence.objects.bulk_create(rome, batch_size=2000)
-    skills = [m.Skill(label=s.label_fr or s.label_en, kind="esco", esco_skill_id=s.uri) for s in esco]
-    skills += [m.Skill(label=c.label[:500], kind="rome", rome_competence_id=c.code_ogr) for c in rome]
-    m.Skill.objects.bulk_create(skills, batch_size=2000)
-    m.EscoOccupation.objects.bulk_create(
+    rome = list({c["code_ogr"]: c for c in rome}.values())
+    insert_rows(m.RomeCompetence, rome)
+    skills = [
+        {"label": s["label_fr"] or s["label_en"], "kind": "esco", "esco_skill_id": s["uri"]} for s in esco
+    ]
+    skills += [{"label": c["label"][:500], "kind": "rome", "rome_competence_id": c["code_ogr"]} for c in rome]
+    insert_rows(m.Skill, skills)
+    insert_rows(
+        m.EscoOccupation,
         [
-            m.EscoOccupation(
-                uri=r["conceptUri"],
-                label_fr=r["preferredLabel_fr"][:500],
-                alt_labels_fr=split_labels(r["altLabels_fr"]),
-                label_en=r["preferredLabel_en"][:500],
-            )
+            {
+                "uri": r["conceptUri"],
+                "label_fr": r["preferredLabel_fr"][:500],
+                "alt_labels_fr": split_labels(r["altLabels_fr"]),
+                "label_en": r["preferredLabel_en"][:500],
+            }
             for r in read_csv("esco/occupations_fr_v1.2.0_merged.csv")
         ],
-        batch_size=2000,
     )
     metiers = {r["code_rome"]: r["libelle_rome"] for r in read_csv(rome_file("referentiel_code_rome"))}
-    m.RomeMetier.objects.bulk_create([m.RomeMetier(code=c, label=label) for c, label in metiers.items()])
-    m.RomeAppellation.objects.bulk_create(
+    insert_rows(m.RomeMetier, [{"code": c, "label": label} for c, label in metiers.items()])
+    insert_rows(
+        m.RomeAppellation,
         [
-            m.RomeAppellation(
-                code_ogr=r["code_ogr"],
-                label=r["libelle_appellation_long"],
-                label_short=r["libelle_appellation_court"],
-                metier_id=r["code_rome"],
-            )
+            {
+                "code_ogr": r["code_ogr"],
+                "label": r["libelle_appellation_long"],
+                "label_short": r["libelle_appellation_court"],
+                "metier_id": r["code_rome"],
+            }
             for r in read_csv(rome_file("referentiel_appellation"))
             if r["code_rome"] in metiers
         ],
-        batch_size=2000,
     )
     ensure_curated_skills()
     return {"skills": len(skills)}

@@ -7,12 +7,13 @@ Files (under ``FILIERE_DATA_DIR``): ``cog/regions.json``, ``cog/departements.jso
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
 
 from filiere.core.imports import ImportReport
-from filiere.core.loading import read_csv, read_json, upsert
+from filiere.core.loading import data_file, read_csv, read_json, upsert
 from filiere.territories.models import (
     EPCI,
     Commune,
@@ -31,7 +32,21 @@ FORMER_REGIONS_TABLE = "geo/departements_anciennes_regions_2015_derived.csv"
 
 def _outlines(relative: str) -> dict[str, dict[str, Any]]:
     """Geometry by code from a GeoJSON FeatureCollection."""
-    return {f["properties"]["code"]: f["geometry"] for f in read_json(relative)["features"]}
+    return {f["properties"]["code"]: f["geometry"] for f in _read_json(relative)["features"]}
+
+
+def _read_json(relative: str) -> Any:
+    """A data file parsed, kept for the process while the file is unchanged (same path, size
+    and modification time): a test session loads the territories several times (half a second
+    of JSON parsing each). Callers must not modify what it returns."""
+    path = data_file(relative)
+    stat = path.stat()
+    return _parsed_json(relative, str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _parsed_json(relative: str, path: str, size: int, mtime_ns: int) -> Any:
+    return read_json(relative)
 
 
 def commune_key(code: str, kind: str, current_codes: set[str]) -> str:
@@ -46,7 +61,7 @@ def load_territories(*, progress: bool = False) -> ImportReport:
     """Upsert regions, former regions, departments, EPCI and communes; returns counts per table."""
     counts = ImportReport()
     region_outlines = _outlines(REGIONS_OUTLINES)
-    regions = read_json("cog/regions.json")
+    regions = _read_json("cog/regions.json")
     counts.add(
         "regions",
         upsert(
@@ -96,13 +111,13 @@ def load_territories(*, progress: bool = False) -> ImportReport:
                     "chef_lieu": d.get("chefLieu", ""),
                     "outline": department_outlines.get(d["code"]),
                 }
-                for d in read_json("cog/departements.json")
+                for d in _read_json("cog/departements.json")
             ),
             progress=progress,
         ),
     )
 
-    epcis = read_json("cog/epci.json")
+    epcis = _read_json("cog/epci.json")
     counts.add(
         "epci",
         upsert(
@@ -122,7 +137,7 @@ def load_territories(*, progress: bool = False) -> ImportReport:
     )
     epci_of_commune = {m["code"]: e["code"] for e in epcis for m in e.get("membres", [])}
 
-    communes = read_json("cog/communes.json")
+    communes = _read_json("cog/communes.json")
     current_codes = {c["code"] for c in communes if c["type"] == CommuneKind.CURRENT}
     rows = []
     for c in communes:

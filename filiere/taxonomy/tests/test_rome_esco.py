@@ -1,4 +1,4 @@
-"""ROME 4.0 and ESCO loaders on the real files: loaded once for this module (about 20 s)."""
+"""ROME 4.0 and ESCO loaders on the real files: loaded twice for this module (about 12 s of CPU)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Model
 
-from filiere.core.loading import read_csv
+from filiere.core.loading import insert_rows, read_csv
 from filiere.taxonomy import models as m
 from filiere.taxonomy.importers import rome_file
 from filiere.training.evaluation import (
@@ -89,76 +89,75 @@ def test_precision_counts_k_even_when_fewer_targets_are_shown():
 def _load_rome_for_ranking() -> None:
     """Bulk-insert what the ranking reads from the real ROME files: métiers and their parent,
     compétences/savoirs as skills, métier links, NAF sectors, mobilities. The same rows as
-    `load_rome` (without the appellations), several times faster than its upserts."""
+    `load_rome` (without the appellations), inserted without comparing them with stored rows
+    (`core.loading.insert_rows`: plain rows, no model instances)."""
     metiers = list(read_csv(rome_file("referentiel_code_rome")))
     codes = {r["code_rome"] for r in metiers}
     # Parents point into the same batch: foreign keys are checked at commit (deferred).
-    m.RomeMetier.objects.bulk_create(
+    insert_rows(
+        m.RomeMetier,
         [
-            m.RomeMetier(
-                code=r["code_rome"],
-                label=r["libelle_rome"],
-                parent_id=r["code_rome_parent"]
+            {
+                "code": r["code_rome"],
+                "label": r["libelle_rome"],
+                "parent_id": r["code_rome_parent"]
                 if r["code_rome_parent"] in codes and r["code_rome_parent"] != r["code_rome"]
                 else None,
-            )
+            }
             for r in metiers
         ],
-        batch_size=2000,
     )
     items = {
-        r["code_ogr"]: m.RomeCompetence(
-            code_ogr=r["code_ogr"], kind="competence", label=r["libelle_competence"]
-        )
+        r["code_ogr"]: {"code_ogr": r["code_ogr"], "kind": "competence", "label": r["libelle_competence"]}
         for r in read_csv(rome_file("referentiel_competence"))
     }
     for r in read_csv(rome_file("referentiel_savoir")):
-        items[r["code_ogr_savoir"]] = m.RomeCompetence(
-            code_ogr=r["code_ogr_savoir"], kind="savoir", label=r["libelle_savoir"]
-        )
-    m.RomeCompetence.objects.bulk_create(items.values(), batch_size=2000)
-    m.Skill.objects.bulk_create(
+        items[r["code_ogr_savoir"]] = {
+            "code_ogr": r["code_ogr_savoir"],
+            "kind": "savoir",
+            "label": r["libelle_savoir"],
+        }
+    insert_rows(m.RomeCompetence, list(items.values()))
+    insert_rows(
+        m.Skill,
         [
-            m.Skill(label=c.label[:500], kind=m.SkillKind.ROME, rome_competence_id=c.code_ogr)
+            {"label": c["label"][:500], "kind": m.SkillKind.ROME, "rome_competence_id": c["code_ogr"]}
             for c in items.values()
         ],
-        batch_size=2000,
     )
     links = {
         (r["code_rome"], r["code_ogr"]): bool(r["coeur_metier"])
         for r in read_csv(rome_file("coherence_item"))
         if r["code_rome"] in codes and r["code_ogr"] in items
     }
-    m.RomeMetierCompetence.objects.bulk_create(
-        [
-            m.RomeMetierCompetence(metier_id=a, competence_id=b, is_core=core)
-            for (a, b), core in links.items()
-        ],
-        batch_size=5000,
+    insert_rows(
+        m.RomeMetierCompetence,
+        [{"metier_id": a, "competence_id": b, "is_core": core} for (a, b), core in links.items()],
     )
-    m.RomeNafSector.objects.bulk_create(
+    insert_rows(
+        m.RomeNafSector,
         [
-            m.RomeNafSector(code=r["code_secteur_naf"], label=r["libelle_secteur_naf"], naf_division_id=None)
+            {"code": r["code_secteur_naf"], "label": r["libelle_secteur_naf"], "naf_division_id": None}
             for r in read_csv(rome_file("secteur_naf"))
-        ]
+        ],
     )
-    through = m.RomeMetier.naf_sectors.through
     pairs = {
         (r["code_rome"], r["code_secteur_naf"])
         for r in read_csv(rome_file("arborescence_secteur_naf"))
         if r["code_rome"] in codes
     }
-    through.objects.bulk_create(
-        [through(romemetier_id=a, romenafsector_id=b) for a, b in pairs], batch_size=5000
+    insert_rows(
+        m.RomeMetier.naf_sectors.through,
+        [{"romemetier_id": a, "romenafsector_id": b} for a, b in pairs],
     )
     mobilities = {
         (r["code_rome"], r["code_rome_cible"]): int(r["numero_ordre"] or 0)
         for r in read_csv(rome_file("rubrique_mobilite"))
         if r["code_rome"] in codes and r["code_rome_cible"] in codes
     }
-    m.RomeMobility.objects.bulk_create(
-        [m.RomeMobility(source_id=a, target_id=b, order=o) for (a, b), o in mobilities.items()],
-        batch_size=5000,
+    insert_rows(
+        m.RomeMobility,
+        [{"source_id": a, "target_id": b, "order": o} for (a, b), o in mobilities.items()],
     )
 
 
