@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import threading
 from typing import Any
 
@@ -78,29 +77,12 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def chromium(django_db_blocker: Any) -> Any:
-    """One headless Chromium for the whole module (a launch costs about a second)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Chromium is not installed: run `make chromium` (installs Debian's chromium package).")
-    # See conftest.browser_context: sync Playwright's loop makes Django refuse ORM calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+def chromium(_browser: Any) -> Any:
+    """The process's headless Chromium (root conftest), for this module."""
+    yield _browser
+    from django.db import connections
 
-    from conftest import CHROMIUM_ARGS
-
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        from django.db import connections
-
-        connections.close_all()
+    connections.close_all()
 
 
 def _world() -> dict[str, Any]:
