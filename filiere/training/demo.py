@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -159,18 +160,47 @@ def _imported_skills(course: Course, rome: tuple[str, ...]) -> None:
     )
 
 
+M = TypeVar("M", Course, Session)
+
+
+def _upsert(model: type[M], held: dict[str, M], external_id: str, values: dict[str, Any]) -> tuple[M, bool]:
+    """`update_or_create` on rows read beforehand (`held`, by external id): a row whose values
+    are already these is not written (a rerun of the demo rewrote its 144 rows, 666 queries)."""
+    row = held.get(external_id)
+    if row is None:
+        return model.objects.create(external_id=external_id, **values), True
+    changed = False
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if field.is_relation and name == field.name:  # a model instance (`commune_id` is a key)
+            name, value = f"{name}_id", value.pk if value is not None else None
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    if changed:
+        row.save()
+    return row, False
+
+
 @transaction.atomic
 def load_training_demo(*, today: dt.date | None = None) -> list[Course]:
     """Create or update the demo courses and sessions (idempotent); returns the courses."""
     today = today or timezone.localdate()
     courses: list[Course] = []
+    held_courses = {c.external_id or "": c for c in Course.objects.filter(external_id__startswith="demo:")}
+    held_sessions = {s.external_id or "": s for s in Session.objects.filter(external_id__startswith="demo:")}
+    with_skills = set(
+        CourseSkill.objects.filter(course__in=list(held_courses.values())).values_list("course_id", flat=True)
+    )
     for r_index, (region, (name, places)) in enumerate(REGIONS.items()):
         bodies = _training_bodies(region, name, places[0])
         for t_index, template in enumerate(TEMPLATES):
             body = bodies[t_index % len(bodies)]
-            course, created = Course.objects.update_or_create(
-                external_id=f"demo:{region}:{template.slug}",
-                defaults={
+            course, created = _upsert(
+                Course,
+                held_courses,
+                f"demo:{region}:{template.slug}",
+                {
                     "organisation": body,
                     "source": CourseSource.DEMO,
                     "title": template.title,
@@ -185,7 +215,7 @@ def load_training_demo(*, today: dt.date | None = None) -> list[Course]:
                     "is_published": True,
                 },
             )
-            if created or not course.skill_links.exists():
+            if created or course.pk not in with_skills:
                 refresh_extracted_skills(course)
                 _imported_skills(course, template.rome)
             for s_index in range(2):
@@ -193,9 +223,11 @@ def load_training_demo(*, today: dt.date | None = None) -> list[Course]:
                 start = today + dt.timedelta(days=30 + 14 * t_index + 150 * s_index + 7 * r_index)
                 weeks = max(2, template.hours // 35)
                 distance = template.mode == TeachingMode.DISTANCE
-                Session.objects.update_or_create(
-                    external_id=f"demo:{region}:{template.slug}:{s_index + 1}",
-                    defaults={
+                _upsert(
+                    Session,
+                    held_sessions,
+                    f"demo:{region}:{template.slug}:{s_index + 1}",
+                    {
                         "course": course,
                         "start_date": start,
                         "end_date": start + dt.timedelta(weeks=weeks),
