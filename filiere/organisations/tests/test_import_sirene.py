@@ -92,9 +92,11 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> Pat
 def territories() -> None:
     """Three regions, three departments, three communes, and no others: a worker that ran a test
     with the real reference loaded keeps those rows committed, so they are removed first (inside
-    this test's transaction, hence restored after it)."""
-    for model in (Commune, EPCI, Department, FormerRegion, Region):
-        model.objects.all().delete()
+    this test's transaction, hence restored after it). One DELETE per table: the ORM's collector
+    spent 6 s a test on the reference's 37,590 communes, and nothing else refers to them here."""
+    with connection.cursor() as cursor:
+        for model in (Commune, EPCI, Department, FormerRegion, Region):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     bfc = Region.objects.create(code="27", name="Bourgogne-Franche-Comté")
     idf = Region.objects.create(code="11", name="Île-de-France")
     cor = Region.objects.create(code="94", name="Corse")
