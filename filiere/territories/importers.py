@@ -39,9 +39,13 @@ def _read_json(relative: str) -> Any:
     """A data file parsed, kept for the process while the file is unchanged (same path, size
     and modification time): a test session loads the territories several times (half a second
     of JSON parsing each). Callers must not modify what it returns."""
+    return _parsed_json(*_file_key(relative))
+
+
+def _file_key(relative: str) -> tuple[str, str, int, int]:
     path = data_file(relative)
     stat = path.stat()
-    return _parsed_json(relative, str(path), stat.st_size, stat.st_mtime_ns)
+    return relative, str(path), stat.st_size, stat.st_mtime_ns
 
 
 @lru_cache(maxsize=16)
@@ -135,9 +139,20 @@ def load_territories(*, progress: bool = False) -> ImportReport:
             progress=progress,
         ),
     )
-    epci_of_commune = {m["code"]: e["code"] for e in epcis for m in e.get("membres", [])}
+    communes = _commune_rows(_file_key("cog/communes.json"), _file_key("cog/epci.json"))
+    counts.add("communes", upsert(Commune, communes, progress=progress))
+    return counts
 
-    communes = _read_json("cog/communes.json")
+
+@lru_cache(maxsize=2)
+def _commune_rows(
+    communes_file: tuple[str, str, int, int], epci_file: tuple[str, str, int, int]
+) -> tuple[dict[str, Any], ...]:
+    """The commune rows of these two files (their `_file_key`), kept like `_read_json`'s files:
+    the search names of 37,590 communes cost a third of a second."""
+    epcis = _parsed_json(*epci_file)
+    epci_of_commune = {m["code"]: e["code"] for e in epcis for m in e.get("membres", [])}
+    communes = _parsed_json(*communes_file)
     current_codes = {c["code"] for c in communes if c["type"] == CommuneKind.CURRENT}
     rows = []
     for c in communes:
@@ -164,5 +179,4 @@ def load_territories(*, progress: bool = False) -> ImportReport:
                 "siren": c.get("siren", ""),
             }
         )
-    counts.add("communes", upsert(Commune, rows, progress=progress))
-    return counts
+    return tuple(rows)
