@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -77,9 +78,39 @@ def read_text(path: Path) -> str:
         return raw.decode("cp1252")
 
 
+# Rows of the CSV files read inside `csv_rows_kept()`, by (path, size, modification time).
+_kept_csv_rows: dict[tuple[str, int, int], list[dict[str, str]]] | None = None
+
+
+@contextmanager
+def csv_rows_kept() -> Iterator[None]:
+    """Inside this block, `read_csv` parses each file once and gives the same rows again while
+    the file is unchanged (same path, size and modification time); they are let go at its end.
+    For code that loads the same files twice (a test proving a second load writes nothing):
+    the ROME/ESCO rows weigh about 200 MB, too much to keep for a whole process. The rows are
+    shared: callers must not modify them."""
+    global _kept_csv_rows
+    previous, _kept_csv_rows = _kept_csv_rows, {}
+    try:
+        yield
+    finally:
+        _kept_csv_rows = previous
+
+
 def read_csv(relative: str) -> Iterator[dict[str, str]]:
     """Rows of a CSV data file as dicts."""
     path = data_file(relative)
+    if _kept_csv_rows is None:
+        yield from _parse_csv(path)
+        return
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _kept_csv_rows:
+        _kept_csv_rows[key] = list(_parse_csv(path))
+    yield from _kept_csv_rows[key]
+
+
+def _parse_csv(path: Path) -> Iterator[dict[str, str]]:
     reader = csv.reader(io.StringIO(read_text(path)))
     try:
         # csv.DictReader's rows, built without its per-row Python method (a third of the reading
