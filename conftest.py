@@ -18,7 +18,8 @@ test's flush leaves them when they are intact (``_keep_reference_through_flush``
 or removed reference rows, they are flushed and the fixture loads them again.
 
 ROME and ESCO (about 350,000 rows) are not part of it: only ``filiere/taxonomy/tests/
-test_rome_esco.py`` loads them, once for that module.
+test_rome_esco.py`` runs their loaders (twice, for that module); the matching tests and the
+reconversion evaluation insert the subset they read (``core.loading.insert_rows``).
 """
 
 from __future__ import annotations
