@@ -316,58 +316,102 @@ def _chromium_session(_end_idle_browser_sessions: None) -> Any:
     Missing Chromium is a failure, not a skip: `make chromium` installs Debian's package
     (browser downloads do not work on these machines).
     """
-    import asyncio
-
     executable = chromium_executable()
     if executable is None:
         pytest.fail(
             "Chromium is not installed: run `make chromium` (installs Debian's chromium and chromium-headless-shell)."
         )
-    from playwright.sync_api import sync_playwright
-
-    manager = sync_playwright()
-    playwright = manager.start()
-    loop = asyncio.get_running_loop()
-
-    def launch() -> Any:
-        return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-
-    session = {"loop": loop, "launch": launch, "browser": None}
+    chromium = _Chromium(executable)
     try:
-        session["browser"] = launch()
-        asyncio._set_running_loop(None)  # type: ignore[attr-defined]
-        yield session
+        chromium.start()
+        yield chromium
     finally:
-        asyncio._set_running_loop(loop)  # type: ignore[attr-defined]
+        chromium.stop()
+
+
+class _Chromium:
+    """Playwright's driver and a browser, its loop marked running only between `activate()` and
+    `deactivate()`."""
+
+    def __init__(self, executable: str) -> None:
+        self.executable = executable
+        self.manager: Any = None
+        self.loop: Any = None
+        self.browser: Any = None
+
+    def start(self) -> None:
+        import asyncio
+
+        from playwright.sync_api import sync_playwright
+
+        self.manager = sync_playwright()
+        playwright = self.manager.start()
+        self.loop = asyncio.get_running_loop()
         try:
-            if session["browser"] is not None:
-                session["browser"].close()
+            self.browser = playwright.chromium.launch(
+                executable_path=self.executable, headless=True, args=CHROMIUM_ARGS
+            )
         finally:
-            manager.__exit__()
-            asyncio._set_running_loop(None)  # type: ignore[attr-defined]
+            self.deactivate()
+
+    def stop(self) -> None:
+        import asyncio
+
+        if self.manager is None:
+            return
+        asyncio._set_running_loop(self.loop)  # type: ignore[attr-defined]
+        try:
+            if self.browser is not None and self.browser.is_connected():
+                self.browser.close()
+        except Exception:  # noqa: BLE001,S110 (the driver or browser died: nothing left to close)
+            pass
+        finally:
+            if (
+                getattr(self.manager, "_dispatcher_fiber", None) is None
+                or self.manager._dispatcher_fiber.dead
+            ):
+                self.deactivate()  # the driver died: its loop no longer runs, and is closed next
+            self.manager.__exit__()
+            self.manager = self.browser = None
+            self.deactivate()
+
+    def activate(self) -> Any:
+        """Mark Playwright's loop running in this thread (its sync calls expect it), and return
+        the browser, started again if it or the driver died in an earlier module."""
+        import asyncio
+
+        asyncio._set_running_loop(self.loop)  # type: ignore[attr-defined]
+        try:  # a round trip to the browser: it and the driver still answer
+            self.browser.new_context().close()
+        except Exception:  # noqa: BLE001
+            self.stop()
+            self.start()
+            asyncio._set_running_loop(self.loop)  # type: ignore[attr-defined]
+        return self.browser
+
+    def deactivate(self) -> None:
+        import asyncio
+
+        asyncio._set_running_loop(None)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
-def _browser(_chromium_session: dict[str, Any]) -> Any:
+def _browser(_chromium_session: _Chromium) -> Any:
     """The process's headless Chromium (`_chromium_session`) for one test module, with
     Playwright's loop marked running in this thread until the module ends. Django's async-safety
     check would refuse the test bodies' ORM calls then: a test module holds only browser tests,
     and with `--dist loadfile` no other module's test runs in between."""
-    import asyncio
     import os
 
-    asyncio._set_running_loop(_chromium_session["loop"])  # type: ignore[attr-defined]
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        if not _chromium_session["browser"].is_connected():  # it crashed or was closed: a new one
-            _chromium_session["browser"] = _chromium_session["launch"]()
-        browser = _chromium_session["browser"]
+        browser = _chromium_session.activate()
         yield browser
         for context in browser.contexts:  # left open by a failed test: not into the next module
             context.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        asyncio._set_running_loop(None)  # type: ignore[attr-defined]
+        _chromium_session.deactivate()
 
 
 @pytest.fixture
