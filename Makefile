@@ -17,12 +17,11 @@ $(BIN)/filiere: pyproject.toml
 
 venv: $(BIN)/filiere
 
-# Debian's Chromium for the browser tests (Playwright drives it; browser downloads do not work here):
-# the tests run chromium-headless-shell (same Blink, less than half the CPU a page), `chromium` if absent.
+# Debian's Chromium for the browser tests (Playwright drives it; browser downloads do not work here).
 chromium:
-	@{ command -v chromium && command -v chromium-headless-shell; } >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-headless-shell; \
-	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-headless-shell; fi; }
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; }
 
 migrate: venv
 	DEBUG=1 $(BIN)/filiere migrate --noinput
