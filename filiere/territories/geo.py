@@ -62,7 +62,9 @@ def department_centres() -> dict[str, tuple[float, float]]:
     """Department code → (longitude, latitude) of its outline's bounding-box centre.
 
     Reading the outlines costs about a second (101 full-resolution GeoJSON geometries), so the
-    centres are kept for as long as the departments table holds the same rows."""
+    centres are kept while the departments table holds the same rows: forgotten when a department
+    is saved or deleted (signals), when the importer writes, and when the count or the last id
+    changes (rows gone with a rolled-back transaction, bulk writes)."""
     key = _fingerprint()
     if _cache["key"] != key:
         found: dict[str, tuple[float, float]] = {}
@@ -76,8 +78,13 @@ def department_centres() -> dict[str, tuple[float, float]]:
 
 
 def reset() -> None:
-    """Forget the cached centres (a test that rewrites an outline in place)."""
+    """Forget the kept centres (the importer after writing departments in bulk)."""
     _cache.update(key=None, centres={})
+
+
+def forget(**_signal: Any) -> None:
+    """`post_save` / `post_delete` receiver of Department (TerritoriesConfig.ready)."""
+    reset()
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from filiere.core.imports import ImportReport
 from filiere.core.loading import data_file, read_csv, read_json, upsert
+from filiere.territories import geo
 from filiere.territories.models import (
     EPCI,
     Commune,
@@ -121,6 +122,7 @@ def load_territories(*, progress: bool = False) -> ImportReport:
         ),
     )
 
+    geo.reset()  # the departments were written in bulk, without signals
     epcis = _read_json("cog/epci.json")
     counts.add(
         "epci",

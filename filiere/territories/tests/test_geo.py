@@ -47,3 +47,13 @@ def test_centres_follow_the_departments_rows_without_a_reset() -> None:
     assert geo.departments_within("X03", 1000) == ["X03"]
     Department.objects.filter(code="X02").delete()
     assert geo.departments_within(west.code, 100) == ["X01"]
+
+
+def test_an_outline_rewritten_in_place_moves_the_centre() -> None:
+    # Same rows, same count and last id: the save itself makes the centres be read again.
+    far = DepartmentFactory(code="X01", outline={"type": "Polygon", "coordinates": _square(100, 45, 1)})
+    DepartmentFactory(code="X02", outline={"type": "Polygon", "coordinates": _square(101, 45, 1)})
+    assert geo.departments_within("X01", 100) == ["X01", "X02"]
+    far.outline = {"type": "Polygon", "coordinates": _square(110, 45, 1)}
+    far.save()
+    assert geo.departments_within("X01", 100) == ["X01"]
