@@ -39,15 +39,9 @@ KINDS = ["amendment"] * 3 + ["proposal", "for", "against", "comment", "comment"]
 
 
 def _insert(cursor: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
-    from django.db import connection
+    from filiere.core.loading import write_rows
 
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+    write_rows(cursor, table, columns, rows)
 
 
 def _plan() -> Any:

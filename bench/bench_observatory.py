@@ -91,15 +91,9 @@ def _search_objects(forward: bool) -> None:
 
 
 def _write(cursor: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
-    from django.db import connection
+    from filiere.core.loading import write_rows
 
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+    write_rows(cursor, table, columns, rows)
 
 
 def load(rows: int, *, data_dir: Path, seed: int = SEED) -> dict[str, Any]:

@@ -38,17 +38,9 @@ COLUMNS = [
 
 
 def _write(cursor: Any, rows: list[list[Any]]) -> None:
-    from django.db import connection
+    from filiere.core.loading import write_rows
 
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY support_engagement ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        placeholders = ", ".join(["%s"] * len(COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO support_engagement ({', '.join(COLUMNS)}) VALUES ({placeholders})", rows
-        )
+    write_rows(cursor, "support_engagement", COLUMNS, rows)
 
 
 def load(rows: int, *, seed: int = SEED) -> dict[str, Any]:

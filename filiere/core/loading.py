@@ -12,7 +12,7 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -306,16 +306,22 @@ def _insert_run(model: type[models.Model], rows: list[dict[str, Any]], given: An
         columns.append(_column_values(field, values))
     params = list(zip(*columns, strict=True))
     quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in fields)
-    table = quote(meta.db_table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for record in params:
-                    copy.write_row(record)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", params)
+        write_rows(cursor, quote(meta.db_table), [quote(f.column) for f in fields], params)
+
+
+def write_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Rows of plain values straight into `table` (names used as given: quote them where needed):
+    `COPY … FROM STDIN` on PostgreSQL, one `executemany` INSERT elsewhere. For reference loaders
+    (`insert_rows`) and benchmark generators; no model, no signal, no validation."""
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for record in rows:
+                copy.write_row(record)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def _update_rows(
