@@ -12,15 +12,20 @@ status code the document declares, and must match the schema declared for that c
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from filiere.core.testing import rolled_back_world
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +34,35 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 SIGNED_IN_PREFIXES = ("/api/talent/", "/api/needs/", "/api/roadmaps/")
 
 
-@pytest.fixture
-def ids() -> dict[str, Any]:
-    """One of each thing the API reads; returns the path parameters naming them."""
+@pytest.fixture(scope="module", autouse=True)
+def _hypothesis_storage_per_machine() -> Iterator[None]:
+    """Hypothesis keeps what it derives from this machine's Python in its storage directory
+    (`.hypothesis/` in the working directory by default): the Unicode tables (the UTF-8 codec's
+    intervals, 1.3 s to build, the category map) and the literals of each project module it parses
+    for constants (keyed by a hash of the file's source). A clean clone (CI) built them again on
+    every run: about 3 CPU s. Kept in the user's cache directory instead, they are built once per
+    machine; they are derived from the interpreter and the sources, so a stale entry cannot be read.
+    No example database is kept (`database=None` below), so no failing example from another
+    checkout is replayed. HYPOTHESIS_STORAGE_DIRECTORY, when set, wins."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    set_hypothesis_home_dir(cache / "filiere" / "hypothesis")
+    try:
+        yield
+    finally:
+        set_hypothesis_home_dir(None)
+
+
+def _build_world() -> dict[str, Any]:
+    """One of each thing the API reads, and a platform staff user signed in once. Returns the path
+    parameters naming them (`ids`) and that user's session cookie."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
     from filiere.needs.tests.factories import CampaignFactory, InvitationFactory
-    from filiere.organisations.tests.factories import EstablishmentFactory
+    from filiere.organisations.tests.factories import EstablishmentFactory, UserFactory
     from filiere.roadmaps.tests.factories import IndicatorFactory, IndicatorValueFactory, PlanFactory, region
     from filiere.talent.tests.factories import CohortFactory, ProgrammeFactory, SeekerFactory
     from filiere.training.tests.factories import SessionFactory
@@ -46,7 +75,7 @@ def ids() -> dict[str, Any]:
     invitation = InvitationFactory(campaign=CampaignFactory(public=True))
     programme = ProgrammeFactory()
     CohortFactory(programme=programme)
-    return {
+    ids = {
         "organisation_id": establishment.organisation_id,
         "plan_id": plan.pk,
         "indicator_id": indicator.pk,
@@ -57,26 +86,53 @@ def ids() -> dict[str, Any]:
         "programme_id": programme.pk,
         "seeker_id": SeekerFactory().pk,
     }
+    client = Client()
+    # The root conftest's fast hasher is a function fixture, not active yet in a module fixture.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return {"ids": ids, "cookies": {"sessionid": client.cookies["sessionid"].value}}
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The world both tests read, built once in a transaction rolled back when the module ends; each
+    test runs in a savepoint of it, so what one test's requests write (survey answers, access
+    logs) is undone before the other."""
+    with rolled_back_world(django_db_blocker, _build_world) as world:
+        yield world
 
 
 @pytest.fixture
-def api_schema(ids: dict[str, Any], settings: Any) -> Iterator[Any]:
-    """The schema served by the WSGI application, as Django's test client serves it: without
-    closing the database connection at the end of each request (on PostgreSQL that would close
-    the connection holding the test's transaction)."""
+def ids(_world: dict[str, Any], db: None) -> dict[str, Any]:
+    """The path parameters naming real objects."""
+    return _world["ids"]
+
+
+@pytest.fixture(scope="module")
+def _schema(_world: dict[str, Any], django_db_blocker: Any) -> Iterator[Any]:
+    """The schema served by the WSGI application, loaded once for the module (the document, its
+    parsing and schemathesis' constants from the application's code are built once), and called as
+    Django's test client calls it: without closing the database connection at the end of each
+    request (on PostgreSQL that would close the connection holding the tests' transaction)."""
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
+    from django.test.utils import override_settings
 
     from filiere.wsgi import application
 
-    settings.ALLOWED_HOSTS = ["*"]
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+        with override_settings(ALLOWED_HOSTS=["*"]), django_db_blocker.unblock():
+            yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(_schema: Any, db: None) -> Any:
+    return _schema
 
 
 def _fuzz(operation: Any, strategy: Any, seen: set[tuple[str, int]]) -> None:
@@ -112,11 +168,10 @@ def test_anonymous_requests_keep_the_contract(api_schema: Any) -> None:
     assert not failures, _report(failures)
 
 
-def test_staff_requests_keep_the_contract(api_schema: Any, ids: dict[str, Any], client: Any) -> None:
-    from filiere.organisations.tests.factories import UserFactory
-
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    cookies = {"sessionid": client.cookies["sessionid"].value}
+def test_staff_requests_keep_the_contract(
+    api_schema: Any, ids: dict[str, Any], _world: dict[str, Any]
+) -> None:
+    cookies = _world["cookies"]
     failures, seen = [], set()
     labels = []
     for result in api_schema.get_all_operations():
