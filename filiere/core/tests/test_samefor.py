@@ -35,3 +35,27 @@ def test_unhashable_value_rendered_every_time() -> None:
     template = Template("{% load layout %}{% samefor items %}{{ items|length }}{% endsamefor %}")
     assert template.render(Context({"items": [1]})) == "1"
     assert template.render(Context({"items": [1, 2]})) == "2"
+
+
+def test_the_layouts_kept_parts_read_only_the_variables_they_list() -> None:
+    """A part kept per key must not read the request or the user (it would be shown to the next
+    person with the same key): every variable its content reads is one of those it lists."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = Path(settings.BASE_DIR) / "filiere" / "core" / "templates"
+    blocks = 0
+    for path in (templates / "base.html", templates / "core" / "error.html"):
+        text = path.read_text()
+        for listed, body in re.findall(r"{%\s*samefor([^%]*)%}(.*?){%\s*endsamefor\s*%}", text, flags=re.S):
+            blocks += 1
+            allowed = set(listed.split())
+            read = set(re.findall(r"{{\s*([A-Za-z_][\w]*)", body))
+            read |= set(re.findall(r"{%\s*(?:if|elif)\s+([A-Za-z_][\w]*)", body))
+            read |= set(re.findall(r"with\s+\w+=([A-Za-z_][\w]*)", body))
+            read -= set(re.findall(r"with\s+(\w+)=", body))  # names a blocktranslate binds
+            assert "csrf_token" not in body and "user" not in read, (path.name, body[:80])
+            assert read <= allowed, (path.name, sorted(read - allowed))
+    assert blocks >= 4
