@@ -6,7 +6,7 @@ the module: the pages are only read, so the 43 tests share them instead of each 
 and flushing the database after it (a transactional test each). A browser context per role, the
 session cookie set directly instead of filling the login form (`role_pages`); each test loads its
 page at 1280 px, then narrows the viewport to 390 px (the layout is CSS media queries, and
-tables.js's resize handler has run before the second check).
+tables.js's resize handler has run before the second check: its "tables:checked" event).
 `scripts/screenshots.py` takes the same pages on the demo data, with screenshots.
 Run with `pytest -m browser`; needs /usr/bin/chromium.
 """
@@ -193,11 +193,15 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Any:
             connections.close_all()
 
 
-# `window.__resized` resolves 200 ms after the next resize event, when the page's resize handlers
-# and their debounced work (tables.js re-checks its scrolling boxes 150 ms after) have run.
+# `window.__resized` resolves once the page has handled the next resize: at once when its main
+# content has no table, else when tables.js has checked its scrolling boxes again (its
+# "tables:checked" event, 150 ms after the resize event: its debounce).
 _AFTER_RESIZE_JS = """() => { window.__resized = new Promise((resolve, reject) => {
-  window.addEventListener('resize', () => setTimeout(resolve, 200), {once: true});
-  setTimeout(() => reject(new Error('no resize event after 10 s')), 10000);
+  const tables = document.querySelector('main table') !== null;
+  window.addEventListener('resize', () => {
+    if (tables) document.addEventListener('tables:checked', resolve, {once: true}); else resolve();
+  }, {once: true});
+  setTimeout(() => reject(new Error('no resize, or tables.js did not check the tables, in 10 s')), 10000);
 }); }"""
 
 
