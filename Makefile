@@ -1,5 +1,9 @@
 # Filière: two commands on a fresh machine, `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The distribution's python3.11 first when it can make a virtualenv: Debian builds it with PGO and
+# LTO and links libpython statically; a pyenv build (first on PATH on these machines) has neither
+# and costs ~10 % more CPU on the suite (docs/testing.md, "2026-12-03, late").
+PYTHON ?= $(shell for p in /usr/bin/python3.11 python3.11 python3; do \
+  if command -v $$p >/dev/null 2>&1 && $$p -c 'import ensurepip, sqlite3' >/dev/null 2>&1; then command -v $$p; break; fi; done)
 VENV := .venv
 BIN := $(VENV)/bin
 export FILIERE_DATA_DIR ?= $(abspath ../shared/data)
