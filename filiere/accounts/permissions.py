@@ -15,11 +15,19 @@ applications in `filiere.talent.permissions`, plans, campaigns, events… in eac
 Functions take the user first and return a bool (`may_*`, `is_*`) or a QuerySet / set of what the
 user may act on. Apps resolve objects in their own `get_<thing>_for_user` selectors, which call
 these; nothing else decides a right.
+
+Within a request (`PermissionFactsMiddleware`), a person's memberships and regional roles are read
+once and kept for the rest of the request: the personal space asked them about thirty times. A
+save or delete of a membership or a regional role forgets them (signals, `signals.py`); outside a
+request (tasks, commands, services called by tests) every call reads the database as before.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, overload
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar, overload
 
 from django.db.models import QuerySet
 
@@ -48,6 +56,56 @@ def pk_of(organisation: Any) -> int | None:
     return organisation if isinstance(organisation, int) or organisation is None else organisation.pk
 
 
+# --- Facts kept for one request --------------------------------------------------------------
+
+T = TypeVar("T")
+_request_facts: ContextVar[dict[tuple[int, str], Any] | None] = ContextVar("permission_facts", default=None)
+
+
+@contextmanager
+def facts_kept_for_request() -> Iterator[None]:
+    """Keep each person's memberships and regional roles, once read, until the block ends."""
+    token = _request_facts.set({})
+    try:
+        yield
+    finally:
+        _request_facts.reset(token)
+
+
+def forget_facts() -> None:
+    """Forget what was kept (a membership or a regional role was written)."""
+    facts = _request_facts.get()
+    if facts is not None:
+        facts.clear()
+
+
+def _kept(user: User, name: str, read: Callable[[], T]) -> T:
+    facts = _request_facts.get()
+    if facts is None:
+        return read()
+    key = (user.pk, name)
+    if key not in facts:
+        facts[key] = read()
+    return facts[key]
+
+
+def _region_codes(user: User) -> frozenset[str]:
+    return _kept(
+        user,
+        "regions",
+        lambda: frozenset(RegionalRole.objects.filter(user=user).values_list("region_id", flat=True)),
+    )
+
+
+def _roles_by_organisation(user: User) -> dict[int, str]:
+    """{organisation id: role} of `user`'s memberships (read once per request)."""
+    return _kept(
+        user,
+        "memberships",
+        lambda: dict(Membership.objects.filter(user=user).values_list("organisation_id", "role")),
+    )
+
+
 # --- Signed-in, platform and regional staff ------------------------------------------------
 
 
@@ -65,19 +123,17 @@ def administered_region_codes(user: Viewer) -> set[str]:
     """The codes of the regions `user` administers (regional staff)."""
     if not is_signed_in(user):
         return set()
-    return set(RegionalRole.objects.filter(user=user).values_list("region_id", flat=True))
+    return set(_region_codes(user))
 
 
 def is_regional_admin(user: Viewer, region_code: str | None = None) -> bool:
     """Whether `user` is regional staff of `region_code` (of any region when not given)."""
     if not is_signed_in(user):
         return False
-    roles = RegionalRole.objects.filter(user=user)
-    if region_code is not None:
-        if not region_code:
-            return False
-        roles = roles.filter(region_id=region_code)
-    return roles.exists()
+    codes = _region_codes(user)
+    if region_code is None:
+        return bool(codes)
+    return bool(region_code) and region_code in codes
 
 
 # --- Memberships ---------------------------------------------------------------------------
@@ -94,14 +150,11 @@ def organisation_ids_of(user: Viewer, roles: tuple[str, ...] | None = None) -> s
     """Ids of the organisations `user` belongs to (with one of `roles` when given)."""
     if not is_signed_in(user):
         return set()
-    memberships = Membership.objects.filter(user=user)
-    if roles is not None:
-        memberships = memberships.filter(role__in=roles)
-    return set(memberships.values_list("organisation_id", flat=True))
+    return {pk for pk, role in _roles_by_organisation(user).items() if roles is None or role in roles}
 
 
 def has_role(user: Viewer, organisation: Any, roles: tuple[str, ...] = EDITING_ROLES) -> bool:
     """Whether `user` has one of `roles` in `organisation` (an instance or an id)."""
     if not is_signed_in(user) or organisation is None:
         return False
-    return Membership.objects.filter(user=user, organisation_id=pk_of(organisation), role__in=roles).exists()
+    return _roles_by_organisation(user).get(pk_of(organisation)) in roles
