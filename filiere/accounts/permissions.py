@@ -18,8 +18,9 @@ these; nothing else decides a right.
 
 Within a request (`PermissionFactsMiddleware`), a person's memberships and regional roles are read
 once and kept for the rest of the request: the personal space asked them about thirty times. A
-save or delete of a membership or a regional role forgets them (signals, `signals.py`); outside a
-request (tasks, commands, services called by tests) every call reads the database as before.
+save or delete of a membership or a regional role forgets them (signals, `signals.py`); inside a
+transaction the request opens (a service at work, which may roll back) and outside a request
+(tasks, commands, services called by tests) every call reads the database as before.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar, overload
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from .models import Membership, RegionalRole, Role, User
@@ -59,13 +61,27 @@ def pk_of(organisation: Any) -> int | None:
 # --- Facts kept for one request --------------------------------------------------------------
 
 T = TypeVar("T")
-_request_facts: ContextVar[dict[tuple[int, str], Any] | None] = ContextVar("permission_facts", default=None)
+
+
+class _Facts(dict[tuple[int, str], Any]):
+    """What was read, and the transaction depth of the request when it started."""
+
+    def __init__(self, depth: tuple[bool, int]) -> None:
+        super().__init__()
+        self.depth = depth
+
+
+_request_facts: ContextVar[_Facts | None] = ContextVar("permission_facts", default=None)
+
+
+def _depth() -> tuple[bool, int]:
+    return connection.in_atomic_block, len(connection.savepoint_ids)
 
 
 @contextmanager
 def facts_kept_for_request() -> Iterator[None]:
     """Keep each person's memberships and regional roles, once read, until the block ends."""
-    token = _request_facts.set({})
+    token = _request_facts.set(_Facts(_depth()))
     try:
         yield
     finally:
@@ -80,8 +96,11 @@ def forget_facts() -> None:
 
 
 def _kept(user: User, name: str, read: Callable[[], T]) -> T:
+    """`read()`, kept for the request. Not inside a transaction the request opened (a service
+    writing): what is read there could be rolled back, so it is neither kept nor taken from what
+    was kept; a write there forgets what was kept before (signals)."""
     facts = _request_facts.get()
-    if facts is None:
+    if facts is None or _depth() != facts.depth:
         return read()
     key = (user.pk, name)
     if key not in facts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -107,3 +107,15 @@ def test_a_request_that_changes_a_role_answers_with_the_new_one(client) -> None:
     assert response.status_code == 302
     colleague.refresh_from_db()
     assert colleague.role == Role.EDITOR
+
+
+def test_what_a_rolled_back_transaction_wrote_is_not_kept() -> None:
+    firm = OrganisationFactory()
+    user = UserFactory()
+    with p.facts_kept_for_request():
+        assert not p.has_role(user, firm, roles=p.ADVISER_ROLES)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            MembershipFactory(organisation=firm, user=user, role=Role.MEMBER)
+            assert p.has_role(user, firm, roles=p.ADVISER_ROLES)  # read inside: not kept
+            raise RuntimeError("the service fails after the write")
+        assert not p.has_role(user, firm, roles=p.ADVISER_ROLES)
