@@ -38,10 +38,17 @@ def pytest_configure(config: Any) -> None:
     requests allocate much and leave few cycles): ~8 % less CPU, 5 MB more memory per process
     (docs/testing.md, "2026-12-03, late"). Objects freed by reference counting (files, cursors)
     go as before."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers
+
     from filiere.core.testdb import use_snapshots
 
     use_snapshots()
     gc.set_threshold(100_000, 50, 1000)
+    # MD5 instead of PBKDF2 for the whole run, module fixtures included: a hash costs
+    # microseconds, not 0.3 s. Set once here rather than per test (no `setting_changed` per test).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
 
 
 def pytest_collection_finish(session: Any) -> None:
@@ -274,12 +281,6 @@ def _french_to_start_with() -> None:
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings: Any) -> None:
-    """MD5 instead of PBKDF2 in every test: a hash costs microseconds, not 0.3 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def chromium_executable() -> str | None:

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from filiere.accounts.models import Membership, RegionalRole, Role
@@ -117,13 +117,11 @@ def _world(django_db_setup: None, django_db_blocker: Any, migration_rows_module:
     end. Each test runs in a savepoint of it (pytest-django's `db`), so whatever a POST changes
     (its session included) is undone before the next cell.
 
-    Built with the MD5 hasher: the root conftest's `fast_password_hasher` is a function fixture,
-    not yet active here, and the 12 users' PBKDF2 hashes cost 4 s. Each signed-in role logs in
-    once here; a cell sends that session's cookie (a `force_login` per cell was a third of it)."""
+    Each signed-in role logs in once here; a cell sends that session's cookie (a `force_login`
+    per cell was a third of it)."""
 
     def build() -> World:
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            world = _build_world()
+        world = _build_world()
         world.sessions = _sign_in(world.users)
         return world
 

@@ -30,8 +30,6 @@ register = template.Library()
 _NODES: weakref.WeakSet[SameForNode] = weakref.WeakSet()
 #: Keys kept per node: a few languages × a few sections; more means a variable listed that varies.
 MAX_KEYS = 64
-#: Settings that no template tag reads (the root conftest changes this one for every test).
-UNRELATED_SETTINGS = frozenset({"PASSWORD_HASHERS"})
 
 
 class SameForNode(template.Node):
@@ -72,8 +70,6 @@ def samefor(parser: template.base.Parser, token: template.base.Token) -> SameFor
 
 def forget(**kwargs: Any) -> None:
     """Forget every rendered part (a setting changed)."""
-    if kwargs.get("setting") in UNRELATED_SETTINGS:
-        return
     for node in list(_NODES):
         node.rendered.clear()
 

@@ -59,7 +59,6 @@ def _build_world() -> dict[str, Any]:
     """One of each thing the API reads, and a platform staff user signed in once. Returns the path
     parameters naming them (`ids`) and that user's session cookie."""
     from django.test import Client
-    from django.test.utils import override_settings
 
     from filiere.needs.tests.factories import CampaignFactory, InvitationFactory
     from filiere.organisations.tests.factories import EstablishmentFactory, UserFactory
@@ -87,9 +86,7 @@ def _build_world() -> dict[str, Any]:
         "seeker_id": SeekerFactory().pk,
     }
     client = Client()
-    # The root conftest's fast hasher is a function fixture, not active yet in a module fixture.
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return {"ids": ids, "cookies": {"sessionid": client.cookies["sessionid"].value}}
 
 
