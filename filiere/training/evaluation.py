@@ -29,7 +29,7 @@ from typing import Any
 
 from filiere.taxonomy.models import RomeMetier
 
-from .reconversion import DEFAULT_WEIGHTS, RankingWeights, reconversion_targets
+from .reconversion import DEFAULT_WEIGHTS, RankingWeights, reconversion_targets, shared_reads
 
 EVAL_SET = Path(__file__).parent / "eval" / "reconversion_occitanie.csv"
 SEED_SECTORS = ("rail", "autonomous_vehicles", "maritime", "health", "retail", "fintech")
@@ -151,7 +151,8 @@ def run_reconversion_eval(*, path: Path = EVAL_SET, k: int = 5) -> dict[str, Any
     }
     report: dict[str, Any] = {"set": path.name, "k": k, "sources": len(sources), "variants": {}}
     for name, ranker in variants.items():
-        results = evaluate(sources, ranker, k=k)
+        with shared_reads():  # 37 sources per variant on the same ROME rows
+            results = evaluate(sources, ranker, k=k)
         report["variants"][name] = {
             "summary": summarise(results),
             "per_source": [

@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,15 +170,57 @@ def resolve_occupation(value: str) -> tuple[RomeMetier, str]:
     return metier, title
 
 
-def _skill_map(codes: Iterable[str]) -> dict[str, dict[str, bool]]:
-    """métier code → {competence code: is_core} for every competence link of those métiers."""
+@dataclass
+class _SharedReads:
+    """What `reconversion_targets` read from ROME during a `shared_reads()` block."""
+
+    links: dict[str, dict[str, bool]] = field(default_factory=dict)
+    metier_counts: dict[str, int] = field(default_factory=dict)
+    total: int | None = None
+    digital: set[str] | None = None
+    outlets: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict)
+    affinity: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+_shared: ContextVar[_SharedReads | None] = ContextVar("reconversion_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Rank many sources on the same ROME rows: inside the block, each métier's competence links,
+    each competence's number of métiers and the ROME-wide tables (digital and outlet métiers,
+    affinities of a domaine) are read once and reused by every `reconversion_targets` call,
+    instead of once per call. The rankings are the same; ROME must not change meanwhile (the
+    evaluation, a group's sources: one request or command)."""
+    token = _shared.set(_SharedReads())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _read_skill_map(codes: set[str]) -> dict[str, dict[str, bool]]:
     links: dict[str, dict[str, bool]] = defaultdict(dict)
-    rows = RomeMetierCompetence.objects.filter(metier_id__in=set(codes)).values_list(
+    rows = RomeMetierCompetence.objects.filter(metier_id__in=codes).values_list(
         "metier_id", "competence_id", "is_core"
     )
     for metier, competence, core in rows:
         links[metier][competence] = core
     return links
+
+
+def _skill_map(codes: Iterable[str]) -> dict[str, dict[str, bool]]:
+    """métier code → {competence code: is_core} for every competence link of those métiers."""
+    shared = _shared.get()
+    if shared is None:
+        return _read_skill_map(set(codes))
+    wanted = set(codes)
+    unread = wanted - shared.links.keys()
+    if unread:
+        read = _read_skill_map(unread)
+        for code in unread:
+            shared.links[code] = read.get(code, {})
+    return {code: shared.links[code] for code in wanted if shared.links[code]}
 
 
 def _core(links: dict[str, bool]) -> set[str]:
@@ -193,17 +237,30 @@ DIGITAL_SERVICE_DIVISIONS = frozenset({"58", "61", "62", "63"})
 def digital_metier_codes() -> set[str]:
     """ROME métiers attached to an ICT-services NAF division of the INSEE digital sector."""
 
+    shared = _shared.get()
+    if shared is not None and shared.digital is not None:
+        return set(shared.digital)
     divisions = {code[:2] for code in digital_naf_codes()} & DIGITAL_SERVICE_DIVISIONS
-    return set(
+    codes = set(
         RomeMetier.objects.filter(naf_sectors__naf_division_id__in=divisions).values_list("code", flat=True)
     )
+    if shared is not None:
+        shared.digital = set(codes)
+    return codes
 
 
 def outlet_metier_codes(sectors: Iterable[str] = OCCITANIE_OUTLETS) -> dict[str, str]:
     """ROME métier code → outlet sector, for métiers ROME attaches to the sectors' NAF divisions."""
+    sectors = tuple(sectors)
+    shared = _shared.get()
+    if shared is not None and sectors in shared.outlets:
+        return dict(shared.outlets[sectors])
     divisions = {d: name for name in sectors for d in OUTLET_SECTORS.get(name, ())}
     rows = RomeMetier.objects.filter(naf_sectors__code__in=divisions).values_list("code", "naf_sectors__code")
-    return {code: divisions[division] for code, division in rows}
+    outlets = {code: divisions[division] for code, division in rows}
+    if shared is not None:
+        shared.outlets[sectors] = dict(outlets)
+    return outlets
 
 
 def _domain_affinity(domain: str) -> dict[str, float]:
@@ -213,6 +270,9 @@ def _domain_affinity(domain: str) -> dict[str, float]:
     domaine; of those reaching `domain`, those coming from it. Learnt from all ROME mobilities,
     so it is a property of the classification, not of one source's own list.
     """
+    shared = _shared.get()
+    if shared is not None and domain in shared.affinity:
+        return dict(shared.affinity[domain])
     out = Counter(
         t[:3]
         for t in RomeMobility.objects.filter(source__code__startswith=domain).values_list(
@@ -226,19 +286,36 @@ def _domain_affinity(domain: str) -> dict[str, float]:
         )
     )
     n_out, n_in = sum(out.values()) or 1, sum(came.values()) or 1
-    return {d: max(out[d] / n_out, came[d] / n_in) for d in set(out) | set(came)}
+    affinity = {d: max(out[d] / n_out, came[d] / n_in) for d in set(out) | set(came)}
+    if shared is not None:
+        shared.affinity[domain] = dict(affinity)
+    return affinity
 
 
 def _specificity(competence_ids: set[str]) -> dict[str, float]:
     """Competence → log(métiers / métiers linking it) + 0.1: "Automatisme" (56 métiers) weighs 3.4,
     a skill of one trade 7.5, "Faire preuve de rigueur" (1,070 métiers) 0.5."""
-    total = RomeMetier.objects.count() or 1
-    counts = dict(
-        RomeMetierCompetence.objects.filter(competence_id__in=competence_ids)
-        .values("competence_id")
-        .annotate(n=Count("metier_id"))
-        .values_list("competence_id", "n")
+    shared = _shared.get()
+    unread = competence_ids if shared is None else competence_ids - shared.metier_counts.keys()
+    counts = (
+        dict(
+            RomeMetierCompetence.objects.filter(competence_id__in=unread)
+            .values("competence_id")
+            .annotate(n=Count("metier_id"))
+            .values_list("competence_id", "n")
+        )
+        if unread
+        else {}
     )
+    if shared is None:
+        total = RomeMetier.objects.count() or 1
+    else:
+        if shared.total is None:
+            shared.total = RomeMetier.objects.count() or 1
+        total = shared.total
+        for c in unread:
+            shared.metier_counts[c] = counts.get(c, 1)
+        counts = shared.metier_counts
     return {c: math.log(total / max(counts.get(c, 1), 1)) + 0.1 for c in competence_ids}
 
 
@@ -494,18 +571,20 @@ def group_reconversion(
     missing_people: dict[int, int] = defaultdict(int)
     missing_labels: dict[int, str] = {}
     per_source: dict[str, list[TargetOccupation]] = {}
+    with shared_reads():  # the sources' candidates overlap: their links are read once
+        for code in rows:
+            if code in metiers:
+                per_source[code] = reconversion_targets(
+                    metiers[code],
+                    region_code=region_code,
+                    only_in_demand=only_in_demand,
+                    limit=targets_per_source,
+                    with_courses=False,
+                )
     for code, people in rows.items():
-        metier = metiers.get(code)
-        if metier is None:
+        if code not in per_source:
             continue
-        targets = reconversion_targets(
-            metier,
-            region_code=region_code,
-            only_in_demand=only_in_demand,
-            limit=targets_per_source,
-            with_courses=False,
-        )
-        per_source[code] = targets
+        targets = per_source[code]
         for target in targets:
             if target.overlap < reachable_overlap:
                 continue

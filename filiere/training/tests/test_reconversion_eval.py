@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.db.models import Model
 
 from filiere.core.loading import insert_rows, read_csv
+from filiere.core.testing import rolled_back_world
 from filiere.taxonomy import models as m
 from filiere.taxonomy.importers import rome_file
 from filiere.training.evaluation import (
@@ -31,17 +30,6 @@ from filiere.training.evaluation import (
 from filiere.training.reconversion import courses_for_target, reconversion_targets
 
 from .factories import CourseFactory, SessionFactory
-
-ROME_TABLES: list[type[Model]] = [
-    m.Skill,
-    m.RomeMobility,
-    m.RomeMetier.naf_sectors.through,
-    m.RomeNafSector,
-    m.RomeMetierCompetence,
-    m.RomeAppellation,
-    m.RomeCompetence,
-    m.RomeMetier,
-]
 
 
 def test_the_set_has_30_sources_a_held_out_part_and_enough_accepted_targets():
@@ -162,14 +150,22 @@ def _load_rome_for_ranking() -> None:
 
 
 @pytest.fixture(scope="module")
-def rome(django_db_setup: None, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            _load_rome_for_ranking()
+def _rome(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    reference_territories_module: Any,
+    migration_rows_module: None,
+) -> Any:
+    """ROME's rows for the module, in a transaction rolled back at its end (`rolled_back_world`):
+    nothing to commit, nor to delete afterwards (190,000 rows). The committed reference is there
+    before it opens (one test asks for it)."""
+    with rolled_back_world(django_db_blocker, _load_rome_for_ranking):
         yield
-        with connection.cursor() as cursor:  # raw deletes: the ORM collector is slow on 190,000 rows
-            for model in ROME_TABLES:
-                cursor.execute(f"DELETE FROM {model._meta.db_table}")
+
+
+@pytest.fixture
+def rome(_rome: None, db: None) -> None:
+    return None
 
 
 def test_every_code_of_the_set_is_real_and_every_mobility_row_is_a_rome_mobility(rome, db):
