@@ -84,16 +84,20 @@ def engine_with_fresh_caches(
     the on-disk cache must not carry over from one test to the next; `also` resets an app's own
     caches (showcase facets, the department distances of territories.geo).
     """
+    settings.MATCHING_CACHE_DIR = str(tmp_path_factory.mktemp("matching"))
+    reset_engine_caches(*also)
+    yield
+    reset_engine_caches(*also)
+
+
+def reset_engine_caches(*also: Callable[[], None]) -> None:
+    """Empty the engine's per-process caches (gazetteer, occupation index, search arrays) and
+    those `also` resets: before and after a test, or a module's world, that builds its own
+    taxonomy."""
     from filiere.matching import gazetteer, occupations, services
 
-    def reset() -> None:
-        gazetteer.reset_gazetteer()
-        occupations.reset_occupation_index()
-        services.reset_caches()
-        for extra in also:
-            extra()
-
-    settings.MATCHING_CACHE_DIR = str(tmp_path_factory.mktemp("matching"))
-    reset()
-    yield
-    reset()
+    gazetteer.reset_gazetteer()
+    occupations.reset_occupation_index()
+    services.reset_caches()
+    for extra in also:
+        extra()

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from filiere.accounts.models import Role
-from filiere.matching.testing import engine_with_fresh_caches
+from filiere.core.testing import rolled_back_world
+from filiere.matching.testing import engine_with_fresh_caches, reset_engine_caches
 from filiere.matching.tests.skills import hand_built_skills
 from filiere.meetings.needs import services
 from filiere.meetings.needs.models import BuyerNeed
@@ -96,6 +97,59 @@ def build_world() -> NeedsWorld:
 @pytest.fixture(name="world")
 def world_fixture(db: None) -> NeedsWorld:
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def _shared_world(
+    django_db_setup: None, django_db_blocker: Any, migration_rows_module: None, tmp_path_factory: Any
+) -> Any:
+    """`build_world()` once for a module, in a transaction rolled back at its end
+    (`rolled_back_world`); each test runs in a savepoint of it. Built under the MD5 hasher (the
+    root conftest's is not active yet) and with the engine's caches emptied before and after, in
+    a cache directory of its own, as `fresh_engine` does around each test."""
+    from django.test import override_settings
+
+    from filiere.showcase import facets
+
+    def build() -> NeedsWorld:
+        with override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MATCHING_CACHE_DIR=str(tmp_path_factory.mktemp("matching")),
+        ):
+            reset_engine_caches(facets.reset)
+            try:
+                return build_world()
+            finally:
+                reset_engine_caches(facets.reset)
+
+    with rolled_back_world(django_db_blocker, build) as world:
+        yield world
+
+
+@pytest.fixture(name="world")
+def shared_world_fixture(_shared_world: NeedsWorld, db: None) -> NeedsWorld:
+    """The module's world (`_shared_world`), its rows read again for each test: what a test
+    changes on an instance (a person's language) stays in that test, as with `world_fixture`."""
+    from filiere.accounts.models import User
+    from filiere.organisations.models import Organisation
+    from filiere.taxonomy.models import Skill
+
+    w = _shared_world
+    organisations = Organisation.objects.in_bulk(
+        [w.buyer_org.pk, w.lab.pk, w.elsewhere.pk, *(o.pk for o in w.firms.values())]
+    )
+    users = User.objects.in_bulk([w.buyer.pk, w.buyer_member.pk, *(u.pk for u in w.people.values())])
+    skills = Skill.objects.in_bulk([s.pk for s in w.skills.values()])
+    return NeedsWorld(
+        buyer_org=organisations[w.buyer_org.pk],
+        buyer=users[w.buyer.pk],
+        buyer_member=users[w.buyer_member.pk],
+        firms={name: organisations[o.pk] for name, o in w.firms.items()},
+        people={name: users[u.pk] for name, u in w.people.items()},
+        lab=organisations[w.lab.pk],
+        elsewhere=organisations[w.elsewhere.pk],
+        skills={key: skills[s.pk] for key, s in w.skills.items()},
+    )
 
 
 def post_need(

@@ -16,7 +16,7 @@ from filiere.meetings.needs.models import BuyerNeed, NeedInvitation, PathStatus
 from filiere.organisations.models import Kind
 from filiere.organisations.tests.factories import OrganisationFactory, UserFactory
 
-from .needs_fixtures import fresh_engine_fixture, post_need, world_fixture  # noqa: F401
+from .needs_fixtures import _shared_world, fresh_engine_fixture, post_need, shared_world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
