@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from filiere.organisations.models import Establishment, Kind, State
 from filiere.organisations.search import fts5_expression, query_words, tsquery_expression
-from filiere.organisations.selectors import DirectoryFilters, ordered_establishments, search_directory
+from filiere.organisations.selectors import DirectoryFilters, search_directory
 
 from .factories import EstablishmentFactory
 
@@ -356,91 +356,6 @@ def test_text_query_cannot_reach_facet_tokens():
     assert search(q="zzreg27").count == 0
 
 
-def make_prefix_sample() -> None:
-    for name, city in [
-        ("Martin", "Dijon"),
-        ("Martin SARL", "Dijon"),
-        ("Martinez Frères", "Dijon"),
-        ("Maréchal", "Beaune"),
-        ("Boulangerie Martin", "Dijon"),
-        ("Atelier", "Martigues"),
-        ("Garage Marceau", "Dijon"),
-        ("Zèbre", "Marseille"),
-    ]:
-        EstablishmentFactory(organisation__name=name, city=city)
-    EstablishmentFactory(
-        organisation__name="Martin Lyon", city="Lyon", region_code="84", department_code="69"
-    )
-
-
-@pytest.mark.parametrize("q", ["mar", "martin", "mart", "dijon", "martin sarl", "marc"])
-@pytest.mark.parametrize("extra", [{}, {"region": ("27",)}, {"digital": True}])
-@pytest.mark.parametrize("per_page", [1, 2, 3, 20])
-def test_pages_of_many_matches_keep_the_directory_order(q, extra, per_page):
-    """Above the facet limit, pages come from the "starts with" B-tree then the rest by name."""
-    from filiere.organisations.selectors import page_ids
-
-    make_prefix_sample()
-    filters = DirectoryFilters(q=q, **extra)
-    expected = list(ordered_establishments(filters).values_list("id", flat=True))
-    for offset in range(0, len(expected) + per_page, per_page):
-        assert page_ids(filters, offset, per_page, many=True) == expected[offset : offset + per_page]
-    with override_settings(DIRECTORY_FACET_LIMIT=1):  # the page itself takes the fast path
-        assert [e.pk for e in search_directory(filters, per_page=per_page).results] == expected[:per_page]
-
-
-def test_name_prefix_hits_come_first(no_time_for_exact_counts):
-    make_prefix_sample()
-    with override_settings(DIRECTORY_FACET_LIMIT=2):
-        result = search_directory(DirectoryFilters(q="mar"), per_page=5)
-    assert result.count_is_lower_bound
-    # Names that start with "mar" first (their order between them is the database collation's).
-    assert set(names(result)) == {"Maréchal", "Martin", "Martin Lyon", "Martin SARL", "Martinez Frères"}
-    with override_settings(DIRECTORY_FACET_LIMIT=2):
-        result = search_directory(DirectoryFilters(q="martin"), per_page=5)
-    # Whole word first, then as-typed prefix, then elsewhere in the text, each by name.
-    assert names(result) == ["Martin", "Martin Lyon", "Martin SARL", "Martinez Frères", "Boulangerie Martin"]
-
-
-@pytest.mark.parametrize("q", ["mar", "martin", "dijon", ""])
-@pytest.mark.parametrize("extra", [{}, {"region": ("27",)}])
-def test_pages_ordered_by_the_count_statement_are_the_directory_order(q, extra):
-    """Below the facet limit the count statement also orders the page (no second index search)."""
-    make_prefix_sample()
-    for name in ("Éole", "eole", "Ébène", "abeille", "Zoé"):  # case and accents: the collation's order
-        EstablishmentFactory(organisation__name=name, city="Dijon")
-    filters = DirectoryFilters(q=q, **extra)
-    expected = list(ordered_establishments(filters).values_list("id", flat=True))
-    assert expected
-    for per_page in (1, 3, 20):
-        for page in range(1, len(expected) // per_page + 2):
-            result = search_directory(filters, page=page, per_page=per_page)
-            assert not result.count_is_lower_bound
-            start = (result.page - 1) * per_page
-            assert [e.pk for e in result.results] == expected[start : start + per_page], (per_page, page)
-
-
-def test_a_search_below_the_facet_limit_reads_the_full_text_index_once():
-    from django.test.utils import CaptureQueriesContext
-
-    make_prefix_sample()
-    marker = "MATCH" if connection.vendor == "sqlite" else "to_tsquery"
-    with CaptureQueriesContext(connection) as captured:
-        result = search_directory(DirectoryFilters(q="martin", region=("27",)))
-    assert result.count == 4 and not result.count_is_lower_bound
-    assert sum(marker in q["sql"] for q in captured.captured_queries) == 1
-
-
-@pytest.mark.parametrize("q", ["martin", ""])
-def test_a_page_far_beyond_the_last_gives_the_last_page(q):
-    make_prefix_sample()
-    filters = DirectoryFilters(q=q)
-    expected = list(ordered_establishments(filters).values_list("id", flat=True))
-    result = search_directory(filters, page=10**20, per_page=3)
-    assert result.page == -(-len(expected) // 3)
-    assert [e.pk for e in result.results] == expected[(result.page - 1) * 3 :]
-
-
 def test_naf_labels_of_pages_and_exports_agree_file_first_then_database():
     from filiere.organisations.selectors import all_naf_labels, naf_labels_for
     from filiere.organisations.selectors.labels import _naf_labels_from_file
@@ -481,19 +396,6 @@ def test_statistics_are_rebuilt_after_a_table_remake():
         assert ensure_search_objects() is True
         cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'organisations_establishment'")
         assert cursor.fetchone()[0] > 0
-
-
-def test_a_prefix_starting_more_rows_than_the_limit_is_sampled_without_spending_the_budget(monkeypatch):
-    from filiere.organisations import selectors
-
-    def never(*args, **kwargs):
-        raise AssertionError("exact counting attempted")
-
-    make_prefix_sample()
-    monkeypatch.setattr(selectors.directory, "exact_counts", never)
-    with override_settings(DIRECTORY_FACET_LIMIT=2):
-        result = search_directory(DirectoryFilters(q="mar"), per_page=5)
-    assert result.count_is_lower_bound and result.count == 2
 
 
 def test_browsing_more_rows_than_exact_counting_can_afford_is_sampled_at_once(monkeypatch):
