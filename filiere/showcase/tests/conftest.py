@@ -9,6 +9,8 @@ import pytest
 from filiere.matching.testing import engine_with_fresh_caches
 from filiere.matching.tests.skills import hand_built_skills
 
+from .factories import SKILL_ROWS
+
 
 @pytest.fixture(autouse=True)
 def fresh_engine(settings: Any, tmp_path_factory: Any) -> Any:
@@ -21,11 +23,4 @@ def fresh_engine(settings: Any, tmp_path_factory: Any) -> Any:
 @pytest.fixture
 def skills(db: None) -> dict[str, Any]:
     """Five ESCO-backed skills with the alternative labels buyers type (machine learning, data)."""
-    rows = {
-        "ml": ("apprentissage automatique", ["machine learning", "ML"]),
-        "data": ("science des données", ["data science", "traitement de données"]),
-        "project": ("gestion de projets", ["management de projet", "conduite de projet"]),
-        "systems": ("ingénierie des systèmes", ["ingénierie système"]),
-        "python": ("Python (programmation informatique)", ["Python"]),
-    }
-    return hand_built_skills(rows, uri_prefix="")
+    return hand_built_skills(SKILL_ROWS, uri_prefix="")

@@ -117,6 +117,16 @@ def cluster_staff(*members: Any, cluster: Any | None = None, **user: Any) -> Any
     return editor_of(cluster, **user)
 
 
+#: The showcase tests' skills (`skills` fixture): the alternative labels buyers type.
+SKILL_ROWS: dict[str, tuple[str, list[str]]] = {
+    "ml": ("apprentissage automatique", ["machine learning", "ML"]),
+    "data": ("science des données", ["data science", "traitement de données"]),
+    "project": ("gestion de projets", ["management de projet", "conduite de projet"]),
+    "systems": ("ingénierie des systèmes", ["ingénierie système"]),
+    "python": ("Python (programmation informatique)", ["Python"]),
+}
+
+
 def make_firm(
     name: str,
     *,
