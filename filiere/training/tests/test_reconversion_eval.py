@@ -276,3 +276,30 @@ def test_a_course_sharing_one_generic_skill_is_not_offered_for_a_trade(rome, db,
         match.course for match in courses_for_target("I1301", list(missing.values()), region_code="76")
     }
     assert offered == {lift, maintenance}
+
+
+def test_shared_reads_rank_as_reading_per_call(rome, db):
+    """The evaluation and a group rank many sources in `shared_reads()` (links, counts and
+    ROME-wide tables read once): same targets, same scores, same order as one call at a time."""
+    from dataclasses import replace
+
+    from filiere.training.reconversion import DEFAULT_WEIGHTS, shared_reads
+
+    sources = list(
+        m.RomeMetier.objects.filter(code__in=["H1206", "I1602", "I1334", "H2909"]).order_by("code")
+    )
+    variants = [DEFAULT_WEIGHTS, replace(DEFAULT_WEIGHTS, mobility=0.0, reverse_mobility=0.0)]
+
+    def ranked() -> list[list[tuple[str, float, int | None]]]:
+        return [
+            [
+                (t.code, t.score, t.mobility_rank)
+                for t in reconversion_targets(source, limit=10, with_courses=False, weights=weights)
+            ]
+            for weights in variants
+            for source in sources
+        ]
+
+    one_by_one = ranked()
+    with shared_reads():
+        assert ranked() == one_by_one
