@@ -104,16 +104,15 @@ def _shared_world(
     django_db_setup: None, django_db_blocker: Any, migration_rows_module: None, tmp_path_factory: Any
 ) -> Any:
     """`build_world()` once for a module, in a transaction rolled back at its end
-    (`rolled_back_world`); each test runs in a savepoint of it. Built under the MD5 hasher (the
-    root conftest's is not active yet) and with the engine's caches emptied before and after, in
-    a cache directory of its own, as `fresh_engine` does around each test."""
+    (`rolled_back_world`); each test runs in a savepoint of it. Built with the engine's caches
+    emptied before and after, in a cache directory of its own, as `fresh_engine` does around each
+    test."""
     from django.test import override_settings
 
     from filiere.showcase import facets
 
     def build() -> NeedsWorld:
         with override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             MATCHING_CACHE_DIR=str(tmp_path_factory.mktemp("matching")),
         ):
             reset_engine_caches(facets.reset)

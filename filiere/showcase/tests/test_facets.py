@@ -62,13 +62,12 @@ def _world(
 ) -> Any:
     """The skills (as the showcase conftest's `skills`) and the five firms, built once for the
     module in a transaction rolled back at its end (`rolled_back_world`); each test runs in a
-    savepoint of it. Built under the MD5 hasher, the engine's caches emptied before and after in
-    a cache directory of its own, as `fresh_engine` does around each test."""
+    savepoint of it. Built with the engine's caches emptied before and after, in a cache
+    directory of its own, as `fresh_engine` does around each test."""
     from django.test import override_settings
 
     def build() -> tuple[dict[str, Any], list[Any]]:
         with override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             MATCHING_CACHE_DIR=str(tmp_path_factory.mktemp("matching")),
         ):
             reset_engine_caches(facets.reset)
