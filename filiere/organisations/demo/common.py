@@ -57,8 +57,12 @@ _SAINT = re.compile(r"\b(st|ste)\b")
 _CEDEX = re.compile(r"\bcedex\b.*$")
 
 
+@functools.lru_cache(maxsize=65_536)
 def fold_city(name: str) -> str:
-    """A commune name folded for matching: accents, case, hyphens, "St" → "saint", no CEDEX."""
+    """A commune name folded for matching: accents, case, hyphens, "St" → "saint", no CEDEX.
+
+    Kept per name: a commune index folds the 37,600 names each time it is read (a test module
+    or `filiere demo` reads it several times) and matching folds the candidates' names again."""
     text = fold(name).replace("-", " ").replace("'", " ")
     text = _CEDEX.sub("", text)
     text = _SAINT.sub(lambda m: "saint" if m.group(1) == "st" else "sainte", text)

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from filiere.accounts.models import Membership, RegionalRole, Role, User
+from filiere.core.loading import insert_rows
 from filiere.organisations.demo.common import (
     DEMO_REGIONS,
     CommuneIndex,
@@ -251,6 +252,39 @@ def _memberships(
     return relations
 
 
+def _stored_fields(model: type[models.Model]) -> list[models.Field]:
+    """The columns `insert_rows` takes from an instance: not the automatic key, the timestamps
+    (it stamps them) or a generated column."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and not f.generated
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    ]
+
+
+def _insert_generated(bucket: str, rows: list[tuple[Organisation, Establishment, list[str]]]) -> None:
+    """Store a bucket's generated companies and their establishments with `insert_rows` (no
+    per-value SQL compilation: `bulk_create` spent most of a scale-1 demo there), the companies'
+    keys read back by their index in the bucket (`raw`) for the establishments and memberships."""
+    fields = [f.attname for f in _stored_fields(Organisation)]
+    insert_rows(Organisation, [{name: getattr(org, name) for name in fields} for org, _, _ in rows])
+    keys = dict(
+        Organisation.objects.filter(source=Source.GENERATED, raw__demo_bucket=bucket)
+        .order_by("pk")
+        .values_list("raw__index", "pk")
+    )
+    for org, establishment, _ in rows:
+        org.pk = keys[org.raw["index"]]
+        org._state.adding = False
+        org._state.db = Organisation.objects.db
+        establishment.organisation = org
+    fields = [f.attname for f in _stored_fields(Establishment)]
+    insert_rows(Establishment, [{name: getattr(est, name) for name in fields} for _, est, _ in rows])
+
+
 def load_generated(
     communes: CommuneIndex, seeds: dict[str, Organisation], *, scale: float, report: DemoReport
 ) -> None:
@@ -276,12 +310,7 @@ def load_generated(
             if not territory or not wanted:
                 continue
             rows = generate_bucket(line, territory)
-            for start in range(0, len(rows), BATCH):
-                chunk = rows[start : start + BATCH]
-                Organisation.objects.bulk_create([org for org, _, _ in chunk])
-                for org, establishment, _ in chunk:
-                    establishment.organisation = org
-                Establishment.objects.bulk_create([establishment for _, establishment, _ in chunk])
+            _insert_generated(target.key, rows)
             relations = _memberships(target, [org for org, _, _ in rows], seeds, scale)
             Relation.objects.bulk_create(relations, batch_size=BATCH)
             report.generated_created += len(rows)

@@ -19,7 +19,13 @@ from typing import Any
 
 from django.db import transaction
 
-from filiere.organisations.demo.common import CommuneIndex, build_establishment, data_dir, split_place
+from filiere.organisations.demo.common import (
+    CommuneIndex,
+    CommuneRow,
+    build_establishment,
+    data_dir,
+    split_place,
+)
 from filiere.organisations.models import Establishment, Kind, Organisation, Source
 
 ATTRIBUTION = "Source : TechOnMap (La Fonderie, Île-de-France), 2015 — licence ODbL."
@@ -63,35 +69,56 @@ def _website(value: Any) -> str:
     return url[:200] if url.startswith(("http://", "https://")) else ""
 
 
-def build_actor(feature: dict[str, Any], communes: CommuneIndex) -> tuple[Organisation, Establishment]:
-    """One feature → an unsaved organisation and its establishment."""
+def feature_key(feature: dict[str, Any]) -> str:
+    """The TechOnMap id of a feature (the key of its organisation's `raw`)."""
+    return str(feature["properties"].get("id") or feature.get("id"))
+
+
+def feature_hash(feature: dict[str, Any]) -> str:
+    """The digest a rerun compares with the organisation's `source_hash`."""
+    return hashlib.md5(json.dumps(feature, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
+
+
+def feature_kind(props: dict[str, Any]) -> str:
+    return CATEGORY_KINDS.get(props.get("category", ""), Kind.COMPANY)
+
+
+def place(props: dict[str, Any], communes: CommuneIndex) -> tuple[str, str, str, CommuneRow | None]:
+    """(address, postcode, city, commune) of a feature's properties."""
+    address = (props.get("address") or "").strip()
+    postcode, city = split_place(str(props.get("postcode") or ""), props.get("city") or "", address)
+    commune = communes.match(postcode, city) or (communes.find_name(city, regions={"11"}) if city else None)
+    return address, postcode, city, commune
+
+
+def build_actor(
+    feature: dict[str, Any], communes: CommuneIndex, *, digest: str | None = None
+) -> tuple[Organisation, Establishment]:
+    """One feature → an unsaved organisation and its establishment (`digest`: its
+    `feature_hash` when the caller has it)."""
     props = feature["properties"]
     coords = (feature.get("geometry") or {}).get("coordinates") or [None, None]
     tags = [str(t).strip() for t in props.get("tags") or [] if str(t).strip()]
     description = (props.get("description") or "").strip()
     year = _creation_date(props.get("creationyear"))
     raw = {
-        "techonmap_id": str(props.get("id") or feature.get("id")),
+        "techonmap_id": feature_key(feature),
         "properties": props,
         "creation_date_precision": "year",
         "attribution": ATTRIBUTION,
     }
     org = Organisation(
         source=Source.TECHONMAP,
-        kind=CATEGORY_KINDS.get(props.get("category", ""), Kind.COMPANY),
+        kind=feature_kind(props),
         name=(props.get("name") or "").strip()[:255],
         description=f"{description}\n\n{ATTRIBUTION}" if description else ATTRIBUTION,
         website=_website(props.get("url")),
         tags=tags,
         creation_date=year,
         raw=raw,
-        source_hash=hashlib.md5(
-            json.dumps(feature, sort_keys=True).encode(), usedforsecurity=False
-        ).hexdigest(),
+        source_hash=digest or feature_hash(feature),
     )
-    address = (props.get("address") or "").strip()
-    postcode, city = split_place(str(props.get("postcode") or ""), props.get("city") or "", address)
-    commune = communes.match(postcode, city) or (communes.find_name(city, regions={"11"}) if city else None)
+    address, postcode, city, commune = place(props, communes)
     department = postcode[:2] if postcode[:2] in IDF_DEPARTMENTS else ""
     establishment = build_establishment(
         org,
@@ -136,18 +163,22 @@ def load_techonmap(communes: CommuneIndex, *, path: Path | None = None) -> TechO
     }
     new: list[tuple[Organisation, Establishment]] = []
     for feature in read_features(path):
-        org, establishment = build_actor(feature, communes)
+        key, digest = feature_key(feature), feature_hash(feature)
+        if key in existing and existing[key][1] == digest:
+            # Unchanged upstream: counted (kind, placed or not) without building the actor.
+            props = feature["properties"]
+            result.by_kind[feature_kind(props)] += 1
+            result.unplaced += place(props, communes)[3] is None
+            result.unchanged += 1
+            continue
+        org, establishment = build_actor(feature, communes, digest=digest)
         result.by_kind[org.kind] += 1
         result.unplaced += establishment.commune_id is None
-        key = org.raw["techonmap_id"]
         if key not in existing:
             new.append((org, establishment))
             existing[key] = (None, org.source_hash)
             continue
-        pk, digest = existing[key]
-        if digest == org.source_hash:
-            result.unchanged += 1
-            continue
+        pk, _digest = existing[key]
         # Changed upstream: refresh what a person has not edited, and the establishment.
         current = Organisation.objects.get(pk=pk)
         for name in ("kind", "name", "description", "website", "tags", "creation_date", "raw", "source_hash"):
