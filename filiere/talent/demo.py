@@ -24,13 +24,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.text import slugify
 
 from filiere.accounts.models import Membership, Role
+from filiere.core.loading import insert_rows
 from filiere.organisations import services as organisation_services
 from filiere.organisations.models import Kind, Organisation, Source, State
 from filiere.taxonomy.models import RomeMetier, Skill
@@ -296,6 +297,21 @@ def load_talent_demo(*, seed: int = SEED) -> DemoCounts:
     )
 
 
+def _insert(model: type[models.Model], objects: list[Any]) -> None:
+    """Store unsaved instances as `bulk_create` would, through `insert_rows` (no per-value SQL
+    compilation: most of a first load's time went there). Their keys are not read back: the
+    pipeline reads the rows it needs again. Timestamps are stamped by `insert_rows`."""
+    fields = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and not f.generated
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    ]
+    insert_rows(model, [{name: getattr(obj, name) for name in fields} for obj in objects])
+
+
 def _load_pipeline(
     rng: random.Random,
     programme: Programme,
@@ -357,20 +373,20 @@ def _load_pipeline(
                     extracted_skill_ids=rng.sample(skill_ids, min(3, len(skill_ids))),
                 )  # fmt: skip
             )
-        JobSeeker.objects.bulk_create(seekers, batch_size=500)
+        _insert(JobSeeker, seekers)
         seekers = list(JobSeeker.objects.filter(email__startswith=f"demo-nege-{year}-").order_by("pk"))
         consenting = [s for s in seekers if rng.random() < 0.3]
         shared = {s.pk for s in consenting}
-        SeekerDepartment.objects.bulk_create(
+        _insert(
+            SeekerDepartment,
             [
                 SeekerDepartment(seeker=s, department_code=d, shareable=s.pk in shared)
                 for s in seekers
                 for d in reach_of(s)
             ],
-            batch_size=1000,
         )
-        Consent.objects.bulk_create(
-            [Consent(seeker=s, purpose=p, given_at=now) for s in consenting
+        _insert(
+            Consent, [Consent(seeker=s, purpose=p, given_at=now) for s in consenting
              for p in (ConsentPurpose.SHARE_WITH_COMPANIES, ConsentPurpose.MATCHING)]
         )  # fmt: skip
         files, routes = [], []
@@ -394,7 +410,7 @@ def _load_pipeline(
                 )  # fmt: skip
             )
             routes.append(route)
-        File.objects.bulk_create(files, batch_size=500)
+        _insert(File, files)
         files = list(File.objects.filter(cohort=cohort).order_by("pk"))
         by_seeker = {f.seeker_id: f for f in files}
         transitions, outcomes = [], []
@@ -442,8 +458,8 @@ def _load_pipeline(
                             file=file, months=months, status=_outcome(rng, file, months), observed_on=observed
                         )
                     )
-        FileTransition.objects.bulk_create(transitions, batch_size=1000)
-        Outcome.objects.bulk_create(outcomes, batch_size=1000)
+        _insert(FileTransition, transitions)
+        _insert(Outcome, outcomes)
     indexing.reindex_seekers(
         JobSeeker.objects.filter(files__cohort__programme=programme, consents__isnull=False)
         .values_list("pk", flat=True)
