@@ -194,6 +194,34 @@ def _check_only_written_tables() -> Any:
     DatabaseWrapper.check_constraints = original_check  # type: ignore[method-assign]
 
 
+def _sector_rows() -> list[tuple[Any, ...]]:
+    from filiere.showcase.models import Sector
+
+    return list(
+        Sector.objects.order_by("order").values_list("code", "label", "naf_divisions", "keywords", "order")
+    )
+
+
+def _sectors_intact() -> bool:
+    """Whether showcase's sectors are the rows its migration 0002 loads (`SECTORS`), unchanged."""
+    from filiere.showcase.sectors import SECTORS
+
+    return _sector_rows() == [
+        (code, label, divisions, keywords, order)
+        for order, (code, label, divisions, keywords) in enumerate(SECTORS)
+    ]
+
+
+def _load_migration_rows() -> None:
+    """After a flush: the rows a migration loads (showcase's buyer sectors, migration 0002; the
+    showcase, promotion and meetings read them), written again when the flush emptied them."""
+    from filiere.showcase.models import Sector
+    from filiere.showcase.sectors import sync_sectors
+
+    if not Sector.objects.exists():
+        sync_sectors(Sector)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _keep_reference_through_flush() -> Any:
     """A transactional test (browser, concurrency, mail) ends with a flush of every table; the
@@ -207,10 +235,11 @@ def _keep_reference_through_flush() -> Any:
     def sql_flush(
         style: Any, connection: Any, reset_sequences: bool = True, allow_cascade: bool = False
     ) -> Any:
-        _migration_rows_committed[0] = False  # the flush may empty them
         tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
         if _reference_counts and _table_counts(connection) == _reference_counts:
             tables = [table for table in tables if table not in REFERENCE_TABLES]
+        if _sectors_intact():
+            tables = [table for table in tables if table != "showcase_sector"]
         # Content types and permissions: the same rows post_migrate writes again after a flush.
         tables = [table for table in tables if table not in ("django_content_type", "auth_permission")]
         if reset_sequences:
@@ -238,6 +267,7 @@ def _keep_reference_through_flush() -> Any:
         from django.db import connections
         from django.db.models.signals import post_migrate
 
+        _load_migration_rows()
         if len(_tables_with_rows(connections[db], ["django_content_type", "auth_permission"])) < 2:
             original_emit(verbosity, interactive, db, **kwargs)
             return
@@ -551,56 +581,3 @@ def browser_context(_browser: Any, live_server: Any) -> Any:
         from django.db import connections
 
         connections.close_all()
-
-
-#: Whether the rows migrations load are known to be committed: seen by a test with no module world
-#: around it, and no flush since (`sql_flush` above forgets it). Tests then skip the query.
-_migration_rows_committed = [False]
-
-
-@pytest.fixture(scope="module")
-def migration_rows_module(django_db_setup: None, django_db_blocker: Any) -> None:
-    """For a module's world (`rolled_back_world`): the rows migrations load, committed before its
-    transaction opens (loaded again if a flush emptied them), so that its tests skip the query."""
-    from django.db import connection
-
-    from filiere.showcase.models import Sector
-    from filiere.showcase.sectors import sync_sectors
-
-    with django_db_blocker.unblock():
-        if connection.in_atomic_block:
-            return
-        if not Sector.objects.exists():
-            sync_sectors(Sector)
-        _migration_rows_committed[0] = True
-
-
-@pytest.fixture(autouse=True)
-def _migration_rows(request: Any) -> None:
-    """Rows that migrations load (showcase's buyer sectors, migration 0002), loaded again when a
-    transactional test flushed them, for every test that uses the database (showcase, promotion,
-    meetings read them). Once seen committed, the next tests skip the query until a flush
-    (a query per test: 0.7 ms)."""
-    marker = request.node.get_closest_marker("django_db")
-    names = request.fixturenames
-    if marker is None and "db" not in names and "transactional_db" not in names:
-        return
-    transactional = "transactional_db" in names or bool(
-        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
-    )
-    from django.db import connection
-
-    # A module's world (a transaction held for the module) is set up before the function fixtures.
-    in_world = connection.in_atomic_block
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    if not transactional and _migration_rows_committed[0]:
-        return
-    from filiere.showcase.models import Sector
-    from filiere.showcase.sectors import sync_sectors
-
-    if not Sector.objects.exists():
-        sync_sectors(Sector)
-    elif not transactional and not in_world:
-        # No module world's transaction around the test's own: the rows are committed, and stay
-        # until the next flush.
-        _migration_rows_committed[0] = True

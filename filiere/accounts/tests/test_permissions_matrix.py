@@ -112,7 +112,7 @@ def _org(name: str, region_code: str, kind: str = Kind.COMPANY) -> Any:
 
 
 @pytest.fixture(scope="module")
-def _world(django_db_setup: None, django_db_blocker: Any, migration_rows_module: None) -> Any:
+def _world(django_db_setup: None, django_db_blocker: Any) -> Any:
     """The world, built once for the module's 1,236 cells inside a transaction rolled back at the
     end. Each test runs in a savepoint of it (pytest-django's `db`), so whatever a POST changes
     (its session included) is undone before the next cell.

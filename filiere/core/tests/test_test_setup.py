@@ -92,3 +92,24 @@ def test_the_check_reads_the_tables_pointing_at_a_table_rows_left(db) -> None:
         connection.check_constraints()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_membership WHERE id = %s", [membership.pk])
+
+
+def test_a_flush_keeps_the_sectors_a_migration_loaded_and_flushes_changed_ones(db) -> None:
+    from filiere.showcase.models import Sector
+
+    assert Sector.objects.exists()  # loaded by showcase's migration 0002
+    assert "showcase_sector" not in _flushed_sql()
+    Sector.objects.filter(code="rail").update(label="Rail (changé par un test)")
+    assert "showcase_sector" in _flushed_sql()
+
+
+def test_after_a_flush_the_sectors_are_written_again(transactional_db) -> None:
+    from django.core.management import call_command
+
+    from filiere.showcase.models import Sector
+    from filiere.showcase.sectors import SECTORS
+
+    Sector.objects.filter(code="rail").update(label="Rail (changé par un test)")
+    call_command("flush", interactive=False, verbosity=0)
+    assert Sector.objects.count() == len(SECTORS)
+    assert Sector.objects.get(code="rail").label == "Ferroviaire"

@@ -100,9 +100,7 @@ def world_fixture(db: None) -> NeedsWorld:
 
 
 @pytest.fixture(scope="module")
-def _shared_world(
-    django_db_setup: None, django_db_blocker: Any, migration_rows_module: None, tmp_path_factory: Any
-) -> Any:
+def _shared_world(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
     """`build_world()` once for a module, in a transaction rolled back at its end
     (`rolled_back_world`); each test runs in a savepoint of it. Built with the engine's caches
     emptied before and after, in a cache directory of its own, as `fresh_engine` does around each

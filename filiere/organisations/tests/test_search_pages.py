@@ -48,7 +48,7 @@ def make_prefix_sample() -> None:
 
 
 @pytest.fixture(scope="module")
-def _prefix_sample(django_db_setup: None, django_db_blocker: Any, migration_rows_module: None) -> Any:
+def _prefix_sample(django_db_setup: None, django_db_blocker: Any) -> Any:
     with rolled_back_world(django_db_blocker, make_prefix_sample):
         yield
 

@@ -56,9 +56,7 @@ def _build_firms(skills):
 
 
 @pytest.fixture(scope="module")
-def _world(
-    django_db_setup: None, django_db_blocker: Any, migration_rows_module: None, tmp_path_factory: Any
-) -> Any:
+def _world(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
     """The skills (as the showcase conftest's `skills`) and the four firms, built once for the
     module in a transaction rolled back at its end (`rolled_back_world`); each test runs in a
     savepoint of it. Built with the engine's caches emptied before and after, in a cache

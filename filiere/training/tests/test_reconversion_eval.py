@@ -154,7 +154,6 @@ def _rome(
     django_db_setup: None,
     django_db_blocker: Any,
     reference_territories_module: Any,
-    migration_rows_module: None,
 ) -> Any:
     """ROME's rows for the module, in a transaction rolled back at its end (`rolled_back_world`):
     nothing to commit, nor to delete afterwards (190,000 rows). The committed reference is there
