@@ -3,7 +3,8 @@
 Every text the engine compares (taxonomy labels, documents, queries) goes through the same
 `normalize_word`, so "Développeuses", "developpeur" and "développeurs" meet on one stem:
 fold accents (`filiere.core.text.fold`), map feminine endings to the masculine, then the
-Snowball French stemmer (pure Python, pinned through `snowballstemmer`).
+Snowball French stemmer (`snowballstemmer`, which runs Snowball's C build, PyStemmer, when
+installed: the same stems, `matching/tests/test_text_handling.py` compares them).
 """
 
 from __future__ import annotations

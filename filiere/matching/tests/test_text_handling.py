@@ -107,3 +107,30 @@ def test_bm25_weights_match_the_formula(taxonomy, hashing_embedder):
     expected = 2 * (corpus.K1 + 1) / (2 + corpus.K1 * (1 - corpus.B + corpus.B * 3 / average))
     assert rows.tolist() == [0] and weights[0] == pytest.approx(expected, rel=1e-5)
     assert idf == pytest.approx(np.log(1 + (2 - 1 + 0.5) / (1 + 0.5)))
+
+
+def test_the_stemmer_in_use_gives_snowballs_french_stems() -> None:
+    """`snowballstemmer` runs Snowball's C build (PyStemmer) when installed: its stems must be
+    those of the pure-Python French stemmer, on real words (ESCO's French skill labels)."""
+    import csv
+    import gzip
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+    from snowballstemmer.french_stemmer import FrenchStemmer
+
+    from filiere.core.text import fold
+    from filiere.matching import text
+
+    path = Path(settings.FILIERE_DATA_DIR) / "esco" / "skills_fr_v1.2.0_merged.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        labels = [
+            row["preferredLabel_fr"] for row, _ in zip(csv.DictReader(lines), range(3000), strict=False)
+        ]
+    words = sorted({w.lower() for label in labels for w in re.findall(r"[^\W\d_]+", label)})
+    words += [fold(w) for w in words]
+    assert len(words) > 4000
+    pure = FrenchStemmer()
+    assert [text._stemmer.stemWord(w) for w in words] == [pure.stemWord(w) for w in words]
+    assert type(text._stemmer).__module__ == "Stemmer"  # the C build, as pyproject.toml pins it
