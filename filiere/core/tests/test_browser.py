@@ -92,3 +92,52 @@ def test_api_docs_load_from_this_site_only(browser_context, live_server):
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() > 10
     assert elsewhere == []
+
+
+def _chromium_command_line() -> list[str]:
+    """The arguments of the browser process Playwright started for this test process (the
+    `--remote-debugging-pipe` one among our descendants)."""
+    import os
+    from pathlib import Path
+
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+
+    def descends_from_us(pid: int) -> bool:
+        while pid in parents and pid > 1:
+            pid = parents[pid]
+            if pid == os.getpid():
+                return True
+        return False
+
+    for pid in parents:
+        try:
+            arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        if "--remote-debugging-pipe" in arguments and descends_from_us(pid):
+            return arguments
+    raise AssertionError("no Chromium browser process among this process's descendants")
+
+
+def test_chromium_opens_pages_without_preloading_address_bar_popups(_browser, browser_context):
+    # conftest's CHROMIUM_ARGS give their own --disable-features, which replaces Playwright's: it
+    # must still hold every feature Playwright's list turns off (its list as this version sends it).
+    disabled = [
+        set(argument.split("=", 1)[1].split(","))
+        for argument in _chromium_command_line()
+        if argument.startswith("--disable-features=")
+    ]
+    assert len(disabled) == 2, disabled
+    playwrights, ours = disabled
+    assert playwrights <= ours, f"Playwright's features missing from conftest's: {playwrights - ours}"
+    # Chromium preloads its address bar's popups (WebUI pages, a renderer of their own) with each
+    # window; the headless browser shows no address bar, and with these features off there are none.
+    browser_context.new_page()
+    targets = _browser.new_browser_cdp_session().send("Target.getTargets", {"filter": [{}]})["targetInfos"]
+    assert [t["url"] for t in targets if t["url"].startswith("chrome://")] == []
+    assert any(t["type"] == "page" for t in targets)
