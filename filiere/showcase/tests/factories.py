@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import factory
 from django.utils import timezone
@@ -118,6 +120,8 @@ def cluster_staff(*members: Any, cluster: Any | None = None, **user: Any) -> Any
 
 
 #: The showcase tests' skills (`skills` fixture): the alternative labels buyers type.
+T = TypeVar("T")
+
 SKILL_ROWS: dict[str, tuple[str, list[str]]] = {
     "ml": ("apprentissage automatique", ["machine learning", "ML"]),
     "data": ("science des données", ["data science", "traitement de données"]),
@@ -173,3 +177,40 @@ def make_firm(
     )
     assert Sector.objects.filter(code__in=list(sectors)).count() == len(sectors)
     return organisation
+
+
+@contextmanager
+def search_world(
+    django_db_blocker: Any, tmp_path_factory: Any, build_firms: Callable[[dict[str, Any]], T]
+) -> Any:
+    """The skills (as the showcase conftest's `skills`) and the firms `build_firms(skills)` makes,
+    built once for a module in a transaction rolled back at its end (`rolled_back_world`); each
+    test runs in a savepoint of it. Built with the engine's caches emptied before and after, in a
+    cache directory of its own, as `fresh_engine` does around each test."""
+    from django.test import override_settings
+
+    from filiere.core.testing import rolled_back_world
+    from filiere.matching.testing import reset_engine_caches
+    from filiere.matching.tests.skills import hand_built_skills
+    from filiere.showcase import facets
+
+    def build() -> tuple[dict[str, Any], T]:
+        with override_settings(MATCHING_CACHE_DIR=str(tmp_path_factory.mktemp("matching"))):
+            reset_engine_caches(facets.reset)
+            try:
+                skills = hand_built_skills(SKILL_ROWS, uri_prefix="")
+                return skills, build_firms(skills)
+            finally:
+                reset_engine_caches(facets.reset)
+
+    with rolled_back_world(django_db_blocker, build) as world:
+        yield world
+
+
+def read_again(instances: dict[Any, Any]) -> dict[Any, Any]:
+    """The same rows, fresh from the database (what a test changes on an instance stays in it)."""
+    if not instances:
+        return {}
+    model = type(next(iter(instances.values())))
+    rows = model.objects.in_bulk([instance.pk for instance in instances.values()])
+    return {key: rows[instance.pk] for key, instance in instances.items()}

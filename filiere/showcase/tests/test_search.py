@@ -7,12 +7,9 @@ from typing import Any
 
 import pytest
 
-from filiere.core.testing import rolled_back_world
-from filiere.matching.testing import reset_engine_caches
-from filiere.matching.tests.skills import hand_built_skills
 from filiere.showcase import selectors, services
 
-from .factories import SKILL_ROWS, UserFactory, editor_of, make_firm
+from .factories import UserFactory, editor_of, make_firm, read_again, search_world
 
 pytestmark = pytest.mark.django_db
 
@@ -57,46 +54,21 @@ def _build_firms(skills):
 
 @pytest.fixture(scope="module")
 def _world(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
-    """The skills (as the showcase conftest's `skills`) and the four firms, built once for the
-    module in a transaction rolled back at its end (`rolled_back_world`); each test runs in a
-    savepoint of it. Built with the engine's caches emptied before and after, in a cache
-    directory of its own, as `fresh_engine` does around each test."""
-    from django.test import override_settings
-
-    from filiere.showcase import facets
-
-    def build() -> tuple[dict[str, Any], dict[str, Any]]:
-        with override_settings(
-            MATCHING_CACHE_DIR=str(tmp_path_factory.mktemp("matching")),
-        ):
-            reset_engine_caches(facets.reset)
-            try:
-                skills = hand_built_skills(SKILL_ROWS, uri_prefix="")
-                return skills, _build_firms(skills)
-            finally:
-                reset_engine_caches(facets.reset)
-
-    with rolled_back_world(django_db_blocker, build) as world:
+    """The skills and the four firms, once for the module (`search_world`)."""
+    with search_world(django_db_blocker, tmp_path_factory, _build_firms) as world:
         yield world
 
 
 @pytest.fixture
 def skills(_world: Any, db: None) -> dict[str, Any]:
     """The module's skills, read again for each test."""
-    from filiere.taxonomy.models import Skill
-
-    rows = Skill.objects.in_bulk([skill.pk for skill in _world[0].values()])
-    return {key: rows[skill.pk] for key, skill in _world[0].items()}
+    return read_again(_world[0])
 
 
 @pytest.fixture
 def firms(_world: Any, db: None) -> dict[str, Any]:
-    """The module's four published firms, read again for each test (what a test changes on an
-    instance stays in that test)."""
-    from filiere.organisations.models import Organisation
-
-    rows = Organisation.objects.in_bulk([firm.pk for firm in _world[1].values()])
-    return {key: rows[firm.pk] for key, firm in _world[1].items()}
+    """The module's four published firms, read again for each test."""
+    return read_again(_world[1])
 
 
 def search(**params):
