@@ -13,10 +13,15 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run serve serve-demo test test-pg bench lint typecheck-tighten venv chromium migrate reference demo messages clean
 
+# uv (pinned) installs the project and its pinned dependencies: 7 s where pip took 60 s on a clean
+# clone (same versions; docs/testing.md, "2026-12-03, night"). pip is the fallback if uv cannot run.
+UV_VERSION := 0.13.9
+
 $(BIN)/filiere: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)" \
+	  && $(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]" \
+	  || { $(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e ".[dev]"; }
 	touch $(BIN)/filiere
 
 venv: $(BIN)/filiere
