@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,37 @@ def read_text(path: Path) -> str:
         return raw.decode("cp1252")
 
 
-# Rows of the CSV files read inside `csv_rows_kept()`, by (path, size, modification time).
-_kept_csv_rows: dict[tuple[str, int, int], list[dict[str, str]]] | None = None
+#: A data file as it is now: (relative name, path, size, modification time). What is read from
+#: it may be kept under this key: a changed or replaced file gets a new key, hence a new reading.
+FileKey = tuple[str, str, int, int]
+
+
+def file_key(relative: str) -> FileKey:
+    path = data_file(relative)
+    stat = path.stat()
+    return relative, str(path), stat.st_size, stat.st_mtime_ns
+
+
+# Two lifetimes for what is kept under a `FileKey`: the small reference files (JSON, some MB)
+# for the process (`read_json_kept`), the large CSV files (ROME/ESCO, 200 MB of rows) only inside
+# a `csv_rows_kept()` block.
+
+
+def read_json_kept(relative: str) -> Any:
+    """`read_json`, kept for the process while the file is unchanged (`file_key`): a test session
+    loads the territories several times (half a second of JSON parsing each). Callers must not
+    modify what it returns."""
+    return parsed_json(file_key(relative))
+
+
+@lru_cache(maxsize=16)
+def parsed_json(key: FileKey) -> Any:
+    """The JSON file `key` names, parsed (kept: see `read_json_kept`)."""
+    return read_json(key[0])
+
+
+# Rows of the CSV files read inside `csv_rows_kept()`, by `file_key`.
+_kept_csv_rows: dict[FileKey, list[dict[str, str]]] | None = None
 
 
 @contextmanager
@@ -99,14 +129,12 @@ def csv_rows_kept() -> Iterator[None]:
 
 def read_csv(relative: str) -> Iterator[dict[str, str]]:
     """Rows of a CSV data file as dicts."""
-    path = data_file(relative)
     if _kept_csv_rows is None:
-        yield from _parse_csv(path)
+        yield from _parse_csv(data_file(relative))
         return
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    key = file_key(relative)
     if key not in _kept_csv_rows:
-        _kept_csv_rows[key] = list(_parse_csv(path))
+        _kept_csv_rows[key] = list(_parse_csv(Path(key[1])))
     yield from _kept_csv_rows[key]
 
 

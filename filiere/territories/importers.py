@@ -13,7 +13,14 @@ from typing import Any
 from django.db import transaction
 
 from filiere.core.imports import ImportReport
-from filiere.core.loading import data_file, read_csv, read_json, upsert
+from filiere.core.loading import (
+    FileKey,
+    file_key,
+    parsed_json,
+    read_csv,
+    read_json_kept,
+    upsert,
+)
 from filiere.territories import geo
 from filiere.territories.models import (
     EPCI,
@@ -33,25 +40,7 @@ FORMER_REGIONS_TABLE = "geo/departements_anciennes_regions_2015_derived.csv"
 
 def _outlines(relative: str) -> dict[str, dict[str, Any]]:
     """Geometry by code from a GeoJSON FeatureCollection."""
-    return {f["properties"]["code"]: f["geometry"] for f in _read_json(relative)["features"]}
-
-
-def _read_json(relative: str) -> Any:
-    """A data file parsed, kept for the process while the file is unchanged (same path, size
-    and modification time): a test session loads the territories several times (half a second
-    of JSON parsing each). Callers must not modify what it returns."""
-    return _parsed_json(*_file_key(relative))
-
-
-def _file_key(relative: str) -> tuple[str, str, int, int]:
-    path = data_file(relative)
-    stat = path.stat()
-    return relative, str(path), stat.st_size, stat.st_mtime_ns
-
-
-@lru_cache(maxsize=16)
-def _parsed_json(relative: str, path: str, size: int, mtime_ns: int) -> Any:
-    return read_json(relative)
+    return {f["properties"]["code"]: f["geometry"] for f in read_json_kept(relative)["features"]}
 
 
 def commune_key(code: str, kind: str, current_codes: set[str]) -> str:
@@ -66,7 +55,7 @@ def load_territories(*, progress: bool = False) -> ImportReport:
     """Upsert regions, former regions, departments, EPCI and communes; returns counts per table."""
     counts = ImportReport()
     region_outlines = _outlines(REGIONS_OUTLINES)
-    regions = _read_json("cog/regions.json")
+    regions = read_json_kept("cog/regions.json")
     counts.add(
         "regions",
         upsert(
@@ -116,14 +105,14 @@ def load_territories(*, progress: bool = False) -> ImportReport:
                     "chef_lieu": d.get("chefLieu", ""),
                     "outline": department_outlines.get(d["code"]),
                 }
-                for d in _read_json("cog/departements.json")
+                for d in read_json_kept("cog/departements.json")
             ),
             progress=progress,
         ),
     )
 
     geo.reset()  # the departments were written in bulk, without signals
-    epcis = _read_json("cog/epci.json")
+    epcis = read_json_kept("cog/epci.json")
     counts.add(
         "epci",
         upsert(
@@ -141,20 +130,18 @@ def load_territories(*, progress: bool = False) -> ImportReport:
             progress=progress,
         ),
     )
-    communes = _commune_rows(_file_key("cog/communes.json"), _file_key("cog/epci.json"))
+    communes = _commune_rows(file_key("cog/communes.json"), file_key("cog/epci.json"))
     counts.add("communes", upsert(Commune, communes, progress=progress))
     return counts
 
 
 @lru_cache(maxsize=2)
-def _commune_rows(
-    communes_file: tuple[str, str, int, int], epci_file: tuple[str, str, int, int]
-) -> tuple[dict[str, Any], ...]:
-    """The commune rows of these two files (their `_file_key`), kept like `_read_json`'s files:
+def _commune_rows(communes_file: FileKey, epci_file: FileKey) -> tuple[dict[str, Any], ...]:
+    """The commune rows of these two files (their `file_key`), kept like `read_json_kept`'s files:
     the search names of 37,590 communes cost a third of a second."""
-    epcis = _parsed_json(*epci_file)
+    epcis = parsed_json(epci_file)
     epci_of_commune = {m["code"]: e["code"] for e in epcis for m in e.get("membres", [])}
-    communes = _parsed_json(*communes_file)
+    communes = parsed_json(communes_file)
     current_codes = {c["code"] for c in communes if c["type"] == CommuneKind.CURRENT}
     rows = []
     for c in communes:

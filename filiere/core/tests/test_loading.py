@@ -1,4 +1,5 @@
-"""core.loading.read_csv: csv.DictReader's rows, and rows kept inside csv_rows_kept()."""
+"""core.loading: read_csv gives csv.DictReader's rows; rows kept inside csv_rows_kept(), JSON files
+kept for the process by read_json_kept(), both read again once their file changed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from filiere.core import loading
-from filiere.core.loading import csv_rows_kept, read_csv
+from filiere.core.loading import csv_rows_kept, read_csv, read_json_kept
 
 TEXT = 'a,b,c\n1,2,3\n\n4,5\n6,7,8,9\n"x\ny",z,w\n'
 
@@ -43,3 +44,13 @@ def test_a_malformed_csv_names_the_file(data: Path):
         list(read_csv("bad.csv"))
     with csv_rows_kept(), pytest.raises(CommandError, match=r"bad\.csv"):
         list(read_csv("bad.csv"))
+
+
+def test_json_is_kept_for_the_process_while_the_file_is_unchanged(data: Path):
+    (data / "t.json").write_text('{"a": [1, 2]}', encoding="utf-8")
+    first = read_json_kept("t.json")
+    assert first == {"a": [1, 2]}
+    assert read_json_kept("t.json") is first  # parsed once
+    (data / "t.json").write_text('{"a": [3]}', encoding="utf-8")
+    os.utime(data / "t.json", ns=(2, 2))
+    assert read_json_kept("t.json") == {"a": [3]}
