@@ -114,7 +114,8 @@ def _tables_with_rows(connection: Any, tables: list[str]) -> list[str]:
 
 #: SQL that writes rows, and the table it writes (Django quotes names; raw SQL may not).
 _WRITE = re.compile(
-    r'\s*(?:(INSERT|REPLACE)(?:\s+OR\s+\w+)?\s+INTO|(UPDATE)|(DELETE)\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
+    r'\s*(?:(INSERT|REPLACE)(?:\s+OR\s+\w+)?\s+INTO|(UPDATE)(?:\s+OR\s+\w+)?|(DELETE)\s+FROM)\s+"?(\w+)"?',
+    re.IGNORECASE,
 )
 #: Statements that change no row (anything else makes the next check a whole-database one).
 _READ_ONLY = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "EXPLAIN")

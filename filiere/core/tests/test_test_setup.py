@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.management.color import no_style
 from django.core.management.commands import flush
 from django.db import connection
@@ -102,3 +103,23 @@ def test_after_a_flush_the_sectors_are_written_again(transactional_db) -> None:
     call_command("flush", interactive=False, verbosity=0)
     assert Sector.objects.count() == len(SECTORS)
     assert Sector.objects.get(code="rail").label == "Ferroviaire"
+
+
+@pytest.mark.parametrize(
+    ("sql", "inserted", "removed", "unknown"),
+    [
+        ('INSERT INTO "a" ("x") VALUES (1)', {"a"}, set(), False),
+        ("INSERT OR IGNORE INTO b VALUES (1)", {"b"}, set(), False),
+        ('UPDATE "c" SET x = 1', {"c"}, {"c"}, False),
+        ("UPDATE OR REPLACE d SET x = 1", {"d"}, {"d"}, False),
+        ('DELETE FROM "e" WHERE 1', set(), {"e"}, False),
+        ("SELECT 1", set(), set(), False),
+        ("WITH x AS (SELECT 1) DELETE FROM f", set(), set(), True),
+    ],
+)
+def test_the_check_knows_which_tables_a_statement_writes(sql, inserted, removed, unknown) -> None:
+    from conftest import _Writes
+
+    writes = _Writes()
+    writes.record(sql)
+    assert (writes.inserted, writes.removed, writes.unknown) == (inserted, removed, unknown)
