@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.load import REQUESTS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -50,9 +52,11 @@ def test_load_test_runs_both_servers_without_errors(load_database: Path) -> None
             "bench.load",
             "--quick",
             "--duration",
-            "4",
+            "2",
+            # As many clients as request kinds: each client starts the mix at its own kind, so
+            # every kind is asked in each slice of each server, however short.
             "--clients",
-            "4",
+            str(len(REQUESTS)),
             "--json",
             "--servers",
             "gunicorn,runserver",
