@@ -159,8 +159,10 @@ def advisers_seekers(user: Viewer, *, q: str = "", limit: int = 100, what: str =
 def seeker_structures_for(user: Viewer) -> list[Any]:
     """The structures `user` may create a person's profile for: an adviser's own structure (the
     first they belong to); for platform staff who belong to none, every structure that follows
-    people or runs a programme (they pick one in the form)."""
-
+    people or runs a programme (they pick one in the form); none for an anonymous visitor (the
+    public `/talents/` page asks)."""
+    if not permissions.is_signed_in(user):
+        return []
     membership = Membership.objects.filter(user=user).select_related("organisation").order_by("pk").first()
     if membership is not None:
         return [membership.organisation]

@@ -254,6 +254,14 @@ def test_staff_without_a_structure_create_a_profile_for_a_structure_they_pick(cl
     assert followed.structure != other
 
 
+def test_an_anonymous_visitor_opens_the_jobs_and_pathways_page(client):
+    # Linked from the home page and the site map: it answered 500 (the structures an anonymous
+    # visitor may create a profile for were looked up by their membership).
+    response = client.get("/talents/")
+    assert response.status_code == 200
+    assert "/talents/personnes/nouvelle/" not in response.content.decode()
+
+
 def test_no_new_profile_link_for_who_cannot_create_one(client):
     member = UserFactory()
     client.force_login(member)
