@@ -30,6 +30,9 @@ from typing import Any
 
 import pytest
 
+# Chromium's command line, shared with scripts/screenshots.py (`core/tests/test_browser.py` checks it).
+from filiere.core.testing import CHROMIUM_ARGS
+
 
 def pytest_configure(config: Any) -> None:
     """Test databases are created from the committed snapshot of the migrated schema when it
@@ -418,30 +421,6 @@ def chromium_executable() -> str | None:
     import shutil
 
     return shutil.which("chromium")
-
-
-#: The features Playwright (1.65, `chromiumSwitches.ts`) turns off with its own `--disable-features`:
-#: a second `--disable-features` replaces the first, so `CHROMIUM_ARGS` repeats them with ours
-#: (`core/tests/test_browser.py` checks that Chromium got both).
-PLAYWRIGHT_DISABLED_FEATURES = (
-    "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
-    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
-    "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,"
-    "NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch,msForceBrowserSignIn,"
-    "msEdgeUpdateLaunchServicesPreferredVersion"
-).split(",")
-#: Chromium (156) preloads its address bar's suggestion popups, two WebUI pages in a renderer of
-#: their own, for each window: a page of a test is one, and its popups cost 0.6 s of CPU that
-#: no test uses (the headless browser has no address bar to show them).
-DISABLED_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-features=" + ",".join([*PLAYWRIGHT_DISABLED_FEATURES, *DISABLED_FEATURES]),
-]
 
 
 @pytest.fixture(scope="session")

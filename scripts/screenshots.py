@@ -25,12 +25,6 @@ from typing import Any
 
 PASSWORD = "filiere-demo-2026"
 ADVISER_PASSWORD = "nege-demo-2026"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-]
 
 # (role, account, password or None for anonymous, pages). A page is (name, path) or
 # (name, (list path, regex of the first link to follow[, path made of the regex's group])).
@@ -177,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from filiere.core.testing import accessibility_violations, overflowing_elements
+    # The browser tests' command line (without the address bar's preloaded popups: CPU no page uses).
+    from filiere.core.testing import CHROMIUM_ARGS, accessibility_violations, overflowing_elements
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

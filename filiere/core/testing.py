@@ -56,6 +56,32 @@ def assert_openapi_snapshot(client: Client, prefix: str, snapshot: Path) -> None
     )
 
 
+# Chromium's command line, for the browser tests' fixtures (root conftest) and scripts/screenshots.py.
+
+#: The features Playwright (1.65, `chromiumSwitches.ts`) turns off with its own `--disable-features`:
+#: a second `--disable-features` replaces the first, so `CHROMIUM_ARGS` repeats them with ours
+#: (`core/tests/test_browser.py` checks that Chromium got both).
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
+    "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,"
+    "NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch,msForceBrowserSignIn,"
+    "msEdgeUpdateLaunchServicesPreferredVersion"
+).split(",")
+#: Chromium (156) preloads its address bar's suggestion popups, two WebUI pages in a renderer of
+#: their own, for each window: a page of a test is one, and its popups cost 0.6 s of CPU that
+#: no test uses (the headless browser has no address bar to show them).
+DISABLED_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-features=" + ",".join([*PLAYWRIGHT_DISABLED_FEATURES, *DISABLED_FEATURES]),
+]
+
+
 BLOCKING_IMPACTS = ("serious", "critical")
 
 # Runs axe on the document with the rules that can report one of `impacts`: a rule whose own impact

@@ -125,8 +125,9 @@ def _chromium_command_line() -> list[str]:
 
 
 def test_chromium_opens_pages_without_preloading_address_bar_popups(_browser, browser_context):
-    # conftest's CHROMIUM_ARGS give their own --disable-features, which replaces Playwright's: it
-    # must still hold every feature Playwright's list turns off (its list as this version sends it).
+    # core.testing's CHROMIUM_ARGS (conftest's fixtures, scripts/screenshots.py) give their own
+    # --disable-features, which replaces Playwright's: it must still hold every feature Playwright's
+    # list turns off (its list as this version sends it).
     disabled = [
         set(argument.split("=", 1)[1].split(","))
         for argument in _chromium_command_line()
@@ -134,7 +135,7 @@ def test_chromium_opens_pages_without_preloading_address_bar_popups(_browser, br
     ]
     assert len(disabled) == 2, disabled
     playwrights, ours = disabled
-    assert playwrights <= ours, f"Playwright's features missing from conftest's: {playwrights - ours}"
+    assert playwrights <= ours, f"Playwright's features missing from CHROMIUM_ARGS: {playwrights - ours}"
     # Chromium preloads its address bar's popups (WebUI pages, a renderer of their own) with each
     # window; the headless browser shows no address bar, and with these features off there are none.
     browser_context.new_page()
