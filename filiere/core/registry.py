@@ -1,8 +1,9 @@
 """What apps register through their `AppConfig`, found without `core` importing any app.
 
 An app names a dotted path in an attribute of its AppConfig (`demo_loader`, `reindexer`,
-`space_section`, `roadmap_computations`, `reference_datasets`, `home_context`, `demo_accounts`;
-docs/adding-an-app.md lists them); the command or page that needs them asks this module.
+`space_section`, `roadmap_computations`, `reference_datasets`, `home_shortcuts`, `home_context`,
+`demo_accounts`; docs/adding-an-app.md lists them); the command or page that needs them asks
+this module.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The UI shell: home, the public-service pages (legal notice, accessibility, personal data,
 contact, site map, sources), the region's theme, error pages and, with DEBUG, the demo accounts.
 
-`core` imports no app: the home page's figures come from the apps that register a
-`home_context` (the directory's regions, `organisations.selectors.home_context`), the demo
-accounts from those that register `demo_accounts` (core.registry).
+`core` imports no app: the home page's shortcuts come from the apps that register
+`home_shortcuts` (core.home), its figures from those that register a `home_context` (the
+directory's regions, `organisations.selectors.home_context`), the demo accounts from those that
+register `demo_accounts` (core.registry).
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from .home import shortcuts
 from .registry import registered
 from .theme import theme_css
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """A search box, shortcuts and what the apps add (`home_context`: the directory's per-region
-    cards of active digital establishments and active organisations)."""
-    context: dict[str, Any] = {}
+    """A search box, the apps' shortcuts (`home_shortcuts`) and what the apps add (`home_context`:
+    the directory's per-region cards of active digital establishments and active organisations)."""
+    context: dict[str, Any] = {"shortcuts": shortcuts()}
     for _config, home_context in registered("home_context"):
         context.update(home_context())
     return render(request, "core/home.html", context)

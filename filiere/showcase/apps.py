@@ -1,10 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.home import Shortcut
+
+# The home page's shortcuts to the app's public pages (core.home).
+HOME_SHORTCUTS = [
+    Shortcut(
+        _("Vitrine des compétences"),
+        _("Trouver une entreprise régionale par savoir-faire."),
+        "showcase:search",
+        20,
+    ),
+]
+
 
 class ShowcaseConfig(AppConfig):
     name = "filiere.showcase"
     label = "showcase"
+    home_shortcuts = "filiere.showcase.apps.HOME_SHORTCUTS"
     verbose_name = _("Vitrine des compétences")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.showcase.demo.load_showcase_demo"

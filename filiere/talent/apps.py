@@ -1,10 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.home import Shortcut
+
+# The home page's shortcuts to the app's public pages (core.home).
+HOME_SHORTCUTS = [
+    Shortcut(
+        _("Emploi et parcours"),
+        _("Offres d'emploi et accompagnement des demandeurs d'emploi."),
+        "talent:home",
+        60,
+    ),
+]
+
 
 class TalentConfig(AppConfig):
     name = "filiere.talent"
     label = "talent"
+    home_shortcuts = "filiere.talent.apps.HOME_SHORTCUTS"
     verbose_name = _("Talents et parcours")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.talent.demo.load_talent_demo"
