@@ -74,6 +74,7 @@ class BuyerNeedPathOut(Schema):
     status: str
     match_reasons: str
     notified_at: dt.datetime | None
+    reminded_at: dt.datetime | None  # the one reminder (needs/reminders.py), if it went
     opened_at: dt.datetime | None
     answered_at: dt.datetime | None
     declined_at: dt.datetime | None
@@ -129,6 +130,7 @@ def _path(invitation: NeedInvitation) -> dict:
         "status": invitation.status,
         "match_reasons": invitation.match_reasons,
         "notified_at": invitation.notified_at,
+        "reminded_at": invitation.reminded_at,
         "opened_at": invitation.opened_at,
         "answered_at": invitation.answered_at,
         "declined_at": invitation.declined_at,

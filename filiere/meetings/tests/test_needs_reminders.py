@@ -114,6 +114,27 @@ def test_the_buyers_path_table_shows_when_a_firm_was_reminded(client: Any, world
     assert shown in rows["U-Need"] and shown not in rows["LabSoft"]
 
 
+@pytest.mark.parametrize("language, header", [("fr", "Relancée"), ("en", "Reminded")])
+def test_the_comparison_export_says_when_each_firm_was_reminded(
+    client: Any, world: Any, language: str, header: str
+) -> None:
+    import csv
+    import io
+
+    need, paths = _invite(world, "U-Need", "LabSoft")
+    reminders.remind_firms(now=timezone.now() + 7 * DAY)
+    NeedInvitation.objects.filter(pk=paths["LabSoft"].pk).update(reminded_at=None)
+    reminded = NeedInvitation.objects.get(pk=paths["U-Need"].pk).reminded_at
+    client.force_login(world.buyer)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("meetings:need_compare_export", args=[need.pk, "csv"]))
+    [columns, *lines] = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    column = columns.index(header)
+    rows = {line[0]: line for line in lines}
+    assert rows["U-Need"][column] == timezone.localtime(reminded).strftime("%Y-%m-%d %H:%M")
+    assert rows["LabSoft"][column] == ""
+
+
 def test_reminder_task_is_scheduled_and_runs(settings: Any, world: Any) -> None:
     from filiere.meetings.needs import tasks
 
