@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from filiere.events.models import Event
 from filiere.meetings.models import Meeting, Participant
 from filiere.meetings.tests.factories import person
 from filiere.meetings.tests.test_views import scheduled_day
@@ -103,3 +104,32 @@ def test_import_page_and_its_report_in_english(client: Any, django_capture_on_co
     page = client.post(url, {"fichier": upload}).content.decode()
     assert "0 lines added, 0 updated, 0 unchanged, 1 rejected." in page
     assert "No Filière account for nul@example.org" in page
+
+
+@pytest.mark.parametrize(
+    "language, summary, note",
+    [
+        (
+            "fr",
+            "Inscriptions à l'événement : 0 ajoutées, 1 en liste d'attente, 0 déjà inscrites, 0 non inscrites",
+            "Événement complet : ana@example.org est inscrit en liste d'attente",
+        ),
+        (
+            "en",
+            "Registrations for the event: 0 added, 1 on the waiting list, 0 already registered, 0 not registered",
+            "Event full: ana@example.org is on the waiting list",
+        ),
+    ],
+)
+def test_import_page_reports_the_registrations_for_the_event(
+    client: Any, django_capture_on_commit_callbacks: Any, language: str, summary: str, note: str
+) -> None:
+    day, _request = scheduled_day(django_capture_on_commit_callbacks)
+    Event.objects.filter(pk=day.programme.event_id).update(capacity=1)
+    person("Ana", "Firme A")
+    client.force_login(day.organiser)
+    client.cookies["django_language"] = language
+    upload = SimpleUploadedFile("forum.csv", "email;rôle\nana@example.org;fournisseur\n".encode())
+    page = client.post(reverse("meetings:import", args=[day.programme.pk]), {"fichier": upload})
+    html = page.content.decode().replace("&#x27;", "'")
+    assert summary in html and note in html

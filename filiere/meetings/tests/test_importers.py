@@ -7,11 +7,16 @@ import io
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import Workbook
 
 from filiere.core.models import ImportRun
+from filiere.events import selectors as events_selectors
+from filiere.events import services as events_services
+from filiere.events.models import Event, Registration
 from filiere.meetings import importers, services
 from filiere.meetings.models import MeetingRequest, Participant, Programme, RequestStatus
 from filiere.meetings.tests.factories import make_day, person
@@ -313,6 +318,7 @@ def test_the_command_imports_a_file_and_fails_on_rejected_lines(day: Any, tmp_pa
             "meetings", "import", str(path), "--programme", str(day.programme.pk), stdout=out, stderr=err
         )
     assert "1 ajoutées" in out.getvalue() and "ligne 2, table fixe" in err.getvalue()
+    assert "Inscriptions à l'événement : 1 ajoutées, 0 en liste d'attente" in out.getvalue()
     assert Participant.objects.get(user__email="ana@example.org").fixed_table == 0
     with pytest.raises(CommandError, match="programme"):
         call_command("meetings", "import", str(path), "--programme", "999999")
@@ -325,3 +331,98 @@ def test_nul_characters_are_dropped_not_sent_to_the_database(day: Any) -> None:
         report.ok
         and Participant.objects.get(user__email="ana@example.org").presentation == "Jumeaux numériques"
     )
+
+
+def registered(day: Any) -> dict[str, tuple[str, str | None]]:
+    """The event's registrations: e-mail → (status, organisation's name)."""
+    return {
+        r.user.email: (r.status, r.organisation.name if r.organisation else None)
+        for r in events_selectors.event_registrations(day.programme.event)
+    }
+
+
+def test_imported_participants_are_registered_for_the_event_and_a_rerun_registers_nobody_twice(
+    day: Any, firm: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ana, _ = person("Ana", "Firme A")
+    person("Bob", "Firme B")
+    # Imported before the import registered people: the rerun below registers her too.
+    cid, _ = person("Cid", "Firme C")
+    Participant.objects.create(programme=day.programme, user=cid, role="supplier")
+    text = (
+        "email;organisation;rôle\n"
+        "ana@example.org;Firme A;fournisseur\n"
+        "bob@example.org;LabSoft;acheteur\n"  # no member of LabSoft: registered for no firm
+        "cid@example.org;;\n"
+        f"{day.buyer.user.email};;\n"  # registered already, by the events page
+    )
+    before = registered(day)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(day, text)
+    assert report.ok and report.created == 2
+    assert registered(day) == {
+        **before,
+        "ana@example.org": ("confirmed", "Firme A"),
+        "bob@example.org": ("confirmed", None),
+        "cid@example.org": ("confirmed", None),
+    }
+    counts = report.counts
+    assert (counts["registrations_created"], counts["registrations_unchanged"]) == (3, 1)
+    # Each new registrant gets the events app's confirmation, with the ticket for the door.
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "bob@example.org", "cid@example.org"]
+    assert Registration.objects.get(user=ana).status == "confirmed"
+
+    mail.outbox.clear()
+    rows = sorted(Registration.objects.values_list("pk", "user", "status", "updated_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = run(day, text)
+    assert again.ok and (again.created, again.unchanged) == (0, 4)
+    assert again.counts["registrations_unchanged"] == 4 and "registrations_created" not in again.counts
+    assert sorted(Registration.objects.values_list("pk", "user", "status", "updated_at")) == rows
+    assert mail.outbox == []
+
+
+def test_a_full_event_puts_the_imported_on_its_waitlist_with_a_note_not_a_crash(day: Any) -> None:
+    Event.objects.filter(pk=day.programme.event_id).update(capacity=2)  # the buyer and one supplier
+    person("Ana", "Firme A")
+    person("Bob", "Firme B")
+    report = run(day, "email;rôle\nana@example.org;fournisseur\nbob@example.org;fournisseur\n")
+    assert report.ok and report.created == 2
+    assert Participant.objects.filter(user__email__in=["ana@example.org", "bob@example.org"]).count() == 2
+    assert registered(day)["ana@example.org"][0] == registered(day)["bob@example.org"][0] == "waitlisted"
+    assert report.counts["registrations_waitlisted"] == 2
+    notes = [(w.line, w.field) for w in report.warnings]
+    assert notes == [(2, "email"), (3, "email")]
+    assert "Événement complet : ana@example.org est inscrit en liste d'attente" in report.warnings[0].message
+    again = run(day, "email;rôle\nana@example.org;fournisseur\nbob@example.org;fournisseur\n")
+    assert again.counts["registrations_unchanged"] == 2 and not again.warnings
+    assert Registration.objects.filter(user__email="ana@example.org").count() == 1
+
+
+def test_an_event_closed_to_registrations_still_takes_the_participants_with_a_note(day: Any) -> None:
+    Event.objects.filter(pk=day.programme.event_id).update(is_published=False)
+    person("Ana", "Firme A")
+    report = run(day, "email;rôle\nana@example.org;fournisseur\n")
+    assert report.ok and report.created == 1
+    assert "ana@example.org" not in registered(day)
+    assert report.counts["registrations_not_registered"] == 1
+    [note] = report.warnings
+    assert (note.line, note.field) == (2, "email")
+    assert note.message == (
+        "ana@example.org n'est pas inscrit à l'événement. Cet événement n'est pas ouvert aux inscriptions."
+    )
+
+
+def test_who_cancelled_their_registration_or_withdrew_is_not_registered_again(day: Any) -> None:
+    supplier = day.suppliers[0]
+    registration = events_selectors.active_registration(supplier.user, day.programme.event)
+    assert registration is not None
+    events_services.cancel_registration(registration=registration, by=supplier.user)
+    ana, _ = person("Ana", "Firme A")
+    Participant.objects.create(programme=day.programme, user=ana, role="buyer", cancelled_at=timezone.now())
+    report = run(day, f"email;rôle\n{supplier.user.email};\nana@example.org;\n")
+    assert report.ok and report.unchanged == 2
+    assert registered(day)[supplier.user.email][0] == "cancelled" and "ana@example.org" not in registered(day)
+    assert [w.line for w in report.warnings] == [2, 3]
+    assert "a annulé son inscription à l'événement" in report.warnings[0].message
+    assert "s'est désisté" in report.warnings[1].message

@@ -86,6 +86,12 @@ class Command(BaseCommand):
             f"{counts['created']} ajoutées, {counts['updated']} mises à jour, {counts['unchanged']} inchangées, "
             f"{counts['rejected']} rejetées (import n° {report.run_id})."
         )
+        self.stdout.write(
+            f"Inscriptions à l'événement : {counts.get('registrations_created', 0)} ajoutées, "
+            f"{counts.get('registrations_waitlisted', 0)} en liste d'attente, "
+            f"{counts.get('registrations_unchanged', 0)} déjà inscrites, "
+            f"{counts.get('registrations_not_registered', 0)} non inscrites."
+        )
         for item in [*report.rejections, *report.warnings]:
             where = f" ({item.where})" if item.where else ""
             self.stderr.write(f"ligne {item.line or '—'}{where}, {item.field} : {item.message}")
