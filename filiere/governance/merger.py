@@ -506,6 +506,15 @@ def apply_merger(*, merger: Merger, by: User | None) -> dict[str, int]:
         by_entity[record.entity or record.pk].append(record)
     now = timezone.now()
     counts = {"firms": 0, "former_memberships": 0, "fee_calls": 0}
+    # Read once, written together at the end, in the order one firm after the other gives them;
+    # only the memberships are written as they come (a former one names the current one).
+    open_memberships = {
+        m.organisation_id: m
+        for m in Membership.objects.filter(cluster=merger.cluster, status__in=["pending", "active"])
+    }
+    events: list[MembershipEvent] = []
+    relations: list[organisation_services.MemberRelation] = []
+    history: list[tuple[FeeCall, Decimal, str]] = []
     for records in by_entity.values():
         first = next((r for r in records if r.siren), records[0])
         organisation = organisation_services.ensure_member_organisation(
@@ -516,25 +525,22 @@ def apply_merger(*, merger: Merger, by: User | None) -> dict[str, int]:
             city=first.city,
         )
         joined = [r.joined_on for r in records if r.joined_on]
-        current = Membership.objects.filter(
-            cluster=merger.cluster, organisation=organisation, status__in=["pending", "active"]
-        ).first()
+        current = open_memberships.get(organisation.pk)
         if current is None:
             current = Membership.objects.create(
                 cluster=merger.cluster, college=_first_college(merger, [first, *records], colleges), organisation=organisation,
                 status=MembershipStatus.ACTIVE, joined_on=min(joined) if joined else merger.effective_on,
                 note=_("Reprise par la fusion"),
             )  # fmt: skip
-            MembershipEvent.objects.create(
+            open_memberships[organisation.pk] = current
+            events.append(MembershipEvent(
                 membership=current, at=now, from_status="", to_status=MembershipStatus.ACTIVE, by=by,
                 note=_("Membre par la fusion de : %(names)s") % {"names": ", ".join(sorted({r.association.name for r in records}))},
-            )  # fmt: skip
-            organisation_services.set_member_relation(
-                member=organisation,
-                cluster=merger.cluster,
-                college=current.college,
-                active=True,
-                start_date=current.joined_on,
+            ))  # fmt: skip
+            relations.append(
+                organisation_services.MemberRelation(
+                    member=organisation, college=current.college, active=True, start_date=current.joined_on
+                )
             )
         counts["firms"] += 1
         for record in records:
@@ -543,24 +549,31 @@ def apply_merger(*, merger: Merger, by: User | None) -> dict[str, int]:
                 joined_on=record.joined_on, ended_on=merger.effective_on, merged_into=current,
                 note=record.college_name[:255],
             )  # fmt: skip
-            MembershipEvent.objects.create(
+            events.append(MembershipEvent(
                 membership=former, at=now, from_status=MembershipStatus.ACTIVE, to_status=MembershipStatus.MERGED, by=by,
                 note=_("Fusion dans %(cluster)s") % {"cluster": merger.cluster.name},
-            )  # fmt: skip
+            ))  # fmt: skip
             counts["former_memberships"] += 1
             for year, amount in sorted(record.fees.items()):
-                call = FeeCall.objects.create(
+                call = FeeCall(
                     membership=former,
                     year=int(year),
                     amount=Decimal(amount),
                     paid=Decimal(amount),
                     due_on=dt.date(int(year), 3, 31),
                 )
-                Payment.objects.create(
-                    fee_call=call, amount=Decimal(amount), paid_on=dt.date(int(year), 12, 31), method=PaymentMethod.HISTORY,
-                    receipt_number=f"H{year}-{call.pk}",
-                )  # fmt: skip
+                history.append((call, Decimal(amount), year))
                 counts["fee_calls"] += 1
+    MembershipEvent.objects.bulk_create(events)
+    organisation_services.set_member_relations(cluster=merger.cluster, relations=relations)
+    FeeCall.objects.bulk_create([call for call, _amount, _year in history])
+    Payment.objects.bulk_create(
+        Payment(
+            fee_call=call, amount=amount, paid_on=dt.date(int(year), 12, 31), method=PaymentMethod.HISTORY,
+            receipt_number=f"H{year}-{call.pk}",
+        )
+        for call, amount, year in history
+    )  # fmt: skip
     merger.status = MergerStatus.DONE
     merger.applied_at = now
     merger.save(update_fields=["status", "applied_at", "updated_at"])

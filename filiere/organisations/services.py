@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 # The search text every writer of an establishment stores (other apps' demos write firms).
 __all__ = [
+    "MemberRelation",
     "change_role",
     "decide_join_request",
     "ensure_member_organisation",
@@ -42,6 +45,7 @@ __all__ = [
     "revoke_invitation",
     "search_text_for",
     "set_member_relation",
+    "set_member_relations",
     "update_organisation",
 ]
 
@@ -79,6 +83,17 @@ def update_organisation(*, user: User, organisation: Organisation, data: dict[st
     return changed
 
 
+@dataclass(frozen=True)
+class MemberRelation:
+    """One member's "member of" relation for `set_member_relations`: `set_member_relation`'s fields."""
+
+    member: Organisation
+    college: College | None
+    active: bool
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
 def set_member_relation(
     *,
     member: Organisation,
@@ -90,15 +105,48 @@ def set_member_relation(
 ) -> None:
     """Keep the directory's "member of" relation in step with a membership (governance): present,
     in its college, while the membership is active; removed when it ends."""
-    if not active:
-        Relation.objects.filter(source=member, target=cluster, kind=RelationKind.MEMBER_OF).delete()
-        return
-    Relation.objects.update_or_create(
-        source=member,
-        target=cluster,
-        kind=RelationKind.MEMBER_OF,
-        defaults={"college": college, "start_date": start_date, "end_date": end_date},
+    relation = MemberRelation(
+        member=member, college=college, active=active, start_date=start_date, end_date=end_date
     )
+    set_member_relations(cluster=cluster, relations=[relation])
+
+
+@transaction.atomic
+def set_member_relations(*, cluster: Organisation, relations: Iterable[MemberRelation]) -> None:
+    """`set_member_relation` for many members of one cluster (a merger's firms) in a few queries:
+    the relations read at once, the new ones inserted together, in the order given; when a member
+    comes twice, its last entry wins."""
+    wanted = {r.member.pk: r for r in relations}
+    if not wanted:
+        return
+    held = {
+        r.source_id: r
+        for r in Relation.objects.select_for_update().filter(
+            source_id__in=list(wanted), target=cluster, kind=RelationKind.MEMBER_OF
+        )
+    }
+    ended = [held[pk].pk for pk, r in wanted.items() if not r.active and pk in held]
+    if ended:
+        Relation.objects.filter(pk__in=ended).delete()
+    now = timezone.now()
+    changed, new = [], []
+    for pk, r in wanted.items():
+        if not r.active:
+            continue
+        relation = held.get(pk)
+        if relation is None:
+            new.append(
+                Relation(
+                    source=r.member, target=cluster, kind=RelationKind.MEMBER_OF, college=r.college,
+                    start_date=r.start_date, end_date=r.end_date,
+                )
+            )  # fmt: skip
+            continue
+        relation.college, relation.start_date, relation.end_date = r.college, r.start_date, r.end_date
+        relation.updated_at = now  # what update_or_create's save() sets (auto_now)
+        changed.append(relation)
+    Relation.objects.bulk_update(changed, fields=["college", "start_date", "end_date", "updated_at"])
+    Relation.objects.bulk_create(new)
 
 
 def create_organisation(

@@ -47,7 +47,7 @@ from .models import (
     ShowcaseProfile,
 )
 from .sectors import sync_sectors
-from .services import refresh_profile
+from .services import refresh_profiles
 
 FIRMS = 100
 SEED = 4004
@@ -382,9 +382,7 @@ def load_showcase_demo(*, seed: int = SEED) -> DemoResult:
     CompetenceDeclaration.objects.bulk_create(new_declarations)
     Reference.objects.bulk_create(new_references)
     Certification.objects.bulk_create(new_certifications)
-    for organisation_id in to_refresh:
-        refreshed = refresh_profile(organisation_id, reindex=False)
-        result.capacity_now += refreshed.capacity_now if refreshed else 0
+    result.capacity_now += sum(p.capacity_now for p in refresh_profiles(to_refresh, reindex=False))
     result.firms = len(firms)
     result.indexed = reindex_organisations(firm_ids)
     return result

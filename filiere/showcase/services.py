@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Min, Sum
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from filiere.organisations import permissions as organisation_permissions
 from filiere.organisations.models import Establishment, Organisation
 from filiere.taxonomy.models import Skill
 
+from . import facets
 from .capacity import check_declared_people
 from .indexing import reindex_organisations
 from .models import (
@@ -62,6 +63,11 @@ STATUS_TIMESTAMP = {
 }
 ALERT_PERIOD = {Frequency.DAILY: dt.timedelta(days=1), Frequency.WEEKLY: dt.timedelta(days=7)}
 MAX_ALERT_FIRMS = 20
+# The search columns `refresh_profiles` recomputes.
+REFRESHED_FIELDS = [
+    "region_code", "department_code", "headcount_band", "capacity_now", "available_from",
+    "validated_count", "updated_at",
+]  # fmt: skip
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -74,33 +80,57 @@ def _require(allowed: bool, message: str) -> None:
 
 def refresh_profile(organisation_id: int, *, reindex: bool = True) -> ShowcaseProfile | None:
     """Recompute a profile's search columns (territory, size, capacity, availability) and reindex it."""
-    profile = ShowcaseProfile.objects.filter(pk=organisation_id).select_related("organisation").first()
-    if profile is None:
-        return None
-    organisation = profile.organisation
-    place = (
-        Establishment.objects.filter(organisation_id=organisation_id)
-        .order_by("-is_head_office", "pk")
-        .values("region_code", "department_code")
-        .first()
-        or {}
-    )
-    live = CompetenceDeclaration.objects.filter(organisation_id=organisation_id).exclude(
-        status=DeclarationStatus.REJECTED
-    )
-    totals = live.aggregate(capacity=Sum("capacity_available_now"), first=Min("available_from"))
-    profile.region_code = place.get("region_code", "")
-    profile.department_code = place.get("department_code", "")
-    profile.headcount_band = organisation.headcount_band
-    # People free now: the largest single-competence figure, as one engineer has several skills.
-    profile.capacity_now = max(live.values_list("capacity_available_now", flat=True), default=0) or 0
-    profile.available_from = totals["first"]
-    profile.validated_count = live.filter(status=DeclarationStatus.VALIDATED).count()
-    profile.save()
+    refreshed = refresh_profiles([organisation_id], reindex=reindex)
+    return refreshed[0] if refreshed else None
+
+
+def refresh_profiles(organisation_ids: Iterable[int], *, reindex: bool = True) -> list[ShowcaseProfile]:
+    """`refresh_profile` for many firms in a few queries (the demo's 100 firms): the refreshed
+    profiles, in the order of `organisation_ids`; an id without a profile is skipped."""
+    ids = list(dict.fromkeys(organisation_ids))
+    if not ids:
+        return []
+    found = ShowcaseProfile.objects.filter(pk__in=ids).select_related("organisation").in_bulk()
+    profiles = [found[pk] for pk in ids if pk in found]
+    if not profiles:
+        return []
+    ids = [p.pk for p in profiles]
+    places: dict[int, tuple[str, str]] = {}
+    for organisation_id, region_code, department_code in (
+        Establishment.objects.filter(organisation_id__in=ids)
+        .order_by("organisation_id", "-is_head_office", "pk")
+        .values_list("organisation_id", "region_code", "department_code")
+    ):
+        places.setdefault(organisation_id, (region_code, department_code))  # the head office, else the first
+    totals = {
+        row["organisation_id"]: row
+        for row in CompetenceDeclaration.objects.filter(organisation_id__in=ids)
+        .exclude(status=DeclarationStatus.REJECTED)
+        .values("organisation_id")
+        .annotate(
+            # People free now: the largest single-competence figure, as one engineer has several skills.
+            capacity=Max("capacity_available_now"),
+            first=Min("available_from"),
+            validated=Count("pk", filter=Q(status=DeclarationStatus.VALIDATED)),
+        )
+        .order_by()
+    }
+    now = timezone.now()
+    for profile in profiles:
+        region_code, department_code = places.get(profile.pk, ("", ""))
+        total = totals.get(profile.pk, {})
+        profile.region_code, profile.department_code = region_code, department_code
+        profile.headcount_band = profile.organisation.headcount_band
+        profile.capacity_now = total.get("capacity") or 0
+        profile.available_from = total.get("first")
+        profile.validated_count = total.get("validated", 0)
+        profile.updated_at = now  # what save() would set (auto_now); bulk_update does not
+    ShowcaseProfile.objects.bulk_update(profiles, fields=REFRESHED_FIELDS, batch_size=500)
+    facets.touch()  # what the post_save signal does for one save (showcase.apps)
     if reindex:
         # Same database as the engine's index: a rolled-back edit rolls its reindexing back too.
-        reindex_organisations([organisation_id])
-    return profile
+        reindex_organisations(ids)
+    return profiles
 
 
 @transaction.atomic

@@ -487,10 +487,10 @@ def _outcome(rng: random.Random, file: File, months: int) -> str:
 def _load_offers(rng: random.Random) -> None:
     firms = _companies(rng)
     # Read once per firm and per place (200 offers share 120 firms and a dozen communes), and
-    # indexed together at the end rather than one offer at a time.
+    # saved and indexed together (`save_offers`) rather than one offer at a time.
     departments: dict[int, str | None] = {}
     placed: dict[str, bool] = {}
-    saved = []
+    drafts = []
     for n in range(OFFERS):
         firm = firms[n % len(firms)]
         title, description = OFFER_TITLES[n % len(OFFER_TITLES)]
@@ -504,18 +504,17 @@ def _load_offers(rng: random.Random) -> None:
         place = dep if dep in PLACES else "67"
         if place not in placed:
             placed[place] = _commune(place) is not None
-        offer = services.save_offer(
-            organisation=firm,
-            by=None,
-            title=title,
-            description=description,
-            commune_code=PLACES.get(dep, PLACES["67"])[0] if placed[place] else "",
-            contract=rng.choices([Contract.CDI, Contract.CDD, Contract.ALTERNANCE], weights=[6, 2, 2])[0],
-            positions=rng.randint(1, 3),
-            reindex=False,
+        drafts.append(
+            services.OfferFields(
+                organisation=firm,
+                title=title,
+                description=description,
+                commune_code=PLACES.get(dep, PLACES["67"])[0] if placed[place] else "",
+                contract=rng.choices([Contract.CDI, Contract.CDD, Contract.ALTERNANCE], weights=[6, 2, 2])[0],
+                positions=rng.randint(1, 3),
+            )
         )
-        saved.append(offer.pk)
-    indexing.reindex_offers(saved)
+    services.save_offers(offers=drafts, by=None)
 
 
 def _load_applications(adviser: Any) -> None:

@@ -200,12 +200,15 @@ def load_merger_demo() -> Merger | None:
 def _fees(rng: random.Random, cluster: Organisation) -> None:
     for year in (2025, 2026):
         services.call_fees(cluster=cluster, year=year, by=None, due_on=dt.date(year, 3, 31), notify=False)
-        for call in FeeCall.objects.filter(membership__cluster=cluster, year=year, paid=0).order_by("pk"):
-            if rng.random() < (0.9 if year == 2025 else 0.6) and call.amount > 0:
-                services.record_payment(
-                    fee_call=call, amount=call.amount, paid_on=dt.date(year, rng.randint(2, 6), rng.randint(1, 28)),
-                    by=None, reference=f"DEMO-{year}-{call.pk}",
-                )  # fmt: skip
+        payments = [
+            services.PaymentFields(
+                fee_call=call, amount=call.amount, paid_on=dt.date(year, rng.randint(2, 6), rng.randint(1, 28)),
+                reference=f"DEMO-{year}-{call.pk}",
+            )
+            for call in FeeCall.objects.filter(membership__cluster=cluster, year=year, paid=0).order_by("pk")
+            if rng.random() < (0.9 if year == 2025 else 0.6) and call.amount > 0
+        ]  # fmt: skip
+        services.record_payments(payments=payments, by=None)
 
 
 def _money(cluster: Organisation, funder: Organisation | None) -> None:

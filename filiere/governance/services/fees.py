@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,12 +34,14 @@ from ..models import (
     Payment,
     PaymentMethod,
 )
-from .files import _CALL_REF, _amount, _date, decode, sniff_rows
-from .membership import _activate, _log, _notify_member, _sync_relation
+from .files import decode, parse_amount, parse_date, sniff_rows
+from .membership import activate_membership, log_membership_event, notify_member, sync_member_relation
 
 CENT = Decimal("0.01")
 REMINDER_EVERY_DAYS = 30
 MAX_REMINDERS = 3
+# A fee call's reference (`call_reference`) quoted in a bank statement's label.
+_CALL_REF = re.compile(r"COT\s*(\d{4})\s*-\s*(\d+)", re.IGNORECASE)
 
 
 # --- Applications and statuses ---------------------------------------------------------------
@@ -151,7 +156,17 @@ def _mail_call(call: FeeCall, template: str) -> int:
     return 1
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class PaymentFields:
+    """One payment for `record_payments`: `record_payment`'s fields."""
+
+    fee_call: FeeCall
+    amount: Decimal
+    paid_on: dt.date
+    method: str = PaymentMethod.TRANSFER
+    reference: str = ""
+
+
 def record_payment(
     *,
     fee_call: FeeCall,
@@ -163,28 +178,70 @@ def record_payment(
 ) -> Payment:
     """Record money received for a fee call: numbered receipt, the call's paid total, and a
     lapsed membership paid in full becomes active again."""
-    call = (
+    fields = PaymentFields(
+        fee_call=fee_call, amount=amount, paid_on=paid_on, method=method, reference=reference
+    )
+    return record_payments(payments=[fields], by=by)[0]
+
+
+@transaction.atomic
+def record_payments(*, payments: Iterable[PaymentFields], by: User | None) -> list[Payment]:
+    """`record_payment` for many payments (the demo's year of fees), as if recorded one after the
+    other: the calls read and locked at once, receipts numbered in order, the payments inserted
+    together. All or nothing: the first refused payment raises and nothing is recorded."""
+    wanted = list(payments)
+    calls = (
         FeeCall.objects.select_for_update(of=("self",))
         .select_related("membership__cluster")
-        .get(pk=fee_call.pk)
+        .in_bulk({p.fee_call.pk for p in wanted})
     )
-    if by is not None and not selectors.is_board(by, call.membership.cluster):
-        raise PermissionDenied
-    if amount <= 0:
-        raise ValidationError({"amount": [_("Le montant doit être positif.")]})
-    if reference and call.payments.filter(reference=reference).exists():
-        raise ValidationError({"reference": [_("Ce paiement est déjà enregistré.")]})
-    number = f"R{call.year}-{call.pk}-{call.payments.count() + 1}"
-    payment = Payment.objects.create(
-        fee_call=call, amount=amount, paid_on=paid_on, method=method, reference=reference,
-        receipt_number=number, recorded_by=by,
-    )  # fmt: skip
-    call.paid = call.paid + amount
-    call.save(update_fields=["paid", "updated_at"])
-    membership = call.membership
-    if call.is_paid and membership.status == MembershipStatus.LAPSED:
-        _activate(membership, by=by, note=_("Cotisation %(year)s réglée") % {"year": call.year})
-    return payment
+    counts: dict[int, int] = defaultdict(int)
+    references: dict[int, set[str]] = defaultdict(set)
+    for call_id, reference in Payment.objects.filter(fee_call_id__in=list(calls)).values_list(
+        "fee_call_id", "reference"
+    ):
+        counts[call_id] += 1
+        references[call_id].add(reference)
+    board: dict[int, bool] = {}
+    recorded: list[Payment] = []
+    # A lapsed membership is active again from the first payment that pays one of its calls in full.
+    reactivated: dict[int, tuple[Membership, str]] = {}
+    for fields in wanted:
+        call = calls.get(fields.fee_call.pk)
+        if call is None:
+            raise FeeCall.DoesNotExist("FeeCall matching query does not exist.")
+        if by is not None:
+            cluster = call.membership.cluster
+            if cluster.pk not in board:
+                board[cluster.pk] = selectors.is_board(by, cluster)
+            if not board[cluster.pk]:
+                raise PermissionDenied
+        if fields.amount <= 0:
+            raise ValidationError({"amount": [_("Le montant doit être positif.")]})
+        if fields.reference and fields.reference in references[call.pk]:
+            raise ValidationError({"reference": [_("Ce paiement est déjà enregistré.")]})
+        counts[call.pk] += 1
+        references[call.pk].add(fields.reference)
+        recorded.append(
+            Payment(
+                fee_call=call, amount=fields.amount, paid_on=fields.paid_on, method=fields.method,
+                reference=fields.reference, receipt_number=f"R{call.year}-{call.pk}-{counts[call.pk]}",
+                recorded_by=by,
+            )
+        )  # fmt: skip
+        call.paid = call.paid + fields.amount
+        membership = call.membership
+        if call.is_paid and membership.status == MembershipStatus.LAPSED and membership.pk not in reactivated:
+            reactivated[membership.pk] = (membership, _("Cotisation %(year)s réglée") % {"year": call.year})
+    Payment.objects.bulk_create(recorded)
+    now = timezone.now()
+    paid_calls = list({p.fee_call_id: calls[p.fee_call_id] for p in recorded}.values())
+    for call in paid_calls:
+        call.updated_at = now  # what save() would set (auto_now); bulk_update does not
+    FeeCall.objects.bulk_update(paid_calls, fields=["paid", "updated_at"])
+    for membership, note in reactivated.values():
+        activate_membership(membership, by=by, note=note)
+    return recorded
 
 
 def import_bank_csv(*, cluster: Organisation, data: bytes, by: User | None) -> ImportReport:
@@ -197,12 +254,12 @@ def import_bank_csv(*, cluster: Organisation, data: bytes, by: User | None) -> I
     for line, row in enumerate(sniff_rows(decode(data, report)), start=2):
         label = row.get("libellé") or row.get("libelle") or row.get("label") or ""
         try:
-            amount = _amount(row.get("montant") or row.get("crédit") or row.get("credit") or "")
+            amount = parse_amount(row.get("montant") or row.get("crédit") or row.get("credit") or "")
         except ArithmeticError:
             report.reject(line=line, field="montant", message=_("Montant illisible."), excerpt=str(row))
             continue
         try:
-            paid_on = _date(row.get("date") or row.get("date_opération") or "")
+            paid_on = parse_date(row.get("date") or row.get("date_opération") or "")
         except ValueError:
             report.reject(
                 line=line, field="date", message=_("Date illisible (JJ/MM/AAAA attendu)."), excerpt=str(row)
@@ -251,14 +308,14 @@ def send_reminders_and_lapse(today: dt.date | None = None) -> dict[str, int]:
                 membership.status = MembershipStatus.LAPSED
                 membership.ended_on = today
                 membership.save(update_fields=["status", "ended_on", "updated_at"])
-                _log(
+                log_membership_event(
                     membership,
                     MembershipStatus.ACTIVE,
                     by=None,
                     note=_("Cotisation %(year)s impayée") % {"year": call.year},
                 )
-                _sync_relation(membership)
-            _notify_member(membership, "lapsed")
+                sync_member_relation(membership)
+            notify_member(membership, "lapsed")
             counts["lapsed"] += 1
             continue
         next_on = (call.last_reminder_on or call.due_on) + dt.timedelta(days=REMINDER_EVERY_DAYS)

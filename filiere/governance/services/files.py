@@ -13,17 +13,17 @@ from django.utils.translation import gettext as _
 
 from filiere.core.imports import ImportReport
 
-_CALL_REF = re.compile(r"COT\s*(\d{4})\s*-\s*(\d+)", re.IGNORECASE)
 
-
-def _amount(text: str) -> Decimal:
+def parse_amount(text: str) -> Decimal:
+    """An amount as French spreadsheets write it (1 234,50 €, non-breaking spaces)."""
     cleaned = text.replace("\u00a0", "").replace(" ", "").replace("€", "")
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     return Decimal(cleaned)
 
 
-def _date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
+    """A date as 31/12/2026, 2026-12-31 or 31/12/26; ValueError otherwise."""
     text = text.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
         try:

@@ -54,7 +54,10 @@ def eligibility_errors(college: College, organisation: Organisation | None) -> l
     return errors
 
 
-def _log(membership: Membership, from_status: str, *, by: User | None, note: str = "") -> None:
+def log_membership_event(
+    membership: Membership, from_status: str, *, by: User | None, note: str = ""
+) -> None:
+    """Log a membership's change of status (from `from_status` to its current one)."""
     MembershipEvent.objects.create(
         membership=membership,
         at=timezone.now(),
@@ -65,7 +68,8 @@ def _log(membership: Membership, from_status: str, *, by: User | None, note: str
     )
 
 
-def _sync_relation(membership: Membership) -> None:
+def sync_member_relation(membership: Membership) -> None:
+    """Keep the directory's "member of" relation in step with the membership's status."""
     if membership.organisation_id is None:
         return
     organisation_services.set_member_relation(
@@ -113,22 +117,23 @@ def apply(
         applied_by=by,
         note=note[:255],
     )
-    _log(membership, "", by=by, note=_("Demande d'adhésion"))
+    log_membership_event(membership, "", by=by, note=_("Demande d'adhésion"))
     if not rules_of(college).approval_required:
-        _activate(membership, by=by, note=_("Adhésion sans validation (règle du collège)"))
+        activate_membership(membership, by=by, note=_("Adhésion sans validation (règle du collège)"))
     else:
         _notify_officers(membership)
     return membership
 
 
-def _activate(membership: Membership, *, by: User | None, note: str) -> None:
+def activate_membership(membership: Membership, *, by: User | None, note: str) -> None:
+    """Make a membership active (joined today unless it has a date), logged, in the directory."""
     previous = membership.status
     membership.status = MembershipStatus.ACTIVE
     membership.joined_on = membership.joined_on or timezone.localdate()
     membership.ended_on = None
     membership.save(update_fields=["status", "joined_on", "ended_on", "updated_at"])
-    _log(membership, previous, by=by, note=note)
-    _sync_relation(membership)
+    log_membership_event(membership, previous, by=by, note=note)
+    sync_member_relation(membership)
 
 
 @transaction.atomic
@@ -140,12 +145,12 @@ def decide(*, membership: Membership, by: User, approve: bool, note: str = "") -
     if membership.status != MembershipStatus.PENDING:
         raise ValidationError(_("Cette demande a déjà reçu une réponse."))
     if approve:
-        _activate(membership, by=by, note=note or _("Adhésion validée"))
+        activate_membership(membership, by=by, note=note or _("Adhésion validée"))
     else:
         membership.status = MembershipStatus.REFUSED
         membership.save(update_fields=["status", "updated_at"])
-        _log(membership, MembershipStatus.PENDING, by=by, note=note or _("Adhésion refusée"))
-    _notify_member(membership, "decision")
+        log_membership_event(membership, MembershipStatus.PENDING, by=by, note=note or _("Adhésion refusée"))
+    notify_member(membership, "decision")
     return membership
 
 
@@ -168,8 +173,8 @@ def end_membership(*, membership: Membership, by: User, status: str, note: str =
     membership.status = status
     membership.ended_on = timezone.localdate()
     membership.save(update_fields=["status", "ended_on", "updated_at"])
-    _log(membership, previous, by=by, note=note)
-    _sync_relation(membership)
+    log_membership_event(membership, previous, by=by, note=note)
+    sync_member_relation(membership)
     return membership
 
 
@@ -192,7 +197,8 @@ def _notify_officers(membership: Membership) -> None:
         )
 
 
-def _notify_member(membership: Membership, template: str) -> None:
+def notify_member(membership: Membership, template: str) -> None:
+    """Mail `template` to the member's contacts on commit (a decision, a lapse)."""
     recipients = selectors.fee_recipients(membership)
     if recipients:
         context = {

@@ -21,7 +21,7 @@ from ..models import (
     FundingStatus,
     LedgerEntry,
 )
-from .files import _amount, _date, decode, sniff_rows
+from .files import decode, parse_amount, parse_date, sniff_rows
 
 
 @transaction.atomic
@@ -62,12 +62,12 @@ def import_ledger_csv(*, cluster: Organisation, data: bytes, by: User | None) ->
     report = ImportReport()
     for line, row in enumerate(sniff_rows(decode(data, report)), start=2):
         try:
-            amount = _amount(row.get("montant", ""))
+            amount = parse_amount(row.get("montant", ""))
         except ArithmeticError:
             report.reject(line=line, field="montant", message=_("Montant illisible."), excerpt=str(row))
             continue
         try:
-            date = _date(row.get("date", ""))
+            date = parse_date(row.get("date", ""))
         except ValueError:
             report.reject(
                 line=line, field="date", message=_("Date illisible (JJ/MM/AAAA attendu)."), excerpt=str(row)

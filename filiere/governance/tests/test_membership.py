@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from filiere.governance import services
-from filiere.governance.models import FeeCall, MemberContact, Membership, MembershipStatus
+from filiere.governance.models import (
+    FeeCall,
+    MemberContact,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Payment,
+)
 from filiere.governance.receipts import receipt_pdf
 from filiere.organisations.models import Relation, RelationKind
 from filiere.organisations.tests.factories import OrganisationFactory
@@ -159,6 +168,92 @@ def test_reminders_then_lapse_after_grace_and_payment_reactivates(
     )
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.ACTIVE
+
+
+def _payments_world(world: Any) -> list[FeeCall]:
+    """Three members' 2026 fee calls (120 € each); the second member has lapsed."""
+    firms = [world.firm]
+    for name in ("Données Sud SAS", "Réseaux Sud SAS"):
+        firm = OrganisationFactory(name=name, naf_code="62.01Z", headcount_band="01")
+        firm.memberships.create(user=world.firm_editor, role="admin")
+        firms.append(firm)
+    for firm in firms:
+        membership = services.apply(college=world.cloud, organisation=firm, by=world.firm_editor, headcount=3)
+        services.decide(membership=membership, by=world.officer, approve=True)
+    services.call_fees(cluster=world.cluster, year=2026, by=world.board, notify=False)
+    calls = list(FeeCall.objects.filter(membership__cluster=world.cluster).order_by("pk"))
+    Membership.objects.filter(pk=calls[1].membership_id).update(status=MembershipStatus.LAPSED)
+    return calls
+
+
+def _payments_state() -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+    """What recording payments wrote, without the rows' own ids (a rolled-back try reuses none)."""
+    return (
+        list(Payment.objects.order_by("pk").values_list(
+            "fee_call_id", "amount", "paid_on", "method", "reference", "receipt_number", "recorded_by_id"
+        )),
+        list(FeeCall.objects.order_by("pk").values_list("pk", "paid")),
+        list(Membership.objects.order_by("pk").values_list("pk", "status", "joined_on", "ended_on")),
+        list(MembershipEvent.objects.order_by("pk").values_list("membership_id", "from_status", "to_status", "note")),
+    )  # fmt: skip
+
+
+def test_record_payments_records_each_payment_as_record_payment_does(world: Any) -> None:
+    calls = _payments_world(world)
+    on = dt.date(2026, 2, 1)
+    payments = [
+        services.PaymentFields(fee_call=calls[0], amount=Decimal("60"), paid_on=on, reference="B1"),
+        services.PaymentFields(fee_call=calls[1], amount=Decimal("120"), paid_on=on, method="cheque"),
+        services.PaymentFields(fee_call=calls[0], amount=Decimal("60"), paid_on=dt.date(2026, 3, 1), reference="B2"),
+        services.PaymentFields(fee_call=calls[2], amount=Decimal("50"), paid_on=on),
+        services.PaymentFields(fee_call=calls[1], amount=Decimal("10"), paid_on=on),  # paid over: active once
+    ]  # fmt: skip
+    before = _payments_state()
+
+    def tried(record: Any) -> tuple[Any, ...]:
+        with transaction.atomic():
+            savepoint = transaction.savepoint()
+            record()
+            state = _payments_state()
+            transaction.savepoint_rollback(savepoint)
+        assert _payments_state() == before
+        return state
+
+    one_by_one = tried(
+        lambda: [
+            services.record_payment(by=world.board, **{f.name: getattr(p, f.name) for f in fields(p)})
+            for p in payments
+        ]
+    )
+    together = tried(lambda: services.record_payments(payments=payments, by=world.board))
+
+    assert together == one_by_one
+    recorded, paid, memberships, events = together
+    assert [(r[0], r[5]) for r in recorded] == [
+        (calls[0].pk, f"R2026-{calls[0].pk}-1"), (calls[1].pk, f"R2026-{calls[1].pk}-1"),
+        (calls[0].pk, f"R2026-{calls[0].pk}-2"), (calls[2].pk, f"R2026-{calls[2].pk}-1"),
+        (calls[1].pk, f"R2026-{calls[1].pk}-2"),
+    ]  # fmt: skip
+    assert paid == [
+        (calls[0].pk, Decimal("120")),
+        (calls[1].pk, Decimal("130")),
+        (calls[2].pk, Decimal("50")),
+    ]
+    assert [m[1] for m in memberships if m[0] in {c.membership_id for c in calls}] == ["active"] * 3
+    assert events[len(before[3]) :] == [
+        (calls[1].membership_id, "lapsed", "active", "Cotisation 2026 réglée")
+    ]
+
+
+def test_record_payments_refuses_all_on_one_bad_payment(world: Any) -> None:
+    calls = _payments_world(world)
+    on = dt.date(2026, 2, 1)
+    good = services.PaymentFields(fee_call=calls[0], amount=Decimal("60"), paid_on=on, reference="B1")
+    with pytest.raises(ValidationError):  # the same bank reference twice for one call
+        services.record_payments(payments=[good, good], by=world.board)
+    with pytest.raises(PermissionDenied):
+        services.record_payments(payments=[good], by=world.firm_editor)
+    assert not Payment.objects.exists() and not FeeCall.objects.filter(paid__gt=0).exists()
 
 
 def test_members_manage_their_own_contacts_others_may_not(world: Any) -> None:

@@ -20,6 +20,7 @@ from filiere.showcase.models import ContactStatus, DeclarationStatus, SavedSearc
 from .factories import (
     ContactRequestFactory,
     DeclarationFactory,
+    EstablishmentFactory,
     MembershipFactory,
     OrganisationFactory,
     ProfileFactory,
@@ -151,6 +152,87 @@ def test_a_validator_names_only_a_cluster_the_firm_belongs_to(skills):
     MembershipFactory(user=validator, organisation=other, role="editor")
     with pytest.raises(PermissionDenied):
         services.validate_declaration(user=validator, declaration=declaration, cluster=other)
+
+
+# --- Refreshing profiles ----------------------------------------------------------------------
+
+REFRESHED = (
+    "region_code",
+    "department_code",
+    "headcount_band",
+    "capacity_now",
+    "available_from",
+    "validated_count",
+)
+
+
+def _refreshed_columns() -> dict[int, tuple]:
+    return {p.pk: tuple(getattr(p, f) for f in REFRESHED) for p in ShowcaseProfile.objects.all()}
+
+
+def _scramble_profiles() -> None:
+    ShowcaseProfile.objects.update(
+        region_code="xx", department_code="xx", headcount_band="", capacity_now=99,
+        available_from=dt.date(2000, 1, 1), validated_count=99,
+    )  # fmt: skip
+
+
+def test_refresh_profiles_gives_each_firm_what_refresh_profile_gives_it(skills):
+    june, july = dt.date(2027, 6, 1), dt.date(2027, 7, 1)
+    # A branch first, the head office second: the head office's place wins.
+    spread = OrganisationFactory(headcount_band="21")
+    EstablishmentFactory(organisation=spread, is_head_office=False, region_code="84", department_code="69")
+    EstablishmentFactory(organisation=spread, region_code="76", department_code="31")
+    DeclarationFactory(organisation=spread, skill=skills["ml"], capacity_available_now=4, validated=True)
+    DeclarationFactory(
+        organisation=spread, skill=skills["data"], capacity_available_now=1, available_from=july
+    )
+    DeclarationFactory(  # rejected: counts for nothing
+        organisation=spread,
+        skill=skills["python"],
+        capacity_available_now=9,
+        available_from=june,
+        status="rejected",
+    )
+    branches = OrganisationFactory(headcount_band="03")  # no head office: the first establishment
+    EstablishmentFactory(organisation=branches, is_head_office=False, region_code="11", department_code="75")
+    EstablishmentFactory(organisation=branches, is_head_office=False, region_code="27", department_code="21")
+    DeclarationFactory(
+        organisation=branches,
+        skill=skills["ml"],
+        capacity_available_now=0,
+        available_from=june,
+        validated=True,
+    )
+    DeclarationFactory(
+        organisation=branches, skill=skills["project"], capacity_available_now=2, validated=True
+    )
+    bare = OrganisationFactory(headcount_band="")  # no establishment, no declaration
+    without_profile = OrganisationFactory()
+    DeclarationFactory(organisation=without_profile, skill=skills["ml"])
+    for firm in (spread, branches, bare):
+        ProfileFactory(organisation=firm)
+    ids = [branches.pk, without_profile.pk, spread.pk, bare.pk]
+
+    _scramble_profiles()
+    one_by_one = [services.refresh_profile(pk) for pk in ids]
+    expected = _refreshed_columns()
+    _scramble_profiles()
+    refreshed = services.refresh_profiles(ids)
+
+    assert [p.pk for p in refreshed] == [p.pk for p in one_by_one if p] == [branches.pk, spread.pk, bare.pk]
+    assert one_by_one[1] is None
+    assert (
+        _refreshed_columns()
+        == expected
+        == {
+            spread.pk: ("76", "31", "21", 4, july, 1),
+            branches.pk: ("11", "75", "03", 2, june, 2),
+            bare.pk: ("", "", "", 0, None, 0),
+        }
+    )
+    assert {p.pk: tuple(getattr(p, f) for f in REFRESHED) for p in refreshed} == expected
+    assert services.refresh_profiles([]) == [] and services.refresh_profiles([without_profile.pk]) == []
 
 
 # --- Contact requests ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ codes), `people`, `offers` (and applications), `pipeline`, `personal_data`.
 from __future__ import annotations
 
 from .codes import resolve_appellations, resolve_commune, resolve_metiers
-from .offers import apply, move_application, save_offer
+from .offers import OfferFields, apply, move_application, save_offer, save_offers
 from .people import (
     SEEKER_FIELDS,
     is_shareable,
@@ -29,6 +29,7 @@ from .pipeline import create_cohort, move_file, open_file, record_outcome
 __all__ = [
     "DEFAULT_RETENTION_DAYS",
     "SEEKER_FIELDS",
+    "OfferFields",
     "anonymise_inactive",
     "apply",
     "create_cohort",
@@ -46,6 +47,7 @@ __all__ = [
     "resolve_metiers",
     "retention_days",
     "save_offer",
+    "save_offers",
     "save_seeker",
     "set_consent",
     "touch",

@@ -4,6 +4,8 @@ candidate."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from filiere.matching import services as engine
 from filiere.organisations.models import Organisation
 from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier
+from filiere.territories.models import Commune
 
 from .. import indexing
 from .. import permissions as talent_permissions
@@ -40,6 +43,22 @@ from .codes import resolve_appellations, resolve_commune
 from .people import touch
 
 
+@dataclass(frozen=True)
+class OfferFields:
+    """One offer for `save_offers`: `save_offer`'s fields (`offer`: the offer to update, None
+    for a new one)."""
+
+    organisation: Organisation
+    title: str
+    description: str = ""
+    commune_code: str = ""
+    contract: str = Contract.CDI
+    positions: int = 1
+    status: str = OfferStatus.OPEN
+    rome_appellation_code: str = ""
+    offer: JobOffer | None = None
+
+
 def save_offer(
     *,
     organisation: Organisation,
@@ -57,64 +76,114 @@ def save_offer(
     """Create or update an offer: link its title to ROME/ESCO (or the given appellation),
     extract its skills from title + description, reindex it. A person (`by`) publishes only for a
     company they edit (`permissions.may_publish_offer_for`); `by=None` is the demo or an import.
-    `reindex=False`: the caller reindexes its offers at once (`indexing.reindex_offers`), as the
-    demo does for its 200."""
-    if by is not None and not talent_permissions.may_publish_offer_for(by, organisation):
-        raise PermissionDenied(
-            _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
-        )
-    if offer is not None and offer.organisation_id != organisation.pk and by is not None:
-        if not talent_permissions.may_publish_offer_for(by, offer.organisation_id):
+    `reindex=False`: the caller reindexes its offers at once (`indexing.reindex_offers`)."""
+    fields = OfferFields(
+        organisation=organisation, title=title, description=description, commune_code=commune_code,
+        contract=contract, positions=positions, status=status,
+        rome_appellation_code=rome_appellation_code, offer=offer,
+    )  # fmt: skip
+    return save_offers(offers=[fields], by=by, reindex=reindex)[0]
+
+
+def save_offers(*, offers: Iterable[OfferFields], by: User | None, reindex: bool = True) -> list[JobOffer]:
+    """`save_offer` for many offers (the demo's 200): each checked and linked as `save_offer`
+    does, a title, a commune or a code looked up once however many offers share it, the new
+    offers inserted together; all or nothing (the first refused offer raises, nothing is saved).
+    Returns the saved offers in the order given."""
+    drafts = list(offers)
+    may_publish: dict[int, bool] = {}
+    communes: dict[str, Commune | None] = {}
+    appellations: dict[str, RomeAppellation] = {}
+    links: dict[str, list[engine.OccupationLink]] = {}
+    linked: dict[tuple[str, str], Any] = {}
+    skills: dict[str, list[int]] = {}
+
+    def publishes_for(organisation: Organisation | int) -> bool:
+        pk = organisation if isinstance(organisation, int) else organisation.pk
+        if pk not in may_publish:
+            may_publish[pk] = talent_permissions.may_publish_offer_for(by, organisation)
+        return may_publish[pk]
+
+    def linked_occupation(kind: str, code: str) -> Any:
+        if (kind, code) not in linked:
+            if kind == "rome_appellation":
+                linked[kind, code] = RomeAppellation.objects.filter(code_ogr=code).first()
+            elif kind == "rome_metier":
+                linked[kind, code] = RomeMetier.objects.filter(code=code).first()
+            else:
+                linked[kind, code] = EscoOccupation.objects.filter(uri=code).first()
+        return linked[kind, code]
+
+    saved: list[JobOffer] = []
+    for draft in drafts:
+        organisation = draft.organisation
+        if by is not None and not publishes_for(organisation):
             raise PermissionDenied(
                 _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
             )
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": _("L'intitulé est obligatoire.")})
-    if positions is None or int(positions) < 1:
-        raise ValidationError({"positions": _("Le nombre de postes doit être au moins 1.")})
-    if contract not in Contract.values:
-        raise ValidationError({"contract": _("Type de contrat inconnu.")})
-    if status not in OfferStatus.values:
-        raise ValidationError({"status": _("Statut inconnu.")})
-    commune = resolve_commune(commune_code)
-    appellation = (
-        resolve_appellations([rome_appellation_code], field="rome_appellation")[0]
-        if rome_appellation_code
-        else None
-    )
-    links = []
-    if appellation is None:
-        try:
-            links = engine.link_occupations(title, top=5, semantic=False)
-        except engine.UserTextError as exc:
-            raise ValidationError({"title": str(exc)}) from exc
-    with transaction.atomic():
+        offer = draft.offer
+        if offer is not None and offer.organisation_id != organisation.pk and by is not None:
+            if not publishes_for(offer.organisation_id):
+                raise PermissionDenied(
+                    _("Vous ne publiez des offres que pour les entreprises dont vous êtes éditeur.")
+                )
+        title = (draft.title or "").strip()
+        if not title:
+            raise ValidationError({"title": _("L'intitulé est obligatoire.")})
+        if draft.positions is None or int(draft.positions) < 1:
+            raise ValidationError({"positions": _("Le nombre de postes doit être au moins 1.")})
+        if draft.contract not in Contract.values:
+            raise ValidationError({"contract": _("Type de contrat inconnu.")})
+        if draft.status not in OfferStatus.values:
+            raise ValidationError({"status": _("Statut inconnu.")})
+        if draft.commune_code not in communes:
+            communes[draft.commune_code] = resolve_commune(draft.commune_code)
+        commune = communes[draft.commune_code]
+        code = draft.rome_appellation_code
+        if code and code not in appellations:
+            appellations[code] = resolve_appellations([code], field="rome_appellation")[0]
+        appellation = appellations[code] if code else None
+        offer_links: list[engine.OccupationLink] = []
+        if appellation is None:
+            if title not in links:
+                try:
+                    links[title] = engine.link_occupations(title, top=5, semantic=False)
+                except engine.UserTextError as exc:
+                    raise ValidationError({"title": str(exc)}) from exc
+            offer_links = links[title]
         offer = offer or JobOffer(organisation=organisation, created_by=by)
         offer.organisation = organisation
-        offer.title, offer.description = title[:200], description
-        offer.contract, offer.positions, offer.status = contract, int(positions), status
+        offer.title, offer.description = title[:200], draft.description
+        offer.contract, offer.positions, offer.status = draft.contract, int(draft.positions), draft.status
         offer.commune = commune
         offer.department_code = commune.department_id if commune else ""
         offer.region_code = commune.region_id if commune else ""
         offer.rome_appellation = appellation
         offer.rome_metier = appellation.metier if appellation else None
         offer.esco_occupation = None
-        for link in links:
-            kind, code = link.kind, link.code
+        for link in offer_links:
+            kind, link_code = link.kind, link.code
             if kind == "rome_appellation" and offer.rome_appellation is None:
-                offer.rome_appellation = RomeAppellation.objects.filter(code_ogr=code).first()
+                offer.rome_appellation = linked_occupation(kind, link_code)
             elif kind == "rome_metier" and offer.rome_metier is None:
-                offer.rome_metier = RomeMetier.objects.filter(code=code).first()
+                offer.rome_metier = linked_occupation(kind, link_code)
             elif kind == "esco" and offer.esco_occupation is None:
-                offer.esco_occupation = EscoOccupation.objects.filter(uri=code).first()
+                offer.esco_occupation = linked_occupation(kind, link_code)
         if offer.rome_appellation and offer.rome_metier is None:
             offer.rome_metier = offer.rome_appellation.metier
-        offer.skill_ids = engine.extract_skill_ids(f"{title}\n{description}")
-        offer.save()
+        text = f"{title}\n{draft.description}"
+        if text not in skills:
+            skills[text] = engine.extract_skill_ids(text)
+        offer.skill_ids = list(skills[text])
+        saved.append(offer)
+    with transaction.atomic():
+        existing = [o for o in saved if not o._state.adding]
+        JobOffer.objects.bulk_create([o for o in saved if o._state.adding])
+        for offer in existing:
+            offer.save()
         if reindex:
-            indexing.reindex_offers([offer.pk])
-    return offer
+            indexing.reindex_offers([o.pk for o in saved])
+    return saved
 
 
 def apply(*, seeker: JobSeeker, offer: JobOffer, by: User | None, message: str = "") -> Application:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import fields
 
+import pytest
+from django.core.exceptions import ValidationError
+
+from filiere.matching.models import Document
 from filiere.talent import selectors, services
-from filiere.talent.models import Contract, OfferStatus
+from filiere.talent.indexing import OFFER_DOC
+from filiere.talent.models import Contract, JobOffer, OfferStatus
+from filiere.taxonomy.models import RomeAppellation, RomeMetier
 
 from .factories import OrganisationFactory, StructureFactory, UserFactory, consenting
 
@@ -174,3 +180,87 @@ def test_matching_passes_skill_ids_to_the_engine_never_their_labels(world, monke
     assert seeker_call["text"] == ""  # no wished occupation: skills only
     assert seeker_call["skill_ids"] and offer_call["skill_ids"] == world["java"].skill_ids
     assert offer_call["text"] == "Développeur Java"
+
+
+OFFER_COLUMNS = (
+    "organisation_id", "title", "description", "commune_id", "department_code", "region_code", "contract",
+    "positions", "status", "rome_appellation_id", "rome_metier_id", "esco_occupation_id", "skill_ids",
+    "created_by_id",
+)  # fmt: skip
+
+
+def _offer_columns(offer: JobOffer) -> tuple:
+    offer = JobOffer.objects.get(pk=offer.pk)
+    return tuple(getattr(offer, column) for column in OFFER_COLUMNS)
+
+
+def test_save_offers_saves_each_offer_as_save_offer_does(reference_territories, skills):
+    metier = RomeMetier.objects.create(code="M1805", label="Études et développement informatique")
+    RomeAppellation.objects.create(code_ogr="38971", label="Développeur / Développeuse web", metier=metier)
+    RomeAppellation.objects.create(
+        code_ogr="10436", label="Analyste développeur / développeuse", metier=metier
+    )
+    company, other = OrganisationFactory(name="Alsace Logiciels"), OrganisationFactory(name="Vosges Sécurité")
+    drafts = [
+        services.OfferFields(
+            organisation=company, title=" Développeur web ", description="Java et SQL.",
+            commune_code=STRASBOURG, contract=Contract.CDD, positions=2,
+        ),
+        services.OfferFields(
+            organisation=other, title="Analyste sécurité", description="Cybersécurité et administration Linux.",
+            commune_code=MULHOUSE,
+        ),
+        services.OfferFields(  # the same title, another text and no place
+            organisation=company, title="Développeur web", description="JavaScript.", status=OfferStatus.FILLED,
+        ),
+        services.OfferFields(
+            organisation=other, title="Chef de projet", rome_appellation_code="10436", commune_code=STRASBOURG,
+            contract=Contract.ALTERNANCE, positions=3,
+        ),
+    ]  # fmt: skip
+
+    one_by_one = [
+        services.save_offer(by=None, **{f.name: getattr(d, f.name) for f in fields(d)}) for d in drafts
+    ]
+    together = services.save_offers(offers=drafts, by=None)
+
+    expected = [_offer_columns(o) for o in one_by_one]
+    assert [_offer_columns(o) for o in together] == expected
+    assert len({o.pk for o in [*one_by_one, *together]}) == 8
+    assert [c[3:6] for c in expected] == [
+        (STRASBOURG, "67", "44"), (MULHOUSE, "68", "44"), (None, "", ""), (STRASBOURG, "67", "44")
+    ]  # fmt: skip
+    assert expected[0][1:3] == ("Développeur web", "Java et SQL.")
+    assert expected[0][6:9] == (Contract.CDD, 2, OfferStatus.OPEN)
+    assert expected[0][9] == RomeAppellation.objects.get(code_ogr="38971").pk
+    assert expected[3][9] == RomeAppellation.objects.get(code_ogr="10436").pk and expected[3][10] == metier.pk
+    assert skills["java"].pk in expected[0][12] and skills["linux"].pk in expected[1][12]
+    assert expected[2][8] == OfferStatus.FILLED and expected[2][12] != expected[0][12]
+    indexed = set(Document.objects.filter(doc_type=OFFER_DOC).values_list("doc_id", flat=True))
+    open_offers = {o.pk for o in [*one_by_one, *together] if o.status == OfferStatus.OPEN}
+    assert indexed == open_offers and len(open_offers) == 6
+
+
+def test_save_offers_updates_the_offers_it_is_given_and_saves_nothing_when_one_is_refused(
+    reference_territories, skills
+):
+    company = OrganisationFactory(name="Alsace Logiciels")
+    java = services.save_offer(
+        organisation=company, by=None, title="Développeur Java", commune_code=STRASBOURG
+    )
+    drafts = [
+        services.OfferFields(
+            organisation=company, title="Développeur Java", offer=java, status=OfferStatus.FILLED
+        ),
+        services.OfferFields(organisation=company, title="Analyste sécurité", commune_code=MULHOUSE),
+    ]
+    with pytest.raises(ValidationError):
+        services.save_offers(
+            offers=[*drafts, services.OfferFields(organisation=company, title="  ")], by=None
+        )
+    assert JobOffer.objects.get().status == OfferStatus.OPEN
+
+    saved = services.save_offers(offers=drafts, by=None)
+
+    assert saved[0].pk == java.pk and JobOffer.objects.count() == 2
+    assert JobOffer.objects.get(pk=java.pk).status == OfferStatus.FILLED
