@@ -7,6 +7,7 @@ none (an instance it refuses leaves the previous planning as it was, with the er
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils.translation import override
 from filiere.accounts import permissions
 from filiere.core.mail import absolute_url, send_templated_mail
 from filiere.events import selectors as events_selectors
+from filiere.events import services as events_services
 
 from . import scheduler, selectors, tasks
 from .models import (
@@ -321,6 +323,75 @@ def set_locked(*, programme: Programme, by: Any, locked: bool) -> Programme:
     programme.locked = locked
     programme.save(update_fields=["locked", "updated_at"])
     return programme
+
+
+# --- The event's registrations of the participants ------------------------------------------
+
+
+@dataclass
+class RegistrationPass:
+    """What `register_participants_for_event` did: `counts` (created, waitlisted, unchanged,
+    not_registered) and one note per person not simply registered: their e-mail, the `kind`
+    (waitlisted, cancelled, closed) and for `closed` the events app's reason, kept in French (the
+    msgid) so that the page translates it in its reader's language."""
+
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("created", "waitlisted", "unchanged", "not_registered"), 0)
+    )
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+
+def register_participants_for_event(programme: Programme) -> RegistrationPass:
+    """Register for the programme's event every participant taking part (not one who withdrew),
+    through the events app as its page does: their ticket, the check-in at the door, the
+    reminders and the confirmation mail come from there. Run by a task after an import (never in
+    the request: each registration locks the event, counts its seats and renders a mail with its
+    ICS).
+
+    The events app's rules hold: a confirmed seat while seats are left and nobody waits, else the
+    waitlist (a note); an event closed to registrations (unpublished, cancelled, started)
+    registers nobody (a note with its reason). Someone already registered is left as they are,
+    someone who cancelled their registration or let an offered seat expire is not registered
+    again (a note): so a rerun, or two passes at once, register nobody twice. A participant is
+    registered for their organisation when they are one of its members, else for none.
+    """
+    event = programme.event
+    outcome = RegistrationPass()
+    active: dict[int, bool] = {}  # user id → holds an active registration (else: cancelled, expired)
+    for registration in events_selectors.event_registrations(event):
+        active[registration.user_id] = active.get(registration.user_id, False) or registration.is_active
+    participants = (
+        Participant.objects.filter(programme=programme, cancelled_at__isnull=True)
+        .select_related("user", "organisation")
+        .order_by("pk")  # the file's order: the first lines get the last seats
+    )
+    for participant in participants:
+        counter, note, reason = _register_participant(event, participant, active.get(participant.user_id))
+        outcome.counts[counter] += 1
+        if note:
+            outcome.notes.append({"email": participant.user.email, "kind": note, "reason": reason})
+    return outcome
+
+
+def _register_participant(event: Any, participant: Participant, active: bool | None) -> tuple[str, str, str]:
+    """(the counter, the note's kind or "", the events app's reason for a refusal or "")."""
+    if active:
+        return "unchanged", "", ""
+    if active is not None:  # they cancelled theirs (or let an offered seat expire): their choice stands
+        return "not_registered", "cancelled", ""
+    user = participant.user
+    member_of = permissions.organisation_ids_of(user) if participant.organisation_id else frozenset()
+    organisation = participant.organisation if participant.organisation_id in member_of else None
+    try:
+        with override(settings.LANGUAGE_CODE):  # the reason is stored as its msgid (French)
+            registration = events_services.register(event=event, user=user, organisation=organisation)
+    except events_services.ServiceError as refusal:
+        if events_selectors.active_registration(user, event) is not None:  # registered meanwhile
+            return "unchanged", "", ""
+        return "not_registered", "closed", str(refusal)  # unpublished, cancelled, started
+    if registration.confirmed_at is None:  # no free seat, or people already wait: the waitlist
+        return "waitlisted", "waitlisted", ""
+    return "created", "", ""
 
 
 # --- The day -------------------------------------------------------------------------------

@@ -283,7 +283,9 @@ MAX_UPLOAD = 5 * 1024 * 1024
 @login_required
 def import_participants(request: HttpRequest, pk: int) -> HttpResponse:
     """The organisers' import of participants and requests (CSV or XLSX, importers/); the
-    report is shown on the page, and a rerun of the same file changes nothing."""
+    report is shown on the page, and a rerun of the same file changes nothing. The registrations
+    for the event are made by a task after the import: the page shows the last pass's state
+    (polled while pending) and, once done, its counts and notes."""
     programme = selectors.get_programme_for_user(request.user, pk, manage=True)
     report = None
     if request.method == "POST":
@@ -299,6 +301,7 @@ def import_participants(request: HttpRequest, pk: int) -> HttpResponse:
         "event": programme.event,
         "report": report,
         "runs": importers.runs_of(programme),
+        "registrations": importers.registrations_of(programme),
         "max_rows": importers.MAX_ROWS,
     }
     return render(request, "meetings/import.html", context)

@@ -18,22 +18,22 @@ Keyed on the account (one participant per person and programme) and on the pair 
 request per pair, either way); an empty cell leaves the field as it is, a presentation the person
 wrote is never overwritten, and a person who withdrew stays withdrawn.
 
-Each participant taking part (not a person who withdrew) is also registered for the programme's
-event through the events app (`events.services.register`): their ticket, the check-in at the door
-and the event's reminders come from there. The events app's rules hold: a confirmed seat while
-seats are left and nobody waits, else the waitlist (a line-level warning says so); registrations
-closed (event unpublished, cancelled or started) leave the participant imported with a warning;
-someone already registered is left as they are, and someone who cancelled their registration is
-not registered again (a warning), so a rerun registers nobody twice.
-
 Runs in the request, as the governance member files do: a forum's file has hundreds of lines,
-each a handful of queries (a dozen more, and a mail, for a newcomer's registration); one `core.ImportRun` (kind `meetings:participants`) records it.
+each a handful of queries; one `core.ImportRun` (kind `meetings:participants`) records it.
+
+The participants are then registered for the programme's event by a task, never in the request
+(`tasks.register_imported_participants` → `services.register_participants_for_event`: each
+registration locks the event, counts its seats and renders a mail with its ICS, 2 to 3 times the
+import's own time). The import enqueues it on commit when it wrote participants and marks its run
+`options["registrations"]` pending; the task records there what it did (`record_registrations`),
+which the page shows (`registrations_of`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,18 +46,27 @@ from django.utils.translation import gettext as _
 from filiere.accounts import permissions
 from filiere.core.imports import ImportReport
 from filiere.core.models import ImportRun
-from filiere.events import selectors as events_selectors
-from filiere.events import services as events_services
 
-from .. import selectors
+from .. import selectors, services, tasks
 from ..models import MeetingRequest, Participant, ParticipantRole, Programme, RequestStatus
 from . import parsing, reading
 from .reading import FileRefused
 
-__all__ = ["MAX_ROWS", "RUN_KIND", "FileRefused", "import_participants", "runs_of"]
+__all__ = [
+    "MAX_ROWS",
+    "RUN_KIND",
+    "WRITTEN",
+    "FileRefused",
+    "import_participants",
+    "record_registrations",
+    "register_after_import",
+    "registrations_of",
+    "runs_of",
+]
 
 RUN_KIND = "meetings:participants"
 MAX_ROWS = 5000  # per table: far above the biggest forum (1,000 participants)
+WRITTEN = ("created", "updated", "unchanged")  # a participants' line counted so: the task has work
 
 ROLES = {
     "acheteur": ParticipantRole.BUYER,
@@ -92,16 +101,18 @@ class _Context:
     pairs: dict[frozenset[int], tuple[str, int]] = field(default_factory=dict)
     # The participants found so far by e-mail: a requests table names the same people often.
     people: dict[str, Participant] = field(default_factory=dict)
-    # Who holds a registration for the event: user id → whether one is active (read once).
-    registered: dict[int, bool] | None = None
 
 
-def import_participants(*, programme: Programme, by: Any, filename: str, data: bytes) -> ImportReport:
+def import_participants(
+    *, programme: Programme, by: Any, filename: str, data: bytes, queue_registrations: bool = True
+) -> ImportReport:
     """Read an organiser's participants (and requests) file into `programme` (module docstring).
 
     `by` manages the programme (PermissionDenied otherwise), or is None for the operator's
     command. Raises nothing for bad input: a whole-file problem is one rejection, with nothing
-    written.
+    written. When participants were written, their registrations for the event are left pending
+    on the run and, with `queue_registrations`, a task is enqueued on commit to make them; the
+    command passes False and runs `register_after_import` itself.
     """
     if by is not None and not selectors.may_manage(by, programme):
         raise PermissionDenied
@@ -125,8 +136,88 @@ def import_participants(*, programme: Programme, by: Any, filename: str, data: b
             error=f"{type(error).__name__}: {error}",
         )
         raise
+    participants_written = sum(report.counts.get(f"participants_{what}", 0) for what in WRITTEN)
+    if participants_written:
+        run.options["registrations"] = {"state": "pending", "queued_at": timezone.now().isoformat()}
+        run.save(update_fields=["options"])
     run.finish(ImportRun.Status.DONE, counts=report.counts, rejections=report.rejections_as_dicts())
+    if participants_written and queue_registrations:
+        transaction.on_commit(lambda: tasks.register_imported_participants.enqueue(programme.pk, run.pk))
     return report
+
+
+def register_after_import(programme: Programme, run_id: int | None) -> services.RegistrationPass:
+    """Register the programme's participants for its event (`services.register_participants_for_event`)
+    and record the outcome on the import's run, or that it failed (then raise)."""
+    try:
+        outcome = services.register_participants_for_event(programme)
+    except Exception as error:
+        record_registrations(run_id, {"state": "failed", "error": f"{type(error).__name__}: {error}"})
+        raise
+    record_registrations(
+        run_id,
+        {
+            "state": "done",
+            "counts": outcome.counts,
+            "notes": outcome.notes[: ImportRun.MAX_STORED_REJECTIONS],
+            "notes_total": len(outcome.notes),
+        },
+    )
+    return outcome
+
+
+def record_registrations(run_id: int | None, values: dict[str, Any]) -> None:
+    """Store a registration pass's state in its run's `options["registrations"]`, stamped now."""
+    run = ImportRun.objects.filter(pk=run_id or 0).first()
+    if run is None:
+        return
+    queued = run.options.get("registrations", {}).get("queued_at")
+    run.options["registrations"] = {"queued_at": queued, **values, "finished_at": timezone.now().isoformat()}
+    run.save(update_fields=["options"])
+
+
+def registrations_of(programme: Programme) -> dict[str, Any] | None:
+    """The last registration pass after an import of the programme, for the page: state (pending,
+    done, failed), when it was queued and finished, its counts, and its notes in the reader's
+    language (the events app's reasons are stored as French msgids)."""
+    run = (
+        ImportRun.objects.filter(
+            kind=RUN_KIND, options__programme=programme.pk, options__has_key="registrations"
+        )
+        .only("pk", "options")
+        .first()
+    )
+    if run is None:
+        return None
+    stored = run.options["registrations"]
+    notes = []
+    for note in stored.get("notes", []):
+        if note["kind"] == "waitlisted":
+            text = _(
+                "Événement complet : %(email)s est inscrit en liste d'attente (une place libérée lui sera "
+                "proposée par mail)."
+            )
+        elif note["kind"] == "cancelled":
+            text = _("%(email)s a annulé son inscription à l'événement : elle n'est pas rétablie.")
+        else:
+            text = (
+                _("%(email)s n'est pas inscrit à l'événement.") + " " + _(note["reason"]).replace("%", "%%")
+            )
+        notes.append(text % {"email": note["email"]})
+    return {
+        "run": run.pk,
+        "state": stored["state"],
+        "queued_at": _when(stored.get("queued_at")),
+        "finished_at": _when(stored.get("finished_at")),
+        "counts": stored.get("counts", {}),
+        "notes": notes,
+        "more_notes": stored.get("notes_total", 0) - len(notes),
+        "error": stored.get("error", ""),
+    }
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 def _import(programme: Programme, by: Any, filename: str, data: bytes, report: ImportReport) -> None:
@@ -258,10 +349,7 @@ def _participant_line(
         _reject(context, where, line, refused, cells)
         return
     context.emails[email] = (where, line)  # a refused line does not hide a later, valid one
-    organisation = values["organisation"] if "organisation" in values else None
-    organisation_id = organisation.pk if organisation else existing.organisation_id if existing else None
-    member_of = permissions.organisation_ids_of(user) if organisation_id else frozenset()
-    if organisation is not None and organisation.pk not in member_of:
+    if "organisation" in values and values["organisation"].pk not in permissions.organisation_ids_of(user):
         report.warn(
             line=line,
             field="organisation",
@@ -271,82 +359,30 @@ def _participant_line(
         )
     try:
         with transaction.atomic():
-            outcome, participant = _write_participant(programme, user, existing, values)
-            # The line's registration commits (and its mail is queued) with its participant.
-            registered, note = ("", "")
-            if participant is not None:
-                registered, note = _register_for_event(context, user, participant, member_of)
+            if existing is None:
+                Participant.objects.create(programme=programme, user=user, **values)
+                _counted(report, "participants", "created")
+                return
+            if existing.cancelled_at is not None:
+                report.warn(
+                    line=line,
+                    field="email",
+                    where=where,
+                    message=_("%(email)s s'est désisté : sa participation n'est pas rétablie.")
+                    % {"email": email},
+                )
+                _counted(report, "participants", "unchanged")
+                return
+            changed = [name for name, value in values.items() if getattr(existing, name) != value]
+            if not changed:
+                _counted(report, "participants", "unchanged")
+                return
+            for name in changed:
+                setattr(existing, name, values[name])
+            existing.save(update_fields=[*changed, "updated_at"])
+            _counted(report, "participants", "updated")
     except IntegrityError:  # the same person written meanwhile by another import
         _reject(context, where, line, _concurrent("email"), cells)
-        return
-    _counted(report, "participants", outcome)
-    if participant is None:
-        report.warn(
-            line=line,
-            field="email",
-            where=where,
-            message=_("%(email)s s'est désisté : sa participation n'est pas rétablie.") % {"email": email},
-        )
-    if registered:
-        report.count(f"registrations_{registered}")
-    if note:
-        report.warn(line=line, field="email", where=where, message=note % {"email": email})
-
-
-def _write_participant(
-    programme: Programme, user: Any, existing: Participant | None, values: dict[str, Any]
-) -> tuple[str, Participant | None]:
-    """Create or update the line's participant: (created / updated / unchanged, the participant,
-    or None for a person who withdrew, left as they are)."""
-    if existing is None:
-        return "created", Participant.objects.create(programme=programme, user=user, **values)
-    if existing.cancelled_at is not None:
-        return "unchanged", None
-    changed = [name for name, value in values.items() if getattr(existing, name) != value]
-    if not changed:
-        return "unchanged", existing
-    for name in changed:
-        setattr(existing, name, values[name])
-    existing.save(update_fields=[*changed, "updated_at"])
-    return "updated", existing
-
-
-def _register_for_event(
-    context: _Context, user: Any, participant: Participant, member_of: Collection[int]
-) -> tuple[str, str]:
-    """Register a participant for the programme's event through the events app, as the event's
-    page does (module docstring): (the `registrations_*` counter, a warning with an %(email)s, or "")."""
-    event = context.programme.event
-    if context.registered is None:
-        context.registered = {}
-        for registration in events_selectors.event_registrations(event):
-            context.registered[registration.user_id] = (
-                context.registered.get(registration.user_id, False) or registration.is_active
-            )
-    active = context.registered.get(user.pk)
-    if active:
-        return "unchanged", ""
-    if active is not None:  # they cancelled theirs (or let an offered seat expire): their choice stands
-        return "not_registered", _(
-            "%(email)s a annulé son inscription à l'événement : elle n'est pas rétablie."
-        )
-    # The events app registers people only for their own organisations.
-    organisation = participant.organisation if participant.organisation_id in member_of else None
-    try:
-        registration = events_services.register(event=event, user=user, organisation=organisation)
-    except events_services.ServiceError as refusal:
-        if events_selectors.active_registration(user, event) is not None:  # registered meanwhile
-            return "unchanged", ""
-        # Closed to registrations (unpublished, cancelled, started): the events app's reason.
-        reason = str(refusal).replace("%", "%%")
-        return "not_registered", _("%(email)s n'est pas inscrit à l'événement.") + " " + reason
-    context.registered[user.pk] = True
-    if registration.confirmed_at is None:  # no free seat, or people already wait: the waitlist
-        return "waitlisted", _(
-            "Événement complet : %(email)s est inscrit en liste d'attente (une place libérée lui sera "
-            "proposée par mail)."
-        )
-    return "created", ""
 
 
 def _counted(report: ImportReport, table: str, what: str) -> None:

@@ -12,7 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from filiere.events.models import Event
+from filiere.core.models import ImportRun
+from filiere.events import services as events_services
+from filiere.events.models import Event, Registration
+from filiere.meetings import importers, tasks
 from filiere.meetings.models import Meeting, Participant
 from filiere.meetings.tests.factories import person
 from filiere.meetings.tests.test_views import scheduled_day
@@ -107,29 +110,79 @@ def test_import_page_and_its_report_in_english(client: Any, django_capture_on_co
 
 
 @pytest.mark.parametrize(
-    "language, summary, note",
+    "language, pending, summary, note",
     [
         (
             "fr",
-            "Inscriptions à l'événement : 0 ajoutées, 1 en liste d'attente, 0 déjà inscrites, 0 non inscrites",
+            "Inscriptions à l'événement : en cours…",
+            "Inscriptions à l'événement : 0 ajoutées, 1 en liste d'attente, 3 déjà inscrites, 0 non inscrites",
             "Événement complet : ana@example.org est inscrit en liste d'attente",
         ),
         (
             "en",
-            "Registrations for the event: 0 added, 1 on the waiting list, 0 already registered, 0 not registered",
+            "Registrations for the event: in progress…",
+            "Registrations for the event: 0 added, 1 on the waiting list, 3 already registered, 0 not registered",
             "Event full: ana@example.org is on the waiting list",
         ),
     ],
 )
-def test_import_page_reports_the_registrations_for_the_event(
-    client: Any, django_capture_on_commit_callbacks: Any, language: str, summary: str, note: str
+def test_import_page_shows_the_registrations_pending_then_their_outcome(
+    client: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: Any,
+    language: str,
+    pending: str,
+    summary: str,
+    note: str,
 ) -> None:
     day, _request = scheduled_day(django_capture_on_commit_callbacks)
     Event.objects.filter(pk=day.programme.event_id).update(capacity=1)
-    person("Ana", "Firme A")
+    ana, _ = person("Ana", "Firme A")
     client.force_login(day.organiser)
     client.cookies["django_language"] = language
+    url = reverse("meetings:import", args=[day.programme.pk])
+
+    def not_in_the_request(**kwargs: Any) -> None:
+        raise AssertionError("events.services.register called in the request")
+
+    monkeypatch.setattr(events_services, "register", not_in_the_request)
     upload = SimpleUploadedFile("forum.csv", "email;rôle\nana@example.org;fournisseur\n".encode())
-    page = client.post(reverse("meetings:import", args=[day.programme.pk]), {"fichier": upload})
+    with django_capture_on_commit_callbacks() as queued:
+        page = client.post(url, {"fichier": upload})
     html = page.content.decode().replace("&#x27;", "'")
-    assert summary in html and note in html
+    assert pending in html and summary not in html and 'hx-trigger="every 5s"' in html
+    assert not Registration.objects.filter(user=ana).exists()
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:  # the task, run by the immediate backend
+            callback()
+    assert Registration.objects.get(user=ana).status == "waitlisted"
+    html = client.get(url).content.decode().replace("&#x27;", "'")
+    assert summary in html and note in html and pending not in html and "every 5s" not in html
+
+
+def test_the_import_request_only_enqueues_the_registrations_task(
+    client: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from django_tasks import task_backends
+    from django_tasks.backends.dummy import DummyBackend
+
+    day, _request = scheduled_day(django_capture_on_commit_callbacks)
+    ana, _ = person("Ana", "Firme A")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(day.organiser)
+    url = reverse("meetings:import", args=[day.programme.pk])
+    upload = SimpleUploadedFile("forum.csv", "email;rôle\nana@example.org;fournisseur\n".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"fichier": upload})
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    [queued] = [r for r in backend.results if r.task.name == "register_imported_participants"]
+    assert list(queued.args) == [day.programme.pk, ImportRun.objects.get(kind=importers.RUN_KIND).pk]
+    assert not Registration.objects.filter(user=ana).exists()  # until the worker runs it
+    assert "en cours…" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.register_imported_participants.call(*queued.args)
+    assert Registration.objects.get(user=ana).status == "confirmed"
+    html = client.get(url).content.decode().replace("&#x27;", "'")
+    assert "Inscriptions à l'événement : 1 ajoutées, 0 en liste d'attente, 3 déjà inscrites" in html

@@ -10,20 +10,21 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from filiere.core.models import ImportRun
 from filiere.events import selectors as events_selectors
 from filiere.events import services as events_services
 from filiere.events.models import Event, Registration
-from filiere.meetings import importers, services
+from filiere.meetings import importers, services, tasks
 from filiere.meetings.models import MeetingRequest, Participant, Programme, RequestStatus
 from filiere.meetings.tests.factories import make_day, person
 from filiere.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 HEADER = "email;nom;prénom;siret;rôle;indisponibilités;table fixe;présentation\n"
 
 
@@ -308,17 +309,29 @@ def test_a_line_written_meanwhile_by_another_import_is_refused_not_a_crash(
     assert firm_a.pk
 
 
-def test_the_command_imports_a_file_and_fails_on_rejected_lines(day: Any, tmp_path: Any) -> None:
+def test_the_command_imports_a_file_and_fails_on_rejected_lines(
+    day: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from django_tasks import task_backends
+    from django_tasks.backends.dummy import DummyBackend
+
+    settings.TASKS = DUMMY_TASKS
     person("Ana", "Firme A")
     path = tmp_path / "forum.csv"
     path.write_text(HEADER + "ana@example.org;;;;fournisseur;;A;\nana@example.org;;;;fournisseur;;1;\n")
     out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(CommandError, match="1 ligne"):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(CommandError, match="1 ligne"):
         call_command(
             "meetings", "import", str(path), "--programme", str(day.programme.pk), stdout=out, stderr=err
         )
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    assert "register_imported_participants" not in [r.task.name for r in backend.results]
     assert "1 ajoutées" in out.getvalue() and "ligne 2, table fixe" in err.getvalue()
-    assert "Inscriptions à l'événement : 1 ajoutées, 0 en liste d'attente" in out.getvalue()
+    # The command (not a request) registers the participants itself, and says so.
+    assert "Inscriptions à l'événement : 1 ajoutées, 0 en liste d'attente, 2 déjà inscrites" in out.getvalue()
+    assert registered(day)["ana@example.org"][0] == "confirmed"
+    assert registrations(day)["state"] == "done"
     assert Participant.objects.get(user__email="ana@example.org").fixed_table == 0
     with pytest.raises(CommandError, match="programme"):
         call_command("meetings", "import", str(path), "--programme", "999999")
@@ -341,12 +354,19 @@ def registered(day: Any) -> dict[str, tuple[str, str | None]]:
     }
 
 
-def test_imported_participants_are_registered_for_the_event_and_a_rerun_registers_nobody_twice(
+def registrations(day: Any) -> dict[str, Any]:
+    """The last registration pass recorded on the programme's import run, as the page shows it."""
+    summary = importers.registrations_of(day.programme)
+    assert summary is not None
+    return summary
+
+
+def test_imported_participants_are_registered_for_the_event_by_the_task_and_a_rerun_registers_nobody_twice(
     day: Any, firm: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     ana, _ = person("Ana", "Firme A")
     person("Bob", "Firme B")
-    # Imported before the import registered people: the rerun below registers her too.
+    # Imported before the import registered people: the pass registers her too.
     cid, _ = person("Cid", "Firme C")
     Participant.objects.create(programme=day.programme, user=cid, role="supplier")
     text = (
@@ -357,17 +377,25 @@ def test_imported_participants_are_registered_for_the_event_and_a_rerun_register
         f"{day.buyer.user.email};;\n"  # registered already, by the events page
     )
     before = registered(day)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         report = run(day, text)
-    assert report.ok and report.created == 2
+    # The import itself registers nobody and mails nobody: one task, on commit, will.
+    assert report.ok and report.created == 2 and len(queued) == 1
+    assert registered(day) == before and mail.outbox == []
+    assert registrations(day)["state"] == "pending"
+    assert not any(key.startswith("registrations_") for key in report.counts)
+    with django_capture_on_commit_callbacks(execute=True):  # the mails go on the task's commit
+        queued[0]()  # the immediate backend runs the task
     assert registered(day) == {
         **before,
         "ana@example.org": ("confirmed", "Firme A"),
         "bob@example.org": ("confirmed", None),
         "cid@example.org": ("confirmed", None),
     }
-    counts = report.counts
-    assert (counts["registrations_created"], counts["registrations_unchanged"]) == (3, 1)
+    # The pass covers the programme: the buyer and the supplier of the day were registered already.
+    summary = registrations(day)
+    assert summary["state"] == "done" and summary["finished_at"] is not None and summary["notes"] == []
+    assert summary["counts"] == {"created": 3, "waitlisted": 0, "unchanged": 2, "not_registered": 0}
     # Each new registrant gets the events app's confirmation, with the ticket for the door.
     assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "bob@example.org", "cid@example.org"]
     assert Registration.objects.get(user=ana).status == "confirmed"
@@ -377,52 +405,109 @@ def test_imported_participants_are_registered_for_the_event_and_a_rerun_register
     with django_capture_on_commit_callbacks(execute=True):
         again = run(day, text)
     assert again.ok and (again.created, again.unchanged) == (0, 4)
-    assert again.counts["registrations_unchanged"] == 4 and "registrations_created" not in again.counts
+    assert registrations(day)["counts"] == {
+        "created": 0,
+        "waitlisted": 0,
+        "unchanged": 5,
+        "not_registered": 0,
+    }
+    # A second task (two imports at once, a retried job) registers nobody twice either.
+    assert tasks.register_imported_participants.call(day.programme.pk, again.run_id)["unchanged"] == 5
     assert sorted(Registration.objects.values_list("pk", "user", "status", "updated_at")) == rows
     assert mail.outbox == []
 
 
-def test_a_full_event_puts_the_imported_on_its_waitlist_with_a_note_not_a_crash(day: Any) -> None:
+def test_only_an_import_that_wrote_participants_enqueues_the_registrations(
+    day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as queued:
+        refused = run(day, "email;rôle\nnul@example.org;fournisseur\n")
+        requests_only = run(
+            day, f"demandeur;destinataire\n{day.suppliers[0].user.email};{day.buyer.user.email}\n"
+        )
+    assert rejections(refused) == [(2, "email")] and requests_only.ok and requests_only.created == 1
+    assert queued == [] and importers.registrations_of(day.programme) is None
+
+
+def test_a_full_event_puts_the_imported_on_its_waitlist_with_a_note_not_a_crash(
+    day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     Event.objects.filter(pk=day.programme.event_id).update(capacity=2)  # the buyer and one supplier
     person("Ana", "Firme A")
     person("Bob", "Firme B")
-    report = run(day, "email;rôle\nana@example.org;fournisseur\nbob@example.org;fournisseur\n")
-    assert report.ok and report.created == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(day, "email;rôle\nana@example.org;fournisseur\nbob@example.org;fournisseur\n")
+    assert report.ok and report.created == 2 and not report.warnings
     assert Participant.objects.filter(user__email__in=["ana@example.org", "bob@example.org"]).count() == 2
     assert registered(day)["ana@example.org"][0] == registered(day)["bob@example.org"][0] == "waitlisted"
-    assert report.counts["registrations_waitlisted"] == 2
-    notes = [(w.line, w.field) for w in report.warnings]
-    assert notes == [(2, "email"), (3, "email")]
-    assert "Événement complet : ana@example.org est inscrit en liste d'attente" in report.warnings[0].message
-    again = run(day, "email;rôle\nana@example.org;fournisseur\nbob@example.org;fournisseur\n")
-    assert again.counts["registrations_unchanged"] == 2 and not again.warnings
+    summary = registrations(day)
+    assert summary["counts"]["waitlisted"] == 2
+    assert summary["notes"] == [
+        f"Événement complet : {email} est inscrit en liste d'attente (une place libérée lui sera proposée par mail)."
+        for email in ("ana@example.org", "bob@example.org")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        run(day, "email;rôle\nana@example.org;fournisseur\nbob@example.org;fournisseur\n")
+    summary = registrations(day)
+    assert summary["counts"]["unchanged"] == 4 and summary["counts"]["waitlisted"] == 0
+    assert summary["notes"] == []
     assert Registration.objects.filter(user__email="ana@example.org").count() == 1
 
 
-def test_an_event_closed_to_registrations_still_takes_the_participants_with_a_note(day: Any) -> None:
+def test_an_event_closed_to_registrations_still_takes_the_participants_with_a_note(
+    day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     Event.objects.filter(pk=day.programme.event_id).update(is_published=False)
     person("Ana", "Firme A")
-    report = run(day, "email;rôle\nana@example.org;fournisseur\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(day, "email;rôle\nana@example.org;fournisseur\n")
     assert report.ok and report.created == 1
     assert "ana@example.org" not in registered(day)
-    assert report.counts["registrations_not_registered"] == 1
-    [note] = report.warnings
-    assert (note.line, note.field) == (2, "email")
-    assert note.message == (
+    summary = registrations(day)
+    assert summary["counts"]["not_registered"] == 1
+    assert summary["notes"] == [
         "ana@example.org n'est pas inscrit à l'événement. Cet événement n'est pas ouvert aux inscriptions."
-    )
+    ]
+    with translation.override("en"):  # the events app's reason too, in the reader's language
+        assert registrations(day)["notes"] == [
+            "ana@example.org is not registered for the event. This event is not open for registration."
+        ]
 
 
-def test_who_cancelled_their_registration_or_withdrew_is_not_registered_again(day: Any) -> None:
+def test_who_cancelled_their_registration_or_withdrew_is_not_registered_again(
+    day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     supplier = day.suppliers[0]
     registration = events_selectors.active_registration(supplier.user, day.programme.event)
     assert registration is not None
     events_services.cancel_registration(registration=registration, by=supplier.user)
     ana, _ = person("Ana", "Firme A")
     Participant.objects.create(programme=day.programme, user=ana, role="buyer", cancelled_at=timezone.now())
-    report = run(day, f"email;rôle\n{supplier.user.email};\nana@example.org;\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(day, f"email;rôle\n{supplier.user.email};\nana@example.org;\n")
     assert report.ok and report.unchanged == 2
     assert registered(day)[supplier.user.email][0] == "cancelled" and "ana@example.org" not in registered(day)
-    assert [w.line for w in report.warnings] == [2, 3]
-    assert "a annulé son inscription à l'événement" in report.warnings[0].message
-    assert "s'est désisté" in report.warnings[1].message
+    assert [w.line for w in report.warnings] == [3] and "s'est désisté" in report.warnings[0].message
+    summary = registrations(day)
+    assert summary["counts"] == {"created": 0, "waitlisted": 0, "unchanged": 1, "not_registered": 1}
+    assert summary["notes"] == [
+        f"{supplier.user.email} a annulé son inscription à l'événement : elle n'est pas rétablie."
+    ]
+
+
+def test_a_failed_pass_is_recorded_and_the_next_import_registers_who_is_missing(
+    day: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    person("Ana", "Firme A")
+
+    def broken(programme: Any) -> Any:
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr(services, "register_participants_for_event", broken)
+    with django_capture_on_commit_callbacks(execute=True):  # the immediate backend records the failure
+        run(day, "email;rôle\nana@example.org;fournisseur\n")
+    assert registrations(day)["state"] == "failed" and "ana@example.org" not in registered(day)
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(day, "email;rôle\nana@example.org;fournisseur\n")
+    assert registrations(day)["state"] == "done" and registered(day)["ana@example.org"][0] == "confirmed"

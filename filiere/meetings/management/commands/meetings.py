@@ -80,20 +80,26 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path} : lecture impossible ({error.strerror}).") from error
-        report = importers.import_participants(programme=programme, by=None, filename=path.name, data=data)
+        report = importers.import_participants(
+            programme=programme, by=None, filename=path.name, data=data, queue_registrations=False
+        )
         counts = report.counts
         self.stdout.write(
             f"{counts['created']} ajoutées, {counts['updated']} mises à jour, {counts['unchanged']} inchangées, "
             f"{counts['rejected']} rejetées (import n° {report.run_id})."
         )
-        self.stdout.write(
-            f"Inscriptions à l'événement : {counts.get('registrations_created', 0)} ajoutées, "
-            f"{counts.get('registrations_waitlisted', 0)} en liste d'attente, "
-            f"{counts.get('registrations_unchanged', 0)} déjà inscrites, "
-            f"{counts.get('registrations_not_registered', 0)} non inscrites."
-        )
         for item in [*report.rejections, *report.warnings]:
             where = f" ({item.where})" if item.where else ""
             self.stderr.write(f"ligne {item.line or '—'}{where}, {item.field} : {item.message}")
+        if any(counts.get(f"participants_{what}") for what in importers.WRITTEN):
+            # A command is not a request: the registrations the page leaves to a task are made here.
+            registrations = importers.register_after_import(programme, report.run_id).counts
+            self.stdout.write(
+                f"Inscriptions à l'événement : {registrations['created']} ajoutées, "
+                f"{registrations['waitlisted']} en liste d'attente, {registrations['unchanged']} déjà inscrites, "
+                f"{registrations['not_registered']} non inscrites."
+            )
+            for note in (importers.registrations_of(programme) or {}).get("notes", []):
+                self.stderr.write(note)
         if report.rejected:
             raise CommandError(f"{report.rejected} ligne(s) rejetée(s).")
