@@ -267,7 +267,7 @@ def previous_search_directory(filters: Any) -> Any:
         result = selectors.DirectoryPage(
             filters, [by_id[pk] for pk in ids], min(total, limit), total > limit, limit, 1, selectors.PER_PAGE
         )
-        result.facets = selectors._facets(filters, counts)
+        result.facets = selectors.build_facets(filters, counts)
     return result
 
 

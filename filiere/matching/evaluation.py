@@ -19,7 +19,7 @@ import numpy as np
 from django.db import transaction
 
 from filiere.matching.embeddings import Embedder, Kind, get_embedder, set_embedder
-from filiere.matching.gazetteer import _cache_dir
+from filiere.matching.gazetteer import matching_cache_dir
 
 HYBRID = ("lexical", "typos", "skills", "semantic")
 LEXICAL = ("lexical",)
@@ -33,7 +33,7 @@ class CachedEmbedder:
         self.name, self.version, self.dim = inner.name, inner.version, inner.dim
         self.path = (
             path
-            or _cache_dir()
+            or matching_cache_dir()
             / f"passages-{hashlib.sha1(f'{inner.name}|{inner.version}'.encode()).hexdigest()[:12]}.pickle"
         )
         self._cache: dict[str, bytes] = {}

@@ -231,7 +231,7 @@ class Gazetteer:
         return matches
 
 
-def _cache_dir() -> Path:
+def matching_cache_dir() -> Path:
     configured = getattr(settings, "MATCHING_CACHE_DIR", None)
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "filiere-matching"
 
@@ -331,7 +331,7 @@ def get_gazetteer() -> Gazetteer:
         _checked_at = time.monotonic()
         if _current is not None and _current.signature == signature:
             return _current
-        path = _cache_dir() / f"gazetteer-{signature}.pickle"
+        path = matching_cache_dir() / f"gazetteer-{signature}.pickle"
         gaz: Gazetteer | None = None
         if path.is_file():
             try:

@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 
 from filiere.core.text import fold
-from filiere.matching.gazetteer import Gazetteer, _cache_dir, taxonomy_signature
+from filiere.matching.gazetteer import Gazetteer, matching_cache_dir, taxonomy_signature
 from filiere.matching.text import clean_user_text, tokenize
 from filiere.taxonomy.models import EscoOccupation, RomeAppellation, RomeMetier
 
@@ -187,7 +187,7 @@ def _vectors_path(index: OccupationIndex, kinds: tuple[OccupationKind, ...] = EM
     key = hashlib.sha1(
         f"{index.signature}|{embedder.name}|{embedder.version}|{len(index.targets)}|{sorted(kinds)}".encode()
     ).hexdigest()[:16]
-    return _cache_dir() / f"occupations-{key}.npy"
+    return matching_cache_dir() / f"occupations-{key}.npy"
 
 
 def _load_cached_vectors(index: OccupationIndex) -> None:

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from filiere.matching import corpus
 from filiere.matching.models import Document
 from filiere.matching.services import pending_vectors
-from filiere.matching.services.index import _enqueue_vectors
+from filiere.matching.services.index import enqueue_vectors
 
 
 def rebuild_index() -> dict[str, int]:
@@ -36,5 +36,5 @@ def rebuild_index() -> dict[str, int]:
         missing = pending_vectors(doc_type=doc_type).count()
         if missing:
             pending += missing
-            _enqueue_vectors(doc_type)
+            enqueue_vectors(doc_type)
     return {"documents": Document.objects.count(), "doc_types": len(doc_types), "vectors_pending": pending}

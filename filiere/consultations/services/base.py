@@ -17,17 +17,17 @@ MAX_BODY = 5000
 MAX_TITLE = 255
 
 
-def _require_team(by: Any, process: Process) -> None:
+def require_team(by: Any, process: Process) -> None:
     if not selectors.is_team(by, process):
         raise PermissionDenied
 
 
-def _require_moderator(by: Any, process: Process) -> None:
+def require_moderator(by: Any, process: Process) -> None:
     if not selectors.is_moderator(by, process):
         raise PermissionDenied
 
 
-def _clean(text: str, *, field: str, limit: int) -> str:
+def clean_text(text: str, *, field: str, limit: int) -> str:
     if len(text) > limit:
         raise ValidationError(
             {

@@ -26,7 +26,7 @@ from ..models import (
     Process,
     Support,
 )
-from .base import MAX_BODY, MAX_TITLE, _clean
+from .base import MAX_BODY, MAX_TITLE, clean_text
 
 # Spam brake: contributions one person may post in a process within an hour.
 MAX_PER_HOUR = 30
@@ -93,8 +93,8 @@ def contribute(
     now = timezone.now()
     phase = _phase_allowing(process, PERMISSION_OF_KIND[Kind(kind)], today or timezone.localdate())
     section = selectors.find_section(process, node_type, node_id)
-    body = _clean(body, field="body", limit=MAX_BODY)
-    title = _clean(title, field="title", limit=MAX_TITLE) if title.strip() else ""
+    body = clean_text(body, field="body", limit=MAX_BODY)
+    title = clean_text(title, field="title", limit=MAX_TITLE) if title.strip() else ""
     original = ""
     if kind == Kind.AMENDMENT:
         if field not in Field.values:

@@ -13,7 +13,7 @@ from filiere.events import selectors as events_selectors
 
 from .. import selectors
 from ..models import Contribution, Kind, Meeting, NodeType, Phase, Process
-from .base import MAX_BODY, MAX_TITLE, _clean, _require_team
+from .base import MAX_BODY, MAX_TITLE, clean_text, require_team
 
 
 def link_meeting(
@@ -26,7 +26,7 @@ def link_meeting(
     node_id: int | None = None,
 ) -> Meeting:
     """Attach an event of the `events` app (the co-construction day, a workshop) to the process."""
-    _require_team(by, process)
+    require_team(by, process)
     event = events_selectors.get_event_for_user(by, event_id)
     if phase.process_id != process.pk:
         raise ValidationError({"phase": _("Cette phase n'est pas celle de la consultation.")})
@@ -42,7 +42,7 @@ def record_conclusion(
 ) -> Contribution:
     """A workshop's conclusion becomes a contribution of its phase, answered like the others."""
     process = meeting.process
-    _require_team(by, process)
+    require_team(by, process)
     section = selectors.find_section(process, node_type, node_id)
     return Contribution.objects.create(
         process=process,
@@ -52,7 +52,9 @@ def record_conclusion(
         node_type=node_type,
         node_id=node_id,
         section_label=f"{section.label} · {section.title}"[:255],
-        title=_clean(title, field="title", limit=MAX_TITLE) if title.strip() else meeting.event.title[:255],
-        body=_clean(body, field="body", limit=MAX_BODY),
+        title=clean_text(title, field="title", limit=MAX_TITLE)
+        if title.strip()
+        else meeting.event.title[:255],
+        body=clean_text(body, field="body", limit=MAX_BODY),
         meeting=meeting,
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from filiere.accounts import permissions
 
 from ..models import ANSWERABLE, Answer, Contribution, HideReason, Moderation, Process, Report
-from .base import _require_moderator, _require_team
+from .base import require_moderator, require_team
 
 
 def report(*, by: Any, contribution: Contribution, reason: str, note: str = "") -> Report:
@@ -35,7 +35,7 @@ def report(*, by: Any, contribution: Contribution, reason: str, note: str = "") 
 @transaction.atomic
 def moderate(*, by: Any, contribution: Contribution, hide: bool, reason: str = "") -> Contribution:
     """Hide (with a reason) or restore a contribution; its open reports are closed."""
-    _require_moderator(by, contribution.process)
+    require_moderator(by, contribution.process)
     if hide and reason not in HideReason.values:
         raise ValidationError({"reason": _("Un masquage demande un motif.")})
     contribution.moderation = Moderation.HIDDEN if hide else Moderation.VISIBLE
@@ -52,7 +52,7 @@ def moderate(*, by: Any, contribution: Contribution, hide: bool, reason: str = "
 @transaction.atomic
 def answer(*, by: Any, process: Process, contribution_ids: Iterable[int], answer: str, reason: str) -> int:
     """The team answers one or many contributions (near-duplicates in bulk) with one reason."""
-    _require_team(by, process)
+    require_team(by, process)
     if answer not in Answer.values or answer == Answer.PENDING:
         raise ValidationError({"answer": _("Choisissez une réponse.")})
     reason = reason.strip()

@@ -15,7 +15,7 @@ from filiere.roadmaps import selectors as roadmaps
 
 from .. import selectors
 from ..models import Phase, PlanVersion, Process
-from .base import _require_team
+from .base import require_team
 
 
 @transaction.atomic
@@ -56,7 +56,7 @@ def add_phase(
     may_support: bool = False,
 ) -> Phase:
     """Add a phase; its dates must not overlap another phase's (one current phase at a time)."""
-    _require_team(by, process)
+    require_team(by, process)
     phase = Phase(
         process=process,
         kind=kind,
@@ -81,7 +81,7 @@ def add_phase(
 
 
 def set_published(*, by: Any, process: Process, published: bool) -> Process:
-    _require_team(by, process)
+    require_team(by, process)
     process.is_published = published
     process.save(update_fields=["is_published", "updated_at"])
     return process

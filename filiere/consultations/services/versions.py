@@ -16,7 +16,7 @@ from filiere.roadmaps import services as roadmaps_services
 
 from .. import selectors
 from ..models import Answer, Contribution, Kind, NodeType, PlanVersion, Process, VersionChange
-from .base import _require_team
+from .base import require_team
 
 
 def _node(by: Any, node_type: str, node_id: int) -> Any:
@@ -56,7 +56,7 @@ def publish_version(*, by: Any, process: Process, note: str = "", reason: str = 
     next version, and record every change since the previous version with the contributions behind
     it. A change no contribution explains (the team edited the plan in roadmaps, or accepted an
     amendment in part) needs the team's `reason`; without one nothing is written."""
-    _require_team(by, process)
+    require_team(by, process)
     accepted = list(
         Contribution.objects.filter(
             process=process, kind__in=(Kind.AMENDMENT, Kind.PROPOSAL), answer=Answer.ACCEPTED, applied_in=None

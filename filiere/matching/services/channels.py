@@ -17,7 +17,7 @@ from filiere.matching.text import tokenize
 MAX_TYPO_QUERY_WORDS = 8
 
 
-def _query_words(clean: str) -> tuple[list[str], dict[str, str]]:
+def query_words(clean: str) -> tuple[list[str], dict[str, str]]:
     """Normalised query words (typos corrected against the taxonomy vocabulary) and their surfaces."""
     gaz = get_gazetteer()
     words: list[str] = []
@@ -32,7 +32,7 @@ def _query_words(clean: str) -> tuple[list[str], dict[str, str]]:
     return list(dict.fromkeys(words)), surfaces
 
 
-def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     """Rows of the k best positive scores, best first, ties by row (= by doc_id)."""
     candidates = np.flatnonzero(scores > 0)
     if len(candidates) > k:
@@ -42,7 +42,7 @@ def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     return candidates[order]
 
 
-def _lexical_scores(
+def lexical_scores(
     data: corpus.Corpus, words: list[str], allowed: np.ndarray | None
 ) -> tuple[np.ndarray | None, np.ndarray | None, dict[str, list[tuple[str, float]]]]:
     """BM25 scores of the query words, and of corpus words close to the unknown ones (typo channel).
@@ -80,7 +80,7 @@ def _lexical_scores(
     return (lexical if any_word else None), fuzzy, variants
 
 
-def _skill_scores(
+def skill_scores(
     data: corpus.Corpus, query_concepts: dict[int, float], allowed: np.ndarray | None
 ) -> np.ndarray | None:
     """Sum over the query's skill concepts a document has of (match score × idf)."""
@@ -99,7 +99,7 @@ def _skill_scores(
     return scores
 
 
-def _semantic_top(
+def semantic_top(
     doc_type: str, data: corpus.Corpus, clean: str, allowed: np.ndarray | None, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """(corpus rows, cosines) of the k documents closest to the query, best first."""

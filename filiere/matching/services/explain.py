@@ -40,7 +40,7 @@ def _written_forms(doc_type: str, doc_ids: list[int]) -> dict[int, dict[str, str
     return forms
 
 
-def _explain(
+def explain_results(
     data: corpus.Corpus,
     order: list[int],
     fused: dict[int, float],

@@ -22,7 +22,7 @@ def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _enqueue_vectors(doc_type: str) -> None:
+def enqueue_vectors(doc_type: str) -> None:
     """Ask a task worker for the vectors; skipped with the in-process backend (it would embed now)."""
     immediate = "ImmediateBackend" in settings.TASKS["default"]["BACKEND"]
     if immediate and not getattr(settings, "MATCHING_EMBED_ON_INDEX", False):
@@ -97,7 +97,7 @@ def index_documents(
         if created or written:
             corpus.touch(doc_type, vectors=bool(changed_text))
     if created or changed_text:
-        _enqueue_vectors(doc_type)
+        enqueue_vectors(doc_type)
     return len(created) + len(written)
 
 

@@ -13,8 +13,8 @@ from filiere.matching import corpus
 from filiere.matching.gazetteer import get_gazetteer
 from filiere.matching.text import clean_user_text, tokenize
 
-from .channels import _lexical_scores, _query_words, _semantic_top, _skill_scores, _top_rows
-from .explain import Hit, _explain
+from .channels import lexical_scores, query_words, semantic_top, skill_scores, top_rows
+from .explain import Hit, explain_results
 
 CHANNELS = frozenset({"lexical", "typos", "skills", "semantic"})
 # Tuned on the métier → compétences dev set (docs/matching-eval.md): at equal weight the skill
@@ -134,25 +134,25 @@ def _search(
         allowed[data.rows_of(wanted)] = True
         if not allowed.any():
             return []
-    words, surfaces = _query_words(clean) if clean else ([], {})
+    words, surfaces = query_words(clean) if clean else ([], {})
     depth = max(CANDIDATES, limit)
     ranked: dict[str, np.ndarray] = {}
     variants: dict[str, list[tuple[str, float]]] = {}
     if "lexical" in channels or "typos" in channels:
-        lexical, fuzzy, variants = _lexical_scores(data, words, allowed)
+        lexical, fuzzy, variants = lexical_scores(data, words, allowed)
         if "lexical" in channels and lexical is not None:
-            ranked["lexical"] = _top_rows(lexical, depth)
+            ranked["lexical"] = top_rows(lexical, depth)
         if "typos" in channels and fuzzy is not None:
-            ranked["typos"] = _top_rows(fuzzy, depth)
+            ranked["typos"] = top_rows(fuzzy, depth)
         if "typos" not in channels:
             variants = {}
     if "skills" in channels and query_concepts:
-        scores = _skill_scores(data, query_concepts, allowed)
+        scores = skill_scores(data, query_concepts, allowed)
         if scores is not None:
-            ranked["skills"] = _top_rows(scores, depth)
+            ranked["skills"] = top_rows(scores, depth)
     semantic_scores: dict[int, float] = {}
     if "semantic" in channels and meaning:
-        rows, sims = _semantic_top(doc_type, data, meaning, allowed, depth)
+        rows, sims = semantic_top(doc_type, data, meaning, allowed, depth)
         ranked["semantic"] = rows
         semantic_scores = dict(zip(rows.tolist(), sims.tolist(), strict=True))
     ranked = {c: r for c, r in ranked.items() if len(r)}
@@ -162,7 +162,7 @@ def _search(
         return []
     best = sum(weights[c] for c in ranked) / (RRF_K + 1) or 1.0
     order = heapq.nsmallest(limit, fused, key=lambda r: (-fused[r], r))
-    return _explain(
+    return explain_results(
         data, order, fused, best, words, surfaces, variants, query_concepts, ranked, semantic_scores,
         doc_type=doc_type,
     )  # fmt: skip

@@ -11,7 +11,6 @@ from __future__ import annotations
 from .access import (
     HORIZON_WEIGHTS,
     STAFF_ROLES,
-    _staff_org_ids,
     campaigns_for_user,
     can_create_campaign,
     can_manage_campaign,
@@ -23,6 +22,7 @@ from .access import (
     invitations_of_user,
     managed_campaigns,
     runnable_clusters,
+    staff_org_ids,
 )
 from .gap import (
     GapFilters,
@@ -38,7 +38,7 @@ from .results import Ranked, Results, campaign_lines, campaign_results
 from .targets import Target, company_emails, target_companies
 
 __all__ = [
-    "_staff_org_ids",
+    "staff_org_ids",
     "GapFilters",
     "GapRow",
     "GapTable",

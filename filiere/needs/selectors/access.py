@@ -34,8 +34,8 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 HORIZON_WEIGHTS: dict[str, float] = {Horizon.MONTHS_6: 1.0, Horizon.YEAR_1: 1.0, Horizon.YEARS_2_3: 0.4}
 
 
-def _staff_org_ids(user: Viewer) -> set[int]:
-    """The organisations `user` edits or administers (kept by name: needs.services asks it)."""
+def staff_org_ids(user: Viewer) -> set[int]:
+    """The organisations `user` edits or administers (needs.services asks it too)."""
     return permissions.organisation_ids_of(user, STAFF_ROLES)
 
 
@@ -46,7 +46,7 @@ def can_manage_campaign(user: Viewer, campaign: Campaign) -> bool:
         return False
     if permissions.is_platform_staff(user) or is_regional_admin(user, campaign.region_id):
         return True
-    orgs = _staff_org_ids(user)
+    orgs = staff_org_ids(user)
     return bool({campaign.owner_id, campaign.cluster_id} & orgs - {None})
 
 
@@ -64,7 +64,7 @@ def managed_campaigns(user: Viewer) -> QuerySet[Campaign]:
         return campaigns.none()
     if permissions.is_platform_staff(user):
         return campaigns
-    orgs = _staff_org_ids(user)
+    orgs = staff_org_ids(user)
     return campaigns.filter(
         Q(region_id__in=administered_region_codes(user)) | Q(owner_id__in=orgs) | Q(cluster_id__in=orgs)
     )
@@ -138,7 +138,7 @@ def creatable_regions(user: Viewer) -> list[str]:
         return []
 
     codes = administered_region_codes(user)
-    orgs = _staff_org_ids(user)
+    orgs = staff_org_ids(user)
     if orgs:
         codes |= set(
             Establishment.objects.filter(
@@ -174,5 +174,5 @@ def runnable_clusters(user: Viewer) -> QuerySet:
     if permissions.is_platform_staff(user):
         return clusters
     return clusters.filter(
-        Q(pk__in=_staff_org_ids(user)) | Q(establishments__region_code__in=administered_region_codes(user))
+        Q(pk__in=staff_org_ids(user)) | Q(establishments__region_code__in=administered_region_codes(user))
     ).distinct()

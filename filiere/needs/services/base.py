@@ -1,4 +1,4 @@
-"""What the needs services share: the precondition check (`_require`), the reminders allowed and the
+"""What the needs services share: the precondition check (`require_permission`), the reminders allowed and the
 survey's private address."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     pass
 
 
-def _require(condition: bool, message: str) -> None:
+def require_permission(condition: bool, message: str) -> None:
     if not condition:
         raise PermissionDenied(message)
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 from filiere.organisations.models import Establishment
 from filiere.territories.models import Commune
 
-from .base import _require
+from .base import require_permission
 from .mailing import send_invitations
 
 
@@ -59,17 +59,19 @@ def _check_scope(campaign: Campaign) -> None:
 
 def create_campaign(*, user: User, **fields: Any) -> Campaign:
     """Create a draft campaign after checking that `user` may run it in that region / for that cluster."""
-    _require(selectors.can_create_campaign(user), _("Vous ne pouvez pas créer de campagne d'enquête."))
+    require_permission(
+        selectors.can_create_campaign(user), _("Vous ne pouvez pas créer de campagne d'enquête.")
+    )
     campaign = Campaign(created_by=user, status=Status.DRAFT, **fields)
     regions = selectors.creatable_regions(user)
     if not permissions.is_platform_staff(user) and campaign.region_id not in regions:
         if not (campaign.scope == Scope.CLUSTER and _cluster_allowed(user, campaign.cluster)):
             raise PermissionDenied(_("Vous ne pouvez pas créer de campagne dans cette région."))
     if campaign.scope == Scope.CLUSTER:
-        _require(_cluster_allowed(user, campaign.cluster), _("Vous n'animez pas ce cluster."))
+        require_permission(_cluster_allowed(user, campaign.cluster), _("Vous n'animez pas ce cluster."))
     if campaign.owner is not None:
-        _require(
-            permissions.is_platform_staff(user) or campaign.owner.pk in selectors._staff_org_ids(user),
+        require_permission(
+            permissions.is_platform_staff(user) or campaign.owner.pk in selectors.staff_org_ids(user),
             _("Vous ne pouvez conduire une enquête qu'au nom d'une organisation que vous administrez."),
         )
     _check_scope(campaign)
@@ -88,7 +90,7 @@ def _cluster_allowed(user: User, cluster: Any) -> bool:
 
 def update_campaign(*, user: User, campaign: Campaign, **fields: Any) -> Campaign:
     """Change a campaign's texts, dates, reminder delay or publication; its target only while a draft."""
-    _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
+    require_permission(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
     target_fields = {"scope", "region", "department", "epci", "cluster", "digital_only"}
     if campaign.status != Status.DRAFT and any(
         getattr(campaign, k) != v for k, v in fields.items() if k in target_fields
@@ -118,7 +120,9 @@ def prepare_invitations(
     when the company has an editor with one. Rerunning adds new targets; while the campaign is a
     draft it also drops companies no longer targeted. `user` None = a system run (demo, command)."""
     if user is not None:
-        _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
+        require_permission(
+            selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne.")
+        )
     if campaign.status == Status.CLOSED:
         raise ValidationError(_("La campagne est close."))
     targets = {t.organisation_id: t for t in selectors.target_companies(campaign, today=today)}
@@ -157,7 +161,7 @@ def import_contacts(*, user: User, campaign: Campaign, content: str) -> ImportRe
     All or nothing: one bad line (unknown company, invalid address) and nothing is saved; the
     report (`core.imports.ImportReport`) lists every bad line by number and field.
     """
-    _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
+    require_permission(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
     report = ImportReport()
     sample = content[:2000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
@@ -222,7 +226,9 @@ def open_campaign(*, user: User | None, campaign: Campaign, now: dt.datetime | N
     """Open a draft campaign: invitations are prepared if needed and mailed. Returns mails sent."""
     now = now or timezone.now()
     if user is not None:
-        _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
+        require_permission(
+            selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne.")
+        )
     if campaign.status != Status.DRAFT:
         raise ValidationError(_("Seule une campagne en brouillon peut être ouverte."))
     if campaign.closes_on < timezone.localdate(now):
@@ -240,7 +246,9 @@ def open_campaign(*, user: User | None, campaign: Campaign, now: dt.datetime | N
 def close_campaign(*, user: User | None, campaign: Campaign, now: dt.datetime | None = None) -> Campaign:
     """Close a campaign: answers can no longer be given or changed."""
     if user is not None:
-        _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
+        require_permission(
+            selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne.")
+        )
     if campaign.status == Status.CLOSED:
         return campaign
     campaign.status = Status.CLOSED

@@ -25,7 +25,7 @@ from filiere.needs.models import (
 if TYPE_CHECKING:
     from filiere.accounts.permissions import User
 
-from .base import _require, max_reminders, survey_url
+from .base import max_reminders, require_permission, survey_url
 
 logger = logging.getLogger("filiere.needs.services")
 
@@ -155,7 +155,9 @@ def send_reminders(
     invitations of campaigns whose opening day has come. Every mail is recorded. Returns mails sent."""
     now = now or timezone.now()
     if campaign is not None and user is not None:
-        _require(selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne."))
+        require_permission(
+            selectors.can_manage_campaign(user, campaign), _("Vous ne gérez pas cette campagne.")
+        )
     campaigns = Campaign.objects.accepting_answers(timezone.localdate(now))
     if campaign is not None:
         campaigns = campaigns.filter(pk=campaign.pk)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..permissions import organisation_region_codes
 from .directory import (
     EXACT_COUNT_MAX_ROWS,
-    _facets,
+    build_facets,
     count_facets,
     exact_counts,
     search_directory,
@@ -88,7 +88,7 @@ __all__ = [
     "PER_PAGE",
     "RegionCount",
     "ResultRow",
-    "_facets",
+    "build_facets",
     "all_naf_choices",
     "all_naf_labels",
     "browse_page_ids",

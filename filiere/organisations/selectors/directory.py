@@ -34,10 +34,10 @@ from .filters import (
     DirectoryPage,
     Facet,
     FacetValue,
-    _facet_values,
-    _starts_with_query,
+    facet_values,
     filter_establishments,
     page_ids,
+    starts_with_filtered,
 )
 from .labels import facet_labels
 
@@ -122,7 +122,7 @@ def search_directory(
     )
     if with_facets:
         result.department_counts = {code: n for code, n in counts.get("department", {}).items() if code}
-        result.facets = _facets(filters, counts)
+        result.facets = build_facets(filters, counts)
     return result
 
 
@@ -206,11 +206,11 @@ def _broad_query_counts(
     sample can be those rows: the B-tree gives them in order, while the full-text index must
     first collect every match (70,000 for "mar" over 1 M rows) before it can stop at N.
     """
-    if not query_words(filters.q) or any(_facet_values(filters, facet) for facet in FACET_FIELDS):
+    if not query_words(filters.q) or any(facet_values(filters, facet) for facet in FACET_FIELDS):
         # With facet filters the full-text index intersects the text with the facet tokens,
         # which is fast; the "starts with" rows would need the same filter read from the table.
         return None
-    head = _starts_with_query(filters)
+    head = starts_with_filtered(filters)
     if head is None:
         return None
     counts = count_facets(head, limit, with_facets=with_facets)
@@ -286,7 +286,7 @@ def count_facets(
     return counts
 
 
-def _facets(filters: DirectoryFilters, counts: dict[str, dict[str, int]]) -> list[Facet]:
+def build_facets(filters: DirectoryFilters, counts: dict[str, dict[str, int]]) -> list[Facet]:
     """Facet values with labels and counts, biggest first; selected values always shown."""
     labels = facet_labels(counts)
     facets = []

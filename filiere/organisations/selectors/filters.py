@@ -187,7 +187,7 @@ class DirectoryPage:
         return self.page < self.num_pages
 
 
-def _facet_values(filters: DirectoryFilters, facet: str) -> tuple[str, ...]:
+def facet_values(filters: DirectoryFilters, facet: str) -> tuple[str, ...]:
     if facet == "digital":
         return () if filters.digital is None else ("1" if filters.digital else "0",)
     return getattr(filters, facet)
@@ -221,7 +221,7 @@ def _split_filters(filters: DirectoryFilters, use_tokens: bool) -> tuple[Q, list
     conditions = Q()
     token_groups: list[list[str]] = []
     for facet in FACET_FIELDS:
-        values = _facet_values(filters, facet)
+        values = facet_values(filters, facet)
         if not values:
             continue
         tokens = [facet_token(facet, value) for value in values] if use_tokens else [None]
@@ -232,7 +232,7 @@ def _split_filters(filters: DirectoryFilters, use_tokens: bool) -> tuple[Q, list
     return conditions, token_groups
 
 
-def _starts_with_query(filters: DirectoryFilters) -> QuerySet | None:
+def starts_with_filtered(filters: DirectoryFilters) -> QuerySet | None:
     """The rank 0/1 rows (see `search.starts_with_query`): facet tokens where the engine can."""
     conditions, token_groups = _split_filters(filters, supports_facet_tokens())
     head = starts_with_query(filters.q, Establishment.objects.filter(conditions), token_groups)
@@ -325,7 +325,7 @@ def page_ids(filters: DirectoryFilters, offset: int, size: int, *, many: bool) -
         return browse_page_ids(filters, offset, size)
     matched = filter_establishments(filters)
     end = offset + size
-    head = _starts_with_query(filters) if many else None
+    head = starts_with_filtered(filters) if many else None
     if head is None:
         ids = matched.order_by(*directory_order(filters)).values_list("id", flat=True)
         return list(ids[offset:end])

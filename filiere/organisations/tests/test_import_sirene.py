@@ -19,7 +19,7 @@ from filiere.organisations.importers import SireneFormatError, import_sirene, im
 from filiere.organisations.importers.sirene import (
     ETABLISSEMENT_COLUMNS,
     UNITE_LEGALE_COLUMNS,
-    _RowWriter,
+    RowWriter,
     department_of,
 )
 from filiere.organisations.models import Establishment, Organisation, State
@@ -388,16 +388,16 @@ def test_interrupted_import_is_recorded_and_a_rerun_finishes_the_job(tmp_path: P
 def test_a_failing_batch_is_not_half_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = [etab(f"{i:09d}00011") for i in range(100000001, 100000006)]
     path = write_csv(tmp_path / "e.csv", ETABLISSEMENT_COLUMNS, rows)
-    original = _RowWriter.insert
+    original = RowWriter.insert
     calls = []
 
-    def failing_insert(self: _RowWriter, rows: list, **kwargs: object) -> list:
+    def failing_insert(self: RowWriter, rows: list, **kwargs: object) -> list:
         calls.append(1)
         if len(calls) == 4:  # batch 2: its organisations are inserted, then its establishments fail
             raise RuntimeError("disk full")
         return original(self, rows, **kwargs)
 
-    monkeypatch.setattr(_RowWriter, "insert", failing_insert)
+    monkeypatch.setattr(RowWriter, "insert", failing_insert)
     with pytest.raises(RuntimeError):
         import_sirene_file(path, batch_size=2)
     assert Establishment.objects.count() == 2
@@ -440,13 +440,13 @@ def test_a_line_that_is_not_utf8_is_rejected(tmp_path: Path) -> None:
     ],
 )
 def test_fast_json_encoding_reads_back_as_json_dumps(value: object) -> None:
-    from filiere.organisations.importers.sirene import _dump_json
+    from filiere.organisations.importers.sirene import dump_json
 
-    assert json.loads(_dump_json(value)) == json.loads(json.dumps(value)) == value
+    assert json.loads(dump_json(value)) == json.loads(json.dumps(value)) == value
 
 
 def test_rows_are_built_in_column_order_with_defaults_and_the_writers_timestamps() -> None:
-    writer = _RowWriter(Organisation)
+    writer = RowWriter(Organisation)
     rows = writer._rows(
         [
             {"siren": "111111111", "name": "Un", "raw": {"k": "v"}},
@@ -467,15 +467,15 @@ def test_rows_are_built_in_column_order_with_defaults_and_the_writers_timestamps
 
 
 def test_read_ahead_keeps_the_order_and_raises_the_readers_error() -> None:
-    from filiere.organisations.importers.sirene import _read_ahead
+    from filiere.organisations.importers.sirene import read_ahead
 
-    assert list(_read_ahead(iter(range(50)), depth=2)) == list(range(50))
+    assert list(read_ahead(iter(range(50)), depth=2)) == list(range(50))
 
     def failing():
         yield 1
         raise ValueError("ligne 3 : boom")
 
-    reader = _read_ahead(failing())
+    reader = read_ahead(failing())
     assert next(reader) == 1
     with pytest.raises(ValueError, match="boom"):
         next(reader)
@@ -484,7 +484,7 @@ def test_read_ahead_keeps_the_order_and_raises_the_readers_error() -> None:
 def test_read_ahead_stops_its_thread_when_the_consumer_stops() -> None:
     import threading
 
-    from filiere.organisations.importers.sirene import _read_ahead
+    from filiere.organisations.importers.sirene import read_ahead
 
     produced = []
 
@@ -495,7 +495,7 @@ def test_read_ahead_stops_its_thread_when_the_consumer_stops() -> None:
             yield n
             n += 1
 
-    reader = _read_ahead(endless(), depth=2)
+    reader = read_ahead(endless(), depth=2)
     assert next(reader) == 0
     reader.close()
     assert not any(t.name == "sirene-reader" for t in threading.enumerate())
@@ -503,7 +503,7 @@ def test_read_ahead_stops_its_thread_when_the_consumer_stops() -> None:
 
 
 def test_row_writer_inserts_given_columns_and_fills_the_others_with_defaults() -> None:
-    writer = _RowWriter(Organisation)
+    writer = RowWriter(Organisation)
     rows = [
         {"siren": "111111111", "name": "Un", "raw": {"k": "v"}},
         {"siren": "222222222", "name": "Deux", "raw": None},

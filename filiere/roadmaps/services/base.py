@@ -114,7 +114,7 @@ def apply_changes(obj: Model, fields: Mapping[str, Any], allowed: Iterable[str])
     return changes
 
 
-def _set_m2m(obj: Model, name: str, orgs: Iterable[Model] | None, changes: dict[str, list[Any]]) -> None:
+def set_m2m(obj: Model, name: str, orgs: Iterable[Model] | None, changes: dict[str, list[Any]]) -> None:
     if orgs is None:
         return
     manager = getattr(obj, name)
@@ -126,12 +126,12 @@ def _set_m2m(obj: Model, name: str, orgs: Iterable[Model] | None, changes: dict[
         changes[name] = [", ".join(before), ", ".join(after)]
 
 
-def _unique_title(queryset: Any, title: str, message: str, *, field: str = "title") -> None:
+def require_unique_title(queryset: Any, title: str, message: str, *, field: str = "title") -> None:
     if queryset.filter(**{f"{field}__iexact": title}).exists():
         raise ValidationError({field: message})
 
 
-def _next_position(queryset: Any) -> int:
+def next_position(queryset: Any) -> int:
     last = queryset.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + 1
 
@@ -152,7 +152,7 @@ def plan_of(obj: TreeObject | IndicatorTarget | IndicatorValue) -> Plan:
     return obj.indicator.plan
 
 
-def _period_error(plan: Plan) -> str:
+def period_error(plan: Plan) -> str:
     return _("Date hors de la période du plan (%(start)s – %(end)s).") % {
         "start": plan.start_date.strftime("%d/%m/%Y"),
         "end": plan.end_date.strftime("%d/%m/%Y"),

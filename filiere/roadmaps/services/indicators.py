@@ -25,12 +25,12 @@ from filiere.roadmaps.models import (
 from filiere.roadmaps.services.base import (
     INDICATOR_FIELDS,
     VALUE_MARGIN_DAYS,
-    _next_position,
-    _set_m2m,
-    _unique_title,
     apply_changes,
     log_activity,
+    next_position,
     plan_of,
+    require_unique_title,
+    set_m2m,
 )
 
 if TYPE_CHECKING:
@@ -48,8 +48,10 @@ def create_indicator(
     objectives: Iterable[Objective] = (),
 ) -> Indicator:
     """Add an indicator to `plan` (name unique in the plan; a computed one names a known computation)."""
-    _unique_title(plan.indicators.all(), name, _("Le plan a déjà un indicateur de ce nom."), field="name")
-    indicator = Indicator(plan=plan, name=name, position=_next_position(plan.indicators.all()))
+    require_unique_title(
+        plan.indicators.all(), name, _("Le plan a déjà un indicateur de ce nom."), field="name"
+    )
+    indicator = Indicator(plan=plan, name=name, position=next_position(plan.indicators.all()))
     apply_changes(indicator, fields or {}, INDICATOR_FIELDS)
     _clean_indicator(indicator)
     indicator.save()
@@ -87,14 +89,16 @@ def update_indicator(
     """Change an indicator's description, unit, direction, baseline, computation and links."""
     if "name" in fields:
         others = indicator.plan.indicators.exclude(pk=indicator.pk)
-        _unique_title(others, fields["name"], _("Le plan a déjà un indicateur de ce nom."), field="name")
+        require_unique_title(
+            others, fields["name"], _("Le plan a déjà un indicateur de ce nom."), field="name"
+        )
     changes = apply_changes(indicator, fields, INDICATOR_FIELDS)
     _clean_indicator(indicator)
     indicator.save()
     if actions is not None:
-        _set_m2m(indicator, "actions", _own_nodes(indicator.plan, actions, "actions"), changes)
+        set_m2m(indicator, "actions", _own_nodes(indicator.plan, actions, "actions"), changes)
     if objectives is not None:
-        _set_m2m(indicator, "objectives", _own_nodes(indicator.plan, objectives, "objectives"), changes)
+        set_m2m(indicator, "objectives", _own_nodes(indicator.plan, objectives, "objectives"), changes)
     if changes:
         log_activity(plan=indicator.plan, user=user, verb="updated", obj=indicator, changes=changes)
     return indicator

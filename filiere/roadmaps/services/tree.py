@@ -29,13 +29,13 @@ from filiere.roadmaps.services.base import (
     OBJECTIVE_FIELDS,
     PLAN_FIELDS,
     TreeObject,
-    _next_position,
-    _period_error,
-    _set_m2m,
-    _unique_title,
     apply_changes,
     log_activity,
+    next_position,
+    period_error,
     plan_of,
+    require_unique_title,
+    set_m2m,
 )
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def update_plan(
     plan.full_clean()
     _check_actions_within(plan)
     plan.save()
-    _set_m2m(plan, "partners", partners, changes)
+    set_m2m(plan, "partners", partners, changes)
     if changes:
         log_activity(plan=plan, user=user, verb="updated", obj=plan, changes=changes)
     return plan
@@ -114,8 +114,8 @@ def create_axis(
     *, user: User | None, plan: Plan, title: str, fields: Mapping[str, Any] | None = None
 ) -> Axis:
     """Add an axis (priority, ambition) at the end of `plan`; its title is unique in the plan."""
-    _unique_title(plan.axes.all(), title, _("Le plan a déjà un axe de ce titre."))
-    axis = Axis(plan=plan, title=title, kind=plan.axis_kind, position=_next_position(plan.axes.all()))
+    require_unique_title(plan.axes.all(), title, _("Le plan a déjà un axe de ce titre."))
+    axis = Axis(plan=plan, title=title, kind=plan.axis_kind, position=next_position(plan.axes.all()))
     apply_changes(axis, fields or {}, AXIS_FIELDS)
     axis.full_clean()
     axis.save()
@@ -128,7 +128,7 @@ def update_axis(*, user: User | None, axis: Axis, fields: Mapping[str, Any]) -> 
     """Change an axis's title, description, weight or kind; log what changed."""
     if "title" in fields:
         others = axis.plan.axes.exclude(pk=axis.pk)
-        _unique_title(others, fields["title"], _("Le plan a déjà un axe de ce titre."))
+        require_unique_title(others, fields["title"], _("Le plan a déjà un axe de ce titre."))
     changes = apply_changes(axis, fields, AXIS_FIELDS)
     axis.full_clean()
     axis.save()
@@ -142,8 +142,8 @@ def create_objective(
     *, user: User | None, axis: Axis, title: str, fields: Mapping[str, Any] | None = None
 ) -> Objective:
     """Add an objective at the end of `axis`; its title is unique in the axis."""
-    _unique_title(axis.objectives.all(), title, _("L'axe a déjà un objectif de ce titre."))
-    objective = Objective(axis=axis, title=title, position=_next_position(axis.objectives.all()))
+    require_unique_title(axis.objectives.all(), title, _("L'axe a déjà un objectif de ce titre."))
+    objective = Objective(axis=axis, title=title, position=next_position(axis.objectives.all()))
     apply_changes(objective, fields or {}, OBJECTIVE_FIELDS)
     objective.full_clean()
     objective.save()
@@ -156,7 +156,7 @@ def update_objective(*, user: User | None, objective: Objective, fields: Mapping
     """Change an objective's title, description or weight; log what changed."""
     if "title" in fields:
         others = objective.axis.objectives.exclude(pk=objective.pk)
-        _unique_title(others, fields["title"], _("L'axe a déjà un objectif de ce titre."))
+        require_unique_title(others, fields["title"], _("L'axe a déjà un objectif de ce titre."))
     changes = apply_changes(objective, fields, OBJECTIVE_FIELDS)
     objective.full_clean()
     objective.save()
@@ -247,8 +247,8 @@ def create_action(
     """Create an action at the end of `objective`; `fields` may set any of `ACTION_FIELDS`.
     Dates must fall within the plan period, budgets must not be negative, the title must be
     new in the objective."""
-    _unique_title(objective.actions.all(), title, _("L'objectif a déjà une action de ce titre."))
-    action = Action(objective=objective, title=title, position=_next_position(objective.actions.all()))
+    require_unique_title(objective.actions.all(), title, _("L'objectif a déjà une action de ce titre."))
+    action = Action(objective=objective, title=title, position=next_position(objective.actions.all()))
     apply_changes(action, fields or {}, ACTION_FIELDS)
     action.full_clean()
     action.save()
@@ -279,14 +279,14 @@ def update_action(
     """Change an action's fields, partners, funders and linked indicators; log what changed."""
     if "title" in fields:
         others = action.objective.actions.exclude(pk=action.pk)
-        _unique_title(others, fields["title"], _("L'objectif a déjà une action de ce titre."))
+        require_unique_title(others, fields["title"], _("L'objectif a déjà une action de ce titre."))
     changes = apply_changes(action, fields, ACTION_FIELDS)
     action.full_clean()
     action.save()
-    _set_m2m(action, "partners", partners, changes)
-    _set_m2m(action, "funders", funders, changes)
+    set_m2m(action, "partners", partners, changes)
+    set_m2m(action, "funders", funders, changes)
     if indicators is not None:
-        _set_m2m(action, "indicators", _own_indicators(action.objective.axis.plan, indicators), changes)
+        set_m2m(action, "indicators", _own_indicators(action.objective.axis.plan, indicators), changes)
     if changes:
         log_activity(plan=action.objective.axis.plan, user=user, verb="updated", obj=action, changes=changes)
     return action
@@ -315,9 +315,9 @@ def add_step(*, user: User | None, action: Action, title: str, due_date: dt.date
     """Add a step at the end of `action`; its due date falls within the plan period."""
     plan = action.objective.axis.plan
     if due_date and not plan.contains(due_date):
-        raise ValidationError({"due_date": _period_error(plan)})
+        raise ValidationError({"due_date": period_error(plan)})
     step = ActionStep(
-        action=action, title=title, due_date=due_date, position=_next_position(action.steps.all())
+        action=action, title=title, due_date=due_date, position=next_position(action.steps.all())
     )
     step.full_clean()
     step.save()

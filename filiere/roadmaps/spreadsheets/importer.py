@@ -33,13 +33,13 @@ from filiere.roadmaps.spreadsheets.columns import (
 if TYPE_CHECKING:
     from filiere.accounts.permissions import User
 from filiere.roadmaps.spreadsheets.reading import (
+    ActionRow,
+    IndicatorRow,
+    Sheet,
+    WorkbookReader,
     WorkbookReport,
-    _ActionRow,
-    _fold,
-    _IndicatorRow,
-    _load_rows,
-    _Reader,
-    _Sheet,
+    fold_text,
+    load_rows,
 )
 
 
@@ -52,7 +52,7 @@ def import_plan_xlsx(
     unknown partners or funders), reporting each as a warning instead of an error.
     """
     report = WorkbookReport()
-    sheets = _load_rows(file, report)
+    sheets = load_rows(file, report)
     if sheets is None or report.rejections:
         return report
     if ACTIONS_SHEET not in sheets:
@@ -60,15 +60,16 @@ def import_plan_xlsx(
             ACTIONS_SHEET, None, None, _("Feuille « %(sheet)s » absente.") % {"sheet": ACTIONS_SHEET}
         )
         return report
-    reader = _Reader(report, plan, unknown_owners)
-    action_rows = reader.actions(_Sheet(report, ACTIONS_SHEET, sheets[ACTIONS_SHEET], ACTION_COLUMNS))
-    titles = {_fold(r.title) for r in action_rows} | {
-        _fold(t) for t in Action.objects.filter(objective__axis__plan=plan).values_list("title", flat=True)
+    reader = WorkbookReader(report, plan, unknown_owners)
+    action_rows = reader.actions(Sheet(report, ACTIONS_SHEET, sheets[ACTIONS_SHEET], ACTION_COLUMNS))
+    titles = {fold_text(r.title) for r in action_rows} | {
+        fold_text(t)
+        for t in Action.objects.filter(objective__axis__plan=plan).values_list("title", flat=True)
     }
-    indicator_rows: list[_IndicatorRow] = []
+    indicator_rows: list[IndicatorRow] = []
     if INDICATORS_SHEET in sheets:
         indicator_rows = reader.indicators(
-            _Sheet(report, INDICATORS_SHEET, sheets[INDICATORS_SHEET], INDICATOR_COLUMNS), titles
+            Sheet(report, INDICATORS_SHEET, sheets[INDICATORS_SHEET], INDICATOR_COLUMNS), titles
         )
     if report.rejections:
         return report
@@ -88,27 +89,29 @@ def _write(
     report: WorkbookReport,
     user: User | None,
     plan: Plan,
-    action_rows: list[_ActionRow],
-    indicator_rows: list[_IndicatorRow],
+    action_rows: list[ActionRow],
+    indicator_rows: list[IndicatorRow],
 ) -> None:
-    axes = {_fold(a.title): a for a in plan.axes.all()}
-    objectives = {(o.axis_id, _fold(o.title)): o for o in Objective.objects.filter(axis__plan=plan)}
-    actions = {(a.objective_id, _fold(a.title)): a for a in Action.objects.filter(objective__axis__plan=plan)}
+    axes = {fold_text(a.title): a for a in plan.axes.all()}
+    objectives = {(o.axis_id, fold_text(o.title)): o for o in Objective.objects.filter(axis__plan=plan)}
+    actions = {
+        (a.objective_id, fold_text(a.title)): a for a in Action.objects.filter(objective__axis__plan=plan)
+    }
     for r in action_rows:
-        axis = axes.get(_fold(r.axis))
+        axis = axes.get(fold_text(r.axis))
         if axis is None:
             axis = Axis.objects.create(plan=plan, title=r.axis, kind=plan.axis_kind, position=len(axes) + 1)
-            axes[_fold(r.axis)] = axis
+            axes[fold_text(r.axis)] = axis
             log_activity(plan=plan, user=user, verb="created", obj=axis)
             report.count("axes_created")
-        objective = objectives.get((axis.pk, _fold(r.objective)))
+        objective = objectives.get((axis.pk, fold_text(r.objective)))
         if objective is None:
             position = sum(1 for key in objectives if key[0] == axis.pk) + 1
             objective = Objective.objects.create(axis=axis, title=r.objective, position=position)
-            objectives[(axis.pk, _fold(r.objective))] = objective
+            objectives[(axis.pk, fold_text(r.objective))] = objective
             log_activity(plan=plan, user=user, verb="created", obj=objective)
             report.count("objectives_created")
-        action = actions.get((objective.pk, _fold(r.title)))
+        action = actions.get((objective.pk, fold_text(r.title)))
         created = action is None
         if action is None:
             position = sum(1 for key in actions if key[0] == objective.pk) + 1
@@ -122,7 +125,7 @@ def _write(
             if current != wanted:
                 getattr(action, name).set(orgs)
                 changes[name] = [len(current), len(wanted)]
-        actions[(objective.pk, _fold(r.title))] = action
+        actions[(objective.pk, fold_text(r.title))] = action
         if r.steps is not None:
             changes.update(_sync_steps(action, r.steps, created=created))
         if created:
@@ -141,10 +144,10 @@ def _sync_steps(
 ) -> dict[str, list[Any]]:
     """Make the action's steps those of the file (matched on their titles); return what changed."""
     done_label, todo_label = _("réalisée"), _("à faire")
-    existing = {} if created else {_fold(s.title): s for s in action.steps.all()}
+    existing = {} if created else {fold_text(s.title): s for s in action.steps.all()}
     changes: dict[str, list[Any]] = {}
     for position, (title, due, done) in enumerate(steps, start=1):
-        step = existing.pop(_fold(title), None)
+        step = existing.pop(fold_text(title), None)
         if step is None:
             ActionStep.objects.create(action=action, title=title, due_date=due, done=done, position=position)
             changes[f"étape {title}"] = [None, done_label if done else todo_label]
@@ -163,24 +166,24 @@ def _sync_steps(
 
 
 def _write_indicators(
-    report: WorkbookReport, user: User | None, plan: Plan, rows: list[_IndicatorRow]
+    report: WorkbookReport, user: User | None, plan: Plan, rows: list[IndicatorRow]
 ) -> None:
-    existing = {_fold(i.name): i for i in plan.indicators.all()}
+    existing = {fold_text(i.name): i for i in plan.indicators.all()}
     by_title: dict[str, list[Action]] = {}
     for action in Action.objects.filter(objective__axis__plan=plan):
-        by_title.setdefault(_fold(action.title), []).append(action)
+        by_title.setdefault(fold_text(action.title), []).append(action)
     touched: dict[str, dict[str, Any]] = {}
     new_names: set[str] = set()
     for r in rows:
-        indicator = existing.get(_fold(r.name))
+        indicator = existing.get(fold_text(r.name))
         if indicator is None:
             indicator = Indicator.objects.create(
                 plan=plan, name=r.name, position=len(existing) + 1, **r.attrs
             )
-            existing[_fold(r.name)] = indicator
+            existing[fold_text(r.name)] = indicator
             log_activity(plan=plan, user=user, verb="created", obj=indicator)
             report.count("indicators_created")
-            new_names.add(_fold(r.name))
+            new_names.add(fold_text(r.name))
         changes = touched.setdefault(indicator.name, {})
         if r.nature == BASELINE:
             changes.update(
@@ -192,7 +195,7 @@ def _write_indicators(
             )
             if changes:
                 indicator.save()
-            wanted = {a.pk for t in r.linked for a in by_title.get(_fold(t), [])}
+            wanted = {a.pk for t in r.linked for a in by_title.get(fold_text(t), [])}
             if wanted != {a.pk for a in indicator.actions.all()}:
                 indicator.actions.set(wanted)
                 changes["actions"] = [None, len(wanted)]
@@ -216,11 +219,11 @@ def _write_indicators(
                 same_day.value, same_day.source = r.value, r.source
                 same_day.save(update_fields=["value", "source"])
     for name, changes in touched.items():
-        indicator = existing[_fold(name)]
+        indicator = existing[fold_text(name)]
         if changes:
             # The series of a new indicator is logged too: the creation entry says nothing of it.
             log_activity(plan=plan, user=user, verb="updated", obj=indicator, changes=changes)
-        if _fold(name) in new_names:
+        if fold_text(name) in new_names:
             continue
         report.count("indicators_updated" if changes else "indicators_unchanged")
 

@@ -60,7 +60,7 @@ class WorkbookReport(ImportReport):
         self.reject(line=row, field=column or "", message=message, where=sheet)
 
 
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
@@ -74,9 +74,9 @@ def _text(value: Any) -> str:
 
 
 def _choice(value: str, choices: Any) -> str | None:
-    folded = _fold(value)
+    folded = fold_text(value)
     for code, label in choices.choices:
-        if folded in (_fold(code), _fold(str(label))):
+        if folded in (fold_text(code), fold_text(str(label))):
             return code
     return None
 
@@ -99,18 +99,18 @@ def _period(plan: Plan) -> str:
     return f"{plan.start_date:%d/%m/%Y} – {plan.end_date:%d/%m/%Y}"
 
 
-class _Sheet:
+class Sheet:
     """Rows of a sheet as dicts keyed by column name, after checking the header."""
 
     def __init__(self, report: WorkbookReport, name: str, rows: _Rows, columns: list[str]) -> None:
         self.report, self.name = report, name
         header = [_text(c) for c in rows.header]
-        known = {_fold(c): c for c in columns}
+        known = {fold_text(c): c for c in columns}
         self.index: dict[str, int] = {}
         for position, title in enumerate(header):
             if not title:
                 continue
-            canonical = known.get(_fold(title))
+            canonical = known.get(fold_text(title))
             if canonical is None:
                 report.error(
                     name,
@@ -140,7 +140,7 @@ class _Sheet:
 
 
 @dataclass
-class _ActionRow:
+class ActionRow:
     row: int
     axis: str
     objective: str
@@ -152,7 +152,7 @@ class _ActionRow:
 
 
 @dataclass
-class _IndicatorRow:
+class IndicatorRow:
     row: int
     name: str
     attrs: dict[str, Any]
@@ -163,7 +163,7 @@ class _IndicatorRow:
     linked: list[str]
 
 
-class _Reader:
+class WorkbookReader:
     def __init__(self, report: WorkbookReport, plan: Plan, unknown_owners: UnknownOwners) -> None:
         self.report, self.plan, self.unknown_owners = report, plan, unknown_owners
         self.orgs: dict[str, list[Organisation]] = {}
@@ -171,7 +171,7 @@ class _Reader:
     def organisation(
         self, name: str, sheet: str, row: int, column: str, *, fallback: bool
     ) -> Organisation | None:
-        folded = _fold(name)
+        folded = fold_text(name)
         if folded not in self.orgs:
             found = list(Organisation.objects.filter(name__iexact=name).order_by("pk")[:2])
             if not found:
@@ -233,8 +233,8 @@ class _Reader:
             return None
         return day
 
-    def actions(self, sheet: _Sheet) -> list[_ActionRow]:
-        parsed: list[_ActionRow] = []
+    def actions(self, sheet: Sheet) -> list[ActionRow]:
+        parsed: list[ActionRow] = []
         seen: dict[tuple[str, str, str], int] = {}
         name = sheet.name
         for row, record in sheet.records():
@@ -242,7 +242,7 @@ class _Reader:
             for column, value in zip(("Axe", "Objectif", "Action"), path, strict=True):
                 if column in sheet.index and not value:
                     self.report.error(name, row, column, _("Cellule vide : le titre est obligatoire."))
-            key = tuple(_fold(p) for p in path)
+            key = tuple(fold_text(p) for p in path)
             if all(path) and key in seen:
                 self.report.error(
                     name, row, "Action", _("Action en double (déjà en ligne %(row)d).") % {"row": seen[key]}
@@ -290,7 +290,7 @@ class _Reader:
                 raw = record.get("Description")
                 fields["description"] = "" if raw is None else str(raw).strip()
             steps = self.steps(record, name, row) if "Étapes" in sheet.index else None
-            parsed.append(_ActionRow(row, *path, fields, lists["Partenaires"], lists["Financeurs"], steps))
+            parsed.append(ActionRow(row, *path, fields, lists["Partenaires"], lists["Financeurs"], steps))
         return parsed
 
     def steps(self, record: dict[str, Any], sheet: str, row: int) -> list[tuple[str, dt.date | None, bool]]:
@@ -323,14 +323,14 @@ class _Reader:
                         % {"title": text, "date": match.group(1), "period": _period(self.plan)},
                     )
                     continue
-            if any(_fold(t) == _fold(text) for t, _d, _done in steps):
+            if any(fold_text(t) == fold_text(text) for t, _d, _done in steps):
                 self.report.error(sheet, row, "Étapes", _("Étape « %(title)s » en double.") % {"title": text})
                 continue
             steps.append((text[:255], due, done))
         return steps
 
-    def indicators(self, sheet: _Sheet, action_titles: set[str]) -> list[_IndicatorRow]:
-        parsed: list[_IndicatorRow] = []
+    def indicators(self, sheet: Sheet, action_titles: set[str]) -> list[IndicatorRow]:
+        parsed: list[IndicatorRow] = []
         name = sheet.name
         # (indicator, nature, date) → first row: a second baseline of an indicator, or a second
         # target or value at the same date, would silently overwrite the first one.
@@ -409,12 +409,12 @@ class _Reader:
                 t.strip() for t in _text(record.get("Actions liées")).split(LIST_SEPARATOR) if t.strip()
             ]
             for title in linked:
-                if _fold(title) not in action_titles:
+                if fold_text(title) not in action_titles:
                     self.report.error(
                         name, row, "Actions liées", _("Action inconnue : « %(title)s ».") % {"title": title}
                     )
             source = _text(record.get("Source"))
-            key = (_fold(indicator), nature, None if nature == BASELINE else day)
+            key = (fold_text(indicator), nature, None if nature == BASELINE else day)
             if indicator and nature and (nature == BASELINE or day) and key in seen:
                 message = (
                     _("Deuxième ligne « Référence » pour cet indicateur (déjà en ligne %(row)d).")
@@ -428,7 +428,7 @@ class _Reader:
                     message % {"row": seen[key], "nature": nature},
                 )
             seen.setdefault(key, row)
-            parsed.append(_IndicatorRow(row, indicator, attrs, nature, day, value, source, linked))
+            parsed.append(IndicatorRow(row, indicator, attrs, nature, day, value, source, linked))
         return parsed
 
 
@@ -475,7 +475,7 @@ def _read_sheet(sheet: Any, report: WorkbookReport) -> _Rows:
     return rows
 
 
-def _load_rows(file: IO[bytes] | bytes, report: WorkbookReport) -> dict[str, _Rows] | None:
+def load_rows(file: IO[bytes] | bytes, report: WorkbookReport) -> dict[str, _Rows] | None:
     data = file if isinstance(file, bytes) else file.read()
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -58,7 +58,7 @@ def resolve_metiers(codes: Iterable[str], *, field: str = "wished_metiers") -> l
     return [found[c] for c in dict.fromkeys(wanted)]
 
 
-def _check_departments(codes: Iterable[str]) -> list[str]:
+def check_departments(codes: Iterable[str]) -> list[str]:
 
     wanted = sorted({c.strip().upper() for c in codes if c and c.strip()})
     known = set(Department.objects.filter(code__in=wanted).values_list("code", flat=True))
@@ -73,7 +73,7 @@ def _check_departments(codes: Iterable[str]) -> list[str]:
     return wanted
 
 
-def _check_contracts(values: Iterable[str]) -> list[str]:
+def check_contracts(values: Iterable[str]) -> list[str]:
     wanted = list(dict.fromkeys(v for v in values if v))
     unknown = [v for v in wanted if v not in Contract.values]
     if unknown:

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from filiere.accounts.permissions import User, Viewer
 
 from .codes import (
-    _check_contracts,
-    _check_departments,
+    check_contracts,
+    check_departments,
     resolve_appellations,
     resolve_commune,
     resolve_metiers,
@@ -108,8 +108,8 @@ def save_seeker(
     commune = resolve_commune(commune_code)
     appellations = resolve_appellations(wished_appellation_codes)
     metiers = resolve_metiers(wished_metier_codes)
-    departments = _check_departments(mobility_departments)
-    contracts = _check_contracts(contract_wishes)
+    departments = check_departments(mobility_departments)
+    contracts = check_contracts(contract_wishes)
     birth_year = fields.get("birth_year")
     this_year = timezone.localdate().year
     if birth_year is not None and not (this_year - 90 <= int(birth_year) <= this_year - 14):

@@ -27,12 +27,12 @@ from .records import (
     Rejection,
     SessionRecord,
     TrainingFormatError,
-    _check_course,
-    _check_session,
-    _csv_date,
-    _hours,
-    _places,
+    check_course,
+    check_session,
     normalise_certification,
+    parse_csv_date,
+    parse_hours,
+    parse_places,
     rejection,
 )
 
@@ -87,7 +87,7 @@ def _csv_records(text: io.TextIOWrapper, header: list[str], delimiter: str) -> I
             key = values.get("course_id", "")
             if current is None or key != current.key:
                 if current is not None:
-                    _check_course(current)
+                    check_course(current)
                     yield current
                 current = _csv_course(values, where)
             current.sessions.append(_csv_session(values, where))
@@ -100,7 +100,7 @@ def _csv_records(text: io.TextIOWrapper, header: list[str], delimiter: str) -> I
             _("CSV illisible ligne %(line)d : %(error)s") % {"line": line_no, "error": exc}
         ) from exc
     if current is not None:
-        _check_course(current)
+        check_course(current)
         yield current
 
 
@@ -119,7 +119,7 @@ def _csv_course(values: dict[str, str], where: str) -> CourseRecord:
     record.objectives = values.get("objectives", "")[:MAX_TEXT]
     record.description = values.get("content", "")[:MAX_TEXT]
     try:
-        record.duration_hours = _hours(values.get("duration_hours", ""))
+        record.duration_hours = parse_hours(values.get("duration_hours", ""))
     except ValueError as exc:
         record.errors.append(rejection(where, "duration_hours", str(exc), key))
     try:
@@ -159,7 +159,7 @@ def _csv_session(values: dict[str, str], where: str) -> SessionRecord:
         record.errors.append(rejection(where, "session_id", _("identifiant de session manquant")))
     for name, attr in (("start", "start"), ("end", "end")):
         try:
-            setattr(record, attr, _csv_date(values.get(name, "")))
+            setattr(record, attr, parse_csv_date(values.get(name, "")))
         except ValueError as exc:
             record.errors.append(rejection(where, name, str(exc), key))
     record.insee = values.get("insee", "")
@@ -167,7 +167,7 @@ def _csv_session(values: dict[str, str], where: str) -> SessionRecord:
     record.city = values.get("city", "")[:100]
     record.distance = _bool(values.get("distance", ""), where, "distance", record.errors, key)
     try:
-        record.places = _places(values.get("places", ""))
+        record.places = parse_places(values.get("places", ""))
     except ValueError as exc:
         record.errors.append(rejection(where, "places", str(exc), key))
     status = values.get("status", "").lower()
@@ -185,5 +185,5 @@ def _csv_session(values: dict[str, str], where: str) -> SessionRecord:
         k: values.get(k, "")
         for k in ("session_id", "start", "end", "insee", "postcode", "city", "distance", "places", "status")
     }
-    _check_session(record)
+    check_session(record)
     return record

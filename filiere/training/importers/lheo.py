@@ -24,12 +24,12 @@ from .records import (
     CourseRecord,
     SessionRecord,
     TrainingFormatError,
-    _check_course,
-    _check_session,
-    _hours,
-    _lheo_date,
-    _places,
+    check_course,
+    check_session,
     normalise_certification,
+    parse_hours,
+    parse_lheo_date,
+    parse_places,
     rejection,
 )
 
@@ -87,7 +87,7 @@ def _lheo_session(
     for name in ("debut", "fin"):
         value = _text(session, "periode", name)
         try:
-            parsed = _lheo_date(value)
+            parsed = parse_lheo_date(value)
         except ValueError as exc:
             record.errors.append(rejection(where, f"periode/{name}", str(exc), key))
             continue
@@ -99,7 +99,7 @@ def _lheo_session(
     record.postcode = _text(address, "codepostal")
     record.city = _text(address, "ville")
     try:
-        record.places = _places(places)
+        record.places = parse_places(places)
     except ValueError as exc:
         record.errors.append(rejection(where, "nb-places-financees", str(exc), key))
     state = _text(session, "etat-recrutement")
@@ -115,7 +115,7 @@ def _lheo_session(
         "etat": state,
         "modalites": mode,
     }
-    _check_session(record)
+    check_session(record)
     return record
 
 
@@ -162,7 +162,7 @@ def _lheo_course(formation: Element, where: str) -> CourseRecord:
             mode = TeachingMode.ON_SITE
         modes.append(mode)
         try:
-            if (value := _hours(_text(action, "nombre-heures-total"))) is not None:
+            if (value := parse_hours(_text(action, "nombre-heures-total"))) is not None:
                 hours.append(value)
         except ValueError as exc:
             record.errors.append(
@@ -178,7 +178,7 @@ def _lheo_course(formation: Element, where: str) -> CourseRecord:
             count = _text(funder, "nb-places-financees")
             if count:
                 try:
-                    number = _places(count)
+                    number = parse_places(count)
                 except ValueError:
                     bad_places = count
                     continue
@@ -217,7 +217,7 @@ def _lheo_course(formation: Element, where: str) -> CourseRecord:
         "heures": record.duration_hours,
         "modalites": modes,
     }
-    _check_course(record)
+    check_course(record)
     return record
 
 

@@ -151,7 +151,7 @@ CSV_NAMES = {"title": "title", "siret": "siret", "formacode": "formacode", "rome
 # --- Field parsing --------------------------------------------------------------------------
 
 
-def _lheo_date(value: str) -> dt.date:
+def parse_lheo_date(value: str) -> dt.date:
     """AAAAMMJJ; AAAAMM00 is a month (its first day), AAAA0000 a year. Raises ValueError."""
     value = value.strip()
     if not re.fullmatch(r"\d{8}", value):
@@ -165,7 +165,7 @@ def _lheo_date(value: str) -> dt.date:
         raise ValueError(_("date impossible : %(value)s") % {"value": value}) from None
 
 
-def _csv_date(value: str) -> dt.date:
+def parse_csv_date(value: str) -> dt.date:
     """ISO (2026-09-14) or French (14/09/2026) dates. Raises ValueError with a French message."""
     value = value.strip()
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
@@ -180,7 +180,7 @@ def _csv_date(value: str) -> dt.date:
     )
 
 
-def _places(value: str) -> int | None:
+def parse_places(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
@@ -193,7 +193,7 @@ def _places(value: str) -> int | None:
     return number
 
 
-def _hours(value: str) -> int | None:
+def parse_hours(value: str) -> int | None:
     value = value.strip().replace(",", ".")
     if not value:
         return None
@@ -221,7 +221,7 @@ def normalise_certification(value: str) -> str:
     return f"{match.group(1).upper()}{match.group(2)}"
 
 
-def _check_session(record: SessionRecord) -> None:
+def check_session(record: SessionRecord) -> None:
     if record.start and record.end and record.end < record.start:
         record.errors.append(
             rejection(
@@ -237,7 +237,7 @@ def _check_session(record: SessionRecord) -> None:
         )
 
 
-def _check_course(record: CourseRecord) -> None:
+def check_course(record: CourseRecord) -> None:
     if not record.title.strip():
         record.errors.append(
             rejection(record.where, record.names["title"], _("intitulé manquant"), record.key)

@@ -33,8 +33,8 @@ from .base import (
     resolve_naf_codes,
 )
 from .reading import detect_kind, open_stock
-from .run import _read_ahead, import_sirene, import_sirene_file, scan_sirene
-from .writing import _dump_json, _RowWriter
+from .run import import_sirene, import_sirene_file, read_ahead, scan_sirene
+from .writing import RowWriter, dump_json
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -53,9 +53,9 @@ __all__ = [
     "UL_UPDATE_FIELDS",
     "UNITE_LEGALE_COLUMNS",
     "VACUUM_AFTER_ROWS",
-    "_RowWriter",
-    "_dump_json",
-    "_read_ahead",
+    "RowWriter",
+    "dump_json",
+    "read_ahead",
     "department_of",
     "detect_kind",
     "digital_naf_codes",

@@ -187,7 +187,7 @@ class ImportResult(ImportReport):
         }
 
 
-def _new_counts() -> dict[str, int]:
+def new_counts() -> dict[str, int]:
     return dict.fromkeys(
         ("read", "kept", "filtered", "created", "updated", "unchanged", "rejected", "duplicates"), 0
     )

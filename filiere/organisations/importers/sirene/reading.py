@@ -63,7 +63,7 @@ def detect_kind(header: Sequence[str]) -> EtabKind:
     )
 
 
-def _read_header(binary: IO[bytes], path: Path) -> list[str]:
+def read_header(binary: IO[bytes], path: Path) -> list[str]:
     try:
         first = binary.readline().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -73,7 +73,7 @@ def _read_header(binary: IO[bytes], path: Path) -> list[str]:
     return [c.strip() for c in next(csv.reader([first]), [])]
 
 
-def _records(
+def iter_records(
     binary: IO[bytes],
     *,
     naf_codes: frozenset[str] | None,
@@ -138,13 +138,13 @@ def _records(
     counts["read"] = line_no - 1 - continued
 
 
-def _split(line: str) -> list[str]:
+def split_line(line: str) -> list[str]:
     if '"' not in line:
         return line.rstrip("\r\n").split(",")
     return next(csv.reader([line]), [])
 
 
-def _date(value: str, column: str) -> date | None:
+def parse_date(value: str, column: str) -> date | None:
     if not value:
         return None
     try:
@@ -155,19 +155,19 @@ def _date(value: str, column: str) -> date | None:
         raise Rejected(f"date invalide ({column} = {value!r})", column) from None
 
 
-def _digits(value: str, length: int) -> bool:
+def is_digit_code(value: str, length: int) -> bool:
     return len(value) == length and value.isascii() and value.isdigit()
 
 
-def _hash(line: str) -> str:
+def line_hash(line: str) -> str:
     return hashlib.md5(line.rstrip("\r\n").encode(), usedforsecurity=False).hexdigest()
 
 
-def _clean(value: str) -> str:
+def clean_value(value: str) -> str:
     return "" if value == ND else value.strip()
 
 
-class _Report:
+class RejectionReport:
     """Collects rejections: the first N for the ImportRun, all of them in the CSV report if asked."""
 
     def __init__(self, counts: dict[str, int], report_path: str | Path | None) -> None:

@@ -29,11 +29,19 @@ from .base import (
     Rejected,
     SireneFormatError,
     Territories,
-    _new_counts,
+    new_counts,
     resolve_naf_codes,
 )
-from .reading import _hash, _read_header, _records, _Report, _split, detect_kind, open_stock
-from .specs import _EtablissementSpec, _UniteLegaleSpec
+from .reading import (
+    RejectionReport,
+    detect_kind,
+    iter_records,
+    line_hash,
+    open_stock,
+    read_header,
+    split_line,
+)
+from .specs import EtablissementSpec, UniteLegaleSpec
 
 
 def _regions_or_none(values: Iterable[str] | str | None) -> set[str] | None:
@@ -136,7 +144,7 @@ def import_sirene(
 def _peek_kind(path: Path) -> EtabKind | None:
     try:
         with open_stock(path) as (binary, _size):
-            return detect_kind(_read_header(binary, path))
+            return detect_kind(read_header(binary, path))
     except (SireneFormatError, OSError, zipfile.BadZipFile):
         return None  # reported properly by the import itself
 
@@ -163,9 +171,9 @@ def _run(
         "departments": sorted(department_set) if department_set else None,
         "batch_size": batch_size,
     }
-    counts = _new_counts()
+    counts = new_counts()
     with open_stock(path) as (binary, total):
-        header = _read_header(binary, path)
+        header = read_header(binary, path)
         try:
             kind = detect_kind(header)
         except SireneFormatError as exc:
@@ -177,12 +185,12 @@ def _run(
             raise SireneFormatError(f"{path.name} : {exc}") from None
         needs_territories = kind == "etablissement" and (write or region_set or department_set)
         territories = Territories.load() if needs_territories else Territories({}, {})
-        spec: _EtablissementSpec | _UniteLegaleSpec
+        spec: EtablissementSpec | UniteLegaleSpec
         known_sirens: set[str] | None = None
         if kind == "etablissement":
-            spec = _EtablissementSpec(header, territories, region_set, department_set)
+            spec = EtablissementSpec(header, territories, region_set, department_set)
         else:
-            spec = _UniteLegaleSpec(header)
+            spec = UniteLegaleSpec(header)
             if codes is not None or region_set or department_set:
                 known_sirens = set(Organisation.objects.exclude(siren=None).values_list("siren", flat=True))
             if region_set or department_set:
@@ -199,8 +207,8 @@ def _run(
         # The reader's counts (read, kept, rejected, duplicates) run ahead of the writes: each
         # batch carries them as they were when it was cut, and `counts` takes them once it is
         # committed, so an interrupted run records how far the committed work went.
-        scanned = _new_counts()
-        report = _Report(scanned, report_path)
+        scanned = new_counts()
+        report = RejectionReport(scanned, report_path)
         bar = _progress_bar(total, path.name) if progress else None
         position = [0]
 
@@ -209,7 +217,7 @@ def _run(
             bar.update(now - position[0])
             position[0] = now
 
-        records = _records(
+        records = iter_records(
             binary, naf_codes=codes, known_sirens=known_sirens, counts=scanned, tick=tick if bar else None
         )
         batches = _batches(
@@ -217,7 +225,7 @@ def _run(
             counts=scanned, batch_size=batch_size if write else 0,
         )  # fmt: skip
         if write:
-            batches = _read_ahead(batches)
+            batches = read_ahead(batches)
         try:
             for batch, so_far in batches:
                 _flush(spec, batch, counts, so_far, result, on_batch)
@@ -249,7 +257,7 @@ def _batches(
     path: Path,
     codes: frozenset[str] | None,
     known_sirens: set[str] | None,
-    report: _Report,
+    report: RejectionReport,
     counts: dict[str, int],
     batch_size: int,
 ) -> Iterator[tuple[dict[str, tuple[int, str, list[str], str]], dict[str, int]]]:
@@ -267,7 +275,7 @@ def _batches(
             report.reject(path, line_no, "encodage invalide (UTF-8 attendu)", raw_line.decode("latin-1"))
             continue
         try:
-            row = _split(line)
+            row = split_line(line)
         except csv.Error as exc:
             report.reject(path, line_no, f"ligne CSV illisible ({exc})", line)
             continue
@@ -292,7 +300,7 @@ def _batches(
             continue
         if key in batch:
             counts["duplicates"] += 1
-        batch[key] = (line_no, line, row, _hash(line))
+        batch[key] = (line_no, line, row, line_hash(line))
         if len(batch) >= batch_size:
             yield batch, dict(counts)
             batch = {}
@@ -311,7 +319,7 @@ def _merge_scan_counts(counts: dict[str, int], scanned: Mapping[str, int]) -> No
 _END = object()
 
 
-def _read_ahead(items: Iterator[Any], depth: int = 2) -> Generator[Any, None, None]:
+def read_ahead(items: Iterator[Any], depth: int = 2) -> Generator[Any, None, None]:
     """Iterate `items` in a thread, at most `depth` items ahead of the consumer.
 
     The import's reading (scanning a 40 M-line file, parsing, validating) is Python; its writing
@@ -372,7 +380,9 @@ def _flush(spec: Any, batch: dict, counts: dict[str, int], so_far: Mapping[str, 
         on_batch(result)
 
 
-def _finish(run: ImportRun, counts: dict[str, int], report: _Report, status: str, error: str = "") -> None:
+def _finish(
+    run: ImportRun, counts: dict[str, int], report: RejectionReport, status: str, error: str = ""
+) -> None:
     counts["filtered"] = counts["read"] - counts["kept"] - counts["rejected"]
     run.finish(status, counts=counts, rejections=[r.as_dict() for r in report.stored], error=error)
 

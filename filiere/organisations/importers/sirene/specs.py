@@ -1,5 +1,5 @@
-"""The per-kind logic: which columns an establishment (`_EtablissementSpec`) or a legal unit
-(`_UniteLegaleSpec`) keeps, how a line is validated and how a batch is written, and the search
+"""The per-kind logic: which columns an establishment (`EtablissementSpec`) or a legal unit
+(`UniteLegaleSpec`) keeps, how a line is validated and how a batch is written, and the search
 text refreshed after a write."""
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from .base import (
     Territories,
     digital_naf_codes,
 )
-from .reading import _clean, _date, _digits
-from .writing import _existing, _RowWriter
+from .reading import clean_value, is_digit_code, parse_date
+from .writing import RowWriter, existing_rows
 
-# The columns `_EtablissementSpec.fields` reads, in the order it unpacks them.
+# The columns `EtablissementSpec.fields` reads, in the order it unpacks them.
 _ETAB_PICKED = (
     "siret", "etablissementSiege", "codeCommuneEtablissement", "enseigne1Etablissement",
     "enseigne2Etablissement", "enseigne3Etablissement", "numeroVoieEtablissement",
@@ -38,7 +38,7 @@ _ETAB_PICKED = (
 )  # fmt: skip
 
 
-class _EtablissementSpec:
+class EtablissementSpec:
     kind: EtabKind = "etablissement"
     key_column = "siret"
 
@@ -59,8 +59,8 @@ class _EtablissementSpec:
         self.regions = regions
         self.departments = departments
         self.digital = digital_naf_codes()
-        self.establishments = _RowWriter(Establishment)
-        self.organisations = _RowWriter(Organisation)
+        self.establishments = RowWriter(Establishment)
+        self.organisations = RowWriter(Organisation)
 
     def in_territory(self, row: list[str]) -> bool:
         if self.regions is None and self.departments is None:
@@ -72,24 +72,24 @@ class _EtablissementSpec:
 
     def validate(self, row: list[str]) -> str:
         siren, siret = row[self.i_siren], row[self.i_siret]
-        if not _digits(siren, 9):
+        if not is_digit_code(siren, 9):
             raise Rejected(f"SIREN invalide ({siren!r}, 9 chiffres attendus)", "siren")
-        if not _digits(siret, 14) or not siret.startswith(siren):
+        if not is_digit_code(siret, 14) or not siret.startswith(siren):
             raise Rejected(
                 f"SIRET invalide ({siret!r}, 14 chiffres commençant par le SIREN attendus)", "siret"
             )
         state = row[self.ix["etatAdministratifEtablissement"]]
         if state not in ("A", "F"):
             raise Rejected(f"état administratif inconnu ({state!r})", "etatAdministratifEtablissement")
-        _date(row[self.ix["dateCreationEtablissement"]], "dateCreationEtablissement")
-        _date(row[self.ix["dateDebut"]], "dateDebut")
+        parse_date(row[self.ix["dateCreationEtablissement"]], "dateCreationEtablissement")
+        parse_date(row[self.ix["dateDebut"]], "dateDebut")
         return siret
 
     def fields(self, row: list[str], line: str, source_hash: str, org_name: str) -> dict[str, Any]:
         (siret, head_office, commune_code, sign1, sign2, sign3, number, repetition, street_type,
          street_name, complement, special, city, foreign_city, postcode, name, state, year, employer,
          naf, nomenclature, band, created, started, diffusion) = self._pick(row)  # fmt: skip
-        clean = _clean
+        clean = clean_value
         commune_id, department, region = self.territories.locate(commune_code)
         sign = " ".join([s for s in (clean(sign1), clean(sign2), clean(sign3)) if s])[:255]
         street = " ".join(
@@ -118,9 +118,9 @@ class _EtablissementSpec:
             "headcount_band": band[:2],
             "headcount_year": int(year) if year.isdigit() else None,
             "is_employer": True if employer == "O" else False if employer == "N" else None,
-            "creation_date": _date(created, "dateCreationEtablissement"),
+            "creation_date": parse_date(created, "dateCreationEtablissement"),
             "state": State.CLOSED if state == "F" else State.ACTIVE,
-            "closure_date": _date(started, "dateDebut") if state == "F" else None,
+            "closure_date": parse_date(started, "dateDebut") if state == "F" else None,
             "is_diffusible": diffusion == "O",
             "search_text": search_text_for(org_name, name, sign, city, postcode),
             "source": Source.SIRENE,
@@ -131,14 +131,14 @@ class _EtablissementSpec:
     def placeholder_name(self, row: list[str]) -> str:
         """A name for an organisation first seen through one of its establishments."""
         for column in ("denominationUsuelleEtablissement", "enseigne1Etablissement"):
-            value = _clean(row[self.ix[column]])
+            value = clean_value(row[self.ix[column]])
             if value:
                 return value[:255]
         return f"SIREN {row[self.i_siren]}"
 
     def write(self, batch: dict[str, tuple[int, str, list[str], str]], counts: dict[str, int]) -> None:
         """Upsert one batch of establishments (SIRET → line number, line, row, hash)."""
-        existing = _existing(Establishment, "siret", batch, ("id", "source_hash", "edited_fields"))
+        existing = existing_rows(Establishment, "siret", batch, ("id", "source_hash", "edited_fields"))
         todo = []
         for siret, entry in batch.items():
             known = existing.get(siret)
@@ -179,7 +179,7 @@ class _EtablissementSpec:
 
     def _organisations(self, rows: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
         """SIREN → (organisation id, name used for search), creating the unknown ones."""
-        found = _existing(Organisation, "siren", rows, ("id", "name", "is_diffusible"))
+        found = existing_rows(Organisation, "siren", rows, ("id", "name", "is_diffusible"))
         missing = [
             {
                 "siren": siren,
@@ -199,7 +199,7 @@ class _EtablissementSpec:
         return {siren: (pk, _searchable(name, diffusible)) for siren, (pk, name, diffusible) in found.items()}
 
 
-class _UniteLegaleSpec:
+class UniteLegaleSpec:
     kind: EtabKind = "unite_legale"
     key_column = "siren"
 
@@ -209,17 +209,17 @@ class _UniteLegaleSpec:
         self.ix = {name: i for i, name in enumerate(header)}
         self.i_siren, self.i_naf = self.ix["siren"], self.ix["activitePrincipaleUniteLegale"]
         self.digital = digital_naf_codes()
-        self.organisations = _RowWriter(Organisation)
+        self.organisations = RowWriter(Organisation)
 
     def in_territory(self, row: list[str]) -> bool:
         return True  # a legal unit has no address: the territory filter keeps units already known
 
     def validate(self, row: list[str]) -> str:
         siren = row[self.i_siren]
-        if not _digits(siren, 9):
+        if not is_digit_code(siren, 9):
             raise Rejected(f"SIREN invalide ({siren!r}, 9 chiffres attendus)", "siren")
-        _date(row[self.ix["dateCreationUniteLegale"]], "dateCreationUniteLegale")
-        _date(row[self.ix["dateDebut"]], "dateDebut")
+        parse_date(row[self.ix["dateCreationUniteLegale"]], "dateCreationUniteLegale")
+        parse_date(row[self.ix["dateDebut"]], "dateDebut")
         return siren
 
     def name(self, row: list[str]) -> tuple[str, bool]:
@@ -246,15 +246,15 @@ class _UniteLegaleSpec:
         return {
             "siren": row[self.i_siren],
             "name": name,
-            "acronym": _clean(row[ix["sigleUniteLegale"]])[:60],
+            "acronym": clean_value(row[ix["sigleUniteLegale"]])[:60],
             "legal_category": row[ix["categorieJuridiqueUniteLegale"]][:4],
             "company_category": row[ix["categorieEntreprise"]][:3],
             "naf_code": naf[:6],
             "headcount_band": row[ix["trancheEffectifsUniteLegale"]][:2],
             "is_digital": naf in self.digital,
-            "creation_date": _date(row[ix["dateCreationUniteLegale"]], "dateCreationUniteLegale"),
+            "creation_date": parse_date(row[ix["dateCreationUniteLegale"]], "dateCreationUniteLegale"),
             "state": State.CLOSED if closed else State.ACTIVE,
-            "closure_date": _date(row[ix["dateDebut"]], "dateDebut") if closed else None,
+            "closure_date": parse_date(row[ix["dateDebut"]], "dateDebut") if closed else None,
             "is_diffusible": row[ix["statutDiffusionUniteLegale"]] == "O" and not masked,
             "is_ess": row[ix["economieSocialeSolidaireUniteLegale"]] == "O",
             "kind": Kind.COMPANY,
@@ -265,7 +265,7 @@ class _UniteLegaleSpec:
 
     def write(self, batch: dict[str, tuple[int, str, list[str], str]], counts: dict[str, int]) -> None:
         """Upsert one batch of legal units (SIREN → line number, line, row, hash)."""
-        existing = _existing(Organisation, "siren", batch, ("id", "source_hash", "edited_fields", "name"))
+        existing = existing_rows(Organisation, "siren", batch, ("id", "source_hash", "edited_fields", "name"))
         now = timezone.now()
         new, plain, edited, renamed = [], [], {}, set()
         for siren, (_, line, row, digest) in batch.items():

@@ -1,5 +1,5 @@
 """Writing a batch fast: the known rows of a batch in one query, multi-row INSERTs and UPDATEs in
-plain SQL within the driver's parameter limit (`_RowWriter`)."""
+plain SQL within the driver's parameter limit (`RowWriter`)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _execute_qmark(cursor: Any, sql: str, params: Sequence[Any]) -> None:
         sqlite3.Cursor.execute(cursor.cursor, sql, params)
 
 
-def _existing(
+def existing_rows(
     model: type[models.Model], key: str, keys: Iterable[str], columns: Sequence[str]
 ) -> dict[str, tuple]:
     """key value → (other columns) of the rows of `model` whose `key` is in `keys`, by plain SQL.
@@ -79,7 +79,7 @@ def _existing(
     return found
 
 
-def _dump_json(value: Any) -> str:
+def dump_json(value: Any) -> str:
     """`json.dumps`, twice as fast for the flat {str: str} dicts of raw records (C-escaped strings
     joined without the encoder's per-call machinery); anything else goes to `json.dumps`."""
     if type(value) is dict:
@@ -91,7 +91,7 @@ def _dump_json(value: Any) -> str:
     return json.dumps(value)
 
 
-class _RowWriter:
+class RowWriter:
     """INSERT (multi-row statements on SQLite, COPY on PostgreSQL) and UPDATE (`executemany`),
     with values adapted once per type.
 
@@ -130,7 +130,7 @@ class _RowWriter:
         where Django's call chain cost more than the conversion (90,000 calls per 1 M-row import)."""
         if connection.vendor == "sqlite":
             if isinstance(field, models.JSONField) and field.encoder is None:
-                return _dump_json
+                return dump_json
             if type(field) is models.DateField:
                 return str
         return functools.partial(field.get_db_prep_save, connection=connection)
