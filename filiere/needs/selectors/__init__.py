@@ -38,7 +38,6 @@ from .results import Ranked, Results, campaign_lines, campaign_results
 from .targets import Target, company_emails, target_companies
 
 __all__ = [
-    "staff_org_ids",
     "GapFilters",
     "GapRow",
     "GapTable",
@@ -70,5 +69,6 @@ __all__ = [
     "response_rates",
     "runnable_clusters",
     "size_label",
+    "staff_org_ids",
     "target_companies",
 ]
