@@ -227,6 +227,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # far-future cache headers. Development, the test suite (DEBUG off, but no collectstatic) and
 # the benchmarks serve the apps' static folders as they are.
 STATIC_COLLECTED = env_bool("STATIC_COLLECTED", not DEBUG and "pytest" not in sys.modules)
+# Uploaded files (the default storage): the training-offer files waiting for the task worker.
+# The web and the worker processes must share this folder (same machine, or a shared volume).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -85,6 +85,7 @@ class ImportRun(models.Model):
 
     Every importer opens a run, updates its counts as it goes and closes it as done, failed or
     interrupted, so an operator can see in the admin what happened and rerun an interrupted job.
+    A web upload handed to the task worker waits as "queued" (`core.uploads`) until it starts.
     `rejections` keeps the first `MAX_STORED_REJECTIONS` refused lines, each a
     `core.imports.Rejection` as a dict (line, field, message, where, key, excerpt; runs before
     December 2026 stored line, reason, excerpt); the full list goes to the CSV file at
@@ -102,6 +103,9 @@ class ImportRun(models.Model):
     STALE_AFTER = dt.timedelta(minutes=15)
 
     class Status(models.TextChoices):
+        #: Waiting for the task worker (an upload stored by `core.uploads.queue_run`); it has no
+        #: process yet, so `mark_abandoned` leaves it alone.
+        QUEUED = "queued", _("En attente")
         RUNNING = "running", _("En cours")
         DONE = "done", _("Terminé")
         FAILED = "failed", _("Échec")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.permissions import is_platform_staff, is_signed_in
+from filiere.core.models import ImportRun
 from filiere.core.text import fold
 from filiere.matching.services import extract_skills
 from filiere.matching.text import UserTextError
@@ -56,6 +57,17 @@ def can_edit_course(user: Viewer, course: Course) -> bool:
 def can_import_training(user: Viewer) -> bool:
     """Platform staff and editors of at least one training body may upload an offer file."""
     return is_platform_staff(user) or training_bodies_editable_by(user).exists()
+
+
+def get_training_run_for_user(user: Viewer, run_id: Any) -> ImportRun:
+    """The training import run `run_id`, for who may import (as the import page's list of runs),
+    or 404 (an unknown id, another kind of import, or a user who may not import)."""
+    try:
+        if can_import_training(user):
+            return ImportRun.objects.get(pk=int(run_id), kind="training")
+    except (ImportRun.DoesNotExist, ValueError, TypeError, OverflowError):
+        pass
+    raise Http404("Import inconnu")
 
 
 def visible_courses(user: Viewer = None) -> QuerySet[Course]:

@@ -1,4 +1,5 @@
-"""Writes to the training offer made by people on the platform (imports live in importers)."""
+"""Writes to the training offer made by people on the platform (imports live in importers; a
+web upload is queued here for the task worker)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,20 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from filiere.core.models import ImportRun
+from filiere.core.uploads import queue_run
 from filiere.matching.services import extract_skills
 from filiere.matching.text import UserTextError
 from filiere.organisations.selectors import organisation_region_codes
 
+from . import tasks
+from .importers import check_readable, guess_format
+from .importers.records import RUN_KIND
 from .models import Course, CourseSkill, CourseSource, Session, SkillOrigin
-from .selectors import can_edit_course, training_bodies_editable_by
+from .selectors import can_edit_course, can_import_training, training_bodies_editable_by
 
 if TYPE_CHECKING:
-    from filiere.accounts.permissions import User
+    from filiere.accounts.permissions import User, Viewer
 
 COURSE_TEXT_FIELDS = ("title", "objectives", "expected_results", "description")
 
@@ -98,3 +104,18 @@ def save_session(*, user: User, course: Course, session: Session, commune: Any |
         )
     session.save()
     return session
+
+
+def queue_training_import(*, user: Viewer, upload: Any, fmt: str = "") -> ImportRun:
+    """Queue a training-offer file uploaded on the import page: a quick check of its first bytes
+    (raises `TrainingFormatError`, nothing stored), then the file stored and its run recorded
+    "queued", and `tasks.import_training_file` enqueued on commit to import it in the worker (a
+    regional LHÉO feed of tens of MB takes minutes: never in the request)."""
+    if not can_import_training(user):
+        raise PermissionDenied
+    fmt = guess_format(upload.name or "", fmt or None)
+    check_readable(upload, fmt=fmt)
+    user_id = user.pk if user is not None else None
+    run = queue_run(kind=RUN_KIND, upload=upload, options={"format": fmt, "user_id": user_id})
+    transaction.on_commit(lambda: tasks.import_training_file.enqueue(run.pk))
+    return run

@@ -9,15 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from filiere.core.models import ImportRun
 from filiere.territories.maps import choropleth_svg
 from filiere.territories.selectors import region_list
 
 from . import selectors, services
 from .exports import FORMATS, export_offer_map
 from .forms import CourseForm, CourseSearchForm, GroupForm, ImportForm, ReconversionForm, SessionForm
-from .importers import TrainingFormatError, import_training, training_runs
+from .importers import TrainingFormatError, training_runs
 from .models import Course, Session
 from .reconversion import UnknownOccupation, group_reconversion, reconversion_path
 
@@ -111,23 +113,36 @@ def session_edit(request: HttpRequest, pk: int, session_pk: int | None = None) -
 
 @login_required
 def import_offer(request: HttpRequest) -> HttpResponse:
+    """Upload of an offer file: checked in the request (size, format, first bytes), then imported
+    by the task worker (`services.queue_training_import`); the POST redirects here with the run,
+    whose state the page shows (polled every 5 s while queued or running), then its report."""
     if not selectors.can_import_training(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = error = None
+    error = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            result = import_training(
-                upload.file,
-                fmt=form.cleaned_data["format"] or None,
-                filename=upload.name,
-                user_id=request.user.pk,
+            run = services.queue_training_import(
+                user=request.user, upload=form.cleaned_data["file"], fmt=form.cleaned_data["format"]
             )
         except TrainingFormatError as exc:
             error = str(exc)
-    context = {"form": form, "result": result, "error": error, "runs": training_runs(5)}
-    return render(request, "training/import.html", context)
+        else:
+            return redirect(f"{reverse('training:import')}?run={run.pk}")
+    shown = request.GET.get("run")
+    shown_run = selectors.get_training_run_for_user(request.user, shown) if shown else None
+    runs = list(training_runs(5))
+    waiting = (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
+    context = {
+        "form": form,
+        "error": error,
+        "run": shown_run,
+        "runs": runs,
+        "waiting": [s.value for s in waiting],
+        "polling": any(r.status in waiting for r in [*runs, *([shown_run] if shown_run else [])]),
+    }
+    template = "training/import.html#status" if request.headers.get("HX-Request") else "training/import.html"
+    return render(request, template, context)
 
 
 def offer_map(request: HttpRequest) -> HttpResponse:

@@ -16,7 +16,9 @@ commune, negative places) refuses that session only.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterable
@@ -55,6 +57,8 @@ __all__ = [
     "FORMACODE",
     "FORMATS",
     "TrainingFormatError",
+    "check_readable",
+    "guess_format",
     "import_training",
     "normalise_certification",
     "read_csv",
@@ -370,14 +374,20 @@ COUNT_KEYS = (
 
 
 def import_training(
-    source: str | Path | IO[bytes], *, fmt: str | None = None, filename: str = "", user_id: int | None = None
+    source: str | Path | IO[bytes],
+    *,
+    fmt: str | None = None,
+    filename: str = "",
+    user_id: int | None = None,
+    run: ImportRun | None = None,
 ) -> ImportReport:
     """Import a training-offer file (LHÉO XML or CSV) and record an `ImportRun` of kind "training".
 
     `source` is a path or a binary stream; `fmt` is "lheo" or "csv" (guessed from the file name
     when omitted). Raises `TrainingFormatError` when the file cannot be read at all; the run is
     then recorded as failed with what was imported before the error kept (each course is its
-    own transaction).
+    own transaction). `run`: the run to record in, already claimed by this process (the task of
+    a web upload, `tasks.import_training_file`); by default a new one.
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -385,16 +395,20 @@ def import_training(
         stream: IO[bytes] = path.open("rb")
     else:
         stream = source
-    fmt = fmt or ("csv" if filename.lower().endswith(".csv") else "lheo")
+    fmt = guess_format(filename, fmt)
     if fmt not in FORMATS:
         raise TrainingFormatError(_("format inconnu « %(fmt)s » (lheo ou csv)") % {"fmt": fmt})
     report = ImportReport(counts=dict.fromkeys(COUNT_KEYS, 0))
     counts = report.counts
     # Runs of killed processes are marked interrupted before this one starts.
     ImportRun.objects.mark_abandoned()
-    run = ImportRun.objects.create(
-        kind=RUN_KIND, files=[filename] if filename else [], options={"format": fmt, "user_id": user_id}
-    )
+    if run is None:
+        run = ImportRun.objects.create(
+            kind=RUN_KIND, files=[filename] if filename else [], options={"format": fmt, "user_id": user_id}
+        )
+    else:
+        run.options = {**run.options, "format": fmt, "user_id": user_id}
+        run.save(update_fields=["options"])
     report.run = run
     writer = _Writer(CourseSource.LHEO if fmt == "lheo" else CourseSource.CSV, _Places(), report)
     reader = read_lheo if fmt == "lheo" else read_csv
@@ -416,6 +430,32 @@ def import_training(
 
 def _finish(run: ImportRun, report: ImportReport, status: str, error: str = "") -> None:
     run.finish(status, counts=report.counts, rejections=report.rejections_as_dicts(), error=error)
+
+
+def guess_format(filename: str, fmt: str | None = None) -> str:
+    """The format asked for, else "csv" for a .csv file name, else "lheo"."""
+    return fmt or ("csv" if filename.lower().endswith(".csv") else "lheo")
+
+
+HEAD_BYTES = 256 * 1024
+
+
+def check_readable(upload: IO[bytes], *, fmt: str) -> None:
+    """The web upload's quick check, before it is queued: read at most its first `HEAD_BYTES`
+    (the whole file when smaller) as the import would, up to its first course. Raises
+    `TrainingFormatError` on a wrong root element or CSV header, a DTD, or XML or CSV that cannot
+    be read before the first course ends (in a larger file, an error at the cut is not the file's:
+    ignored). What comes after is the import's to find, and its run's to report."""
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    reader = read_lheo if fmt == "lheo" else read_csv
+    try:
+        next(iter(reader(io.BytesIO(head))), None)
+    except TrainingFormatError as exc:
+        cut = len(head) == HEAD_BYTES
+        if not (cut and isinstance(exc.__cause__, (SyntaxError, UnicodeDecodeError, csv.Error))):
+            raise
 
 
 def training_runs(limit: int = 10) -> Iterable[ImportRun]:

@@ -16,6 +16,13 @@ def fresh_engine(settings: Any, tmp_path_factory: Any) -> Any:
     yield from engine_with_fresh_caches(settings, tmp_path_factory)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    """Uploaded files (queued imports) go to the test's own folder, never to the checkout's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def skills(db: None) -> dict[str, Any]:
     """ESCO-backed skills of the digital trades, with the labels course texts use."""

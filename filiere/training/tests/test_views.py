@@ -220,14 +220,21 @@ def test_edit_marks_fields_so_imports_keep_them(client, editor):
     assert "title" in course.edited_fields
 
 
-def test_upload_page_imports_and_shows_the_report(client, editor, reference_territories):
+def test_upload_page_imports_and_shows_the_report(
+    client, editor, reference_territories, django_capture_on_commit_callbacks
+):
     user, _body = editor
     client.force_login(user)
-    with (DATA / "offre_erreurs.xml").open("rb") as handle:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        (DATA / "offre_erreurs.xml").open("rb") as handle,
+    ):
         response = client.post(reverse("training:import"), {"file": handle, "format": ""})
-    assert response.status_code == 200
-    assert "introuvable" in response.text
-    assert "intitulé manquant" in response.text
+    assert response.status_code == 302  # POST/redirect/GET: to the page showing the run
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "introuvable" in page.text
+    assert "intitulé manquant" in page.text
     assert Course.objects.filter(external_id="lheo:BAD_SESSIONS").exists()
 
 
