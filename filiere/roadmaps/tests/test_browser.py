@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from filiere.core.testing import assert_accessible
 from filiere.roadmaps.demo import load_roadmaps_demo
@@ -46,7 +47,10 @@ def test_enter_value_see_progress_and_chart_change_and_export(browser_context, l
     page.goto(live_server.url + "/feuilles-de-route/")
     assert_accessible(page)
     page.get_by_role("link", name=NA_TITLE).click()
-    assert page.locator("h2", has_text="4 ambitions").count() == 1
+    # A click does not wait for the next page: `expect` retries until it is there (`count()`
+    # read at once, it saw the page still loading under load in CI).
+    expect(page.locator("h2", has_text="4 ambitions")).to_have_count(1)
+    page.wait_for_load_state()
     assert_accessible(page)
     plan_bar = page.locator("#plan-summary-chart rect title", has_text=FIBRE)
     assert plan_bar.text_content() == f"{FIBRE} : 34 %"
@@ -54,6 +58,7 @@ def test_enter_value_see_progress_and_chart_change_and_export(browser_context, l
 
     progress = page.locator("#indicator-progress .pct")
     assert progress.inner_text() == "34 %"
+    page.wait_for_load_state()  # the indicator's page is the current document: all of it
     assert_accessible(page)
     chart = page.locator("svg.chart")
     points = chart.locator("circle").count()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from filiere.core.testing import assert_accessible
 
@@ -36,7 +37,7 @@ def test_adviser_moves_a_file_to_placement_and_sees_the_dashboard_change(browser
     page.get_by_label("Fin de la formation").fill("2025-09-30")
     page.get_by_label("Places").fill("20")
     page.get_by_role("button", name="Créer la promotion").click()
-    assert page.get_by_text("Promotion créée.").is_visible()
+    expect(page.get_by_text("Promotion créée.")).to_be_visible()  # retried until the next page is there
 
     page.get_by_label("Personne").select_option(label="Nathalie Kieffer")
     page.get_by_role("button", name="Ouvrir le dossier").click()
@@ -56,7 +57,7 @@ def test_adviser_moves_a_file_to_placement_and_sees_the_dashboard_change(browser
     page.locator("#id_status").select_option(label="En emploi : CDI")
     page.get_by_label("Constatée le").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Enregistrer la situation").click()
-    assert page.get_by_text("Situation enregistrée.").is_visible()
+    expect(page.get_by_text("Situation enregistrée.")).to_be_visible()  # retried until the next page is there
 
     page.goto(dashboard)
     assert page.locator("#fig-trainees").inner_text() == "1"
