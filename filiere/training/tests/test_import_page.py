@@ -211,3 +211,25 @@ def test_only_who_may_import_posts_and_sees_the_runs(
     client.logout()
     assert client.get(f"{url}?run={run.pk}").status_code == 302  # to the login page
     assert ImportRun.objects.filter(kind="training").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "fr",
+            "formations : 2 créées, 0 mises à jour, 0 rejetées ; sessions : 3 créées, 0 mises à jour, 2 rejetées",
+        ),
+        ("en", "courses: 2 created, 0 updated, 0 rejected; sessions: 3 created, 0 updated, 2 rejected"),
+    ],
+)
+def test_the_latest_imports_list_counts_courses_and_sessions(
+    client: Any, editor: Any, settings: Any, django_capture_on_commit_callbacks: Any, language: str, line: str
+) -> None:
+    """offre.xml's rejected records are two sessions: the list of runs says so rather than
+    "0 rejetées", which counted the courses only."""
+    client.force_login(editor)
+    client.cookies["django_language"] = language
+    run = queue(client, settings, django_capture_on_commit_callbacks, upload("offre.xml"))
+    tasks.import_training_file.call(run.pk)
+    assert line in client.get(reverse("training:import")).text
