@@ -21,3 +21,5 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Offre de formation")
     # `filiere demo` calls this after the directory's demo (see organisations' demo command).
     demo_loader = "filiere.training.demo.load_training_demo"
+    # Its section of the personal space (core.space): importing the offer, adding a course.
+    space_section = "filiere.training.space.section"

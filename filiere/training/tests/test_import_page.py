@@ -233,3 +233,37 @@ def test_the_latest_imports_list_counts_courses_and_sessions(
     run = queue(client, settings, django_capture_on_commit_callbacks, upload("offre.xml"))
     tasks.import_training_file.call(run.pk)
     assert line in client.get(reverse("training:import")).text
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "label"),
+    [
+        ("fr", "Offre de formation", "Importer une offre de formation"),
+        ("en", "Training offer", "Import a training offer"),
+    ],
+)
+def test_the_personal_space_links_the_import_and_counts_waiting_runs(
+    client: Any,
+    editor: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    language: str,
+    title: str,
+    label: str,
+) -> None:
+    """An editor of a training body finds the import page (and adding a course) in the personal
+    space, with the imports still waiting counted; someone who may not import does not."""
+    from filiere.training.space import section
+
+    client.force_login(editor)
+    client.cookies["django_language"] = language
+    queue(client, settings, django_capture_on_commit_callbacks, upload("offre.xml"))
+    page = client.get(reverse("accounts:space")).text
+    assert title in page and label in page
+    assert f'href="{reverse("training:import")}"' in page
+    assert f'href="{reverse("training:course_create")}"' in page
+    editor_section = section(editor)
+    assert editor_section is not None
+    import_link = editor_section.links[0]
+    assert (import_link.url, import_link.count) == (reverse("training:import"), 1)
+    assert section(UserFactory()) is None
